@@ -1,0 +1,95 @@
+package checks
+
+// CodeInfo is what the catalog knows of an ASR error code.
+type CodeInfo struct {
+	Code     string `json:"code"`
+	Title    string `json:"title"`
+	Cause    string `json:"cause"`
+	Symptoms string `json:"symptoms"`
+	Fix      string `json:"fix"`
+	DocURL   string `json:"docUrl"`
+}
+
+const (
+	docBase         = "https://learn.microsoft.com/azure/site-recovery/"
+	docFailback     = docBase + "vmware-azure-troubleshoot-failback-reprotect"
+	docReplication  = docBase + "vmware-azure-troubleshoot-replication"
+	docPrepare      = docBase + "vmware-azure-prepare-failback"
+	docSupportMatrx = docBase + "vmware-physical-azure-support-matrix"
+)
+
+// Codes is the catalog of ASR error codes the tool predicts or explains, keyed by code.
+var Codes = map[string]CodeInfo{
+	"95226": {
+		Code:     "95226",
+		Title:    "Reprotect failed: the Azure VM could not reach the on-premises configuration server",
+		Cause:    "The failed-over Azure VM cannot connect to the configuration server (no site-to-site VPN or ExpressRoute private peering, or port 443 blocked), or the InMage Scout Application service is not running in the Azure VM.",
+		Symptoms: "Reprotect fails; the VM cannot be discovered and registered with the configuration server.",
+		Fix:      "Give the Azure VM's network a path to the configuration server on TCP 443 (site-to-site VPN or ExpressRoute private peering). Then sign in to the VM, start the InMage Scout Application service and set its startup type to Automatic.",
+		DocURL:   docFailback + "#error-code-95226",
+	},
+	"78052": {
+		Code:     "78052",
+		Title:    "Protection could not be completed: a VM of the same name exists on the master target's ESXi host",
+		Cause:    "Reprotect creates the VM on the master target server's ESXi host; another VM there already carries the protected VM's name.",
+		Symptoms: "Reprotect fails with \"Protection couldn't be completed for the virtual machine\".",
+		Fix:      "Pick a master target server on another ESXi host, or vMotion the master target to a host with no name conflict. If the existing VM is an orphan, rename it so the new VM can be created on the same host.",
+		DocURL:   docFailback + "#error-code-78052",
+	},
+	"78093": {
+		Code:     "78093",
+		Title:    "The VM is not running, is hung, or cannot be reached",
+		Cause:    "Reprotect needs the failed-over Azure VM running so that its Mobility service can register with the configuration server and talk to the process server.",
+		Symptoms: "Reprotect fails: the VM is stopped, deallocated, unresponsive, or on the wrong network.",
+		Fix:      "Start (or restart) the Azure VM so it can talk to on-premises again, then retry reprotect.",
+		DocURL:   docFailback + "#error-code-78093",
+	},
+	"8061": {
+		Code:     "8061",
+		Title:    "The datastore is not accessible from the ESXi host",
+		Cause:    "The datastore chosen for reprotect or failback is not mounted, not accessible, or not writable on the master target's ESXi host.",
+		Symptoms: "Reprotect fails; the datastore cannot be used by the master target.",
+		Fix:      "Mount the datastore read/write on the master target's ESXi host, and check the master target prerequisites and supported datastores (VMFS or vSAN).",
+		DocURL:   docPrepare + "#deploy-a-separate-master-target-server",
+	},
+	"8038": {
+		Code:     "8038",
+		Title:    "The on-premises VM could not be brought up: not enough memory on the host",
+		Cause:    "Failback powers the VM on on an ESXi host that does not have enough free memory for it.",
+		Symptoms: "Failback fails with \"Failed to bring up the on-premises virtual machine due to the error\".",
+		Fix:      "Provision more memory on the ESXi host, or vMotion the VM to an ESXi host with enough free memory to boot it.",
+		DocURL:   docFailback + "#error-code-8038",
+	},
+	"806": {
+		Code:     "806",
+		Title:    "The process server has no heartbeat",
+		Cause:    "The process server stopped reporting to the configuration server (services stopped, host down, or TCP 443 to the configuration server blocked).",
+		Symptoms: "Replication health turns critical; reprotect and failback stall.",
+		Fix:      "Check that the process server is running and its services (cxprocessserver, InMage PushInstall, tmansvc) are started, and that it reaches the configuration server on TCP 443.",
+		DocURL:   docReplication,
+	},
+	"78022": {
+		Code:     "78022",
+		Title:    "The master target server has no heartbeat",
+		Cause:    "The master target server stopped reporting to the configuration server (VM powered off, services stopped, or network blocked).",
+		Symptoms: "Reprotected VMs stop replicating to on-premises; failback cannot start.",
+		Fix:      "Power on the master target VM, make sure its Site Recovery services run, and that it reaches the configuration server on TCP 443.",
+		DocURL:   docReplication,
+	},
+	"78174": {
+		Code:     "78174",
+		Title:    "The source machine has no heartbeat",
+		Cause:    "The protected machine's Mobility service stopped reporting (machine off, service stopped, or no network path to the process server and configuration server).",
+		Symptoms: "Replication health turns critical; reprotect does not progress.",
+		Fix:      "Start the machine and its Mobility service (InMage Scout Application Service / svagents), and check it reaches the configuration server on 443 and the process server on 9443.",
+		DocURL:   docReplication,
+	},
+	"78186": {
+		Code:     "78186",
+		Title:    "The process server cannot be reached",
+		Cause:    "The protected machine cannot reach the process server's data port (TCP 9443).",
+		Symptoms: "Replication stalls; no data reaches the process server.",
+		Fix:      "Open TCP 9443 from the machine to the process server (firewall, NSG, routing) and check the process server is running.",
+		DocURL:   docReplication,
+	},
+}

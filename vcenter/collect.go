@@ -1,0 +1,278 @@
+package vcenter
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/vmware/govmomi/find"
+	"github.com/vmware/govmomi/property"
+	"github.com/vmware/govmomi/session"
+	"github.com/vmware/govmomi/view"
+	"github.com/vmware/govmomi/vim25"
+	"github.com/vmware/govmomi/vim25/soap"
+	"github.com/vmware/govmomi/vim25/types"
+)
+
+// Config says how to reach and log in to vCenter.
+type Config struct {
+	URL        string // host, host:port or URL; user info in it is used when Username is empty
+	Username   string
+	Password   string
+	Insecure   bool   // skip TLS verification
+	CAFile     string // PEM file(s) of trusted CAs, separated like PATH
+	Thumbprint string // SHA-1 or SHA-256 thumbprint of the server certificate to trust
+	Datacenter string // may be empty when vCenter has a single datacenter
+	// Transport, when set, wraps the HTTP transport (request counting, tracing).
+	Transport func(http.RoundTripper) http.RoundTripper
+}
+
+// The property paths the checks read, per managed object type.
+var (
+	hostProps = []string{"name", "runtime.connectionState"}
+	dsProps   = []string{"name", "summary.type", "summary.accessible"}
+	vmProps   = []string{"name", "runtime.host", "runtime.connectionState", "runtime.powerState", "config.template"}
+)
+
+// Collect logs in, reads the datacenter's hosts, datastores and VMs through one container view and
+// the property collector, and logs out. It never changes anything in vCenter. Errors read well to an
+// operator and never contain the password.
+func Collect(ctx context.Context, cfg Config) (*Inventory, error) {
+	inv, err := collect(ctx, cfg)
+	if err != nil {
+		return nil, redact(err, cfg)
+	}
+	return inv, nil
+}
+
+func collect(ctx context.Context, cfg Config) (*Inventory, error) {
+	u, user, err := endpoint(cfg)
+	if err != nil {
+		return nil, err
+	}
+	sc := soap.NewClient(u, cfg.Insecure)
+	if cfg.CAFile != "" {
+		if err := sc.SetRootCAs(cfg.CAFile); err != nil {
+			return nil, fmt.Errorf("reading vCenter CA file %s: %w", cfg.CAFile, err)
+		}
+	}
+	if cfg.Thumbprint != "" {
+		sc.SetThumbprint(u.Host, strings.ToUpper(cfg.Thumbprint))
+	}
+	if cfg.Transport != nil {
+		sc.Transport = cfg.Transport(sc.Transport)
+	}
+	vc, err := vim25.NewClient(ctx, sc)
+	if err != nil {
+		return nil, reachError(u, err)
+	}
+	sm := session.NewManager(vc)
+	if err := sm.Login(ctx, user); err != nil {
+		return nil, fmt.Errorf("vCenter login as %q failed: %w", user.Username(), err)
+	}
+	defer func() { _ = sm.Logout(context.WithoutCancel(ctx)) }()
+
+	inv := &Inventory{About: About{
+		FullName:   vc.ServiceContent.About.FullName,
+		Version:    vc.ServiceContent.About.Version,
+		Build:      vc.ServiceContent.About.Build,
+		APIType:    vc.ServiceContent.About.ApiType,
+		APIVersion: vc.ServiceContent.About.ApiVersion,
+	}}
+	dc, err := datacenter(ctx, find.NewFinder(vc), cfg.Datacenter)
+	if err != nil {
+		return nil, err
+	}
+	inv.Datacenter = dc.Name()
+
+	v, err := view.NewManager(vc).CreateContainerView(ctx, dc.Reference(), []string{"HostSystem", "Datastore", "VirtualMachine"}, true)
+	if err != nil {
+		return nil, fmt.Errorf("creating inventory view: %w", err)
+	}
+	defer func() { _ = v.Destroy(context.WithoutCancel(ctx)) }()
+
+	res, err := property.DefaultCollector(vc).RetrieveProperties(ctx, types.RetrieveProperties{SpecSet: []types.PropertyFilterSpec{{
+		ObjectSet: []types.ObjectSpec{{
+			Obj:       v.Reference(),
+			Skip:      types.NewBool(true),
+			SelectSet: []types.BaseSelectionSpec{&types.TraversalSpec{Type: "ContainerView", Path: "view"}},
+		}},
+		PropSet: []types.PropertySpec{
+			{Type: "HostSystem", PathSet: hostProps},
+			{Type: "Datastore", PathSet: dsProps},
+			{Type: "VirtualMachine", PathSet: vmProps},
+		},
+	}}})
+	if err != nil {
+		return nil, fmt.Errorf("reading inventory: %w", err)
+	}
+	decode(inv, res.Returnval)
+	return inv, nil
+}
+
+// endpoint parses the URL like govc does and returns it without credentials, plus the login.
+func endpoint(cfg Config) (*url.URL, *url.Userinfo, error) {
+	if cfg.URL == "" {
+		return nil, nil, errors.New("no vCenter URL: set --vcenter-url, GOVC_URL or vcenter.url in the plan")
+	}
+	u, err := soap.ParseURL(cfg.URL)
+	if err != nil || u == nil || u.Host == "" {
+		return nil, nil, fmt.Errorf("invalid vCenter URL %q: expected host, host:port or https://host/sdk", redactURL(cfg.URL))
+	}
+	username, password := cfg.Username, cfg.Password
+	if u.User != nil {
+		if username == "" {
+			username = u.User.Username()
+		}
+		if p, ok := u.User.Password(); ok && password == "" {
+			password = p
+		}
+	}
+	u.User = nil
+	if username == "" {
+		return nil, nil, errors.New("no vCenter username: set --vcenter-username, GOVC_USERNAME or user:password in the URL")
+	}
+	return u, url.UserPassword(username, password), nil
+}
+
+// reachError explains a failure to talk to vCenter at all, with a hint for certificate problems.
+func reachError(u *url.URL, err error) error {
+	var (
+		unknownCA x509.UnknownAuthorityError
+		badHost   x509.HostnameError
+		invalid   x509.CertificateInvalidError
+	)
+	if errors.As(err, &unknownCA) || errors.As(err, &badHost) || errors.As(err, &invalid) || strings.Contains(err.Error(), "x509:") {
+		return fmt.Errorf("cannot verify vCenter %s's TLS certificate: %w (trust its CA with --vcenter-ca, pin it with --vcenter-thumbprint, or skip verification with --insecure)", u.Host, err)
+	}
+	return fmt.Errorf("cannot reach vCenter at %s: %w", u.Redacted(), err)
+}
+
+// datacenter finds the named datacenter, or the only one when name is empty.
+func datacenter(ctx context.Context, f *find.Finder, name string) (interface {
+	Name() string
+	Reference() types.ManagedObjectReference
+}, error) {
+	if name != "" {
+		dc, err := f.Datacenter(ctx, name)
+		if err != nil {
+			return nil, fmt.Errorf("datacenter %q (plan vcenter.datacenter): %w", name, err)
+		}
+		return dc, nil
+	}
+	dcs, err := f.DatacenterList(ctx, "*")
+	if err != nil {
+		return nil, fmt.Errorf("listing datacenters: %w", err)
+	}
+	if len(dcs) > 1 {
+		names := make([]string, len(dcs))
+		for i, dc := range dcs {
+			names[i] = dc.Name()
+		}
+		return nil, fmt.Errorf("vCenter has %d datacenters (%s); set vcenter.datacenter in the plan", len(dcs), strings.Join(names, ", "))
+	}
+	return dcs[0], nil
+}
+
+// decode turns the property collector's answer into the inventory.
+func decode(inv *Inventory, objs []types.ObjectContent) {
+	hostName := map[string]string{}
+	var vmHost []string
+	for _, oc := range objs {
+		ref := oc.Obj.Value
+		switch oc.Obj.Type {
+		case "HostSystem":
+			h := Host{Ref: ref}
+			for _, p := range oc.PropSet {
+				switch p.Name {
+				case "name":
+					h.Name, _ = p.Val.(string)
+				case "runtime.connectionState":
+					h.ConnectionState = enumString(p.Val)
+				}
+			}
+			hostName[ref] = h.Name
+			inv.Hosts = append(inv.Hosts, h)
+		case "Datastore":
+			d := Datastore{Ref: ref}
+			for _, p := range oc.PropSet {
+				switch p.Name {
+				case "name":
+					d.Name, _ = p.Val.(string)
+				case "summary.type":
+					d.Type, _ = p.Val.(string)
+				case "summary.accessible":
+					d.Accessible, _ = p.Val.(bool)
+				}
+			}
+			inv.Datastores = append(inv.Datastores, d)
+		case "VirtualMachine":
+			vm := VM{Ref: ref}
+			host := ""
+			for _, p := range oc.PropSet {
+				switch p.Name {
+				case "name":
+					vm.Name, _ = p.Val.(string)
+				case "runtime.host":
+					if r, ok := p.Val.(types.ManagedObjectReference); ok {
+						host = r.Value
+					}
+				case "runtime.connectionState":
+					vm.ConnectionState = enumString(p.Val)
+				case "runtime.powerState":
+					vm.PowerState = enumString(p.Val)
+				case "config.template":
+					vm.Template, _ = p.Val.(bool)
+				}
+			}
+			inv.VMs = append(inv.VMs, vm)
+			vmHost = append(vmHost, host)
+		}
+	}
+	for i, ref := range vmHost {
+		inv.VMs[i].Host = hostName[ref]
+	}
+	slices.SortFunc(inv.Hosts, func(a, b Host) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(inv.Datastores, func(a, b Datastore) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(inv.VMs, func(a, b VM) int { return strings.Compare(a.Name, b.Name) })
+}
+
+// enumString returns the value of a vSphere enum property (a named string type).
+func enumString(v any) string { return fmt.Sprint(v) }
+
+// redact removes the password from an error message.
+func redact(err error, cfg Config) error {
+	msg := err.Error()
+	secrets := []string{cfg.Password}
+	if u, perr := url.Parse(cfg.URL); perr == nil && u.User != nil {
+		if p, ok := u.User.Password(); ok {
+			secrets = append(secrets, p, url.QueryEscape(p))
+		}
+	}
+	clean := msg
+	for _, s := range secrets {
+		if s != "" {
+			clean = strings.ReplaceAll(clean, s, "****")
+		}
+	}
+	if clean == msg {
+		return err
+	}
+	return errors.New(clean)
+}
+
+// redactURL hides user info in a URL given on the command line.
+func redactURL(s string) string {
+	if i := strings.LastIndex(s, "@"); i >= 0 {
+		if j := strings.Index(s, "://"); j >= 0 && j < i {
+			return s[:j+3] + "****@" + s[i+1:]
+		}
+		return "****@" + s[i+1:]
+	}
+	return s
+}
