@@ -61,7 +61,7 @@ func runOne(ctx context.Context, c Check, s *Snapshot, o Options) []Result {
 	for i := range rs {
 		r := &rs[i]
 		r.Check, r.Title = info.ID, info.Title
-		if r.Status == Fail || r.Status == Error || r.Status == Warn {
+		if r.Status == Fail || r.Status == Warn {
 			fix, doc := info.Fix, info.DocURL
 			if e, ok := Codes[r.Code]; ok {
 				fix, doc = e.Fix, e.DocURL
@@ -77,14 +77,16 @@ func runOne(ctx context.Context, c Check, s *Snapshot, o Options) []Result {
 	return rs
 }
 
+const sourceFix = "Fix the connection named in the message (address, network path, credentials, certificate trust) and run again."
+
 // missingSource returns an error result when a source the check needs was not collected.
 func missingSource(info Info, s *Snapshot) *Result {
 	for _, src := range info.Needs {
 		if err := s.Errors[src]; err != nil {
-			return &Result{Target: string(src), Status: Error, Message: err.Error()}
+			return &Result{Target: string(src), Status: Error, Message: err.Error(), Fix: sourceFix}
 		}
 		if src == VCenter && s.VCenter == nil {
-			return &Result{Target: string(src), Status: Error, Message: "vCenter inventory was not collected"}
+			return &Result{Target: string(src), Status: Error, Message: "vCenter inventory was not collected", Fix: sourceFix}
 		}
 	}
 	return nil

@@ -35,7 +35,8 @@ func (NameCollision) Run(_ context.Context, s *Snapshot) []Result {
 	inv := s.VCenter
 	mt, problem := masterTarget(inv, s.Plan.MasterTarget)
 	if problem != "" {
-		return []Result{{Target: "master-target", Status: Error, Message: "cannot tell the master target's ESXi host: " + problem}}
+		return []Result{{Target: "master-target", Status: Error, Message: "cannot tell the master target's ESXi host: " + problem,
+			Fix: "Set masterTarget in the plan to the name of the master target VM as vCenter shows it."}}
 	}
 	out := make([]Result, 0, len(s.Plan.VMs))
 	for _, vm := range s.Plan.VMs {

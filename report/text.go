@@ -18,7 +18,7 @@ var colors = map[checks.Status]string{
 
 func writeText(w io.Writer, r Report, color bool) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "asr-preflight %s: %d results\n\n", r.Phase, len(r.Results))
+	fmt.Fprintf(&b, "asr-preflight %s\n\n", r.Phase)
 	for _, res := range r.Results {
 		label := strings.ToUpper(string(res.Status))
 		if color {

@@ -1,0 +1,197 @@
+package vcenter_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/vmware/govmomi/simulator"
+	"github.com/vmware/govmomi/vim25/soap"
+
+	"github.com/asr-preflight/asr-preflight/checks"
+	"github.com/asr-preflight/asr-preflight/plan"
+	"github.com/asr-preflight/asr-preflight/vcenter"
+)
+
+// server starts a vcsim with one datacenter, two standalone hosts and vms VMs per host.
+func server(t testing.TB, vms int, tweak func(*simulator.Model)) (*simulator.Model, *simulator.Server) {
+	t.Helper()
+	m := simulator.VPX()
+	m.Cluster, m.Host, m.Machine = 0, 2, vms
+	if tweak != nil {
+		tweak(m)
+	}
+	if err := m.Create(); err != nil {
+		t.Fatal(err)
+	}
+	m.Service.TLS = new(tls.Config)
+	m.Service.Listen = &url.URL{User: url.UserPassword("admin", "s3cret-lab")}
+	s := m.Service.NewServer()
+	t.Cleanup(func() { s.Close(); m.Remove() })
+	return m, s
+}
+
+// recorder counts the SOAP requests a client sends, by method.
+type recorder struct {
+	mu      sync.Mutex
+	methods []string
+}
+
+var soapMethod = regexp.MustCompile(`Body>\s*<([A-Za-z]+)`)
+
+func (r *recorder) wrap(next http.RoundTripper) http.RoundTripper {
+	return roundTripFunc(func(req *http.Request) (*http.Response, error) {
+		body, err := io.ReadAll(req.Body)
+		if err != nil {
+			return nil, err
+		}
+		req.Body = io.NopCloser(bytes.NewReader(body))
+		m := "?"
+		if sm := soapMethod.FindSubmatch(body); sm != nil {
+			m = string(sm[1])
+		}
+		r.mu.Lock()
+		r.methods = append(r.methods, m)
+		r.mu.Unlock()
+		return next.RoundTrip(req)
+	})
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func config(s *simulator.Server) vcenter.Config {
+	return vcenter.Config{URL: s.URL.String(), Insecure: true}
+}
+
+func TestCollect(t *testing.T) {
+	_, s := server(t, 2, nil)
+	inv, err := vcenter.Collect(context.Background(), config(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inv.Datacenter != "DC0" || inv.About.APIVersion == "" || inv.About.APIType != "VirtualCenter" {
+		t.Errorf("about/datacenter: %+v %q", inv.About, inv.Datacenter)
+	}
+	if len(inv.Hosts) != 2 || inv.Hosts[0].Name != "DC0_H0" || inv.Hosts[0].ConnectionState != "connected" {
+		t.Errorf("hosts: %+v", inv.Hosts)
+	}
+	if len(inv.Datastores) != 1 || inv.Datastores[0].Name != "LocalDS_0" || !inv.Datastores[0].Accessible || inv.Datastores[0].Type == "" {
+		t.Errorf("datastores: %+v", inv.Datastores)
+	}
+	if len(inv.VMs) != 4 {
+		t.Fatalf("got %d VMs, want 4: %+v", len(inv.VMs), inv.VMs)
+	}
+	for _, vm := range inv.VMs {
+		if vm.Host == "" || !strings.HasPrefix(vm.Name, vm.Host) || vm.ConnectionState != "connected" || vm.PowerState != "poweredOn" || vm.Ref == "" {
+			t.Errorf("VM not fully read: %+v", vm)
+		}
+	}
+}
+
+// readOnly lists the vSphere methods the collector may call: none of them changes the inventory
+// (container views are session-scoped and destroyed before logout).
+var readOnly = []string{"RetrieveServiceContent", "Login", "Logout", "CreateContainerView", "DestroyView",
+	"RetrievePropertiesEx", "ContinueRetrievePropertiesEx", "RetrieveProperties", "FindByInventoryPath"}
+
+// TestRequestsDoNotGrowWithVMs runs collection and analysis for a plan of 5 VMs and one of 200
+// VMs, and shows that vCenter sees the same number of requests, all of them read-only.
+func TestRequestsDoNotGrowWithVMs(t *testing.T) {
+	counts := map[int][]string{}
+	for _, perHost := range []int{3, 100} { // 6 and 200 VMs in the inventory
+		_, s := server(t, perHost, nil)
+		inv, err := vcenter.Collect(context.Background(), config(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The plan: every VM but the first, which plays the master target.
+		p := &plan.Plan{Version: 1, MasterTarget: inv.VMs[0].Name}
+		for _, vm := range inv.VMs[1:] {
+			p.VMs = append(p.VMs, plan.VM{Name: vm.Name, Location: plan.Original, Datastore: "LocalDS_0"})
+		}
+
+		var rec recorder
+		cfg := config(s)
+		cfg.Transport = rec.wrap
+		inv, err = vcenter.Collect(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs := checks.Run(context.Background(), checks.ForPhase(checks.Reprotect, nil),
+			&checks.Snapshot{Plan: p, VCenter: inv}, checks.Options{Concurrency: 8})
+		for _, r := range rs {
+			if r.Status != checks.Pass {
+				t.Errorf("%d VMs: %s %s: %s %s", len(p.VMs), r.Check, r.Target, r.Status, r.Message)
+			}
+		}
+		counts[len(p.VMs)] = rec.methods
+		for _, m := range rec.methods {
+			if !slices.Contains(readOnly, m) {
+				t.Errorf("collector called %s, which is not a read-only method", m)
+			}
+		}
+	}
+	small, big := counts[5], counts[199]
+	t.Logf("vCenter requests: 5 VMs %d %v; 199 VMs %d %v", len(small), small, len(big), big)
+	if len(small) == 0 || len(small) != len(big) {
+		t.Errorf("requests grow with VMs: %d for 5 VMs, %d for 199 VMs", len(small), len(big))
+	}
+}
+
+func TestCollectErrors(t *testing.T) {
+	_, s := server(t, 1, func(m *simulator.Model) { m.Datacenter = 2 })
+	good := config(s)
+	caFile, err := s.CertificateFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	thumb := soap.ThumbprintSHA256(s.Certificate())
+	pw, _ := s.URL.User.Password()
+	tests := []struct {
+		name string
+		cfg  func(c *vcenter.Config)
+		want string // "" means success
+	}{
+		{"several datacenters", func(c *vcenter.Config) {}, "vCenter has 2 datacenters (DC0, DC1); set vcenter.datacenter in the plan"},
+		{"named datacenter", func(c *vcenter.Config) { c.Datacenter = "DC1" }, ""},
+		{"unknown datacenter", func(c *vcenter.Config) { c.Datacenter = "DC9" }, `datacenter "DC9" (plan vcenter.datacenter): datacenter 'DC9' not found`},
+		{"TLS verified by default", func(c *vcenter.Config) { c.Insecure, c.Datacenter = false, "DC0" }, "cannot verify vCenter " + s.URL.Host + "'s TLS certificate"},
+		{"trusted CA", func(c *vcenter.Config) { c.Insecure, c.Datacenter, c.CAFile = false, "DC0", caFile }, ""},
+		{"pinned thumbprint", func(c *vcenter.Config) { c.Insecure, c.Datacenter, c.Thumbprint = false, "DC0", thumb }, ""},
+		{"wrong password", func(c *vcenter.Config) { c.Datacenter, c.Password = "DC0", "not-"+pw }, `vCenter login as "admin" failed: ServerFaultCode: Login failure`},
+		{"no URL", func(c *vcenter.Config) { c.URL = "" }, "no vCenter URL: set --vcenter-url, GOVC_URL or vcenter.url in the plan"},
+		{"no user", func(c *vcenter.Config) { c.URL = "https://" + s.URL.Host + "/sdk" }, "no vCenter username"},
+		{"unreachable", func(c *vcenter.Config) { c.URL = "https://u:secret-pw@127.0.0.1:1/sdk" }, "cannot reach vCenter at https://127.0.0.1:1/sdk: "},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := good
+			tc.cfg(&cfg)
+			inv, err := vcenter.Collect(context.Background(), cfg)
+			switch {
+			case tc.want == "" && err != nil:
+				t.Fatalf("unexpected error: %v", err)
+			case tc.want == "" && inv.Datacenter != cfg.Datacenter:
+				t.Errorf("collected datacenter %q, want %q", inv.Datacenter, cfg.Datacenter)
+			case tc.want != "" && (err == nil || !strings.HasPrefix(err.Error(), tc.want)):
+				t.Fatalf("got error %v, want %q", err, tc.want)
+			}
+			if err != nil {
+				for _, secret := range []string{"secret-pw", pw, "not-" + pw} {
+					if strings.Contains(err.Error(), secret) {
+						t.Errorf("error reveals a password: %v", err)
+					}
+				}
+			}
+		})
+	}
+}
