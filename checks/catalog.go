@@ -1,5 +1,12 @@
 package checks
 
+import (
+	"cmp"
+	"maps"
+	"slices"
+	"strconv"
+)
+
 // CodeInfo is what the catalog knows of an ASR error code.
 type CodeInfo struct {
 	Code     string `json:"code"`
@@ -92,4 +99,13 @@ var Codes = map[string]CodeInfo{
 		Fix:      "Open TCP 9443 from the machine to the process server (firewall, NSG, routing) and check the process server is running.",
 		DocURL:   docReplication,
 	},
+}
+
+// KnownCodes returns the catalog's codes in numeric order.
+func KnownCodes() []string {
+	return slices.SortedFunc(maps.Keys(Codes), func(a, b string) int {
+		x, _ := strconv.Atoi(a)
+		y, _ := strconv.Atoi(b)
+		return cmp.Compare(x, y)
+	})
 }

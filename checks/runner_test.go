@@ -79,7 +79,9 @@ func TestRunFailsClosed(t *testing.T) {
 		{"panic", fakeCheck{id: "x", run: func(context.Context) []Result { panic("boom") }}, nil, Options{}, Error, "check crashed: boom"},
 		{"no result", fakeCheck{id: "x", run: func(context.Context) []Result { return nil }}, nil, Options{}, Error, "check returned no result"},
 		{"vcenter down", fakeCheck{id: "x", needs: []Source{VCenter}, run: pass},
-			func(s *Snapshot) { s.VCenter, s.Errors[VCenter] = nil, errors.New("cannot reach vCenter at https://vc/sdk: connection refused") },
+			func(s *Snapshot) {
+				s.VCenter, s.Errors[VCenter] = nil, errors.New("cannot reach vCenter at https://vc/sdk: connection refused")
+			},
 			Options{}, Error, "cannot reach vCenter at https://vc/sdk: connection refused"},
 		{"vcenter not collected", fakeCheck{id: "x", needs: []Source{VCenter}, run: pass},
 			func(s *Snapshot) { s.VCenter = nil }, Options{}, Error, "vCenter inventory was not collected"},

@@ -37,5 +37,5 @@ func writeMarkdown(w io.Writer, r Report) error {
 
 // cell escapes text for a Markdown table cell.
 func cell(s string) string {
-	return strings.NewReplacer("|", `\|`, "\n", "<br>").Replace(s)
+	return strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;", "\n", "<br>").Replace(s)
 }

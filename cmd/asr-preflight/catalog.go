@@ -3,8 +3,6 @@ package main
 import (
 	"cmp"
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -53,7 +51,7 @@ func newExplainCmd() *cobra.Command {
 				return nil
 			}
 			return inputError("unknown ASR code or check %q; known codes: %s; checks: %s",
-				args[0], strings.Join(slices.Sorted(maps.Keys(checks.Codes)), ", "), strings.Join(checks.IDs(), ", "))
+				args[0], strings.Join(checks.KnownCodes(), ", "), strings.Join(checks.IDs(), ", "))
 		},
 	}
 }

@@ -1,0 +1,328 @@
+// Package test runs the real asr-preflight binary against an in-process vCenter simulator.
+package test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/asr-preflight/asr-preflight/lab"
+	"github.com/asr-preflight/asr-preflight/report"
+)
+
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "asr-preflight-e2e")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "asr-preflight")
+	build := exec.Command("go", "build", "-o", binary, "../cmd/asr-preflight")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building asr-preflight:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// startLab serves the demo inventory and returns it with the folder holding its plan.
+func startLab(t *testing.T) *lab.Lab {
+	t.Helper()
+	l, err := lab.Start(context.Background(), lab.Options{Password: "Lab-Pa55word-e2e"}, lab.DefaultVMs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(l.Close)
+	return l
+}
+
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+// run runs the binary with only the given environment (plus PATH and HOME).
+func run(t *testing.T, stdin string, env []string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}, env...)
+	cmd.Stdin = strings.NewReader(stdin)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if err != nil && !errors.As(err, &ee) {
+		t.Fatal(err)
+	}
+	return result{out.String(), errb.String(), cmd.ProcessState.ExitCode()}
+}
+
+func writePlan(t *testing.T, text string) string {
+	t.Helper()
+	path, err := lab.WritePlan(t.TempDir(), text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func decode(t *testing.T, out string) report.Report {
+	t.Helper()
+	var r report.Report
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("stdout is not the JSON report: %v\n%s", err, out)
+	}
+	return r
+}
+
+// statuses maps "check/target" to "status code".
+func statuses(r report.Report) map[string]string {
+	m := map[string]string{}
+	for _, res := range r.Results {
+		m[res.Check+"/"+res.Target] = strings.TrimSpace(string(res.Status) + " " + res.Code)
+	}
+	return m
+}
+
+const healthyPlan = `version: 1
+masterTarget: mt01
+vms:
+  - {name: web01, datastore: LocalDS_0}
+  - {name: app01, location: alternate, datastore: LocalDS_0}
+`
+
+func TestHealthyPlanPasses(t *testing.T) {
+	l := startLab(t)
+	res := run(t, "", l.Env(), "reprotect", "-p", writePlan(t, healthyPlan), "-f", "json")
+	if res.code != 0 {
+		t.Fatalf("exit %d, want 0\n%s\n%s", res.code, res.stdout, res.stderr)
+	}
+	r := decode(t, res.stdout)
+	want := map[string]string{"vcenter.connection/vcenter": "pass", "vm.name-collision/app01": "pass", "vm.name-collision/web01": "pass"}
+	if got := statuses(r); !maps(got, want) {
+		t.Errorf("results %v, want %v", got, want)
+	}
+	if r.SchemaVersion != 1 || r.Tool != "asr-preflight" || r.Phase != "reprotect" || r.Summary.Pass != 3 || r.StartedAt.IsZero() {
+		t.Errorf("report header: %+v", r)
+	}
+}
+
+func TestNameCollisionFails(t *testing.T) {
+	l := startLab(t)
+	dir := t.TempDir()
+	files := map[string]string{"--json": "r.json", "--junit": "r.xml", "--markdown": "r.md"}
+	args := []string{"failback", "-p", writePlan(t, lab.DefaultPlan)}
+	for flag, name := range files {
+		args = append(args, flag, filepath.Join(dir, name))
+	}
+	res := run(t, "", l.Env(), args...)
+	if res.code != 3 {
+		t.Fatalf("exit %d, want 3\n%s\n%s", res.code, res.stdout, res.stderr)
+	}
+	if !strings.Contains(res.stdout, "FAIL vm.name-collision [db01] ASR 78052") {
+		t.Errorf("text report on stdout lacks the failure:\n%s", res.stdout)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "r.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := decode(t, string(data))
+	want := map[string]string{"vcenter.connection/vcenter": "pass", "vm.name-collision/app01": "pass",
+		"vm.name-collision/db01": "fail 78052", "vm.name-collision/web01": "pass"}
+	if got := statuses(r); !maps(got, want) {
+		t.Errorf("results %v, want %v", got, want)
+	}
+	for _, res := range r.Results {
+		if res.Target == "db01" && (!strings.Contains(res.Message, "on host DC0_H0 (master target mt01's host)") || res.Fix == "" || res.DocURL == "") {
+			t.Errorf("failure must name the conflicting VM and host, with fix and doc: %+v", res)
+		}
+	}
+	for _, name := range []string{"r.xml", "r.md"} {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil || !bytes.Contains(b, []byte("78052")) {
+			t.Errorf("%s: %v, %s", name, err, b)
+		}
+	}
+}
+
+func TestIgnoreAndSkip(t *testing.T) {
+	l := startLab(t)
+	planPath := writePlan(t, lab.DefaultPlan)
+	res := run(t, "", l.Env(), "reprotect", "-p", planPath, "-f", "json", "--ignore", "vm.name-collision")
+	if got := statuses(decode(t, res.stdout))["vm.name-collision/db01"]; res.code != 4 || got != "warn 78052" {
+		t.Errorf("--ignore: exit %d and db01 %q, want exit 4 and warn 78052", res.code, got)
+	}
+	res = run(t, "", l.Env(), "reprotect", "-p", planPath, "-f", "json", "--skip", "vm.name-collision")
+	got := statuses(decode(t, res.stdout))
+	if res.code != 0 || got["vm.name-collision/-"] != "skip" || got["vcenter.connection/vcenter"] != "pass" {
+		t.Errorf("--skip: exit %d, %v", res.code, got)
+	}
+	res = run(t, "", l.Env(), "reprotect", "-p", planPath, "--only", "nope")
+	if res.code != 2 || !strings.Contains(res.stderr, `--only: unknown check "nope"; valid checks: vcenter.connection, vm.name-collision`) {
+		t.Errorf("--only nope: exit %d, %s", res.code, res.stderr)
+	}
+}
+
+// TestSkippedChecksCollectNothing: with every vCenter check skipped, an unreachable vCenter is never
+// contacted, so nothing fails.
+func TestSkippedChecksCollectNothing(t *testing.T) {
+	res := run(t, healthyPlan, []string{"GOVC_URL=https://u:p@" + closedPort(t) + "/sdk"},
+		"reprotect", "-p", "-", "-f", "json", "--skip", "vcenter.connection,vm.name-collision")
+	if r := decode(t, res.stdout); res.code != 0 || r.Summary.Skip != 2 || len(r.Results) != 2 {
+		t.Errorf("exit %d, %+v", res.code, r)
+	}
+}
+
+func TestVCenterUnreachable(t *testing.T) {
+	res := run(t, healthyPlan, []string{"GOVC_URL=https://" + closedPort(t) + "/sdk", "GOVC_USERNAME=u", "GOVC_PASSWORD=p"},
+		"reprotect", "--plan", "-", "-f", "json")
+	if res.code != 3 {
+		t.Fatalf("exit %d, want 3\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	r := decode(t, res.stdout)
+	if len(r.Results) != 2 {
+		t.Fatalf("want an error for each check, got %+v", r.Results)
+	}
+	for _, res := range r.Results {
+		if res.Status != "error" || !strings.HasPrefix(res.Message, "cannot reach vCenter at https://") ||
+			!strings.Contains(res.Message, "connection refused") || strings.Contains(res.Message, "\n") {
+			t.Errorf("want an error with a one-line reason, got %+v", res)
+		}
+	}
+}
+
+func TestWrongPasswordNeverShown(t *testing.T) {
+	l := startLab(t)
+	const secret = "Wr0ng-Pa55word-e2e"
+	dir := t.TempDir()
+	env := append(l.Env(), "GOVC_PASSWORD="+secret)
+	outputs := []string{}
+	for _, args := range [][]string{
+		{"reprotect", "-p", writePlan(t, lab.DefaultPlan), "--json", filepath.Join(dir, "r.json"), "--junit", filepath.Join(dir, "r.xml"), "--markdown", filepath.Join(dir, "r.md")},
+		{"reprotect", "-p", writePlan(t, lab.DefaultPlan), "-f", "json"},
+		{"failback", "-p", writePlan(t, lab.DefaultPlan), "--vcenter-url", "https://administrator:" + secret + "@" + strings.TrimPrefix(l.URL, "https://")},
+	} {
+		res := run(t, "", env, args...)
+		if res.code != 3 || !strings.Contains(res.stdout, "Login failure") {
+			t.Errorf("%v: exit %d, want 3 with the login failure\n%s%s", args, res.code, res.stdout, res.stderr)
+		}
+		outputs = append(outputs, res.stdout, res.stderr)
+	}
+	for _, name := range []string{"r.json", "r.xml", "r.md"} {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		outputs = append(outputs, string(b))
+	}
+	for _, out := range outputs {
+		if strings.Contains(out, secret) || strings.Contains(out, l.Password) {
+			t.Errorf("a password appears in the output:\n%s", out)
+		}
+	}
+}
+
+func TestPasswordFileAndThumbprint(t *testing.T) {
+	l := startLab(t)
+	pwFile := filepath.Join(t.TempDir(), "pw")
+	if err := os.WriteFile(pwFile, []byte(l.Password+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"GOVC_URL=" + l.URL, "GOVC_USERNAME=" + l.Username}
+	planPath := writePlan(t, healthyPlan)
+	res := run(t, "", env, "reprotect", "-p", planPath, "--vcenter-password-file", pwFile)
+	if res.code != 3 || !strings.Contains(res.stdout, "cannot verify vCenter") || !strings.Contains(res.stdout, "--vcenter-ca") {
+		t.Errorf("TLS must be verified by default: exit %d\n%s", res.code, res.stdout)
+	}
+	res = run(t, "", env, "reprotect", "-p", planPath, "--vcenter-password-file", pwFile, "--vcenter-thumbprint", l.Thumbprint())
+	if res.code != 0 {
+		t.Errorf("pinned thumbprint: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	res = run(t, "", append(env, "GOVC_INSECURE=true"), "reprotect", "-p", planPath, "--vcenter-password-file", pwFile)
+	if res.code != 0 {
+		t.Errorf("GOVC_INSECURE: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	badPlan := writePlan(t, "version: 1\nmasterTarget: mt01\nvms:\n  - {name: a, datastore: ds, location: there}\n  - {name: a, datastore: ds}\n")
+	tests := []struct {
+		name   string
+		args   []string
+		stderr string
+	}{
+		{"bad plan", []string{"reprotect", "-p", badPlan}, "asr-preflight: invalid plan:\n" + badPlan +
+			`:4: vms[0].location: expected "original" or "alternate", got "there"` + "\n" + badPlan +
+			`:5: vms[1].name: duplicate VM name "a"; already used by vms[0]` + "\n"},
+		{"missing plan file", []string{"failback", "-p", "/nonexistent/plan.yaml"}, "asr-preflight: reading plan: open /nonexistent/plan.yaml: no such file or directory\n"},
+		{"no plan flag", []string{"reprotect"}, "asr-preflight: required flag(s) \"plan\" not set\n"},
+		{"bad format", []string{"reprotect", "-p", badPlan, "-f", "yaml"}, `asr-preflight: --format: unknown format "yaml"; expected one of text, json, junit, markdown` + "\n"},
+		{"unknown flag", []string{"reprotect", "--colour"}, "asr-preflight: unknown flag: --colour\n"},
+		{"unknown code", []string{"explain", "12345"}, `asr-preflight: unknown ASR code or check "12345"; known codes: 806, 8038, 8061, 78022, 78052, 78093, 78174, 78186, 95226; checks: vcenter.connection, vm.name-collision` + "\n"},
+		{"bad concurrency", []string{"reprotect", "-p", badPlan, "--concurrency", "0"}, "asr-preflight: --concurrency: expected a number ≥ 1, got 0\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res := run(t, "", nil, tc.args...)
+			if res.code != 2 || res.stderr != tc.stderr || res.stdout != "" {
+				t.Errorf("exit %d, stderr:\n%q\nwant exit 2, stderr:\n%q\nstdout: %q", res.code, res.stderr, tc.stderr, res.stdout)
+			}
+		})
+	}
+}
+
+func TestOfflineCommands(t *testing.T) {
+	res := run(t, "", nil, "checks")
+	if res.code != 0 || !strings.Contains(res.stdout, "vm.name-collision") || !strings.Contains(res.stdout, "78052") {
+		t.Errorf("checks: %d %s", res.code, res.stdout)
+	}
+	for _, code := range []string{"95226", "78052", "78093", "8061", "8038", "806", "78022", "78174", "78186"} {
+		res := run(t, "", nil, "explain", code)
+		if res.code != 0 || !strings.HasPrefix(res.stdout, "ASR error "+code+": ") || !strings.Contains(res.stdout, "Fix:") {
+			t.Errorf("explain %s: %d %s", code, res.code, res.stdout)
+		}
+	}
+	res = run(t, "", nil, "explain", "vm.name-collision")
+	if res.code != 0 || !strings.Contains(res.stdout, "ASR code: 78052") {
+		t.Errorf("explain check: %d %s", res.code, res.stdout)
+	}
+	if res := run(t, "", nil, "version"); res.code != 0 || !strings.HasPrefix(res.stdout, "asr-preflight ") {
+		t.Errorf("version: %d %s", res.code, res.stdout)
+	}
+}
+
+// closedPort returns a loopback address nothing listens on.
+func closedPort(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
+}
+
+func maps(got, want map[string]string) bool {
+	if len(got) != len(want) {
+		return false
+	}
+	for k, v := range want {
+		if got[k] != v {
+			return false
+		}
+	}
+	return true
+}
