@@ -21,11 +21,11 @@ import (
 	"github.com/asr-preflight/asr-preflight/vcenter"
 )
 
-// server starts a vcsim with one datacenter, two standalone hosts and vms VMs per host.
-func server(t testing.TB, vms int, tweak func(*simulator.Model)) (*simulator.Model, *simulator.Server) {
+// server starts a vcsim with one datacenter, hosts standalone hosts and vms VMs per host.
+func server(t testing.TB, hosts, vms int, tweak func(*simulator.Model)) (*simulator.Model, *simulator.Server) {
 	t.Helper()
 	m := simulator.VPX()
-	m.Cluster, m.Host, m.Machine = 0, 2, vms
+	m.Cluster, m.Host, m.Machine = 0, hosts, vms
 	if tweak != nil {
 		tweak(m)
 	}
@@ -74,7 +74,7 @@ func config(s *simulator.Server) vcenter.Config {
 }
 
 func TestCollect(t *testing.T) {
-	_, s := server(t, 2, nil)
+	_, s := server(t, 2, 2, nil)
 	inv, err := vcenter.Collect(context.Background(), config(s))
 	if err != nil {
 		t.Fatal(err)
@@ -107,8 +107,8 @@ var readOnly = []string{"RetrieveServiceContent", "Login", "Logout", "CreateCont
 // VMs, and shows that vCenter sees the same number of requests, all of them read-only.
 func TestRequestsDoNotGrowWithVMs(t *testing.T) {
 	counts := map[int][]string{}
-	for _, perHost := range []int{3, 100} { // 6 and 200 VMs in the inventory
-		_, s := server(t, perHost, nil)
+	for _, perHost := range []int{2, 67} { // 6 and 201 VMs on 3 hosts
+		_, s := server(t, 3, perHost, nil)
 		inv, err := vcenter.Collect(context.Background(), config(s))
 		if err != nil {
 			t.Fatal(err)
@@ -140,15 +140,15 @@ func TestRequestsDoNotGrowWithVMs(t *testing.T) {
 			}
 		}
 	}
-	small, big := counts[5], counts[199]
-	t.Logf("vCenter requests: 5 VMs %d %v; 199 VMs %d %v", len(small), small, len(big), big)
+	small, big := counts[5], counts[200]
+	t.Logf("vCenter requests: 5 VMs %d %v; 200 VMs %d %v", len(small), small, len(big), big)
 	if len(small) == 0 || len(small) != len(big) {
-		t.Errorf("requests grow with VMs: %d for 5 VMs, %d for 199 VMs", len(small), len(big))
+		t.Errorf("requests grow with VMs: %d for 5 VMs, %d for 200 VMs", len(small), len(big))
 	}
 }
 
 func TestCollectErrors(t *testing.T) {
-	_, s := server(t, 1, func(m *simulator.Model) { m.Datacenter = 2 })
+	_, s := server(t, 2, 1, func(m *simulator.Model) { m.Datacenter = 2 })
 	good := config(s)
 	caFile, err := s.CertificateFile()
 	if err != nil {
