@@ -107,8 +107,8 @@ vms:
 func TestHealthyPlanPasses(t *testing.T) {
 	l := startLab(t)
 	res := run(t, "", l.Env(), "reprotect", "-p", writePlan(t, healthyPlan), "-f", "json")
-	if res.code != 0 {
-		t.Fatalf("exit %d, want 0\n%s\n%s", res.code, res.stdout, res.stderr)
+	if res.code != 0 || res.stderr != "" {
+		t.Fatalf("exit %d, want 0 and nothing on stderr off a terminal\n%s\n%s", res.code, res.stdout, res.stderr)
 	}
 	r := decode(t, res.stdout)
 	want := map[string]string{"vcenter.connection/vcenter": "pass", "vm.name-collision/app01": "pass", "vm.name-collision/web01": "pass"}
@@ -325,4 +325,33 @@ func maps(got, want map[string]string) bool {
 		}
 	}
 	return true
+}
+
+// TestTerminal runs the binary under a pseudo-terminal (util-linux script): colour and progress
+// appear there, and NO_COLOR turns colour off.
+func TestTerminal(t *testing.T) {
+	script, err := exec.LookPath("script")
+	if err != nil {
+		t.Skip("script (util-linux) not installed")
+	}
+	l := startLab(t)
+	planPath := writePlan(t, healthyPlan)
+	for _, noColor := range []bool{false, true} {
+		env := l.Env()
+		if noColor {
+			env = append(env, "NO_COLOR=1")
+		}
+		cmd := exec.Command(script, "-qec", binary+" reprotect -p "+planPath, "/dev/null")
+		cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "TERM=xterm"}, env...)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		if !bytes.Contains(out, []byte("collecting vCenter inventory")) {
+			t.Errorf("no progress on a terminal:\n%s", out)
+		}
+		if colored := bytes.Contains(out, []byte("\x1b[32mPASS")); colored == noColor {
+			t.Errorf("NO_COLOR=%v: colour %v:\n%q", noColor, colored, out)
+		}
+	}
 }

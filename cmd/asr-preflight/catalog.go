@@ -46,8 +46,11 @@ func newExplainCmd() *cobra.Command {
 			}
 			if c, ok := checks.Lookup(args[0]); ok {
 				i := c.Info()
-				fmt.Fprintf(w, "%s: %s\n\nPhases:   %s\nASR code: %s\nCause:    %s\nFix:      %s\nDoc:      %s\n",
-					i.ID, i.Title, phases(i.Phases), cmp.Or(i.Code, "none"), i.Cause, i.Fix, i.DocURL)
+				fmt.Fprintf(w, "%s: %s\n\nPhases:   %s\nASR code: %s\nCause:    %s\n", i.ID, i.Title, phases(i.Phases), cmp.Or(i.Code, "none"), i.Cause)
+				if e, ok := checks.Codes[i.Code]; ok {
+					fmt.Fprintf(w, "Symptoms: %s\n", e.Symptoms)
+				}
+				fmt.Fprintf(w, "Fix:      %s\nDoc:      %s\n", i.Fix, i.DocURL)
 				return nil
 			}
 			return inputError("unknown ASR code or check %q; known codes: %s; checks: %s",
