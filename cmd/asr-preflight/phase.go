@@ -72,9 +72,9 @@ func runPhase(cmd *cobra.Command, phase checks.Phase, f *phaseFlags) error {
 	if err != nil {
 		return inputError("--format: %v", err)
 	}
-	for name, ids := range map[string][]string{"--only": f.only, "--skip": f.skip, "--ignore": f.ignore} {
+	for i, ids := range [][]string{f.only, f.skip, f.ignore} {
 		if err := checks.Validate(ids); err != nil {
-			return inputError("%s: %v", name, err)
+			return inputError("%s: %v", []string{"--only", "--skip", "--ignore"}[i], err)
 		}
 	}
 	if f.concurrency < 1 {
@@ -87,13 +87,6 @@ func runPhase(cmd *cobra.Command, phase checks.Phase, f *phaseFlags) error {
 	if err != nil {
 		return err
 	}
-	vc, err := vcenterConfig(cmd, f, pl)
-	if err != nil {
-		return err
-	}
-
-	ctx, cancel := context.WithTimeoutCause(cmd.Context(), f.timeout, fmt.Errorf("run timed out after %v (--timeout)", f.timeout))
-	defer cancel()
 	selected := checks.ForPhase(phase, f.only)
 	active := make([]checks.Check, 0, len(selected))
 	for _, c := range selected {
@@ -103,7 +96,14 @@ func runPhase(cmd *cobra.Command, phase checks.Phase, f *phaseFlags) error {
 	}
 	snap := &checks.Snapshot{Plan: pl, Errors: map[checks.Source]error{}}
 	stderr := cmd.ErrOrStderr()
+
+	ctx, cancel := context.WithTimeoutCause(cmd.Context(), f.timeout, fmt.Errorf("run timed out after %v (--timeout)", f.timeout))
+	defer cancel()
 	if checks.Needs(active, checks.VCenter) {
+		vc, err := vcenterConfig(cmd, f, pl)
+		if err != nil {
+			return err
+		}
 		progress(stderr, "collecting vCenter inventory…")
 		snap.VCenter, err = vcenter.Collect(ctx, vc)
 		if err != nil {
