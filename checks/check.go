@@ -25,9 +25,13 @@ const (
 // Source is a system a check reads collected data from.
 type Source string
 
-// The sources collectors produce.
+// The sources collectors produce. The vcenter/ parts are optional parts of the vCenter inventory,
+// collected only when a selected check needs them.
 const (
-	VCenter Source = "vcenter"
+	VCenter    Source = "vcenter"            // hosts, datastores, VMs
+	VMDetails  Source = "vcenter/details"    // devices, snapshots, guest network of plan VMs and master target
+	Licenses   Source = "vcenter/licenses"   // host licence assignments
+	Privileges Source = "vcenter/privileges" // the account's privileges on the target objects
 )
 
 // Status is the outcome of a check for one target.
@@ -65,6 +69,7 @@ type Check interface {
 
 // Snapshot is everything the collectors gathered for one run.
 type Snapshot struct {
+	Phase   Phase              `json:"phase"`
 	Plan    *plan.Plan         `json:"plan"`
 	VCenter *vcenter.Inventory `json:"vcenter,omitempty"`
 	// Errors says why a source could not be collected; its checks report error with this reason.

@@ -3,6 +3,7 @@ package checks
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -82,7 +83,19 @@ const sourceFix = "Fix the connection named in the message (address, network pat
 // missingSource returns an error result when a source the check needs was not collected.
 func missingSource(info Info, s *Snapshot) *Result {
 	for _, src := range info.Needs {
-		if err := s.Errors[src]; err != nil {
+		err := s.Errors[src]
+		if part, ok := strings.CutPrefix(string(src), string(VCenter)+"/"); ok {
+			switch {
+			case s.Errors[VCenter] != nil:
+				err = s.Errors[VCenter]
+			case s.VCenter != nil && s.VCenter.Unavailable[part] != "":
+				err = errors.New(s.VCenter.Unavailable[part])
+			case s.VCenter != nil && !slices.Contains(s.VCenter.Parts, part):
+				err = fmt.Errorf("vCenter %s were not collected", part)
+			}
+			src = VCenter
+		}
+		if err != nil {
 			return &Result{Target: string(src), Status: Error, Message: err.Error(), Fix: sourceFix}
 		}
 		if src == VCenter && s.VCenter == nil {

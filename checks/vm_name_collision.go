@@ -55,7 +55,18 @@ func nameCollision(inv *vcenter.Inventory, mt vcenter.VM, vm plan.VM) Result {
 	}
 	where := fmt.Sprintf("host %s (master target %s's host)", mt.Host, mt.Name)
 	r := Result{Target: vm.Name}
+	var broken []vcenter.VM
+	for _, v := range onHost {
+		if v.ConnectionState == "orphaned" || v.ConnectionState == "inaccessible" {
+			broken = append(broken, v)
+		}
+	}
 	switch {
+	case len(broken) > 0:
+		r.Status, r.Code = Fail, "78052"
+		r.Message = fmt.Sprintf("%s on %s is %s: it still holds the name, and cannot be the original",
+			describeVMs(broken), where, broken[0].ConnectionState)
+		r.Fix = "Remove the orphaned or inaccessible VM from the inventory, or rename it, so reprotect can create " + vm.Name + " on that host."
 	case vm.Location == plan.Alternate && len(onHost) > 0:
 		r.Status, r.Code = Fail, "78052"
 		r.Message = fmt.Sprintf("%s already on %s; alternate-location failback creates a new VM of that name there", describeVMs(onHost), where)
@@ -80,25 +91,16 @@ func nameCollision(inv *vcenter.Inventory, mt vcenter.VM, vm plan.VM) Result {
 	return r
 }
 
-// masterTarget finds the master target VM, or says why it cannot.
-func masterTarget(inv *vcenter.Inventory, name string) (vcenter.VM, string) {
-	found := inv.VMsNamed(name)
-	switch {
-	case len(found) == 0:
-		return vcenter.VM{}, fmt.Sprintf("no VM named %s (plan masterTarget) in datacenter %s", name, inv.Datacenter)
-	case len(found) > 1:
-		return vcenter.VM{}, fmt.Sprintf("%d VMs named %s (plan masterTarget): %s", len(found), name, describeVMs(found))
-	case found[0].Host == "":
-		return vcenter.VM{}, fmt.Sprintf("master target %s is not registered on any ESXi host", name)
-	}
-	return found[0], ""
-}
-
-// describeVMs names VMs with their reference, host and state: "web01 (vm-42 on esx01, poweredOn)".
+// describeVMs names VMs with their reference, host and state: "web01 (vm-42 on esx01, poweredOn)",
+// with the connection state when it is not connected.
 func describeVMs(vms []vcenter.VM) string {
 	parts := make([]string, len(vms))
 	for i, v := range vms {
-		parts[i] = fmt.Sprintf("%s (%s on %s, %s)", v.Name, v.Ref, v.Host, v.PowerState)
+		state := v.PowerState
+		if v.ConnectionState != "" && v.ConnectionState != "connected" {
+			state = v.ConnectionState
+		}
+		parts[i] = fmt.Sprintf("%s (%s on %s, %s)", v.Name, v.Ref, v.Host, state)
 	}
 	return strings.Join(parts, ", ")
 }

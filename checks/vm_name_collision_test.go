@@ -85,3 +85,21 @@ func TestNameCollisionMasterTarget(t *testing.T) {
 		})
 	}
 }
+
+func TestNameCollisionOrphan(t *testing.T) {
+	for _, state := range []string{"orphaned", "inaccessible"} {
+		for _, loc := range []plan.Location{plan.Original, plan.Alternate} {
+			stray := vm("vm-3", "web01", "esx01")
+			stray.ConnectionState = state
+			s := &Snapshot{
+				Plan:    &plan.Plan{MasterTarget: "mt01", VMs: []plan.VM{{Name: "web01", Location: loc}}},
+				VCenter: inventory(vm("vm-1", "mt01", "esx01"), stray),
+			}
+			rs := NameCollision{}.Run(context.Background(), s)
+			want := "web01 (vm-3 on esx01, " + state + ") on host esx01 (master target mt01's host) is " + state
+			if len(rs) != 1 || rs[0].Status != Fail || rs[0].Code != "78052" || !strings.HasPrefix(rs[0].Message, want) {
+				t.Errorf("%s, %s: got %+v, want fail 78052 %q", state, loc, rs, want)
+			}
+		}
+	}
+}

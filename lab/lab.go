@@ -1,9 +1,11 @@
 // Package lab runs a vCenter simulator (govmomi's vcsim) in-process with a small failback
-// inventory and the matching plan, for demos and end-to-end tests.
+// inventory and the matching plan, for demos and end-to-end tests. Its helpers inject the faults
+// the checks detect.
 package lab
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -11,8 +13,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
-	"crypto/tls"
 	"github.com/vmware/govmomi"
 	"github.com/vmware/govmomi/find"
 	"github.com/vmware/govmomi/object"
@@ -30,6 +32,14 @@ const (
 	MasterTarget = "mt01"
 )
 
+// Sizes of the lab's hosts and datastore.
+const (
+	HostMemoryMB      = 128 << 10
+	HostMemoryUsageMB = 16 << 10
+	DatastoreBytes    = 2 << 40
+	DatastoreFree     = 3 << 39 // 1.5 TiB
+)
+
 // Options shape a lab.
 type Options struct {
 	Addr     string // listen address, loopback only; default 127.0.0.1:0
@@ -45,26 +55,38 @@ type Lab struct {
 	Username string
 	Password string
 	CAFile   string // PEM file of the server's certificate
+
+	mu            sync.Mutex
+	accounts      map[string]string // user → password
+	readOnlyUsers map[string]bool
+	authz         *authorization
 }
 
 // VM is a VM the lab creates.
 type VM struct {
-	Name     string
-	Host     string
-	MemoryMB int32
+	Name         string
+	Host         string
+	MemoryMB     int32
+	DisksGB      []int
+	GuestID      string // default rhel8_64Guest
+	MasterTarget bool   // powered on, VMware Tools running, disk.EnableUUID=TRUE
 }
 
-// DefaultVMs is the demo inventory: the master target, two originals, and a stray VM named db01 on
-// the master target's host, which collides with the protected db01 (ASR 78052).
-var DefaultVMs = []VM{
-	{Name: MasterTarget, Host: MasterHost, MemoryMB: 8192},
-	{Name: "web01", Host: OtherHost, MemoryMB: 4096},
-	{Name: "db01", Host: OtherHost, MemoryMB: 8192},
-	{Name: "db01", Host: MasterHost, MemoryMB: 2048},
+// HealthyVMs is an inventory where every check passes for Plan: the master target and the
+// originals of web01 and db01 (powered off, as after failover).
+var HealthyVMs = []VM{
+	{Name: MasterTarget, Host: MasterHost, MemoryMB: 8192, DisksGB: []int{100, 1024}, MasterTarget: true},
+	{Name: "web01", Host: OtherHost, MemoryMB: 4096, DisksGB: []int{40}},
+	{Name: "db01", Host: OtherHost, MemoryMB: 8192, DisksGB: []int{40, 200}},
 }
 
-// DefaultPlan is the plan matching DefaultVMs: web01 and app01 are fine, db01 collides.
-const DefaultPlan = `version: 1
+// DefaultVMs is the demo inventory: HealthyVMs plus a stray VM named db01 on the master target's
+// host, which collides with the protected db01 (ASR 78052).
+var DefaultVMs = append(append([]VM{}, HealthyVMs...), VM{Name: "db01", Host: MasterHost, MemoryMB: 2048, DisksGB: []int{16}})
+
+// Plan is the plan matching the lab: web01 and db01 fail back to their original VMs, app01
+// (which has no on-premises VM) to an alternate location.
+const Plan = `version: 1
 vcenter:
   datacenter: DC0
 masterTarget: mt01
@@ -78,10 +100,11 @@ vms:
   - name: app01
     location: alternate
     datastore: LocalDS_0
+    memoryMB: 4096
 `
 
-// Start builds the inventory with two standalone ESXi hosts and one datastore, creates vms, and
-// serves the simulator over HTTPS on a loopback address.
+// Start builds the inventory with two standalone ESXi hosts and one VMFS datastore, creates vms,
+// and serves the simulator over HTTPS on a loopback address.
 func Start(ctx context.Context, o Options, vms []VM) (*Lab, error) {
 	if o.Addr == "" {
 		o.Addr = "127.0.0.1:0"
@@ -110,7 +133,9 @@ func Start(ctx context.Context, o Options, vms []VM) (*Lab, error) {
 	m.Service.TLS = new(tls.Config)
 	m.Service.Listen = &url.URL{Host: o.Addr, User: url.UserPassword(o.Username, o.Password)}
 	s := m.Service.NewServer()
-	lab := &Lab{Model: m, Server: s, Username: o.Username, Password: o.Password}
+	lab := &Lab{Model: m, Server: s, Username: o.Username, Password: o.Password,
+		accounts: map[string]string{o.Username: o.Password}, readOnlyUsers: map[string]bool{}}
+	m.Map().SessionManager().ValidLogin = lab.validLogin
 	u := *s.URL
 	u.User = nil
 	lab.URL = u.String()
@@ -118,7 +143,7 @@ func Start(ctx context.Context, o Options, vms []VM) (*Lab, error) {
 		lab.Close()
 		return nil, fmt.Errorf("lab: writing certificate: %w", err)
 	}
-	if err := lab.createVMs(ctx, vms); err != nil {
+	if err := lab.build(ctx, vms); err != nil {
 		lab.Close()
 		return nil, err
 	}
@@ -152,8 +177,14 @@ func WritePlan(dir, text string) (string, error) {
 	return path, os.WriteFile(path, []byte(text), 0o644)
 }
 
-// createVMs creates the VMs through the vSphere API, as an administrator would.
-func (l *Lab) createVMs(ctx context.Context, vms []VM) error {
+// build sizes the hosts and the datastore like real ones and creates the VMs through the vSphere
+// API, as an administrator would.
+func (l *Lab) build(ctx context.Context, vms []VM) error {
+	for _, h := range []string{MasterHost, OtherHost} {
+		if err := l.SetHostMemory(h, HostMemoryMB, HostMemoryUsageMB); err != nil {
+			return err
+		}
+	}
 	u, err := soap.ParseURL(l.URL)
 	if err != nil {
 		return err
@@ -175,14 +206,18 @@ func (l *Lab) createVMs(ctx context.Context, vms []VM) error {
 		return err
 	}
 	for _, vm := range vms {
-		if err := createVM(ctx, f, folders.VmFolder, vm); err != nil {
+		if err := l.createVM(ctx, f, folders.VmFolder, vm); err != nil {
 			return fmt.Errorf("lab: creating VM %s on %s: %w", vm.Name, vm.Host, err)
 		}
 	}
-	return nil
+	// After the VMs: vcsim recomputes free space from its backing folder as files are created.
+	return l.Update("Datastore", Datastore,
+		types.PropertyChange{Name: "summary.type", Val: "VMFS"},
+		types.PropertyChange{Name: "summary.capacity", Val: int64(DatastoreBytes)},
+		types.PropertyChange{Name: "summary.freeSpace", Val: int64(DatastoreFree)})
 }
 
-func createVM(ctx context.Context, f *find.Finder, folder *object.Folder, vm VM) error {
+func (l *Lab) createVM(ctx context.Context, f *find.Finder, folder *object.Folder, vm VM) error {
 	host, err := f.HostSystem(ctx, vm.Host)
 	if err != nil {
 		return err
@@ -191,18 +226,85 @@ func createVM(ctx context.Context, f *find.Finder, folder *object.Folder, vm VM)
 	if err != nil {
 		return err
 	}
+	if vm.GuestID == "" {
+		vm.GuestID = "rhel8_64Guest"
+	}
 	spec := types.VirtualMachineConfigSpec{
-		Name:     vm.Name,
-		GuestId:  string(types.VirtualMachineGuestOsIdentifierOtherGuest64),
-		MemoryMB: int64(vm.MemoryMB),
-		NumCPUs:  2,
-		Files:    &types.VirtualMachineFileInfo{VmPathName: "[" + Datastore + "]"},
+		Name:         vm.Name,
+		GuestId:      vm.GuestID,
+		MemoryMB:     int64(vm.MemoryMB),
+		NumCPUs:      2,
+		Files:        &types.VirtualMachineFileInfo{VmPathName: "[" + Datastore + "]"},
+		DeviceChange: disks(vm, Datastore),
+	}
+	if vm.MasterTarget {
+		spec.ExtraConfig = []types.BaseOptionValue{&types.OptionValue{Key: "disk.EnableUUID", Value: "TRUE"}}
 	}
 	task, err := folder.CreateVM(ctx, spec, pool, host)
 	if err != nil {
 		return err
 	}
-	return task.Wait(ctx)
+	info, err := task.WaitForResult(ctx)
+	if err != nil {
+		return err
+	}
+	if !vm.MasterTarget {
+		return nil
+	}
+	ref := info.Result.(types.ManagedObjectReference)
+	if task, err = object.NewVirtualMachine(folder.Client(), ref).PowerOn(ctx); err != nil {
+		return err
+	}
+	if err := task.Wait(ctx); err != nil {
+		return err
+	}
+	l.Model.Map().Update(l.Model.Service.Context, l.Model.Map().Get(ref),
+		[]types.PropertyChange{{Name: "guest.toolsRunningStatus", Val: string(types.VirtualMachineToolsRunningStatusGuestToolsRunning)}})
+	return nil
+}
+
+// disks is an LSI Logic controller with a thin disk of each of the VM's sizes.
+func disks(vm VM, datastore string) []types.BaseVirtualDeviceConfigSpec {
+	if len(vm.DisksGB) == 0 {
+		return nil
+	}
+	const ctl = -100
+	changes := []types.BaseVirtualDeviceConfigSpec{&types.VirtualDeviceConfigSpec{
+		Operation: types.VirtualDeviceConfigSpecOperationAdd,
+		Device: &types.VirtualLsiLogicController{VirtualSCSIController: types.VirtualSCSIController{
+			SharedBus:          types.VirtualSCSISharingNoSharing,
+			VirtualController:  types.VirtualController{BusNumber: 0, VirtualDevice: types.VirtualDevice{Key: ctl}},
+			HotAddRemove:       types.NewBool(true),
+			ScsiCtlrUnitNumber: 7,
+		}},
+	}}
+	for i, gb := range vm.DisksGB {
+		unit := int32(i)
+		if unit >= 7 {
+			unit++ // 7 is the controller's own
+		}
+		changes = append(changes, &types.VirtualDeviceConfigSpec{
+			Operation:     types.VirtualDeviceConfigSpecOperationAdd,
+			FileOperation: types.VirtualDeviceConfigSpecFileOperationCreate,
+			Device: &types.VirtualDisk{
+				VirtualDevice: types.VirtualDevice{
+					Key:           int32(-200 - i),
+					ControllerKey: ctl,
+					UnitNumber:    &unit,
+					Backing: &types.VirtualDiskFlatVer2BackingInfo{
+						VirtualDeviceFileBackingInfo: types.VirtualDeviceFileBackingInfo{
+							FileName: fmt.Sprintf("[%s] %s/%s-%s-%d.vmdk", datastore, vm.Name, vm.Name, vm.Host, i),
+						},
+						DiskMode:        string(types.VirtualDiskModePersistent),
+						ThinProvisioned: types.NewBool(true),
+					},
+				},
+				CapacityInKB:    int64(gb) << 20,
+				CapacityInBytes: int64(gb) << 30,
+			},
+		})
+	}
+	return changes
 }
 
 // loopback refuses listen addresses off this machine.

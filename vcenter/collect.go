@@ -1,6 +1,7 @@
 package vcenter
 
 import (
+	"cmp"
 	"context"
 	"crypto/x509"
 	"errors"
@@ -32,25 +33,41 @@ type Config struct {
 	Transport func(http.RoundTripper) http.RoundTripper
 }
 
-// The property paths the checks read, per managed object type.
+// The property paths the checks read, per managed object type. VM details are read only for the
+// VMs a request names.
 var (
-	hostProps = []string{"name", "runtime.connectionState"}
-	dsProps   = []string{"name", "summary.type", "summary.accessible"}
-	vmProps   = []string{"name", "runtime.host", "runtime.connectionState", "runtime.powerState", "config.template"}
+	hostProps = []string{"name", "runtime.connectionState", "runtime.inMaintenanceMode", "summary.config.product",
+		"hardware.memorySize", "summary.quickStats.overallMemoryUsage"}
+	dsProps = []string{"name", "summary.type", "summary.accessible", "summary.capacity", "summary.freeSpace", "host"}
+	vmProps = []string{"name", "runtime.host", "runtime.connectionState", "runtime.powerState", "config.template",
+		"config.hardware.memoryMB", "config.guestId", "guest.guestFamily"}
+	detailProps = []string{"guest.toolsRunningStatus", "rootSnapshot", "config.hardware.device", "config.extraConfig", "guest.net"}
 )
 
+// Request says which optional parts to collect, so that skipped checks cost nothing.
+type Request struct {
+	Details      []string // names of VMs whose details (devices, snapshots, guest network) to read
+	Licenses     bool     // read host licence assignments
+	Privileges   []string // privilege IDs to check ("X.*" means every privilege under X); none: skip
+	Principal    string   // check this account's privileges instead of the session's own
+	MasterTarget string   // its host is a privilege target
+	Hosts        []string // further target hosts (privileges)
+	Datastores   []string // target datastores (privileges)
+}
+
 // Collect logs in, reads the datacenter's hosts, datastores and VMs through one container view and
-// the property collector, and logs out. It never changes anything in vCenter. Errors read well to an
+// the property collector, then the parts the request asks for, and logs out. A failed optional part
+// is recorded in Inventory.Unavailable; the rest of the inventory stands. It never changes anything in vCenter. Errors read well to an
 // operator and never contain the password.
-func Collect(ctx context.Context, cfg Config) (*Inventory, error) {
-	inv, err := collect(ctx, cfg)
+func Collect(ctx context.Context, cfg Config, req Request) (*Inventory, error) {
+	inv, err := collect(ctx, cfg, req)
 	if err != nil {
 		return nil, redact(err, cfg)
 	}
 	return inv, nil
 }
 
-func collect(ctx context.Context, cfg Config) (*Inventory, error) {
+func collect(ctx context.Context, cfg Config, req Request) (*Inventory, error) {
 	u, user, err := endpoint(cfg)
 	if err != nil {
 		return nil, err
@@ -111,7 +128,26 @@ func collect(ctx context.Context, cfg Config) (*Inventory, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading inventory: %w", err)
 	}
-	decode(inv, res.Returnval)
+	refs := decode(inv, res.Returnval)
+
+	inv.Parts, inv.Unavailable = []string{}, map[string]string{}
+	part := func(name, what string, err error) {
+		if err != nil {
+			inv.Unavailable[name] = "reading " + what + ": " + err.Error()
+		} else {
+			inv.Parts = append(inv.Parts, name)
+		}
+	}
+	if len(req.Details) > 0 {
+		part("details", "VM details", details(ctx, vc, inv, req.Details))
+	}
+	if req.Licenses {
+		part("licenses", "host licences", licenses(ctx, vc, inv))
+	}
+	if len(req.Privileges) > 0 {
+		inv.Privileges, err = privileges(ctx, vc, sm, dc.Reference(), inv, refs, req)
+		part("privileges", "privileges", err)
+	}
 	return inv, nil
 }
 
@@ -179,67 +215,125 @@ func datacenter(ctx context.Context, f *find.Finder, name string) (interface {
 	return dcs[0], nil
 }
 
+// refs maps inventory names to managed object references, for follow-up calls.
+type refs struct {
+	host, datastore, vm map[string][]types.ManagedObjectReference // by name
+}
+
 // decode turns the property collector's answer into the inventory.
-func decode(inv *Inventory, objs []types.ObjectContent) {
+func decode(inv *Inventory, objs []types.ObjectContent) refs {
+	r := refs{host: map[string][]types.ManagedObjectReference{}, datastore: map[string][]types.ManagedObjectReference{}, vm: map[string][]types.ManagedObjectReference{}}
 	hostName := map[string]string{}
-	var vmHost []string
 	for _, oc := range objs {
-		ref := oc.Obj.Value
-		switch oc.Obj.Type {
-		case "HostSystem":
-			h := Host{Ref: ref}
+		if oc.Obj.Type == "HostSystem" {
 			for _, p := range oc.PropSet {
-				switch p.Name {
-				case "name":
-					h.Name, _ = p.Val.(string)
-				case "runtime.connectionState":
-					h.ConnectionState = enumString(p.Val)
+				if p.Name == "name" {
+					hostName[oc.Obj.Value], _ = p.Val.(string)
 				}
 			}
-			hostName[ref] = h.Name
-			inv.Hosts = append(inv.Hosts, h)
-		case "Datastore":
-			d := Datastore{Ref: ref}
-			for _, p := range oc.PropSet {
-				switch p.Name {
-				case "name":
-					d.Name, _ = p.Val.(string)
-				case "summary.type":
-					d.Type, _ = p.Val.(string)
-				case "summary.accessible":
-					d.Accessible, _ = p.Val.(bool)
-				}
-			}
-			inv.Datastores = append(inv.Datastores, d)
-		case "VirtualMachine":
-			vm := VM{Ref: ref}
-			host := ""
-			for _, p := range oc.PropSet {
-				switch p.Name {
-				case "name":
-					vm.Name, _ = p.Val.(string)
-				case "runtime.host":
-					if r, ok := p.Val.(types.ManagedObjectReference); ok {
-						host = r.Value
-					}
-				case "runtime.connectionState":
-					vm.ConnectionState = enumString(p.Val)
-				case "runtime.powerState":
-					vm.PowerState = enumString(p.Val)
-				case "config.template":
-					vm.Template, _ = p.Val.(bool)
-				}
-			}
-			inv.VMs = append(inv.VMs, vm)
-			vmHost = append(vmHost, host)
 		}
 	}
-	for i, ref := range vmHost {
-		inv.VMs[i].Host = hostName[ref]
+	for _, oc := range objs {
+		switch oc.Obj.Type {
+		case "HostSystem":
+			h := decodeHost(oc)
+			r.host[h.Name] = append(r.host[h.Name], oc.Obj)
+			inv.Hosts = append(inv.Hosts, h)
+		case "Datastore":
+			d := decodeDatastore(oc, hostName)
+			r.datastore[d.Name] = append(r.datastore[d.Name], oc.Obj)
+			inv.Datastores = append(inv.Datastores, d)
+		case "VirtualMachine":
+			vm := decodeVM(oc, hostName)
+			r.vm[vm.Name] = append(r.vm[vm.Name], oc.Obj)
+			inv.VMs = append(inv.VMs, vm)
+		}
 	}
 	slices.SortFunc(inv.Hosts, func(a, b Host) int { return strings.Compare(a.Name, b.Name) })
 	slices.SortFunc(inv.Datastores, func(a, b Datastore) int { return strings.Compare(a.Name, b.Name) })
-	slices.SortFunc(inv.VMs, func(a, b VM) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(inv.VMs, func(a, b VM) int { return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.Ref, b.Ref)) })
+	return r
+}
+
+func decodeHost(oc types.ObjectContent) Host {
+	h := Host{Ref: oc.Obj.Value}
+	for _, p := range oc.PropSet {
+		switch p.Name {
+		case "name":
+			h.Name, _ = p.Val.(string)
+		case "runtime.connectionState":
+			h.ConnectionState = enumString(p.Val)
+		case "runtime.inMaintenanceMode":
+			h.InMaintenance, _ = p.Val.(bool)
+		case "summary.config.product":
+			if v, ok := p.Val.(types.AboutInfo); ok {
+				h.Product, h.ProductLineID, h.Version = v.Name, v.ProductLineId, v.Version
+			}
+		case "hardware.memorySize":
+			h.MemoryBytes, _ = p.Val.(int64)
+		case "summary.quickStats.overallMemoryUsage":
+			m, _ := p.Val.(int32)
+			h.MemoryUsageMB = int64(m)
+		}
+	}
+	return h
+}
+
+func decodeDatastore(oc types.ObjectContent, hostName map[string]string) Datastore {
+	d := Datastore{Ref: oc.Obj.Value}
+	for _, p := range oc.PropSet {
+		switch p.Name {
+		case "name":
+			d.Name, _ = p.Val.(string)
+		case "summary.type":
+			d.Type, _ = p.Val.(string)
+		case "summary.accessible":
+			d.Accessible, _ = p.Val.(bool)
+		case "summary.capacity":
+			d.CapacityBytes, _ = p.Val.(int64)
+		case "summary.freeSpace":
+			d.FreeBytes, _ = p.Val.(int64)
+		case "host":
+			mounts, _ := p.Val.(types.ArrayOfDatastoreHostMount)
+			for _, m := range mounts.DatastoreHostMount {
+				d.Mounts = append(d.Mounts, Mount{
+					Host:       hostName[m.Key.Value],
+					Mounted:    m.MountInfo.Mounted == nil || *m.MountInfo.Mounted,
+					Accessible: m.MountInfo.Accessible == nil || *m.MountInfo.Accessible,
+					AccessMode: m.MountInfo.AccessMode,
+				})
+			}
+		}
+	}
+	return d
+}
+
+func decodeVM(oc types.ObjectContent, hostName map[string]string) VM {
+	vm := VM{Ref: oc.Obj.Value}
+	for _, p := range oc.PropSet {
+		switch p.Name {
+		case "name":
+			vm.Name, _ = p.Val.(string)
+		case "runtime.host":
+			if r, ok := p.Val.(types.ManagedObjectReference); ok {
+				vm.Host = hostName[r.Value]
+			}
+		case "runtime.connectionState":
+			vm.ConnectionState = enumString(p.Val)
+		case "runtime.powerState":
+			vm.PowerState = enumString(p.Val)
+		case "config.template":
+			vm.Template, _ = p.Val.(bool)
+		case "config.hardware.memoryMB":
+			m, _ := p.Val.(int32)
+			vm.MemoryMB = int64(m)
+		case "config.guestId":
+			vm.GuestID, _ = p.Val.(string)
+		case "guest.guestFamily":
+			vm.GuestFamily, _ = p.Val.(string)
+		}
+	}
+	return vm
 }
 
 // enumString returns the value of a vSphere enum property (a named string type).

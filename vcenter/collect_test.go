@@ -75,7 +75,7 @@ func config(s *simulator.Server) vcenter.Config {
 
 func TestCollect(t *testing.T) {
 	_, s := server(t, 2, 2, nil)
-	inv, err := vcenter.Collect(context.Background(), config(s))
+	inv, err := vcenter.Collect(context.Background(), config(s), vcenter.Request{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,15 +101,17 @@ func TestCollect(t *testing.T) {
 // readOnly lists the vSphere methods the collector may call: none of them changes the inventory
 // (container views are session-scoped and destroyed before logout).
 var readOnly = []string{"RetrieveServiceContent", "Login", "Logout", "CreateContainerView", "DestroyView",
-	"RetrievePropertiesEx", "ContinueRetrievePropertiesEx", "RetrieveProperties", "FindByInventoryPath"}
+	"RetrievePropertiesEx", "ContinueRetrievePropertiesEx", "RetrieveProperties", "FindByInventoryPath",
+	"QueryAssignedLicenses", "HasPrivilegeOnEntities", "HasUserPrivilegeOnEntities"}
 
-// TestRequestsDoNotGrowWithVMs runs collection and analysis for a plan of 5 VMs and one of 200
-// VMs, and shows that vCenter sees the same number of requests, all of them read-only.
+// TestRequestsDoNotGrowWithVMs runs a full collection (every optional part) and every check for a
+// plan of 5 VMs and one of 200 VMs, and shows that vCenter sees the same number of requests, all of
+// them read-only.
 func TestRequestsDoNotGrowWithVMs(t *testing.T) {
 	counts := map[int][]string{}
 	for _, perHost := range []int{2, 67} { // 6 and 201 VMs on 3 hosts
 		_, s := server(t, 3, perHost, nil)
-		inv, err := vcenter.Collect(context.Background(), config(s))
+		inv, err := vcenter.Collect(context.Background(), config(s), vcenter.Request{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -122,15 +124,19 @@ func TestRequestsDoNotGrowWithVMs(t *testing.T) {
 		var rec recorder
 		cfg := config(s)
 		cfg.Transport = rec.wrap
-		inv, err = vcenter.Collect(context.Background(), cfg)
+		all := checks.All()
+		inv, err = vcenter.Collect(context.Background(), cfg, checks.VCenterRequest(all, p, ""))
 		if err != nil {
 			t.Fatal(err)
 		}
-		rs := checks.Run(context.Background(), checks.ForPhase(checks.Reprotect, nil),
-			&checks.Snapshot{Plan: p, VCenter: inv}, checks.Options{Concurrency: 8})
-		for _, r := range rs {
-			if r.Status != checks.Pass {
-				t.Errorf("%d VMs: %s %s: %s %s", len(p.VMs), r.Check, r.Target, r.Status, r.Message)
+		// Every check of both phases could be evaluated from this one collection.
+		for _, phase := range []checks.Phase{checks.Reprotect, checks.Failback} {
+			rs := checks.Run(context.Background(), checks.ForPhase(phase, nil),
+				&checks.Snapshot{Phase: phase, Plan: p, VCenter: inv}, checks.Options{Concurrency: 8})
+			for _, r := range rs {
+				if r.Status == checks.Error {
+					t.Errorf("%d VMs, %s: %s %s: %s", len(p.VMs), phase, r.Check, r.Target, r.Message)
+				}
 			}
 		}
 		counts[len(p.VMs)] = rec.methods
@@ -176,7 +182,7 @@ func TestCollectErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := good
 			tc.cfg(&cfg)
-			inv, err := vcenter.Collect(context.Background(), cfg)
+			inv, err := vcenter.Collect(context.Background(), cfg, vcenter.Request{})
 			switch {
 			case tc.want == "" && err != nil:
 				t.Fatalf("unexpected error: %v", err)

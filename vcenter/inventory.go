@@ -9,6 +9,12 @@ type Inventory struct {
 	Hosts      []Host      `json:"hosts"`
 	Datastores []Datastore `json:"datastores"`
 	VMs        []VM        `json:"vms"`
+	// Privileges is what the account holds on the target objects, when asked for.
+	Privileges *Privileges `json:"privileges,omitempty"`
+	// Parts lists the optional parts read ("details", "licenses", "privileges").
+	Parts []string `json:"parts"`
+	// Unavailable says, per optional part asked for, why it could not be read.
+	Unavailable map[string]string `json:"unavailable,omitempty"`
 }
 
 // About identifies the server the inventory was read from.
@@ -22,17 +28,41 @@ type About struct {
 
 // Host is an ESXi host.
 type Host struct {
-	Ref             string `json:"ref"`
-	Name            string `json:"name"`
-	ConnectionState string `json:"connectionState"`
+	Ref             string   `json:"ref"`
+	Name            string   `json:"name"`
+	ConnectionState string   `json:"connectionState"`
+	InMaintenance   bool     `json:"inMaintenance"`
+	Product         string   `json:"product"`       // e.g. "VMware ESXi"
+	ProductLineID   string   `json:"productLineId"` // "embeddedEsx" for ESXi
+	Version         string   `json:"version"`       // e.g. "8.0.2"
+	MemoryBytes     int64    `json:"memoryBytes"`
+	MemoryUsageMB   int64    `json:"memoryUsageMB"`
+	License         *License `json:"license,omitempty"`
+}
+
+// License is the licence assigned to a host.
+type License struct {
+	EditionKey string `json:"editionKey"`
+	Name       string `json:"name"`
 }
 
 // Datastore is a datastore of the datacenter.
 type Datastore struct {
-	Ref        string `json:"ref"`
-	Name       string `json:"name"`
-	Type       string `json:"type"`
+	Ref           string  `json:"ref"`
+	Name          string  `json:"name"`
+	Type          string  `json:"type"` // VMFS, vsan, NFS, NFS41, vvol…
+	Accessible    bool    `json:"accessible"`
+	CapacityBytes int64   `json:"capacityBytes"`
+	FreeBytes     int64   `json:"freeBytes"`
+	Mounts        []Mount `json:"mounts"`
+}
+
+// Mount is a datastore's mount on one host.
+type Mount struct {
+	Host       string `json:"host"`
+	Mounted    bool   `json:"mounted"`
 	Accessible bool   `json:"accessible"`
+	AccessMode string `json:"accessMode"` // readWrite or readOnly
 }
 
 // VM is a virtual machine (or template) of the datacenter.
@@ -43,6 +73,54 @@ type VM struct {
 	ConnectionState string `json:"connectionState"`
 	PowerState      string `json:"powerState"`
 	Template        bool   `json:"template,omitempty"`
+	MemoryMB        int64  `json:"memoryMB"`
+	GuestFamily     string `json:"guestFamily,omitempty"` // from VMware Tools: windowsGuest, linuxGuest…
+	GuestID         string `json:"guestId,omitempty"`     // configured guest OS, e.g. rhel8_64Guest
+	// Details is read only for the plan's VMs and the master target.
+	Details *VMDetails `json:"details,omitempty"`
+}
+
+// VMDetails are the heavier properties of a VM.
+type VMDetails struct {
+	ToolsRunningStatus string   `json:"toolsRunningStatus"`
+	Snapshots          int      `json:"snapshots"` // root snapshots
+	Disks              []Disk   `json:"disks"`
+	SCSIControllers    []string `json:"scsiControllers"` // device types, e.g. ParaVirtualSCSIController
+	EnableUUID         string   `json:"enableUUID"`      // value of disk.EnableUUID, "" when unset
+	NICs               []NIC    `json:"nics"`
+}
+
+// Disk is a virtual disk.
+type Disk struct {
+	Label         string `json:"label"`
+	CapacityBytes int64  `json:"capacityBytes"`
+}
+
+// NIC is a guest network adapter as VMware Tools reports it.
+type NIC struct {
+	MAC       string   `json:"mac"`
+	DHCP      *bool    `json:"dhcp,omitempty"` // IPv4 DHCP enabled; nil when unknown
+	Addresses []IPAddr `json:"addresses"`
+}
+
+// IPAddr is a guest IP address and where it came from (manual, dhcp, linklayer…).
+type IPAddr struct {
+	IP     string `json:"ip"`
+	Origin string `json:"origin,omitempty"`
+}
+
+// Privileges is what one principal holds on the objects a failback touches.
+type Privileges struct {
+	Principal string            `json:"principal"` // the checked account; "" for the session's own
+	Checked   []string          `json:"checked"`   // privilege IDs asked about
+	Entities  []EntityPrivilege `json:"entities"`
+}
+
+// EntityPrivilege lists the privileges not granted on one object.
+type EntityPrivilege struct {
+	Type    string   `json:"type"` // Datacenter, HostSystem, Datastore
+	Name    string   `json:"name"`
+	Missing []string `json:"missing"`
 }
 
 // VMsNamed returns the VMs carrying the given name.
@@ -54,4 +132,24 @@ func (inv *Inventory) VMsNamed(name string) []VM {
 		}
 	}
 	return out
+}
+
+// Host returns the host of the given name.
+func (inv *Inventory) Host(name string) (Host, bool) {
+	for _, h := range inv.Hosts {
+		if h.Name == name {
+			return h, true
+		}
+	}
+	return Host{}, false
+}
+
+// Datastore returns the datastore of the given name.
+func (inv *Inventory) Datastore(name string) (Datastore, bool) {
+	for _, d := range inv.Datastores {
+		if d.Name == name {
+			return d, true
+		}
+	}
+	return Datastore{}, false
 }

@@ -35,7 +35,7 @@ func run(ctx context.Context, listen, dir, envFile string) error {
 		return err
 	}
 	defer l.Close()
-	planPath, err := lab.WritePlan(dir, lab.DefaultPlan)
+	planPath, err := lab.WritePlan(dir, lab.Plan)
 	if err != nil {
 		return err
 	}

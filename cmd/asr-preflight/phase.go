@@ -31,6 +31,7 @@ type phaseFlags struct {
 	vcPasswordFile              string
 	insecure                    bool
 	vcCA, vcThumbprint          string
+	asrUser                     string
 }
 
 func newPhaseCmd(phase checks.Phase, short string) *cobra.Command {
@@ -62,6 +63,7 @@ func newPhaseCmd(phase checks.Phase, short string) *cobra.Command {
 	fl.BoolVar(&f.insecure, "insecure", false, "skip TLS certificate verification of vCenter (env GOVC_INSECURE)")
 	fl.StringVar(&f.vcCA, "vcenter-ca", "", "PEM `FILE` of CA certificates to trust for vCenter (env GOVC_TLS_CA_CERTS)")
 	fl.StringVar(&f.vcThumbprint, "vcenter-thumbprint", "", "SHA-1 or SHA-256 thumbprint of vCenter's certificate to trust")
+	fl.StringVar(&f.asrUser, "asr-vcenter-user", "", "check the privileges of this `DOMAIN\\user` (the account ASR uses) instead of the logged-in one")
 	_ = cmd.MarkFlagRequired("plan")
 	return cmd
 }
@@ -94,7 +96,7 @@ func runPhase(cmd *cobra.Command, phase checks.Phase, f *phaseFlags) error {
 			active = append(active, c)
 		}
 	}
-	snap := &checks.Snapshot{Plan: pl, Errors: map[checks.Source]error{}}
+	snap := &checks.Snapshot{Phase: phase, Plan: pl, Errors: map[checks.Source]error{}}
 	stderr := cmd.ErrOrStderr()
 
 	ctx, cancel := context.WithTimeoutCause(cmd.Context(), f.timeout, fmt.Errorf("run timed out after %v (--timeout)", f.timeout))
@@ -105,7 +107,7 @@ func runPhase(cmd *cobra.Command, phase checks.Phase, f *phaseFlags) error {
 			return err
 		}
 		progress(stderr, "collecting vCenter inventory…")
-		snap.VCenter, err = vcenter.Collect(ctx, vc)
+		snap.VCenter, err = vcenter.Collect(ctx, vc, checks.VCenterRequest(active, pl, f.asrUser))
 		if err != nil {
 			snap.Errors[checks.VCenter] = oneLine(err)
 		}

@@ -1,0 +1,79 @@
+package checks
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+func init() { Register(VCenterPrivileges{}) }
+
+// ASRPrivileges are the vCenter privileges ASR's account needs for reprotect and failback; "X.*"
+// stands for every privilege under X.
+var ASRPrivileges = []string{
+	"Datastore.AllocateSpace", "Datastore.Browse", "Datastore.FileManagement", "Datastore.DeleteFile",
+	"Datastore.UpdateVirtualMachineFiles", "Network.Assign", "Resource.AssignVMToPool",
+	"Resource.ColdMigrate", "Resource.HotMigrate", "Task.Create", "Task.Update", "VirtualMachine.Config.*",
+	"VirtualMachine.Interact.AnswerQuestion", "VirtualMachine.Interact.DeviceConnection",
+	"VirtualMachine.Interact.SetCDMedia", "VirtualMachine.Interact.SetFloppyMedia",
+	"VirtualMachine.Interact.PowerOff", "VirtualMachine.Interact.PowerOn", "VirtualMachine.Interact.ToolsInstall",
+	"VirtualMachine.Inventory.Create", "VirtualMachine.Inventory.Register", "VirtualMachine.Inventory.Unregister",
+	"VirtualMachine.Provisioning.GetVmFiles", "VirtualMachine.Provisioning.PutVmFiles",
+	"VirtualMachine.State.RemoveSnapshot",
+}
+
+// VCenterPrivileges reports objects on which the account lacks privileges ASR needs.
+type VCenterPrivileges struct{}
+
+// Info describes the check.
+func (VCenterPrivileges) Info() Info {
+	return Info{
+		ID:     "vcenter.privileges",
+		Title:  "The vCenter account holds every privilege ASR needs on the datacenter, target hosts and datastores",
+		Phases: []Phase{Reprotect, Failback},
+		Needs:  []Source{VCenter, Privileges},
+		Cause:  "With a read-only vCenter account, protection and failover work, but reprotect fails: the datastores are not listed during reprotect.",
+		Fix:    "Give the account ASR uses for vCenter a role with the listed privileges on the datacenter (propagated), update the vCenter credentials on the configuration server, and retry.",
+		DocURL: docBase + "vmware-azure-tutorial-prepare-on-premises#prepare-an-account-for-automatic-discovery",
+	}
+}
+
+// Run reports, per object, the privileges not granted.
+func (VCenterPrivileges) Run(_ context.Context, s *Snapshot) []Result {
+	p := s.VCenter.Privileges
+	who := "the logged-in account"
+	if p.Principal != "" {
+		who = "account " + p.Principal
+	}
+	var out []Result
+	for _, e := range p.Entities {
+		if len(e.Missing) == 0 {
+			continue
+		}
+		out = append(out, Result{Target: e.Name, Status: Fail, Message: fmt.Sprintf(
+			"%s lacks %d of %d privileges on %s %s: %s; reprotect will not list the datastores",
+			who, len(e.Missing), len(p.Checked), kind(e.Type), e.Name, strings.Join(e.Missing, ", "))})
+	}
+	if len(out) == 0 {
+		names := make([]string, len(p.Entities))
+		for i, e := range p.Entities {
+			names[i] = kind(e.Type) + " " + e.Name
+		}
+		out = append(out, Result{Target: "vcenter", Status: Pass, Message: fmt.Sprintf(
+			"%s holds all %d privileges on %s", who, len(p.Checked), strings.Join(names, ", "))})
+	}
+	return out
+}
+
+// kind names a managed object type for operators.
+func kind(t string) string {
+	switch t {
+	case "Datacenter":
+		return "datacenter"
+	case "HostSystem":
+		return "host"
+	case "Datastore":
+		return "datastore"
+	}
+	return t
+}

@@ -1,0 +1,156 @@
+package lab
+
+import (
+	"fmt"
+
+	"github.com/vmware/govmomi/simulator"
+	"github.com/vmware/govmomi/vim25/methods"
+	"github.com/vmware/govmomi/vim25/mo"
+	"github.com/vmware/govmomi/vim25/soap"
+	"github.com/vmware/govmomi/vim25/types"
+)
+
+// Update changes properties of the named object (kind is a managed object type such as
+// "HostSystem"), so that property reads see the change. Nested paths work, e.g.
+// "summary.quickStats.overallMemoryUsage" or "host[0].mountInfo.accessMode".
+func (l *Lab) Update(kind, name string, changes ...types.PropertyChange) error {
+	obj, err := l.find(kind, name)
+	if err != nil {
+		return err
+	}
+	l.Model.Map().Update(l.Model.Service.Context, obj, changes)
+	return nil
+}
+
+// Object returns the simulator's object of the given type and name.
+func (l *Lab) Object(kind, name string) (mo.Reference, error) { return l.find(kind, name) }
+
+func (l *Lab) find(kind, name string) (mo.Reference, error) {
+	var found []mo.Entity
+	for _, e := range l.Model.Map().All(kind) {
+		if e.Entity().Name == name {
+			found = append(found, e)
+		}
+	}
+	if len(found) != 1 {
+		return nil, fmt.Errorf("lab: %d objects of type %s named %s, want 1", len(found), kind, name)
+	}
+	return found[0], nil
+}
+
+// SetHostMemory sets a host's physical memory and the memory in use, in MB.
+func (l *Lab) SetHostMemory(host string, totalMB, usedMB int64) error {
+	return l.Update("HostSystem", host,
+		types.PropertyChange{Name: "hardware.memorySize", Val: totalMB << 20},
+		types.PropertyChange{Name: "summary.hardware.memorySize", Val: totalMB << 20},
+		types.PropertyChange{Name: "summary.quickStats.overallMemoryUsage", Val: int32(usedMB)})
+}
+
+// SetMount changes the lab datastore's mount on a host.
+func (l *Lab) SetMount(host string, mounted, accessible bool, accessMode types.HostMountMode) error {
+	ds, err := l.find("Datastore", Datastore)
+	if err != nil {
+		return err
+	}
+	h, err := l.find("HostSystem", host)
+	if err != nil {
+		return err
+	}
+	mounts := ds.(*simulator.Datastore).Host
+	for i, m := range mounts {
+		if m.Key == h.Reference() {
+			info := m.MountInfo
+			info.Mounted, info.Accessible, info.AccessMode = &mounted, &accessible, string(accessMode)
+			l.Model.Map().Update(l.Model.Service.Context, ds, []types.PropertyChange{{Name: fmt.Sprintf("host[%d].mountInfo", i), Val: info}})
+			return nil
+		}
+	}
+	return fmt.Errorf("lab: datastore %s has no mount on host %s", Datastore, host)
+}
+
+// AssignLicense adds a licence to the licence manager and assigns it to the host.
+func (l *Lab) AssignLicense(host, key, editionKey, name string) error {
+	h, err := l.find("HostSystem", host)
+	if err != nil {
+		return err
+	}
+	m := l.Model.Map()
+	content := l.Model.Service.Context.Map.Get(*l.Model.ServiceContent.LicenseManager)
+	lm := content.(*simulator.LicenseManager)
+	lm.Licenses = append(lm.Licenses, types.LicenseManagerLicenseInfo{LicenseKey: key, EditionKey: editionKey, Name: name})
+	lam := m.Get(*lm.LicenseAssignmentManager).(*simulator.LicenseAssignmentManager)
+	res := lam.UpdateAssignedLicense(l.Model.Service.Context, &types.UpdateAssignedLicense{
+		This: lam.Self, Entity: h.Reference().Value, LicenseKey: key})
+	if f := res.Fault(); f != nil {
+		return fmt.Errorf("lab: assigning licence: %v", f.VimFault())
+	}
+	return nil
+}
+
+// AddAccount lets another account log in; a read-only account holds only the System privileges
+// (Anonymous, View, Read) everywhere, as vCenter's ReadOnly role.
+func (l *Lab) AddAccount(user, password string, readOnly bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.accounts[user] = password
+	if !readOnly {
+		return
+	}
+	if l.authz == nil {
+		m := l.Model.Map()
+		base := m.Get(*l.Model.ServiceContent.AuthorizationManager).(*simulator.AuthorizationManager)
+		l.authz = &authorization{AuthorizationManager: base, readOnly: l.readOnly}
+		m.Put(l.authz)
+	}
+	l.readOnlyUsers[user] = true
+}
+
+// readOnly reports whether the account was added as read-only.
+func (l *Lab) readOnly(user string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.readOnlyUsers[user]
+}
+
+func (l *Lab) validLogin(req *types.Login) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	pw, ok := l.accounts[req.UserName]
+	return ok && pw == req.Password
+}
+
+// authorization answers privilege questions as vCenter would for read-only accounts; vcsim grants
+// everything to everyone.
+type authorization struct {
+	*simulator.AuthorizationManager
+	readOnly func(user string) bool
+}
+
+var readOnlyPrivileges = map[string]bool{"System.Anonymous": true, "System.View": true, "System.Read": true}
+
+// HasPrivilegeOnEntities answers for the calling session's account.
+func (a *authorization) HasPrivilegeOnEntities(ctx *simulator.Context, req *types.HasPrivilegeOnEntities) soap.HasFault {
+	body := a.AuthorizationManager.HasPrivilegeOnEntities(req).(*methods.HasPrivilegeOnEntitiesBody)
+	if ctx.Session != nil && a.readOnly(ctx.Session.UserName) {
+		deny(body.Res.Returnval)
+	}
+	return body
+}
+
+// HasUserPrivilegeOnEntities answers for the named account.
+func (a *authorization) HasUserPrivilegeOnEntities(req *types.HasUserPrivilegeOnEntities) soap.HasFault {
+	body := a.AuthorizationManager.HasUserPrivilegeOnEntities(req).(*methods.HasUserPrivilegeOnEntitiesBody)
+	if a.readOnly(req.UserName) {
+		deny(body.Res.Returnval)
+	}
+	return body
+}
+
+func deny(ps []types.EntityPrivilege) {
+	for i := range ps {
+		for j := range ps[i].PrivAvailability {
+			p := &ps[i].PrivAvailability[j]
+			p.IsGranted = readOnlyPrivileges[p.PrivId]
+		}
+	}
+}

@@ -1,0 +1,107 @@
+package vcenter
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/vmware/govmomi/property"
+	"github.com/vmware/govmomi/session"
+	"github.com/vmware/govmomi/vim25"
+	"github.com/vmware/govmomi/vim25/methods"
+	"github.com/vmware/govmomi/vim25/mo"
+	"github.com/vmware/govmomi/vim25/types"
+)
+
+// privileges asks vCenter which of the requested privileges the session's account (or
+// req.Principal) effectively holds — groups and propagation included — on the datacenter, the
+// target hosts and the target datastores, in one call.
+func privileges(ctx context.Context, vc *vim25.Client, sm *session.Manager, dc types.ManagedObjectReference,
+	inv *Inventory, r refs, req Request) (*Privileges, error) {
+	ids, err := expand(ctx, vc, req.Privileges)
+	if err != nil {
+		return nil, err
+	}
+	entities := []types.ManagedObjectReference{dc}
+	names := map[types.ManagedObjectReference]string{dc: inv.Datacenter}
+	add := func(byName map[string][]types.ManagedObjectReference, name string) {
+		for _, ref := range byName[name] {
+			if _, dup := names[ref]; !dup {
+				entities = append(entities, ref)
+				names[ref] = name
+			}
+		}
+	}
+	for _, vm := range inv.VMsNamed(req.MasterTarget) {
+		add(r.host, vm.Host)
+	}
+	for _, h := range req.Hosts {
+		add(r.host, h)
+	}
+	for _, d := range req.Datastores {
+		add(r.datastore, d)
+	}
+
+	am := *vc.ServiceContent.AuthorizationManager
+	var result []types.EntityPrivilege
+	if req.Principal != "" {
+		res, err := methods.HasUserPrivilegeOnEntities(ctx, vc, &types.HasUserPrivilegeOnEntities{
+			This: am, Entities: entities, UserName: req.Principal, PrivId: ids})
+		if err != nil {
+			return nil, err
+		}
+		result = res.Returnval
+	} else {
+		us, err := sm.UserSession(ctx)
+		if err != nil {
+			return nil, err
+		}
+		res, err := methods.HasPrivilegeOnEntities(ctx, vc, &types.HasPrivilegeOnEntities{
+			This: am, Entity: entities, SessionId: us.Key, PrivId: ids})
+		if err != nil {
+			return nil, err
+		}
+		result = res.Returnval
+	}
+
+	p := &Privileges{Principal: req.Principal, Checked: ids, Entities: []EntityPrivilege{}}
+	for _, e := range result {
+		ep := EntityPrivilege{Type: e.Entity.Type, Name: names[e.Entity], Missing: []string{}}
+		for _, a := range e.PrivAvailability {
+			if !a.IsGranted {
+				ep.Missing = append(ep.Missing, a.PrivId)
+			}
+		}
+		p.Entities = append(p.Entities, ep)
+	}
+	return p, nil
+}
+
+// expand replaces each "X.*" by the server's privileges under X.
+func expand(ctx context.Context, vc *vim25.Client, patterns []string) ([]string, error) {
+	var ids []string
+	var all []string
+	for _, p := range patterns {
+		prefix, wild := strings.CutSuffix(p, "*")
+		if !wild {
+			ids = append(ids, p)
+			continue
+		}
+		if all == nil {
+			var m mo.AuthorizationManager
+			if err := property.DefaultCollector(vc).RetrieveOne(ctx, *vc.ServiceContent.AuthorizationManager, []string{"privilegeList"}, &m); err != nil {
+				return nil, err
+			}
+			for _, priv := range m.PrivilegeList {
+				all = append(all, priv.PrivId)
+			}
+		}
+		for _, id := range all {
+			if strings.HasPrefix(id, prefix) {
+				ids = append(ids, id)
+			}
+		}
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids), nil
+}
