@@ -12,7 +12,7 @@ import (
 
 // Update changes properties of the named object (kind is a managed object type such as
 // "HostSystem"), so that property reads see the change. Nested paths work, e.g.
-// "summary.quickStats.overallMemoryUsage" or "host[0].mountInfo.accessMode".
+// "summary.quickStats.overallMemoryUsage".
 func (l *Lab) Update(kind, name string, changes ...types.PropertyChange) error {
 	obj, err := l.find(kind, name)
 	if err != nil {
@@ -56,12 +56,13 @@ func (l *Lab) SetMount(host string, mounted, accessible bool, accessMode types.H
 	if err != nil {
 		return err
 	}
-	mounts := ds.(*simulator.Datastore).Host
+	mounts := append([]types.DatastoreHostMount{}, ds.(*simulator.Datastore).Host...)
 	for i, m := range mounts {
 		if m.Key == h.Reference() {
 			info := m.MountInfo
 			info.Mounted, info.Accessible, info.AccessMode = &mounted, &accessible, string(accessMode)
-			l.Model.Map().Update(l.Model.Service.Context, ds, []types.PropertyChange{{Name: fmt.Sprintf("host[%d].mountInfo", i), Val: info}})
+			mounts[i].MountInfo = info
+			l.Model.Map().Update(l.Model.Service.Context, ds, []types.PropertyChange{{Name: "host", Val: mounts}})
 			return nil
 		}
 	}
