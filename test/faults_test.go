@@ -48,16 +48,16 @@ var faultCases = []faultCase{
 			return append(l.Env(), "GOVC_USERNAME=readonly@vsphere.local", "GOVC_PASSWORD=R3ad-only-pw")
 		},
 		exit: 3, want: map[string]string{
-			"DC0":       "fail | the logged-in account lacks 24 of 24 privileges on datacenter DC0: Datastore.AllocateSpace, Datastore.Browse",
+			"DC0":       "fail | the logged-in account lacks 50 of 50 privileges on datacenter DC0: Datastore.AllocateSpace, Datastore.Browse",
 			"DC0_H0":    "fail | on host DC0_H0",
 			"LocalDS_0": "fail | on datastore LocalDS_0",
 		}},
 	{name: "read-only ASR account checked by name", check: "vcenter.privileges", phase: checks.Failback,
 		fault: func(l *lab.Lab) error { l.AddAccount(`VSPHERE.LOCAL\asr`, "x-Pa55word", true); return nil },
 		args:  []string{"--asr-vcenter-user", `VSPHERE.LOCAL\asr`},
-		exit:  3, want: map[string]string{"DC0": `fail | account VSPHERE.LOCAL\asr lacks 24 of 24 privileges on datacenter DC0`}},
+		exit:  3, want: map[string]string{"DC0": `fail | account VSPHERE.LOCAL\asr lacks 50 of 50 privileges on datacenter DC0`}},
 	{name: "admin account", check: "vcenter.privileges", phase: checks.Reprotect,
-		exit: 0, want: map[string]string{"vcenter": "pass | holds all 24 privileges on datacenter DC0, host DC0_H0, datastore LocalDS_0"}},
+		exit: 0, want: map[string]string{"vcenter": "pass | holds all 50 privileges on datacenter DC0, host DC0_H0, datastore LocalDS_0"}},
 
 	{name: "host in maintenance mode", check: "esxi.host", phase: checks.Failback,
 		fault: update("HostSystem", lab.MasterHost, types.PropertyChange{Name: "runtime.inMaintenanceMode", Val: true}),

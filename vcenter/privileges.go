@@ -2,6 +2,7 @@ package vcenter
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -77,10 +78,10 @@ func privileges(ctx context.Context, vc *vim25.Client, sm *session.Manager, dc t
 	return p, nil
 }
 
-// expand replaces each "X.*" by the server's privileges under X.
+// expand replaces each "X.*" by the server's privileges under X, from its privilege list (or, where
+// that is empty, as in some simulators, from the privileges its roles hold).
 func expand(ctx context.Context, vc *vim25.Client, patterns []string) ([]string, error) {
-	var ids []string
-	var all []string
+	var ids, all []string
 	for _, p := range patterns {
 		prefix, wild := strings.CutSuffix(p, "*")
 		if !wild {
@@ -89,17 +90,26 @@ func expand(ctx context.Context, vc *vim25.Client, patterns []string) ([]string,
 		}
 		if all == nil {
 			var m mo.AuthorizationManager
-			if err := property.DefaultCollector(vc).RetrieveOne(ctx, *vc.ServiceContent.AuthorizationManager, []string{"privilegeList"}, &m); err != nil {
+			if err := property.DefaultCollector(vc).RetrieveOne(ctx, *vc.ServiceContent.AuthorizationManager, []string{"privilegeList", "roleList"}, &m); err != nil {
 				return nil, err
 			}
 			for _, priv := range m.PrivilegeList {
 				all = append(all, priv.PrivId)
 			}
+			if len(all) == 0 {
+				for _, role := range m.RoleList {
+					all = append(all, role.Privilege...)
+				}
+			}
 		}
+		n := len(ids)
 		for _, id := range all {
 			if strings.HasPrefix(id, prefix) {
 				ids = append(ids, id)
 			}
+		}
+		if len(ids) == n {
+			return nil, fmt.Errorf("vCenter lists no privilege matching %s", p)
 		}
 	}
 	slices.Sort(ids)
