@@ -85,6 +85,16 @@ func TestRunFailsClosed(t *testing.T) {
 			Options{}, Error, "cannot reach vCenter at https://vc/sdk: connection refused"},
 		{"vcenter not collected", fakeCheck{id: "x", needs: []Source{VCenter}, run: pass},
 			func(s *Snapshot) { s.VCenter = nil }, Options{}, Error, "vCenter inventory was not collected"},
+		{"optional part unavailable", fakeCheck{id: "x", needs: []Source{VCenter, Privileges}, run: pass},
+			func(s *Snapshot) {
+				s.VCenter.Unavailable = map[string]string{"privileges": "reading privileges: NoPermission"}
+			},
+			Options{}, Error, "reading privileges: NoPermission"},
+		{"optional part not collected", fakeCheck{id: "x", needs: []Source{VCenter, VMDetails}, run: pass}, nil, Options{}, Error, "vCenter details were not collected"},
+		{"optional part collected", fakeCheck{id: "x", needs: []Source{VMDetails}, run: pass},
+			func(s *Snapshot) { s.VCenter.Parts = []string{"details"} }, Options{}, Pass, "ok"},
+		{"optional part, vCenter down", fakeCheck{id: "x", needs: []Source{Licenses}, run: pass},
+			func(s *Snapshot) { s.VCenter, s.Errors[VCenter] = nil, errors.New("cannot reach vCenter") }, Options{}, Error, "cannot reach vCenter"},
 		{"skipped", fakeCheck{id: "x", run: pass}, nil, Options{Skip: []string{"x"}}, Skip, "skipped by --skip"},
 		{"ignored fail", fakeCheck{id: "x", run: func(context.Context) []Result { return []Result{{Target: "t", Status: Fail, Message: "bad"}} }},
 			nil, Options{Ignore: []string{"x"}}, Warn, "ignored by --ignore (was fail): bad"},

@@ -15,6 +15,7 @@ import (
 
 	"github.com/vmware/govmomi/simulator"
 	"github.com/vmware/govmomi/vim25/soap"
+	"github.com/vmware/govmomi/vim25/types"
 
 	"github.com/asr-preflight/asr-preflight/checks"
 	"github.com/asr-preflight/asr-preflight/plan"
@@ -199,5 +200,60 @@ func TestCollectErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestCollectParts(t *testing.T) {
+	m, s := server(t, 2, 2, nil)
+	req := vcenter.Request{Details: []string{"DC0_H0_VM0", "nope"}, Licenses: true, Privileges: []string{"Datastore.Browse", "VirtualMachine.Config.*"},
+		MasterTarget: "DC0_H0_VM1", Hosts: []string{"DC0_H1"}, Datastores: []string{"LocalDS_0"}}
+	inv, err := vcenter.Collect(context.Background(), config(s), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(inv.Parts, []string{"details", "licenses", "privileges"}) || len(inv.Unavailable) != 0 {
+		t.Fatalf("parts %v, unavailable %v", inv.Parts, inv.Unavailable)
+	}
+	for _, vm := range inv.VMs {
+		if (vm.Details != nil) != (vm.Name == "DC0_H0_VM0") {
+			t.Errorf("details read for %s: %v; want them only for the named VM", vm.Name, vm.Details != nil)
+		}
+		if vm.MemoryMB == 0 || vm.GuestID == "" {
+			t.Errorf("VM %s: memory and guest not read: %+v", vm.Name, vm)
+		}
+	}
+	if d := inv.VMsNamed("DC0_H0_VM0")[0].Details; len(d.Disks) == 0 || d.Disks[0].CapacityBytes == 0 || d.ToolsRunningStatus == "" {
+		t.Errorf("details: %+v", d)
+	}
+	h := inv.Hosts[0]
+	if h.License == nil || h.License.EditionKey != "eval" || h.Version == "" || h.ProductLineID != "embeddedEsx" || h.MemoryBytes == 0 {
+		t.Errorf("host: %+v", h)
+	}
+	if ds := inv.Datastores[0]; len(ds.Mounts) != 2 || !ds.Mounts[0].Mounted || ds.Mounts[0].AccessMode != "readWrite" || ds.CapacityBytes == 0 {
+		t.Errorf("datastore: %+v", ds)
+	}
+	var entities []string
+	for _, e := range inv.Privileges.Entities {
+		entities = append(entities, e.Type+":"+e.Name)
+		if len(e.Missing) != 0 {
+			t.Errorf("vcsim grants everything, yet %s misses %v", e.Name, e.Missing)
+		}
+	}
+	if want := []string{"Datacenter:DC0", "HostSystem:DC0_H0", "HostSystem:DC0_H1", "Datastore:LocalDS_0"}; !slices.Equal(entities, want) {
+		t.Errorf("privilege targets %v, want %v", entities, want)
+	}
+	if len(inv.Privileges.Checked) < 10 || !slices.Contains(inv.Privileges.Checked, "VirtualMachine.Config.AddNewDisk") {
+		t.Errorf("VirtualMachine.Config.* not expanded: %v", inv.Privileges.Checked)
+	}
+
+	// A failing optional part is recorded; the rest of the inventory stands.
+	m.Service.AddFaultRule(&simulator.FaultInjectionRule{MethodName: "HasPrivilegeOnEntities", ObjectType: "*", ObjectName: "*",
+		Probability: 1, Enabled: true, Fault: &types.NoPermission{PrivilegeId: "System.View"}})
+	inv, err = vcenter.Collect(context.Background(), config(s), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(inv.Parts, []string{"details", "licenses"}) || !strings.HasPrefix(inv.Unavailable["privileges"], "reading privileges: ") || len(inv.VMs) != 4 {
+		t.Errorf("parts %v, unavailable %v", inv.Parts, inv.Unavailable)
 	}
 }
