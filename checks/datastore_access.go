@@ -47,8 +47,7 @@ func datastoreGroups(p *plan.Plan) ([]string, map[string][]plan.VM) {
 // Run checks every target datastore on the master target's host and, before failback, on the
 // hosts its VMs will run on.
 func (DatastoreAccess) Run(_ context.Context, s *Snapshot) []Result {
-	inv := s.VCenter
-	mt, problem := masterTarget(inv, s.Plan.MasterTarget)
+	mt, problem := masterTarget(s.VCenter, s.Plan.MasterTarget)
 	groups, out := hostTargets(s)
 	if problem != "" {
 		out = append(out, Result{Target: "master-target", Status: Error, Message: "cannot check datastores on the master target's host: " + problem,
@@ -62,66 +61,71 @@ func (DatastoreAccess) Run(_ context.Context, s *Snapshot) []Result {
 	}
 	order, byDS := datastoreGroups(s.Plan)
 	for _, name := range order {
-		vms := byDS[name]
-		r := Result{Target: name, Status: Pass}
-		ds, ok := inv.Datastore(name)
-		if !ok {
-			r.Status, r.Code = Fail, "8061"
-			r.Message = fmt.Sprintf("datastore %s (target of %s) is not in datacenter %s", name, vmNames(vms), inv.Datacenter)
-			out = append(out, r)
-			continue
-		}
-		// The hosts that must reach it, and why.
-		var hosts []string
-		why := map[string]string{}
-		need := func(host, reason string) {
-			if host == "" || slices.Contains(hosts, host) {
-				return
-			}
-			hosts, why[host] = append(hosts, host), reason
-		}
+		// The hosts that must reach the datastore, each with the reason.
+		var uses []hostUse
 		if problem == "" {
-			need(mt.Host, fmt.Sprintf("master target %s's host", mt.Name))
+			uses = addUse(uses, mt.Host, fmt.Sprintf("master target %s's host", mt.Name))
 		}
 		if s.Phase == Failback {
-			for _, vm := range vms {
-				need(runsOn[vm.Name], "where "+vm.Name+" will run")
+			for _, vm := range byDS[name] {
+				uses = addUse(uses, runsOn[vm.Name], "where "+vm.Name+" will run")
 			}
 		}
-		var problems []string
-		typeFix := ""
-		switch strings.ToLower(ds.Type) {
-		case "vmfs", "vsan":
-		case "nfs", "nfs41":
-			problems = append(problems, fmt.Sprintf("datastore %s is %s; failback does not support NFS datastores, only VMFS or vSAN", name, ds.Type))
-		default:
-			problems = append(problems, fmt.Sprintf("datastore %s is of type %s; failback supports VMFS or vSAN", name, ds.Type))
-		}
-		if len(problems) > 0 {
-			r.Status, typeFix = Fail, "Pick a VMFS or vSAN datastore for "+vmNames(vms)+"."
-		}
-		if !ds.Accessible {
-			r.Status, r.Code = Fail, "8061"
-			problems = append(problems, fmt.Sprintf("datastore %s is not accessible", name))
-		}
-		for _, h := range hosts {
-			if p := mountProblem(ds.Mounts, h); p != "" {
-				r.Status, r.Code = Fail, "8061"
-				problems = append(problems, fmt.Sprintf("datastore %s %s on host %s (%s); it must be mounted read-write and accessible", name, p, h, why[h]))
-			}
-		}
-		r.Fix = typeFix
-		if r.Code == "8061" {
-			r.Fix = strings.TrimSpace(Codes["8061"].Fix + " " + typeFix)
-		}
-		if r.Status == Pass {
-			r.Message = fmt.Sprintf("datastore %s (%s) is mounted read-write and accessible on %s", name, ds.Type, strings.Join(hosts, ", "))
-		} else {
-			r.Message = strings.Join(problems, "; ")
-		}
-		out = append(out, r)
+		out = append(out, datastoreAccess(s.VCenter, name, byDS[name], uses))
 	}
 	return out
+}
+
+// hostUse is a host that must reach a datastore, and why.
+type hostUse struct{ host, why string }
+
+func addUse(uses []hostUse, host, why string) []hostUse {
+	if host == "" || slices.ContainsFunc(uses, func(u hostUse) bool { return u.host == host }) {
+		return uses
+	}
+	return append(uses, hostUse{host, why})
+}
+
+func datastoreAccess(inv *vcenter.Inventory, name string, vms []plan.VM, uses []hostUse) Result {
+	r := Result{Target: name, Status: Pass}
+	ds, ok := inv.Datastore(name)
+	if !ok {
+		r.Status, r.Code = Fail, "8061"
+		r.Message = fmt.Sprintf("datastore %s (target of %s) is not in datacenter %s", name, vmNames(vms), inv.Datacenter)
+		return r
+	}
+	var problems []string
+	switch strings.ToLower(ds.Type) {
+	case "vmfs", "vsan":
+	case "nfs", "nfs41":
+		problems = append(problems, fmt.Sprintf("datastore %s is %s; failback does not support NFS datastores, only VMFS or vSAN", name, ds.Type))
+	default:
+		problems = append(problems, fmt.Sprintf("datastore %s is of type %s; failback supports VMFS or vSAN", name, ds.Type))
+	}
+	if len(problems) > 0 {
+		r.Status, r.Fix = Fail, "Pick a VMFS or vSAN datastore for "+vmNames(vms)+"."
+	}
+	if !ds.Accessible {
+		problems = append(problems, fmt.Sprintf("datastore %s is not accessible", name))
+		r.Status, r.Code = Fail, "8061"
+	}
+	var hosts []string
+	for _, u := range uses {
+		hosts = append(hosts, u.host)
+		if p := mountProblem(ds.Mounts, u.host); p != "" {
+			problems = append(problems, fmt.Sprintf("datastore %s %s on host %s (%s); it must be mounted read-write and accessible", name, p, u.host, u.why))
+			r.Status, r.Code = Fail, "8061"
+		}
+	}
+	if r.Code == "8061" {
+		r.Fix = strings.TrimSpace(Codes["8061"].Fix + " " + r.Fix)
+	}
+	if r.Status == Pass {
+		r.Message = fmt.Sprintf("datastore %s (%s) is mounted read-write and accessible on %s", name, ds.Type, strings.Join(hosts, ", "))
+	} else {
+		r.Message = strings.Join(problems, "; ")
+	}
+	return r
 }
 
 // mountProblem says what is wrong with a datastore's mount on a host, or "" when nothing is.

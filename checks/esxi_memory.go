@@ -69,6 +69,9 @@ func hostMemory(inv *vcenter.Inventory, g hostGroup) Result {
 	case needMB > freeMB:
 		r.Status, r.Code = Fail, "8038"
 		r.Message = fmt.Sprintf("%s; %s together: %s short", have, need, gb(needMB-freeMB))
+		if len(unknown) > 0 {
+			r.Message += fmt.Sprintf(", and more for %s, whose memory is unknown", strings.Join(unknown, ", "))
+		}
 	case len(unknown) > 0:
 		r.Status = Error
 		r.Message = fmt.Sprintf("%s; memory unknown for %s", have, strings.Join(unknown, ", "))

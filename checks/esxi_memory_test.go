@@ -15,6 +15,8 @@ func TestESXiMemory(t *testing.T) {
 			{"esx01", Pass, "", "web01 4.0 GB need 4.0 GB"}, {"esx02", Fail, "8038", "db01 8.0 GB need 8.0 GB together: 2.0 GB short"}}},
 		{"unknown memory", func(s *Snapshot) { s.Plan.VMs[0].Name = "app01" }, []want{{"esx01", Error, "",
 			"memory unknown for app01 (no on-premises VM named app01; set memoryMB)"}}},
+		{"short even without the unknown", func(s *Snapshot) { s.Plan.VMs[0].Name = "app01"; hostRef(s, "esx01").MemoryUsageMB = 122 << 10 },
+			[]want{{"esx01", Fail, "8038", "db01 8.0 GB need 8.0 GB together: 2.0 GB short, and more for app01 (no on-premises VM named app01; set memoryMB), whose memory is unknown"}}},
 		{"unknown memory given in plan", func(s *Snapshot) { s.Plan.VMs[0].Name, s.Plan.VMs[0].MemoryMB = "app01", 2048 },
 			[]want{{"esx01", Pass, "", "app01 2.0 GB + db01 8.0 GB need 10.0 GB"}}},
 	})

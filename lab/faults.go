@@ -22,9 +22,6 @@ func (l *Lab) Update(kind, name string, changes ...types.PropertyChange) error {
 	return nil
 }
 
-// Object returns the simulator's object of the given type and name.
-func (l *Lab) Object(kind, name string) (mo.Reference, error) { return l.find(kind, name) }
-
 func (l *Lab) find(kind, name string) (mo.Reference, error) {
 	var found []mo.Entity
 	for _, e := range l.Model.Map().All(kind) {
