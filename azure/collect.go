@@ -1,0 +1,214 @@
+package azure
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/compute/armcompute/v7"
+	asr "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/recoveryservices/armrecoveryservicessiterecovery/v2"
+)
+
+// Resource names an Azure resource by resource group and name.
+type Resource struct {
+	ResourceGroup string
+	Name          string
+}
+
+// Request says what to read: the resource groups whose VMs need detail, and the vault.
+type Request struct {
+	ResourceGroups []string
+	Vault          *Resource // nil: no Site Recovery part
+}
+
+// Collect reads every VM's power state in the subscription (one listing), the VMs of the
+// requested resource groups (one listing each), VM sizes per location in use (one listing each)
+// and the vault's protected items (one listing), following pages. It never changes anything.
+func Collect(ctx context.Context, cfg Config, req Request) (*Inventory, error) {
+	if cfg.SubscriptionID == "" {
+		return nil, fmt.Errorf("no Azure subscription: set azure.subscriptionId in the plan, --subscription or AZURE_SUBSCRIPTION_ID")
+	}
+	cc, lab, err := cfg.cloud()
+	if err != nil {
+		return nil, err
+	}
+	cred, err := cfg.credential(cc, lab)
+	if err != nil {
+		return nil, condense(err)
+	}
+	opts := cfg.clientOptions(cc, lab)
+	vms, err := armcompute.NewVirtualMachinesClient(cfg.SubscriptionID, cred, opts)
+	if err != nil {
+		return nil, err
+	}
+	inv := &Inventory{SubscriptionID: cfg.SubscriptionID, VMs: []VM{}, Parts: []string{}, Unavailable: map[string]string{}}
+	if err := listAll(ctx, vms, inv); err != nil {
+		return nil, condense(err)
+	}
+	locations := map[string]bool{}
+	for _, rg := range dedupe(req.ResourceGroups) {
+		if err := listGroup(ctx, vms, inv, rg, locations); err != nil {
+			return nil, condense(err)
+		}
+	}
+	if len(locations) > 0 {
+		sizes, err := armcompute.NewVirtualMachineSizesClient(cfg.SubscriptionID, cred, opts)
+		if err != nil {
+			return nil, err
+		}
+		if err := memory(ctx, sizes, inv, locations); err != nil {
+			return nil, condense(err)
+		}
+	}
+	if req.Vault != nil {
+		if err := protectedItems(ctx, cfg.SubscriptionID, cred, opts, inv, *req.Vault); err != nil {
+			inv.Unavailable["vault"] = fmt.Sprintf("reading vault %s/%s: %v", req.Vault.ResourceGroup, req.Vault.Name, condense(err))
+		} else {
+			inv.Parts = append(inv.Parts, "vault")
+		}
+	}
+	slices.SortFunc(inv.VMs, func(a, b VM) int { return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.ID, b.ID)) })
+	return inv, nil
+}
+
+// listAll reads every VM of the subscription with its power and provisioning state.
+func listAll(ctx context.Context, c *armcompute.VirtualMachinesClient, inv *Inventory) error {
+	pager := c.NewListAllPager(&armcompute.VirtualMachinesClientListAllOptions{StatusOnly: to.Ptr("true")})
+	for pager.More() {
+		page, err := pager.NextPage(ctx)
+		if err != nil {
+			return err
+		}
+		for _, v := range page.Value {
+			vm := VM{ID: deref(v.ID), Name: deref(v.Name), Location: deref(v.Location)}
+			if id, err := arm.ParseResourceID(vm.ID); err == nil {
+				vm.ResourceGroup = id.ResourceGroupName
+			}
+			if v.Properties != nil && v.Properties.InstanceView != nil {
+				for _, s := range v.Properties.InstanceView.Statuses {
+					code := deref(s.Code)
+					if state, ok := strings.CutPrefix(code, "PowerState/"); ok {
+						vm.PowerState = state
+					} else if state, ok := strings.CutPrefix(code, "ProvisioningState/"); ok {
+						vm.ProvisioningState = state
+					}
+				}
+			}
+			inv.VMs = append(inv.VMs, vm)
+		}
+	}
+	return nil
+}
+
+// listGroup adds size, OS and tags to the VMs of one resource group.
+func listGroup(ctx context.Context, c *armcompute.VirtualMachinesClient, inv *Inventory, rg string, locations map[string]bool) error {
+	pager := c.NewListPager(rg, nil)
+	for pager.More() {
+		page, err := pager.NextPage(ctx)
+		if err != nil {
+			return err
+		}
+		for _, v := range page.Value {
+			vm := inv.vm(deref(v.ID), deref(v.Name), rg, deref(v.Location))
+			vm.Detailed = true
+			locations[vm.Location] = true
+			if p := v.Properties; p != nil {
+				if p.HardwareProfile != nil && p.HardwareProfile.VMSize != nil {
+					vm.Size = string(*p.HardwareProfile.VMSize)
+				}
+				if p.StorageProfile != nil && p.StorageProfile.OSDisk != nil && p.StorageProfile.OSDisk.OSType != nil {
+					vm.OSType = string(*p.StorageProfile.OSDisk.OSType)
+				}
+			}
+			if len(v.Tags) > 0 {
+				vm.Tags = map[string]string{}
+				for k, t := range v.Tags {
+					vm.Tags[k] = deref(t)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// vm returns the inventory VM of the ID, adding it when the subscription listing missed it.
+func (inv *Inventory) vm(id, name, rg, location string) *VM {
+	for i := range inv.VMs {
+		if strings.EqualFold(inv.VMs[i].ID, id) {
+			return &inv.VMs[i]
+		}
+	}
+	inv.VMs = append(inv.VMs, VM{ID: id, Name: name, ResourceGroup: rg, Location: location})
+	return &inv.VMs[len(inv.VMs)-1]
+}
+
+// memory sets each detailed VM's memory from the sizes offered in its location.
+func memory(ctx context.Context, c *armcompute.VirtualMachineSizesClient, inv *Inventory, locations map[string]bool) error {
+	mb := map[string]int64{} // location/size → MB
+	for _, loc := range slices.Sorted(maps.Keys(locations)) {
+		pager := c.NewListPager(loc, nil)
+		for pager.More() {
+			page, err := pager.NextPage(ctx)
+			if err != nil {
+				return err
+			}
+			for _, s := range page.Value {
+				if s.Name != nil && s.MemoryInMB != nil {
+					mb[loc+"/"+strings.ToLower(*s.Name)] = int64(*s.MemoryInMB)
+				}
+			}
+		}
+	}
+	for i, vm := range inv.VMs {
+		if vm.Detailed {
+			inv.VMs[i].MemoryMB = mb[vm.Location+"/"+strings.ToLower(vm.Size)]
+		}
+	}
+	return nil
+}
+
+// protectedItems reads the vault's replication protected items.
+func protectedItems(ctx context.Context, sub string, cred azcore.TokenCredential, opts *arm.ClientOptions, inv *Inventory, vault Resource) error {
+	c, err := asr.NewReplicationProtectedItemsClient(sub, cred, opts)
+	if err != nil {
+		return err
+	}
+	// v2.2.0 takes (vault name, resource group); v2.4.0 swapped them.
+	pager := c.NewListPager(vault.Name, vault.ResourceGroup, nil)
+	for pager.More() {
+		page, err := pager.NextPage(ctx)
+		if err != nil {
+			return err
+		}
+		for _, it := range page.Value {
+			inv.ProtectedItems = append(inv.ProtectedItems, decodeItem(it))
+		}
+	}
+	return nil
+}
+
+func dedupe(s []string) []string {
+	var out []string
+	for _, v := range s {
+		if v != "" && !slices.ContainsFunc(out, func(o string) bool { return strings.EqualFold(o, v) }) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func deref[T any](p *T) T {
+	if p == nil {
+		var zero T
+		return zero
+	}
+	return *p
+}
+
+func equalFold(a, b string) bool { return strings.EqualFold(a, b) }

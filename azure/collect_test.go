@@ -1,0 +1,135 @@
+package azure_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
+	asr "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/recoveryservices/armrecoveryservicessiterecovery/v2"
+
+	"github.com/asr-preflight/asr-preflight/azure"
+	"github.com/asr-preflight/asr-preflight/lab"
+)
+
+// fakeAzure is a subscription of n failed-over VMs in rg-dr, each with its protected item, and one
+// unrelated VM elsewhere.
+func fakeAzure(n int) *lab.Azure {
+	a := &lab.Azure{Subscription: lab.Subscription, Sizes: map[string]int32{"Standard_D2s_v3": 8192, "Standard_B1s": 1024},
+		VaultGroup: "rg-asr", Vault: "vault01", PageSize: 50}
+	for i := range n {
+		vm := lab.AzureVM{ResourceGroup: "rg-dr", Name: fmt.Sprintf("vm%03d", i)}
+		a.VMs = append(a.VMs, vm)
+		a.Items = append(a.Items, lab.Item{Name: vm.Name, ProtectionState: "FailedOver", AllowedOperations: []string{"ReverseReplicate", "Commit"},
+			OSType: "Linux", OSName: "Ubuntu 22.04", MemoryMB: 4096, RecoveryVM: &vm})
+	}
+	a.VMs = append(a.VMs, lab.AzureVM{ResourceGroup: "rg-other", Name: "jumpbox", Size: "Standard_B1s", PowerState: "deallocated"})
+	return a
+}
+
+// tokenless is a credential that needs no identity provider.
+type tokenless struct{ err error }
+
+func (c tokenless) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	return azcore.AccessToken{Token: "t"}, c.err
+}
+
+func config(a *lab.Azure) azure.Config {
+	return azure.Config{SubscriptionID: a.Subscription, Transport: a.Transport(), Credential: tokenless{}}
+}
+
+func TestCollect(t *testing.T) {
+	a := fakeAzure(3)
+	a.Items[1].HealthErrors = []asr.HealthError{{ErrorCode: to.Ptr("78093"), ErrorMessage: to.Ptr("VM not running"), RecommendedAction: to.Ptr("Start it")}}
+	inv, err := azure.Collect(context.Background(), config(a), azure.Request{ResourceGroups: []string{"rg-dr"}, Vault: &azure.Resource{ResourceGroup: "rg-asr", Name: "vault01"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(inv.VMs) != 4 {
+		t.Fatalf("got %d VMs, want 4: %+v", len(inv.VMs), inv.VMs)
+	}
+	vm := inv.VMsNamed("vm001")[0]
+	if vm.ResourceGroup != "rg-dr" || vm.PowerState != "running" || vm.ProvisioningState != "succeeded" || !vm.Detailed ||
+		vm.Size != "Standard_D2s_v3" || vm.OSType != "Linux" || vm.MemoryMB != 8192 || vm.Location != "westeurope" {
+		t.Errorf("vm001: %+v", vm)
+	}
+	if j := inv.VMsNamed("jumpbox")[0]; j.PowerState != "deallocated" || j.Detailed || j.ResourceGroup != "rg-other" {
+		t.Errorf("a VM outside the plan's groups has its state only: %+v", j)
+	}
+	it, ok := inv.Item("VM001")
+	if !ok || it.InstanceType != "InMageAzureV2" || it.ProtectionState != "FailedOver" || it.RecoveryVMName != "vm001" ||
+		it.RecoveryResourceGroup != "rg-dr" || it.MemoryMB != 4096 || it.DiscoveryType != "vCenter" || len(it.AllowedOperations) != 2 {
+		t.Errorf("item: %+v", it)
+	}
+	if len(it.HealthErrors) != 1 || it.HealthErrors[0].Code != "78093" || it.HealthErrors[0].RecommendedAction != "Start it" {
+		t.Errorf("health errors: %+v", it.HealthErrors)
+	}
+	if strings.Join(inv.Parts, ",") != "vault" {
+		t.Errorf("parts %v, unavailable %v", inv.Parts, inv.Unavailable)
+	}
+}
+
+// TestRequestsGrowByPages: 5 and 200 VMs cost one request per page of each listing, never one per VM.
+func TestRequestsGrowByPages(t *testing.T) {
+	counts := map[int]int64{}
+	for _, n := range []int{5, 200} {
+		a := fakeAzure(n)
+		_, err := azure.Collect(context.Background(), config(a), azure.Request{ResourceGroups: []string{"rg-dr"}, Vault: &azure.Resource{ResourceGroup: "rg-asr", Name: "vault01"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		counts[n] = a.Requests.Load()
+	}
+	// 5 VMs: 1 page each of all VMs, rg-dr, sizes, items = 4. 200 VMs at 50 a page: all VMs 201 → 5
+	// pages, rg-dr 4, sizes 1, items 4 = 14.
+	t.Logf("ARM requests: 5 VMs %d, 200 VMs %d", counts[5], counts[200])
+	if counts[5] != 4 || counts[200] != 14 {
+		t.Errorf("ARM requests: %d for 5 VMs, %d for 200; want 4 and 14 (pages, not VMs)", counts[5], counts[200])
+	}
+}
+
+func TestCollectFailures(t *testing.T) {
+	a := fakeAzure(2)
+	cfg := config(a)
+	cfg.Credential = tokenless{err: errors.New("DefaultAzureCredential: failed to acquire a token.\nAttempted credentials:\n\tEnvironmentCredential: missing environment variable AZURE_TENANT_ID\n\tManagedIdentityCredential: no response\n\tAzureCLICredential: Azure CLI not found on path\n--------\nTo troubleshoot, visit https://aka.ms/x")}
+	_, err := azure.Collect(context.Background(), cfg, azure.Request{})
+	want := "DefaultAzureCredential: failed to acquire a token. | Attempted credentials: | EnvironmentCredential: missing environment variable AZURE_TENANT_ID | ManagedIdentityCredential: no response | AzureCLICredential: Azure CLI not found on path"
+	if err == nil || err.Error() != want {
+		t.Errorf("token failure:\n got %v\nwant %s", err, want)
+	}
+
+	inv, err := azure.Collect(context.Background(), config(a), azure.Request{Vault: &azure.Resource{ResourceGroup: "rg-asr", Name: "nope"}})
+	if err != nil || inv.Unavailable["vault"] == "" || len(inv.Parts) != 0 {
+		t.Errorf("a missing vault is recorded, the VMs stand: %v %+v", err, inv)
+	}
+	if !strings.Contains(inv.Unavailable["vault"], "reading vault rg-asr/nope: GET ") || !strings.Contains(inv.Unavailable["vault"], "HTTP 404 ResourceNotFound") {
+		t.Errorf("vault error: %s", inv.Unavailable["vault"])
+	}
+}
+
+func TestValidate(t *testing.T) {
+	tests := []struct {
+		cfg  azure.Config
+		want string
+	}{
+		{azure.Config{}, ""},
+		{azure.Config{Cloud: "AzureChina"}, ""},
+		{azure.Config{Cloud: "Mars"}, `unknown Azure cloud "Mars"; expected AzurePublic, AzureChina or AzureUSGovernment`},
+		{azure.Config{Endpoint: "https://management.local.azurestack.external"}, ""},
+		{azure.Config{Endpoint: "http://127.0.0.1:8080"}, ""},
+		{azure.Config{Endpoint: "http://localhost:8080"}, ""},
+		{azure.Config{Endpoint: "http://[::1]:8080"}, ""},
+		{azure.Config{Endpoint: "http://10.0.0.5:8080"}, `Azure Resource Manager endpoint "http://10.0.0.5:8080": plain http is allowed only on this machine (127.0.0.0/8, ::1, localhost); use https`},
+		{azure.Config{Endpoint: "ftp://x"}, `Azure Resource Manager endpoint "ftp://x": expected https://host[:port]`},
+	}
+	for _, tc := range tests {
+		err := tc.cfg.Validate()
+		if got := fmt.Sprint(err); (tc.want == "" && err != nil) || (tc.want != "" && got != tc.want) {
+			t.Errorf("%+v: got %v, want %q", tc.cfg, err, tc.want)
+		}
+	}
+}

@@ -1,2 +1,0 @@
-// Package azure will collect the Azure side of a failback: failed-over VMs and Site Recovery state.
-package azure

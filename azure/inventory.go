@@ -1,0 +1,78 @@
+package azure
+
+// Inventory is a read-only, JSON-serialisable snapshot of the Azure side of a failback.
+type Inventory struct {
+	SubscriptionID string `json:"subscriptionId"`
+	// VMs holds every VM of the subscription (power state from one listing), with size, OS and
+	// memory for those in the plan's resource groups.
+	VMs []VM `json:"vms"`
+	// ProtectedItems are the vault's replication protected items, when a vault was named.
+	ProtectedItems []ProtectedItem `json:"protectedItems,omitempty"`
+	// Parts lists the optional parts read ("vault"); Unavailable says why a part asked for was not.
+	Parts       []string          `json:"parts"`
+	Unavailable map[string]string `json:"unavailable,omitempty"`
+}
+
+// VM is an Azure virtual machine.
+type VM struct {
+	ID                string            `json:"id"`
+	Name              string            `json:"name"`
+	ResourceGroup     string            `json:"resourceGroup"`
+	Location          string            `json:"location"`
+	PowerState        string            `json:"powerState"`        // running, stopped, deallocated, starting…
+	ProvisioningState string            `json:"provisioningState"` // succeeded, failed…
+	Detailed          bool              `json:"detailed"`          // size, OS and tags were read
+	Size              string            `json:"size,omitempty"`
+	OSType            string            `json:"osType,omitempty"`
+	MemoryMB          int64             `json:"memoryMB,omitempty"`
+	Tags              map[string]string `json:"tags,omitempty"`
+}
+
+// ProtectedItem is what Site Recovery knows of one protected machine.
+type ProtectedItem struct {
+	Name                  string        `json:"name"`
+	FriendlyName          string        `json:"friendlyName"` // the on-premises machine's name
+	ProtectionState       string        `json:"protectionState"`
+	ProtectionDescription string        `json:"protectionDescription,omitempty"`
+	ReplicationHealth     string        `json:"replicationHealth"` // Normal, Warning, Critical
+	ActiveLocation        string        `json:"activeLocation"`    // Primary or Recovery
+	AllowedOperations     []string      `json:"allowedOperations"`
+	InstanceType          string        `json:"instanceType"` // InMageAzureV2, InMage, InMageRcm, InMageRcmFailback
+	DiscoveryType         string        `json:"discoveryType,omitempty"`
+	OSType                string        `json:"osType,omitempty"`
+	OSName                string        `json:"osName,omitempty"`
+	RecoveryVMName        string        `json:"recoveryVmName,omitempty"`
+	RecoveryResourceGroup string        `json:"recoveryResourceGroup,omitempty"`
+	RecoveryVMID          string        `json:"recoveryVmId,omitempty"`
+	MemoryMB              int64         `json:"memoryMB,omitempty"`
+	HealthErrors          []HealthError `json:"healthErrors,omitempty"`
+}
+
+// HealthError is a health error Site Recovery reports on an item.
+type HealthError struct {
+	Code              string `json:"code"`
+	Message           string `json:"message"`
+	PossibleCauses    string `json:"possibleCauses,omitempty"`
+	RecommendedAction string `json:"recommendedAction,omitempty"`
+}
+
+// VMsNamed returns the subscription's VMs of the given name, in any resource group.
+func (inv *Inventory) VMsNamed(name string) []VM {
+	var out []VM
+	for _, vm := range inv.VMs {
+		if equalFold(vm.Name, name) {
+			out = append(out, vm)
+		}
+	}
+	return out
+}
+
+// Item returns the protected item of an on-premises machine, by friendly name.
+func (inv *Inventory) Item(name string) (ProtectedItem, bool) {
+	for _, it := range inv.ProtectedItems {
+		if equalFold(it.FriendlyName, name) {
+			return it, true
+		}
+	}
+	return ProtectedItem{}, false
+}

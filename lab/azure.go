@@ -1,0 +1,281 @@
+package lab
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	azfake "github.com/Azure/azure-sdk-for-go/sdk/azcore/fake"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/compute/armcompute/v7"
+	computefake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/compute/armcompute/v7/fake"
+	asr "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/recoveryservices/armrecoveryservicessiterecovery/v2"
+	asrfake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/recoveryservices/armrecoveryservicessiterecovery/v2/fake"
+)
+
+// Subscription is the lab's Azure subscription ID.
+const Subscription = "00000000-0000-0000-0000-00000000cafe"
+
+// AzureVM is a VM in the fake Azure subscription.
+type AzureVM struct {
+	ResourceGroup     string
+	Name              string
+	Location          string // default westeurope
+	Size              string // default Standard_D2s_v3
+	OSType            string // Linux (default) or Windows
+	PowerState        string // default running
+	ProvisioningState string // default succeeded
+}
+
+// Item is a Site Recovery protected item in the fake vault.
+type Item struct {
+	Name              string // on-premises machine name (the item's friendly name)
+	InstanceType      string // InMageAzureV2 (failed over, default) or InMage (reprotected)
+	ProtectionState   string
+	ReplicationHealth string // default Normal
+	ActiveLocation    string // default Recovery
+	AllowedOperations []string
+	DiscoveryType     string // default vCenter
+	OSType, OSName    string
+	MemoryMB          int32
+	RecoveryVM        *AzureVM // the failed-over VM, for InMageAzureV2
+	HealthErrors      []asr.HealthError
+}
+
+// Azure is a fake Azure Resource Manager built from the SDK's official fake servers.
+type Azure struct {
+	Subscription string
+	VMs          []AzureVM
+	Sizes        map[string]int32 // VM size → memory MB, offered in every location
+	VaultGroup   string
+	Vault        string
+	Items        []Item
+	PageSize     int // items per page in every listing; default 50
+
+	// Requests counts the ARM requests served.
+	Requests atomic.Int64
+	// ThrottleOnce makes the next request answer 429 with Retry-After: 1 (HTTP server only).
+	ThrottleOnce atomic.Bool
+	mu           sync.Mutex
+}
+
+func (a *Azure) pageSize() int { return cmp.Or(a.PageSize, 50) }
+
+func (vm AzureVM) withDefaults() AzureVM {
+	vm.Location = cmp.Or(vm.Location, "westeurope")
+	vm.Size = cmp.Or(vm.Size, "Standard_D2s_v3")
+	vm.OSType = cmp.Or(vm.OSType, "Linux")
+	vm.PowerState = cmp.Or(vm.PowerState, "running")
+	vm.ProvisioningState = cmp.Or(vm.ProvisioningState, "succeeded")
+	return vm
+}
+
+func (a *Azure) vmID(vm AzureVM) string {
+	return fmt.Sprintf("/subscriptions/%s/resourceGroups/%s/providers/Microsoft.Compute/virtualMachines/%s", a.Subscription, vm.ResourceGroup, vm.Name)
+}
+
+// model turns a lab VM into the ARM model, with its status or its details.
+func (a *Azure) model(vm AzureVM, status bool) *armcompute.VirtualMachine {
+	vm = vm.withDefaults()
+	m := &armcompute.VirtualMachine{ID: to.Ptr(a.vmID(vm)), Name: to.Ptr(vm.Name), Location: to.Ptr(vm.Location), Properties: &armcompute.VirtualMachineProperties{}}
+	if status {
+		m.Properties.InstanceView = &armcompute.VirtualMachineInstanceView{Statuses: []*armcompute.InstanceViewStatus{
+			{Code: to.Ptr("ProvisioningState/" + vm.ProvisioningState)}, {Code: to.Ptr("PowerState/" + vm.PowerState)}}}
+		return m
+	}
+	size := armcompute.VirtualMachineSizeTypes(vm.Size)
+	os := armcompute.OperatingSystemTypes(vm.OSType)
+	m.Properties.HardwareProfile = &armcompute.HardwareProfile{VMSize: &size}
+	m.Properties.StorageProfile = &armcompute.StorageProfile{OSDisk: &armcompute.OSDisk{OSType: &os}}
+	m.Tags = map[string]*string{"asr-preflight-lab": to.Ptr("true")}
+	return m
+}
+
+// pages splits n items into pages of the lab's page size and adds each with add.
+func pages(n, size int, add func(from, to int, last bool)) {
+	if n == 0 {
+		add(0, 0, true)
+		return
+	}
+	for from := 0; from < n; from += size {
+		to := min(from+size, n)
+		add(from, to, to == n)
+	}
+}
+
+// Transport serves the fakes in-process, for arm.ClientOptions.Transport.
+func (a *Azure) Transport() policy.Transporter {
+	compute := computefake.NewServerFactoryTransport(&computefake.ServerFactory{
+		VirtualMachinesServer:     computefake.VirtualMachinesServer{NewListAllPager: a.listAll, NewListPager: a.listGroup},
+		VirtualMachineSizesServer: computefake.VirtualMachineSizesServer{NewListPager: a.listSizes},
+	})
+	rec := asrfake.NewServerFactoryTransport(&asrfake.ServerFactory{
+		ReplicationProtectedItemsServer: asrfake.ReplicationProtectedItemsServer{NewListPager: a.listItems},
+	})
+	return transportFunc(func(req *http.Request) (*http.Response, error) {
+		a.Requests.Add(1)
+		name, _ := req.Context().Value(runtime.CtxAPINameKey{}).(string)
+		if strings.HasPrefix(name, "ReplicationProtectedItemsClient.") {
+			return rec.Do(req)
+		}
+		return compute.Do(req)
+	})
+}
+
+type transportFunc func(*http.Request) (*http.Response, error)
+
+func (f transportFunc) Do(req *http.Request) (*http.Response, error) { return f(req) }
+
+func (a *Azure) listAll(*armcompute.VirtualMachinesClientListAllOptions) (resp azfake.PagerResponder[armcompute.VirtualMachinesClientListAllResponse]) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	pages(len(a.VMs), a.pageSize(), func(from, to int, _ bool) {
+		var page armcompute.VirtualMachinesClientListAllResponse
+		for _, vm := range a.VMs[from:to] {
+			page.Value = append(page.Value, a.model(vm, true))
+		}
+		resp.AddPage(http.StatusOK, page, nil)
+	})
+	return resp
+}
+
+func (a *Azure) listGroup(rg string, _ *armcompute.VirtualMachinesClientListOptions) (resp azfake.PagerResponder[armcompute.VirtualMachinesClientListResponse]) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var in []AzureVM
+	for _, vm := range a.VMs {
+		if strings.EqualFold(vm.ResourceGroup, rg) {
+			in = append(in, vm)
+		}
+	}
+	pages(len(in), a.pageSize(), func(from, to int, _ bool) {
+		var page armcompute.VirtualMachinesClientListResponse
+		for _, vm := range in[from:to] {
+			page.Value = append(page.Value, a.model(vm, false))
+		}
+		resp.AddPage(http.StatusOK, page, nil)
+	})
+	return resp
+}
+
+func (a *Azure) listSizes(string, *armcompute.VirtualMachineSizesClientListOptions) (resp azfake.PagerResponder[armcompute.VirtualMachineSizesClientListResponse]) {
+	var page armcompute.VirtualMachineSizesClientListResponse
+	for name, mb := range a.Sizes {
+		page.Value = append(page.Value, &armcompute.VirtualMachineSize{Name: to.Ptr(name), MemoryInMB: to.Ptr(mb)})
+	}
+	resp.AddPage(http.StatusOK, page, nil)
+	return resp
+}
+
+func (a *Azure) listItems(vault, rg string, _ *asr.ReplicationProtectedItemsClientListOptions) (resp azfake.PagerResponder[asr.ReplicationProtectedItemsClientListResponse]) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if vault != a.Vault || !strings.EqualFold(rg, a.VaultGroup) {
+		resp.AddResponseError(http.StatusNotFound, "ResourceNotFound")
+		return resp
+	}
+	pages(len(a.Items), a.pageSize(), func(from, to int, _ bool) {
+		var page asr.ReplicationProtectedItemsClientListResponse
+		for _, it := range a.Items[from:to] {
+			page.Value = append(page.Value, a.item(it))
+		}
+		resp.AddPage(http.StatusOK, page, nil)
+	})
+	return resp
+}
+
+// item turns a lab item into the ARM model.
+func (a *Azure) item(it Item) *asr.ReplicationProtectedItem {
+	p := &asr.ReplicationProtectedItemProperties{
+		FriendlyName:      to.Ptr(it.Name),
+		ProtectionState:   to.Ptr(it.ProtectionState),
+		ReplicationHealth: to.Ptr(cmp.Or(it.ReplicationHealth, "Normal")),
+		ActiveLocation:    to.Ptr(cmp.Or(it.ActiveLocation, "Recovery")),
+	}
+	for _, op := range it.AllowedOperations {
+		p.AllowedOperations = append(p.AllowedOperations, to.Ptr(op))
+	}
+	for i := range it.HealthErrors {
+		p.HealthErrors = append(p.HealthErrors, &it.HealthErrors[i])
+	}
+	discovery := cmp.Or(it.DiscoveryType, "vCenter")
+	switch it.InstanceType {
+	case "InMage":
+		p.ProviderSpecificDetails = &asr.InMageReplicationDetails{InstanceType: to.Ptr("InMage"), DiscoveryType: &discovery,
+			OSVersion: to.Ptr(it.OSName), OSDetails: &asr.OSDiskDetails{OSType: to.Ptr(it.OSType)}, SourceVMRAMSizeInMB: to.Ptr(it.MemoryMB)}
+	default:
+		d := &asr.InMageAzureV2ReplicationDetails{InstanceType: to.Ptr("InMageAzureV2"), DiscoveryType: &discovery,
+			OSType: to.Ptr(it.OSType), OSName: to.Ptr(it.OSName), SourceVMRAMSizeInMB: to.Ptr(it.MemoryMB)}
+		if vm := it.RecoveryVM; vm != nil {
+			d.RecoveryAzureVMName, d.TargetVMID = to.Ptr(vm.Name), to.Ptr(a.vmID(*vm))
+			d.RecoveryAzureResourceGroupID = to.Ptr(fmt.Sprintf("/subscriptions/%s/resourceGroups/%s", a.Subscription, vm.ResourceGroup))
+		}
+		p.ProviderSpecificDetails = d
+	}
+	return &asr.ReplicationProtectedItem{Name: to.Ptr(strings.ToLower(it.Name) + "-item"), Properties: p}
+}
+
+// routes maps ARM request paths to the SDK operation the fakes dispatch on.
+var routes = []struct {
+	method string
+	path   *regexp.Regexp
+	api    string
+}{
+	{http.MethodGet, regexp.MustCompile(`(?i)^/subscriptions/[^/]+/providers/Microsoft\.Compute/virtualMachines(/fake_page_\d+)?$`), "VirtualMachinesClient.NewListAllPager"},
+	{http.MethodGet, regexp.MustCompile(`(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Compute/virtualMachines(/fake_page_\d+)?$`), "VirtualMachinesClient.NewListPager"},
+	{http.MethodGet, regexp.MustCompile(`(?i)^/subscriptions/[^/]+/providers/Microsoft\.Compute/locations/[^/]+/vmSizes(/fake_page_\d+)?$`), "VirtualMachineSizesClient.NewListPager"},
+	{http.MethodGet, regexp.MustCompile(`(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.RecoveryServices/vaults/[^/]+/replicationProtectedItems(/fake_page_\d+)?$`), "ReplicationProtectedItemsClient.NewListPager"},
+}
+
+// Serve serves the fakes over plain HTTP on 127.0.0.1, for the real binary to reach through
+// AZURE_RESOURCE_MANAGER_ENDPOINT.
+func (a *Azure) Serve() *httptest.Server {
+	tr := a.Transport()
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if a.ThrottleOnce.CompareAndSwap(true, false) {
+			a.Requests.Add(1)
+			w.Header().Set("Retry-After", "1")
+			http.Error(w, `{"error":{"code":"TooManyRequests","message":"lab throttling"}}`, http.StatusTooManyRequests)
+			return
+		}
+		api := ""
+		for _, rt := range routes {
+			if rt.method == r.Method && rt.path.MatchString(r.URL.Path) {
+				api = rt.api
+			}
+		}
+		if api == "" {
+			http.Error(w, `{"error":{"code":"NotFound","message":"the lab does not serve `+r.Method+" "+r.URL.Path+`"}}`, http.StatusNotFound)
+			return
+		}
+		req := r.Clone(context.WithValue(r.Context(), runtime.CtxAPINameKey{}, api))
+		req.URL.Scheme, req.URL.Host, req.RequestURI = "http", r.Host, ""
+		resp, err := tr.Do(req)
+		var re *azcore.ResponseError
+		switch {
+		case errors.As(err, &re):
+			http.Error(w, fmt.Sprintf(`{"error":{"code":%q}}`, re.ErrorCode), re.StatusCode)
+			return
+		case err != nil:
+			http.Error(w, `{"error":{"code":"LabError","message":`+fmt.Sprintf("%q", err.Error())+`}}`, http.StatusInternalServerError)
+			return
+		}
+		defer resp.Body.Close()
+		for k, v := range resp.Header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(resp.StatusCode)
+		_, _ = io.Copy(w, resp.Body)
+	}))
+}
