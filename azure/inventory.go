@@ -51,6 +51,7 @@ type ProtectedItem struct {
 // HealthError is a health error Site Recovery reports on an item.
 type HealthError struct {
 	Code              string `json:"code"`
+	Level             string `json:"level,omitempty"` // Error or Warning
 	Message           string `json:"message"`
 	PossibleCauses    string `json:"possibleCauses,omitempty"`
 	RecommendedAction string `json:"recommendedAction,omitempty"`

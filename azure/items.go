@@ -23,7 +23,7 @@ func decodeItem(it *asr.ReplicationProtectedItem) ProtectedItem {
 		item.AllowedOperations = append(item.AllowedOperations, deref(op))
 	}
 	for _, e := range p.HealthErrors {
-		item.HealthErrors = append(item.HealthErrors, HealthError{Code: deref(e.ErrorCode), Message: deref(e.ErrorMessage),
+		item.HealthErrors = append(item.HealthErrors, HealthError{Code: deref(e.ErrorCode), Level: deref(e.ErrorLevel), Message: deref(e.ErrorMessage),
 			PossibleCauses: deref(e.PossibleCauses), RecommendedAction: deref(e.RecommendedAction)})
 	}
 	switch d := p.ProviderSpecificDetails.(type) {

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/asr-preflight/asr-preflight/azure"
 	"github.com/asr-preflight/asr-preflight/plan"
 	"github.com/asr-preflight/asr-preflight/vcenter"
 )
@@ -32,6 +33,8 @@ const (
 	VMDetails  Source = "vcenter/details"    // devices, snapshots, guest network of plan VMs and master target
 	Licenses   Source = "vcenter/licenses"   // host licence assignments
 	Privileges Source = "vcenter/privileges" // the account's privileges on the target objects
+	Azure      Source = "azure"              // the subscription's VMs
+	Vault      Source = "azure/vault"        // the vault's protected items
 )
 
 // Status is the outcome of a check for one target.
@@ -72,8 +75,13 @@ type Snapshot struct {
 	Phase   Phase              `json:"phase"`
 	Plan    *plan.Plan         `json:"plan"`
 	VCenter *vcenter.Inventory `json:"vcenter,omitempty"`
+	Azure   *azure.Inventory   `json:"azure,omitempty"`
+	// Network probes live reachability: the one thing a check may do beyond reading the snapshot.
+	Network Prober `json:"-"`
 	// Errors says why a source could not be collected; its checks report error with this reason.
 	Errors map[Source]error `json:"-"`
+	// NotConfigured says why the plan asks nothing of a source (or part); its checks report skip.
+	NotConfigured map[Source]string `json:"-"`
 }
 
 // Result is the outcome of one check for one target.

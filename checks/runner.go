@@ -54,6 +54,8 @@ func runOne(ctx context.Context, c Check, s *Snapshot, o Options) []Result {
 	switch {
 	case slices.Contains(o.Skip, info.ID):
 		rs = []Result{{Target: "-", Status: Skip, Message: "skipped by --skip"}}
+	case notConfigured(info, s) != "":
+		rs = []Result{{Target: "-", Status: Skip, Message: notConfigured(info, s)}}
 	case missingSource(info, s) != nil:
 		rs = []Result{*missingSource(info, s)}
 	default:
@@ -80,27 +82,60 @@ func runOne(ctx context.Context, c Check, s *Snapshot, o Options) []Result {
 
 const sourceFix = "Fix the connection named in the message (address, network path, credentials, certificate trust) and run again."
 
+// notConfigured says why the plan asks nothing of a source the check needs, or "".
+func notConfigured(info Info, s *Snapshot) string {
+	for _, src := range info.Needs {
+		if why := s.NotConfigured[src]; why != "" {
+			return why
+		}
+	}
+	return ""
+}
+
 // missingSource returns an error result when a source the check needs was not collected.
 func missingSource(info Info, s *Snapshot) *Result {
 	for _, src := range info.Needs {
-		err := s.Errors[src]
-		if part, ok := strings.CutPrefix(string(src), string(VCenter)+"/"); ok {
-			switch {
-			case s.Errors[VCenter] != nil:
-				err = s.Errors[VCenter]
-			case s.VCenter != nil && s.VCenter.Unavailable[part] != "":
-				err = errors.New(s.VCenter.Unavailable[part])
-			case s.VCenter != nil && !slices.Contains(s.VCenter.Parts, part):
-				err = fmt.Errorf("vCenter %s were not collected", part)
-			}
-			src = VCenter
+		if err := s.unavailable(src); err != nil {
+			root, _, _ := strings.Cut(string(src), "/")
+			return &Result{Target: root, Status: Error, Message: err.Error(), Fix: sourceFix}
 		}
-		if err != nil {
-			return &Result{Target: string(src), Status: Error, Message: err.Error(), Fix: sourceFix}
+	}
+	return nil
+}
+
+// unavailable says why a source, or an optional part of one ("vcenter/details"), is missing.
+func (s *Snapshot) unavailable(src Source) error {
+	root, part, isPart := strings.Cut(string(src), "/")
+	if err := s.Errors[Source(root)]; err != nil {
+		return err
+	}
+	var (
+		name        string
+		parts       []string
+		unavailable map[string]string
+		collected   bool
+	)
+	switch Source(root) {
+	case VCenter:
+		name = "vCenter"
+		if collected = s.VCenter != nil; collected {
+			parts, unavailable = s.VCenter.Parts, s.VCenter.Unavailable
 		}
-		if src == VCenter && s.VCenter == nil {
-			return &Result{Target: string(src), Status: Error, Message: "vCenter inventory was not collected", Fix: sourceFix}
+	case Azure:
+		name = "Azure"
+		if collected = s.Azure != nil; collected {
+			parts, unavailable = s.Azure.Parts, s.Azure.Unavailable
 		}
+	}
+	switch {
+	case !collected:
+		return fmt.Errorf("%s inventory was not collected", name)
+	case !isPart:
+		return nil
+	case unavailable[part] != "":
+		return errors.New(unavailable[part])
+	case !slices.Contains(parts, part):
+		return fmt.Errorf("%s %s were not collected", name, part)
 	}
 	return nil
 }

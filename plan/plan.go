@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -23,12 +24,19 @@ const (
 
 // Plan is a validated plan file.
 type Plan struct {
-	Version             int     `yaml:"version" json:"version"`
-	VCenter             VCenter `yaml:"vcenter" json:"vcenter"`
-	MasterTarget        string  `yaml:"masterTarget" json:"masterTarget"`
-	ConfigurationServer string  `yaml:"configurationServer" json:"configurationServer,omitempty"`
-	Azure               *Azure  `yaml:"azure" json:"azure,omitempty"`
-	VMs                 []VM    `yaml:"vms" json:"vms"`
+	Version             int      `yaml:"version" json:"version"`
+	VCenter             VCenter  `yaml:"vcenter" json:"vcenter"`
+	MasterTarget        string   `yaml:"masterTarget" json:"masterTarget"`
+	ConfigurationServer string   `yaml:"configurationServer" json:"configurationServer,omitempty"`
+	Azure               *Azure   `yaml:"azure" json:"azure,omitempty"`
+	Defaults            Defaults `yaml:"defaults" json:"defaults"`
+	VMs                 []VM     `yaml:"vms" json:"vms"`
+}
+
+// Defaults fill in what a VM entry, or a VM taken from the vault, leaves out.
+type Defaults struct {
+	Datastore string   `yaml:"datastore" json:"datastore,omitempty"`
+	Location  Location `yaml:"location" json:"location,omitempty"`
 }
 
 // VCenter names the vCenter and datacenter the VMs fail back to.
@@ -229,8 +237,14 @@ func (p *parser) validate(pl *Plan, rootLine int) {
 	if pl.Azure != nil && (pl.Azure.Vault.ResourceGroup == "") != (pl.Azure.Vault.Name == "") {
 		p.addf(line("azure.vault"), "azure.vault", "expected both resourceGroup and name")
 	}
-	if len(pl.VMs) == 0 {
-		p.addf(line("vms"), "vms", "missing; expected a list of at least one VM")
+	switch pl.Defaults.Location {
+	case "", Original, Alternate:
+	default:
+		p.addf(line("defaults.location"), "defaults.location", "expected %q or %q, got %q", Original, Alternate, pl.Defaults.Location)
+		pl.Defaults.Location = "" // reported once, here, not again for every VM
+	}
+	if len(pl.VMs) == 0 && !pl.FromVault() {
+		p.addf(line("vms"), "vms", "missing; expected a list of at least one VM, or azure.vault to take them from Site Recovery")
 	}
 	first := map[string]int{}
 	for i := range pl.VMs {
@@ -243,15 +257,14 @@ func (p *parser) validate(pl *Plan, rootLine int) {
 		} else {
 			first[vm.Name] = i
 		}
+		pl.applyDefaults(vm)
 		switch vm.Location {
-		case "":
-			vm.Location = Original
 		case Original, Alternate:
 		default:
 			p.addf(line(at+".location"), at+".location", "expected %q or %q, got %q", Original, Alternate, vm.Location)
 		}
 		if vm.Datastore == "" {
-			p.addf(line(at+".datastore"), at+".datastore", "missing; expected the target datastore's name")
+			p.addf(line(at+".datastore"), at+".datastore", "missing; expected the target datastore's name (or defaults.datastore)")
 		}
 		if vm.MemoryMB < 0 {
 			p.addf(line(at+".memoryMB"), at+".memoryMB", "expected a positive number of MB, got %d", vm.MemoryMB)
@@ -260,4 +273,41 @@ func (p *parser) validate(pl *Plan, rootLine int) {
 			p.addf(line(at+".azureVM"), at+".azureVM", "expected both resourceGroup and name")
 		}
 	}
+}
+
+// FromVault reports whether the plan takes its VMs from the vault's protected items.
+func (pl *Plan) FromVault() bool {
+	return pl.Azure != nil && pl.Azure.Vault.Name != ""
+}
+
+func (pl *Plan) applyDefaults(vm *VM) {
+	if vm.Datastore == "" {
+		vm.Datastore = pl.Defaults.Datastore
+	}
+	if vm.Location == "" {
+		vm.Location = pl.Defaults.Location
+	}
+	if vm.Location == "" {
+		vm.Location = Original
+	}
+}
+
+// AddVMs adds VMs taken from elsewhere (the vault), with the plan's defaults, except those the plan
+// names already: explicit entries win. A VM still without a datastore is an error naming it.
+func (pl *Plan) AddVMs(vms []VM) error {
+	var missing []string
+	for _, vm := range vms {
+		if slices.ContainsFunc(pl.VMs, func(v VM) bool { return strings.EqualFold(v.Name, vm.Name) }) {
+			continue
+		}
+		pl.applyDefaults(&vm)
+		if vm.Datastore == "" {
+			missing = append(missing, vm.Name)
+		}
+		pl.VMs = append(pl.VMs, vm)
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("no datastore for %s, taken from the vault: set defaults.datastore in the plan, or list them under vms", strings.Join(missing, ", "))
+	}
+	return nil
 }

@@ -125,14 +125,19 @@ func TestRequestsDoNotGrowWithVMs(t *testing.T) {
 		var rec recorder
 		cfg := config(s)
 		cfg.Transport = rec.wrap
-		all := checks.All()
-		inv, err = vcenter.Collect(context.Background(), cfg, checks.VCenterRequest(all, p, ""))
+		inv, err = vcenter.Collect(context.Background(), cfg, checks.VCenterRequest(checks.All(), p, ""))
 		if err != nil {
 			t.Fatal(err)
 		}
-		// Every check of both phases could be evaluated from this one collection.
+		// Every vCenter check of both phases could be evaluated from this one collection.
 		for _, phase := range []checks.Phase{checks.Reprotect, checks.Failback} {
-			rs := checks.Run(context.Background(), checks.ForPhase(phase, nil),
+			var vc []checks.Check
+			for _, c := range checks.ForPhase(phase, nil) {
+				if checks.Needs([]checks.Check{c}, checks.VCenter) {
+					vc = append(vc, c)
+				}
+			}
+			rs := checks.Run(context.Background(), vc,
 				&checks.Snapshot{Phase: phase, Plan: p, VCenter: inv}, checks.Options{Concurrency: 8})
 			for _, r := range rs {
 				if r.Status == checks.Error {

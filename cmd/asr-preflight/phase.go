@@ -32,6 +32,8 @@ type phaseFlags struct {
 	insecure                    bool
 	vcCA, vcThumbprint          string
 	asrUser                     string
+	subscription, azureCloud    string
+	azureEndpoint               string
 }
 
 func newPhaseCmd(phase checks.Phase, short string) *cobra.Command {
@@ -63,6 +65,9 @@ func newPhaseCmd(phase checks.Phase, short string) *cobra.Command {
 	fl.BoolVar(&f.insecure, "insecure", false, "skip TLS certificate verification of vCenter (env GOVC_INSECURE)")
 	fl.StringVar(&f.vcCA, "vcenter-ca", "", "PEM `FILE` of CA certificates to trust for vCenter (env GOVC_TLS_CA_CERTS)")
 	fl.StringVar(&f.vcThumbprint, "vcenter-thumbprint", "", "SHA-1 or SHA-256 thumbprint of vCenter's certificate to trust")
+	fl.StringVar(&f.subscription, "subscription", "", "Azure subscription `ID` (env AZURE_SUBSCRIPTION_ID; default: plan azure.subscriptionId)")
+	fl.StringVar(&f.azureCloud, "azure-cloud", "", "AzurePublic, AzureChina or AzureUSGovernment (env AZURE_CLOUD; default AzurePublic)")
+	fl.StringVar(&f.azureEndpoint, "azure-endpoint", "", "Azure Resource Manager `URL` for Azure Stack Hub or a lab (env AZURE_RESOURCE_MANAGER_ENDPOINT)")
 	fl.StringVar(&f.asrUser, "asr-vcenter-user", "", "check the privileges of this `DOMAIN\\user` (the account ASR uses) instead of the logged-in one")
 	_ = cmd.MarkFlagRequired("plan")
 	return cmd
@@ -96,21 +101,12 @@ func runPhase(cmd *cobra.Command, phase checks.Phase, f *phaseFlags) error {
 			active = append(active, c)
 		}
 	}
-	snap := &checks.Snapshot{Phase: phase, Plan: pl, Errors: map[checks.Source]error{}}
 	stderr := cmd.ErrOrStderr()
-
 	ctx, cancel := context.WithTimeoutCause(cmd.Context(), f.timeout, fmt.Errorf("run timed out after %v (--timeout)", f.timeout))
 	defer cancel()
-	if checks.Needs(active, checks.VCenter) {
-		vc, err := vcenterConfig(cmd, f, pl)
-		if err != nil {
-			return err
-		}
-		progress(stderr, "collecting vCenter inventory…")
-		snap.VCenter, err = vcenter.Collect(ctx, vc, checks.VCenterRequest(active, pl, f.asrUser))
-		if err != nil {
-			snap.Errors[checks.VCenter] = oneLine(err)
-		}
+	snap, err := collect(ctx, cmd, f, phase, pl, active)
+	if err != nil {
+		return err
 	}
 	progress(stderr, "running checks…")
 	results := checks.Run(ctx, selected, snap, checks.Options{

@@ -1,0 +1,106 @@
+package main
+
+import (
+	"context"
+	"sync"
+
+	"github.com/spf13/cobra"
+
+	"github.com/asr-preflight/asr-preflight/azure"
+	"github.com/asr-preflight/asr-preflight/checks"
+	"github.com/asr-preflight/asr-preflight/plan"
+	"github.com/asr-preflight/asr-preflight/vcenter"
+)
+
+// collect gathers what the active checks need into one snapshot. When the plan takes its VMs from
+// the vault, Azure is read first (it names the VMs); otherwise Azure and vCenter are read at once.
+// A source that fails becomes the reason its checks report error; configuration mistakes are input
+// errors.
+func collect(ctx context.Context, cmd *cobra.Command, f *phaseFlags, phase checks.Phase, pl *plan.Plan, active []checks.Check) (*checks.Snapshot, error) {
+	snap := &checks.Snapshot{Phase: phase, Plan: pl, Network: checks.TLSProber{},
+		Errors: map[checks.Source]error{}, NotConfigured: map[checks.Source]string{}}
+	stderr := cmd.ErrOrStderr()
+
+	az, azureOn := azureConfig(cmd, f, pl)
+	switch {
+	case !azureOn:
+		snap.NotConfigured[checks.Azure] = "Azure is not configured: the plan has no azure section, and no --subscription or AZURE_SUBSCRIPTION_ID is set"
+	case !pl.FromVault():
+		snap.NotConfigured[checks.Vault] = "the plan names no azure.vault"
+	}
+	if err := az.Validate(); azureOn && err != nil {
+		return nil, inputError("%v", err)
+	}
+	var azureErr error
+	readAzure := func() {
+		if !azureOn || !checks.Needs(active, checks.Azure) && !pl.FromVault() {
+			return
+		}
+		progress(stderr, "collecting Azure inventory…")
+		snap.Azure, azureErr = azure.Collect(ctx, az, azureRequest(pl))
+	}
+	if pl.FromVault() {
+		readAzure()
+		if snap.Azure != nil && snap.Azure.Unavailable["vault"] == "" {
+			if err := pl.AddVMs(azure.PlanVMs(snap.Azure, phase == checks.Reprotect)); err != nil {
+				return nil, inputError("%v", err)
+			}
+		}
+		if len(pl.VMs) == 0 {
+			return nil, inputError("no VMs to check: the plan lists none, and vault %s/%s has no items ready for %s (or could not be read)",
+				pl.Azure.Vault.ResourceGroup, pl.Azure.Vault.Name, phase)
+		}
+	}
+
+	var wg sync.WaitGroup
+	if !pl.FromVault() {
+		wg.Go(readAzure) // writes only snap.Azure and azureErr, read after Wait
+	}
+	if checks.Needs(active, checks.VCenter) {
+		vc, err := vcenterConfig(cmd, f, pl)
+		if err != nil {
+			wg.Wait()
+			return nil, err
+		}
+		progress(stderr, "collecting vCenter inventory…")
+		inv, err := vcenter.Collect(ctx, vc, checks.VCenterRequest(active, pl, f.asrUser))
+		if err != nil {
+			snap.Errors[checks.VCenter] = oneLine(err)
+		}
+		snap.VCenter = inv
+	}
+	wg.Wait()
+	if azureErr != nil {
+		snap.Errors[checks.Azure] = oneLine(azureErr)
+	}
+	return snap, nil
+}
+
+// azureConfig resolves Azure settings, flag then environment then plan, and whether Azure is
+// configured at all.
+func azureConfig(cmd *cobra.Command, f *phaseFlags, pl *plan.Plan) (azure.Config, bool) {
+	cfg := azure.Config{
+		SubscriptionID: setting(cmd, "subscription", f.subscription, "AZURE_SUBSCRIPTION_ID"),
+		Cloud:          setting(cmd, "azure-cloud", f.azureCloud, "AZURE_CLOUD"),
+		Endpoint:       setting(cmd, "azure-endpoint", f.azureEndpoint, "AZURE_RESOURCE_MANAGER_ENDPOINT"),
+	}
+	on := cfg.SubscriptionID != "" || pl.Azure != nil
+	if cfg.SubscriptionID == "" && pl.Azure != nil {
+		cfg.SubscriptionID = pl.Azure.SubscriptionID
+	}
+	return cfg, on
+}
+
+// azureRequest names the resource groups of the plan's Azure VMs and the vault.
+func azureRequest(pl *plan.Plan) azure.Request {
+	var req azure.Request
+	for _, vm := range pl.VMs {
+		if vm.AzureVM != nil {
+			req.ResourceGroups = append(req.ResourceGroups, vm.AzureVM.ResourceGroup)
+		}
+	}
+	if pl.FromVault() {
+		req.Vault = &azure.Resource{ResourceGroup: pl.Azure.Vault.ResourceGroup, Name: pl.Azure.Vault.Name}
+	}
+	return req
+}
