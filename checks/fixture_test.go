@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/asr-preflight/asr-preflight/azure"
 	"github.com/asr-preflight/asr-preflight/plan"
 	"github.com/asr-preflight/asr-preflight/vcenter"
 )
@@ -49,12 +50,28 @@ func healthy() *Snapshot {
 			{Type: "Datacenter", Name: "DC1", Missing: []string{}}, {Type: "HostSystem", Name: "esx01", Missing: []string{}},
 			{Type: "Datastore", Name: "ds01", Missing: []string{}}}},
 	}
+	azureVM := func(name string) azure.VM {
+		return azure.VM{ID: "/subscriptions/sub1/resourceGroups/rg-dr/providers/Microsoft.Compute/virtualMachines/" + name, Name: name,
+			ResourceGroup: "rg-dr", Location: "westeurope", PowerState: "running", ProvisioningState: "succeeded"}
+	}
+	item := func(name string) azure.ProtectedItem {
+		return azure.ProtectedItem{Name: name + "-item", FriendlyName: name, ProtectionState: "Protected", ReplicationHealth: "Normal",
+			ActiveLocation: "Recovery", InstanceType: "InMage", AllowedOperations: []string{"PlannedFailover", "UnplannedFailover"},
+			DiscoveryType: "vCenter", OSType: "Linux", OSName: "RHEL 8", RecoveryVMName: name, RecoveryResourceGroup: "rg-dr",
+			RecoveryVMID: azureVM(name).ID}
+	}
+	az := &azure.Inventory{SubscriptionID: "sub1", Parts: []string{"vault"},
+		VMs:            []azure.VM{azureVM("web01"), azureVM("db01")},
+		ProtectedItems: []azure.ProtectedItem{item("web01"), item("db01")}}
 	return &Snapshot{
-		Phase: Failback,
-		Plan: &plan.Plan{Version: 1, MasterTarget: "mt01", VMs: []plan.VM{
-			{Name: "web01", Location: plan.Original, Datastore: "ds01"},
-			{Name: "db01", Location: plan.Original, Datastore: "ds01"},
-		}},
+		Azure:   az,
+		Network: fakeProber{},
+		Phase:   Failback,
+		Plan: &plan.Plan{Version: 1, MasterTarget: "mt01", ConfigurationServer: "cs01:443",
+			Azure: &plan.Azure{SubscriptionID: "sub1", Vault: plan.Resource{ResourceGroup: "rg-asr", Name: "vault01"}}, VMs: []plan.VM{
+				{Name: "web01", Location: plan.Original, Datastore: "ds01"},
+				{Name: "db01", Location: plan.Original, Datastore: "ds01"},
+			}},
 		VCenter: inv,
 		Errors:  map[Source]error{},
 	}
@@ -127,4 +144,29 @@ func dump(rs []Result) string {
 		fmt.Fprintf(&b, "  %s %s %q: %s\n", r.Target, r.Status, r.Code, r.Message)
 	}
 	return b.String()
+}
+
+// fakeProber answers probes from a table of address → error.
+type fakeProber map[string]error
+
+func (p fakeProber) Probe(_ context.Context, addr string) error { return p[addr] }
+
+// itemRef returns the protected item of a name, for a test to change it.
+func itemRef(s *Snapshot, name string) *azure.ProtectedItem {
+	for i := range s.Azure.ProtectedItems {
+		if s.Azure.ProtectedItems[i].FriendlyName == name {
+			return &s.Azure.ProtectedItems[i]
+		}
+	}
+	panic("no item " + name)
+}
+
+// azureVMRef returns the Azure VM of a name, for a test to change it.
+func azureVMRef(s *Snapshot, name string) *azure.VM {
+	for i := range s.Azure.VMs {
+		if s.Azure.VMs[i].Name == name {
+			return &s.Azure.VMs[i]
+		}
+	}
+	panic("no Azure VM " + name)
 }
