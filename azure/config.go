@@ -114,9 +114,19 @@ func (labToken) GetToken(context.Context, policy.TokenRequestOptions) (azcore.Ac
 // condense shortens an ARM or credential error to a few lines an operator can act on:
 // azidentity's chain errors list every credential it tried, one line each.
 func condense(err error) error {
-	var re *azcore.ResponseError
-	if errors.As(err, &re) {
+	var (
+		re *azcore.ResponseError
+		ue *url.Error
+	)
+	switch {
+	case errors.As(err, &re):
 		return fmt.Errorf("%s %s: HTTP %d %s", re.RawResponse.Request.Method, re.RawResponse.Request.URL.Path, re.StatusCode, re.ErrorCode)
+	case errors.As(err, &ue):
+		where := ue.URL
+		if u, perr := url.Parse(ue.URL); perr == nil {
+			where = u.Scheme + "://" + u.Host + u.Path
+		}
+		return fmt.Errorf("%s %s: %v", ue.Op, where, ue.Err)
 	}
 	var lines []string
 	for _, l := range strings.Split(err.Error(), "\n") {

@@ -32,8 +32,8 @@ func azureTarget(s *Snapshot, vm plan.VM) azureRef {
 	if ok {
 		ref = azureRef{ResourceGroup: it.RecoveryResourceGroup, Name: it.RecoveryVMName, ID: it.RecoveryVMID, From: "Site Recovery"}
 	}
-	if vm.AzureVM != nil {
-		ref.ResourceGroup, ref.Name, ref.From = vm.AzureVM.ResourceGroup, vm.AzureVM.Name, "the plan"
+	if vm.AzureVM != nil && !(strings.EqualFold(vm.AzureVM.Name, ref.Name) && strings.EqualFold(vm.AzureVM.ResourceGroup, ref.ResourceGroup)) {
+		ref.ResourceGroup, ref.Name, ref.ID, ref.From = vm.AzureVM.ResourceGroup, vm.AzureVM.Name, "", "the plan"
 	}
 	if ref.Name == "" {
 		ref.From = ""

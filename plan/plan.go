@@ -25,29 +25,29 @@ const (
 // Plan is a validated plan file.
 type Plan struct {
 	Version             int      `yaml:"version" json:"version"`
-	VCenter             VCenter  `yaml:"vcenter" json:"vcenter"`
+	VCenter             VCenter  `yaml:"vcenter,omitempty" json:"vcenter"`
 	MasterTarget        string   `yaml:"masterTarget" json:"masterTarget"`
-	ConfigurationServer string   `yaml:"configurationServer" json:"configurationServer,omitempty"`
-	Azure               *Azure   `yaml:"azure" json:"azure,omitempty"`
-	Defaults            Defaults `yaml:"defaults" json:"defaults"`
+	ConfigurationServer string   `yaml:"configurationServer,omitempty" json:"configurationServer,omitempty"`
+	Azure               *Azure   `yaml:"azure,omitempty" json:"azure,omitempty"`
+	Defaults            Defaults `yaml:"defaults,omitempty" json:"defaults"`
 	VMs                 []VM     `yaml:"vms" json:"vms"`
 }
 
 // Defaults fill in what a VM entry, or a VM taken from the vault, leaves out.
 type Defaults struct {
-	Datastore string   `yaml:"datastore" json:"datastore,omitempty"`
-	Location  Location `yaml:"location" json:"location,omitempty"`
+	Datastore string   `yaml:"datastore,omitempty" json:"datastore,omitempty"`
+	Location  Location `yaml:"location,omitempty" json:"location,omitempty"`
 }
 
 // VCenter names the vCenter and datacenter the VMs fail back to.
 type VCenter struct {
-	URL        string `yaml:"url" json:"url,omitempty"`
-	Datacenter string `yaml:"datacenter" json:"datacenter,omitempty"`
+	URL        string `yaml:"url,omitempty" json:"url,omitempty"`
+	Datacenter string `yaml:"datacenter,omitempty" json:"datacenter,omitempty"`
 }
 
 // Azure names the subscription and the Recovery Services vault protecting the VMs.
 type Azure struct {
-	SubscriptionID string   `yaml:"subscriptionId" json:"subscriptionId,omitempty"`
+	SubscriptionID string   `yaml:"subscriptionId,omitempty" json:"subscriptionId,omitempty"`
 	Vault          Resource `yaml:"vault" json:"vault"`
 }
 
@@ -60,11 +60,11 @@ type Resource struct {
 // VM is one protected VM to reprotect and fail back.
 type VM struct {
 	Name      string    `yaml:"name" json:"name"`
-	Location  Location  `yaml:"location" json:"location"`
-	Datastore string    `yaml:"datastore" json:"datastore"`
-	Host      string    `yaml:"host" json:"host,omitempty"`
-	MemoryMB  int       `yaml:"memoryMB" json:"memoryMB,omitempty"`
-	AzureVM   *Resource `yaml:"azureVM" json:"azureVM,omitempty"`
+	Location  Location  `yaml:"location,omitempty" json:"location"`
+	Datastore string    `yaml:"datastore,omitempty" json:"datastore"`
+	Host      string    `yaml:"host,omitempty" json:"host,omitempty"`
+	MemoryMB  int       `yaml:"memoryMB,omitempty" json:"memoryMB,omitempty"`
+	AzureVM   *Resource `yaml:"azureVM,omitempty" json:"azureVM,omitempty"`
 }
 
 // Error lists every problem found in a plan file, one per line.
@@ -147,7 +147,7 @@ func (p *parser) walk(n *yaml.Node, t reflect.Type, path string) {
 		var names []string
 		for i := range t.NumField() {
 			f := t.Field(i)
-			tag := f.Tag.Get("yaml")
+			tag, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
 			known[tag] = f.Type
 			names = append(names, tag)
 		}
@@ -311,3 +311,6 @@ func (pl *Plan) AddVMs(vms []VM) error {
 	}
 	return nil
 }
+
+// Marshal renders the plan as YAML, leaving out what is empty.
+func (pl *Plan) Marshal() ([]byte, error) { return yaml.Marshal(pl) }

@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/asr-preflight/asr-preflight/azure"
 	"github.com/asr-preflight/asr-preflight/checks"
@@ -21,7 +22,7 @@ func collect(ctx context.Context, cmd *cobra.Command, f *phaseFlags, phase check
 		Errors: map[checks.Source]error{}, NotConfigured: map[checks.Source]string{}}
 	stderr := cmd.ErrOrStderr()
 
-	az, azureOn := azureConfig(cmd, f, pl)
+	az, azureOn := f.azure.config(cmd, pl)
 	switch {
 	case !azureOn:
 		snap.NotConfigured[checks.Azure] = "Azure is not configured: the plan has no azure section, and no --subscription or AZURE_SUBSCRIPTION_ID is set"
@@ -76,16 +77,27 @@ func collect(ctx context.Context, cmd *cobra.Command, f *phaseFlags, phase check
 	return snap, nil
 }
 
-// azureConfig resolves Azure settings, flag then environment then plan, and whether Azure is
-// configured at all.
-func azureConfig(cmd *cobra.Command, f *phaseFlags, pl *plan.Plan) (azure.Config, bool) {
+// azureFlags are the Azure settings shared by reprotect, failback and plan.
+type azureFlags struct {
+	subscription, cloud, endpoint string
+}
+
+func (a *azureFlags) register(fl *pflag.FlagSet) {
+	fl.StringVar(&a.subscription, "subscription", "", "Azure subscription `ID` (env AZURE_SUBSCRIPTION_ID; default: plan azure.subscriptionId)")
+	fl.StringVar(&a.cloud, "azure-cloud", "", "AzurePublic, AzureChina or AzureUSGovernment (env AZURE_CLOUD; default AzurePublic)")
+	fl.StringVar(&a.endpoint, "azure-endpoint", "", "Azure Resource Manager `URL` for Azure Stack Hub or a lab (env AZURE_RESOURCE_MANAGER_ENDPOINT)")
+}
+
+// config resolves Azure settings, flag then environment then plan (which may be nil), and whether
+// Azure is configured at all.
+func (a *azureFlags) config(cmd *cobra.Command, pl *plan.Plan) (azure.Config, bool) {
 	cfg := azure.Config{
-		SubscriptionID: setting(cmd, "subscription", f.subscription, "AZURE_SUBSCRIPTION_ID"),
-		Cloud:          setting(cmd, "azure-cloud", f.azureCloud, "AZURE_CLOUD"),
-		Endpoint:       setting(cmd, "azure-endpoint", f.azureEndpoint, "AZURE_RESOURCE_MANAGER_ENDPOINT"),
+		SubscriptionID: setting(cmd, "subscription", a.subscription, "AZURE_SUBSCRIPTION_ID"),
+		Cloud:          setting(cmd, "azure-cloud", a.cloud, "AZURE_CLOUD"),
+		Endpoint:       setting(cmd, "azure-endpoint", a.endpoint, "AZURE_RESOURCE_MANAGER_ENDPOINT"),
 	}
-	on := cfg.SubscriptionID != "" || pl.Azure != nil
-	if cfg.SubscriptionID == "" && pl.Azure != nil {
+	on := cfg.SubscriptionID != "" || pl != nil && pl.Azure != nil
+	if cfg.SubscriptionID == "" && pl != nil && pl.Azure != nil {
 		cfg.SubscriptionID = pl.Azure.SubscriptionID
 	}
 	return cfg, on

@@ -74,6 +74,7 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newPhaseCmd("reprotect", "Run the checks that matter before reprotect"),
 		newPhaseCmd("failback", "Run the checks that matter before failback"),
 		newChecksCmd(),
+		newPlanCmd(),
 		newExplainCmd(),
 		&cobra.Command{
 			Use:   "version",

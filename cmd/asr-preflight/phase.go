@@ -32,8 +32,7 @@ type phaseFlags struct {
 	insecure                    bool
 	vcCA, vcThumbprint          string
 	asrUser                     string
-	subscription, azureCloud    string
-	azureEndpoint               string
+	azure                       azureFlags
 }
 
 func newPhaseCmd(phase checks.Phase, short string) *cobra.Command {
@@ -65,9 +64,7 @@ func newPhaseCmd(phase checks.Phase, short string) *cobra.Command {
 	fl.BoolVar(&f.insecure, "insecure", false, "skip TLS certificate verification of vCenter (env GOVC_INSECURE)")
 	fl.StringVar(&f.vcCA, "vcenter-ca", "", "PEM `FILE` of CA certificates to trust for vCenter (env GOVC_TLS_CA_CERTS)")
 	fl.StringVar(&f.vcThumbprint, "vcenter-thumbprint", "", "SHA-1 or SHA-256 thumbprint of vCenter's certificate to trust")
-	fl.StringVar(&f.subscription, "subscription", "", "Azure subscription `ID` (env AZURE_SUBSCRIPTION_ID; default: plan azure.subscriptionId)")
-	fl.StringVar(&f.azureCloud, "azure-cloud", "", "AzurePublic, AzureChina or AzureUSGovernment (env AZURE_CLOUD; default AzurePublic)")
-	fl.StringVar(&f.azureEndpoint, "azure-endpoint", "", "Azure Resource Manager `URL` for Azure Stack Hub or a lab (env AZURE_RESOURCE_MANAGER_ENDPOINT)")
+	f.azure.register(fl)
 	fl.StringVar(&f.asrUser, "asr-vcenter-user", "", "check the privileges of this `DOMAIN\\user` (the account ASR uses) instead of the logged-in one")
 	_ = cmd.MarkFlagRequired("plan")
 	return cmd
