@@ -27,9 +27,10 @@ type Request struct {
 	Vault          *Resource // nil: no Site Recovery part
 }
 
-// Collect reads every VM's power state in the subscription (one listing), the VMs of the
-// requested resource groups (one listing each), VM sizes per location in use (one listing each)
-// and the vault's protected items (one listing), following pages. It never changes anything.
+// Collect reads every VM's power state in the subscription (one listing), the vault's protected
+// items (one listing), the VMs of the requested resource groups and of those the items name (one
+// listing each), and VM sizes per location in use (one listing each), following pages. It never
+// changes anything.
 func Collect(ctx context.Context, cfg Config, req Request) (*Inventory, error) {
 	if cfg.SubscriptionID == "" {
 		return nil, fmt.Errorf("no Azure subscription: set azure.subscriptionId in the plan, --subscription or AZURE_SUBSCRIPTION_ID")
@@ -51,8 +52,19 @@ func Collect(ctx context.Context, cfg Config, req Request) (*Inventory, error) {
 	if err := listAll(ctx, vms, inv); err != nil {
 		return nil, condense(err)
 	}
+	groups := req.ResourceGroups
+	if req.Vault != nil {
+		if err := protectedItems(ctx, cfg.SubscriptionID, cred, opts, inv, *req.Vault); err != nil {
+			inv.Unavailable["vault"] = fmt.Sprintf("reading vault %s/%s: %v", req.Vault.ResourceGroup, req.Vault.Name, condense(err))
+		} else {
+			inv.Parts = append(inv.Parts, "vault")
+		}
+		for _, it := range inv.ProtectedItems {
+			groups = append(groups, it.RecoveryResourceGroup)
+		}
+	}
 	locations := map[string]bool{}
-	for _, rg := range dedupe(req.ResourceGroups) {
+	for _, rg := range dedupe(groups) {
 		if err := listGroup(ctx, vms, inv, rg, locations); err != nil {
 			return nil, condense(err)
 		}
@@ -64,13 +76,6 @@ func Collect(ctx context.Context, cfg Config, req Request) (*Inventory, error) {
 		}
 		if err := memory(ctx, sizes, inv, locations); err != nil {
 			return nil, condense(err)
-		}
-	}
-	if req.Vault != nil {
-		if err := protectedItems(ctx, cfg.SubscriptionID, cred, opts, inv, *req.Vault); err != nil {
-			inv.Unavailable["vault"] = fmt.Sprintf("reading vault %s/%s: %v", req.Vault.ResourceGroup, req.Vault.Name, condense(err))
-		} else {
-			inv.Parts = append(inv.Parts, "vault")
 		}
 	}
 	slices.SortFunc(inv.VMs, func(a, b VM) int { return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.ID, b.ID)) })

@@ -133,3 +133,27 @@ func TestValidate(t *testing.T) {
 		}
 	}
 }
+
+func TestGuestProbe(t *testing.T) {
+	a := fakeAzure(2)
+	a.Guest = map[string]string{"vm001": "service=Stopped\nport=closed"}
+	g, err := azure.NewGuestProbe(config(a))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]azure.GuestState{
+		"vm000": {Service: "Running", Port: "open", Output: "service=Running\nport=open"},
+		"vm001": {Service: "Stopped", Port: "closed", Output: "service=Stopped\nport=closed"},
+	} {
+		got, err := g.Probe(context.Background(), azure.VM{ResourceGroup: "rg-dr", Name: name, OSType: "Linux"}, "10.0.0.4:443")
+		if err != nil || got != want {
+			t.Errorf("%s: got %+v, %v; want %+v", name, got, err, want)
+		}
+	}
+	if _, err := g.Probe(context.Background(), azure.VM{Name: "x"}, "no-port"); err == nil {
+		t.Error("a configuration server without a port is an error")
+	}
+	if st := azure.ParseGuestOutput("noise\r\nservice=Running\r\n"); st.Service != "Running" || st.Port != "unknown" {
+		t.Errorf("parse: %+v", st)
+	}
+}

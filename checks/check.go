@@ -76,8 +76,10 @@ type Snapshot struct {
 	Plan    *plan.Plan         `json:"plan"`
 	VCenter *vcenter.Inventory `json:"vcenter,omitempty"`
 	Azure   *azure.Inventory   `json:"azure,omitempty"`
-	// Network probes live reachability: the one thing a check may do beyond reading the snapshot.
-	Network Prober `json:"-"`
+	// Network probes live reachability, and Guest (opt-in, nil unless asked for) runs a probe
+	// inside Azure VMs: the only things a check may do beyond reading the snapshot.
+	Network Prober      `json:"-"`
+	Guest   GuestProber `json:"-"`
 	// Errors says why a source could not be collected; its checks report error with this reason.
 	Errors map[Source]error `json:"-"`
 	// NotConfigured says why the plan asks nothing of a source (or part); its checks report skip.

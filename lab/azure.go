@@ -63,6 +63,9 @@ type Azure struct {
 	Items        []Item
 	PageSize     int // items per page in every listing; default 50
 
+	// Guest is what the Run Command probe prints in each VM (by name); default: all well.
+	Guest map[string]string
+
 	// Requests counts the ARM requests served.
 	Requests atomic.Int64
 	// ThrottleOnce makes the next request answer 429 with Retry-After: 1 (HTTP server only).
@@ -117,7 +120,7 @@ func pages(n, size int, add func(from, to int, last bool)) {
 // Transport serves the fakes in-process, for arm.ClientOptions.Transport.
 func (a *Azure) Transport() policy.Transporter {
 	compute := computefake.NewServerFactoryTransport(&computefake.ServerFactory{
-		VirtualMachinesServer:     computefake.VirtualMachinesServer{NewListAllPager: a.listAll, NewListPager: a.listGroup},
+		VirtualMachinesServer:     computefake.VirtualMachinesServer{NewListAllPager: a.listAll, NewListPager: a.listGroup, BeginRunCommand: a.runCommand},
 		VirtualMachineSizesServer: computefake.VirtualMachineSizesServer{NewListPager: a.listSizes},
 	})
 	rec := asrfake.NewServerFactoryTransport(&asrfake.ServerFactory{
@@ -167,6 +170,19 @@ func (a *Azure) listGroup(rg string, _ *armcompute.VirtualMachinesClientListOpti
 		resp.AddPage(http.StatusOK, page, nil)
 	})
 	return resp
+}
+
+func (a *Azure) runCommand(_ context.Context, _ string, vm string, _ armcompute.RunCommandInput, _ *armcompute.VirtualMachinesClientBeginRunCommandOptions) (resp azfake.PollerResponder[armcompute.VirtualMachinesClientRunCommandResponse], errResp azfake.ErrorResponder) {
+	a.mu.Lock()
+	out, ok := a.Guest[vm]
+	a.mu.Unlock()
+	if !ok {
+		out = "service=Running\nport=open"
+	}
+	var res armcompute.VirtualMachinesClientRunCommandResponse
+	res.Value = []*armcompute.InstanceViewStatus{{Code: to.Ptr("ProvisioningState/succeeded"), Message: to.Ptr(out)}}
+	resp.SetTerminalResponse(http.StatusOK, res, nil)
+	return resp, errResp
 }
 
 func (a *Azure) listSizes(string, *armcompute.VirtualMachineSizesClientListOptions) (resp azfake.PagerResponder[armcompute.VirtualMachineSizesClientListResponse]) {
@@ -235,6 +251,7 @@ var routes = []struct {
 	{http.MethodGet, regexp.MustCompile(`(?i)^/subscriptions/[^/]+/providers/Microsoft\.Compute/virtualMachines(/fake_page_\d+)?$`), "VirtualMachinesClient.NewListAllPager"},
 	{http.MethodGet, regexp.MustCompile(`(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Compute/virtualMachines(/fake_page_\d+)?$`), "VirtualMachinesClient.NewListPager"},
 	{http.MethodGet, regexp.MustCompile(`(?i)^/subscriptions/[^/]+/providers/Microsoft\.Compute/locations/[^/]+/vmSizes(/fake_page_\d+)?$`), "VirtualMachineSizesClient.NewListPager"},
+	{http.MethodPost, regexp.MustCompile(`(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Compute/virtualMachines/[^/]+/runCommand$`), "VirtualMachinesClient.BeginRunCommand"},
 	{http.MethodGet, regexp.MustCompile(`(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.RecoveryServices/vaults/[^/]+/replicationProtectedItems(/fake_page_\d+)?$`), "ReplicationProtectedItemsClient.NewListPager"},
 }
 

@@ -22,6 +22,7 @@ type azureCase struct {
 	phase checks.Phase
 	fault func(a *lab.Azure)
 	plan  func(w *world) string // default lab.AzurePlan
+	args  []string
 	exit  int
 	want  map[string]string // "target" or "target#n" → "status code | message fragment"
 }
@@ -93,6 +94,14 @@ var azureCases = []azureCase{
 		},
 		exit: 3, want: map[string]string{"db01": "fail | Windows Server 2008 R2 protected as a physical server cannot fail back", "web01": "pass | discovered as vCenter"}},
 
+	{name: "guest services not asked for", check: "azure.guest-services", phase: checks.Reprotect,
+		exit: 0, want: map[string]string{"-": "skip | opt-in: run with --probe-guest"}},
+	{name: "guest services well", check: "azure.guest-services", phase: checks.Reprotect, args: []string{"--probe-guest"},
+		exit: 0, want: map[string]string{"web01": "pass | in Azure VM rg-dr/web01: the Mobility service runs and 127.0.0.1:"}},
+	{name: "Mobility service stopped inside the VM", check: "azure.guest-services", phase: checks.Reprotect, args: []string{"--probe-guest"},
+		fault: func(a *lab.Azure) { a.Guest = map[string]string{"db01": "service=Stopped\nport=closed"} },
+		exit:  3, want: map[string]string{"db01": "fail 95226 | the Mobility service (InMage Scout Application, svagents) is Stopped", "web01": "pass"}},
+
 	{name: "configuration server refusing", check: "network.configuration-server", phase: checks.Reprotect,
 		plan: func(w *world) string { return lab.AzurePlan(closedAddr()) },
 		exit: 3, want: map[string]string{"*": "fail 95226 | connect: connection refused; the verdict holds for where this tool runs"}},
@@ -119,7 +128,8 @@ func TestAzureFaults(t *testing.T) {
 			if tc.plan != nil {
 				planText = tc.plan(w)
 			}
-			res := run(t, "", w.env(), string(tc.phase), "-p", writePlan(t, planText), "-f", "json", "--only", tc.check)
+			args := append([]string{string(tc.phase), "-p", writePlan(t, planText), "-f", "json", "--only", tc.check}, tc.args...)
+			res := run(t, "", w.env(), args...)
 			if res.code != tc.exit {
 				t.Errorf("exit %d, want %d\n%s%s", res.code, tc.exit, res.stdout, res.stderr)
 			}

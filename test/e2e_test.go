@@ -134,7 +134,7 @@ func TestHealthyPlanPasses(t *testing.T) {
 		"guest.linux-network/db01": true, "guest.linux-network/web01": true}
 	for _, phase := range []checks.Phase{checks.Reprotect, checks.Failback} {
 		w := startWorld(t, lab.HealthyVMs, lab.HealthyAzure(phase == checks.Failback))
-		res := run(t, "", w.env(), string(phase), "-p", w.plan(t), "-f", "json")
+		res := run(t, "", w.env(), string(phase), "-p", w.plan(t), "-f", "json", "--probe-guest")
 		if res.code != 0 || res.stderr != "" {
 			t.Fatalf("%s: exit %d, want 0 and nothing on stderr off a terminal\n%s\n%s", phase, res.code, res.stdout, res.stderr)
 		}

@@ -32,6 +32,13 @@ func collect(ctx context.Context, cmd *cobra.Command, f *phaseFlags, phase check
 	if err := az.Validate(); azureOn && err != nil {
 		return nil, inputError("%v", err)
 	}
+	if f.probeGuest && azureOn {
+		probe, err := azure.NewGuestProbe(az)
+		if err != nil {
+			return nil, inputError("--probe-guest: %v", err)
+		}
+		snap.Guest = probe
+	}
 	var azureErr error
 	readAzure := func() {
 		if !azureOn || !checks.Needs(active, checks.Azure) && !pl.FromVault() {

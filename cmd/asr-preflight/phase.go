@@ -33,6 +33,7 @@ type phaseFlags struct {
 	vcCA, vcThumbprint          string
 	asrUser                     string
 	azure                       azureFlags
+	probeGuest                  bool
 }
 
 func newPhaseCmd(phase checks.Phase, short string) *cobra.Command {
@@ -65,6 +66,7 @@ func newPhaseCmd(phase checks.Phase, short string) *cobra.Command {
 	fl.StringVar(&f.vcCA, "vcenter-ca", "", "PEM `FILE` of CA certificates to trust for vCenter (env GOVC_TLS_CA_CERTS)")
 	fl.StringVar(&f.vcThumbprint, "vcenter-thumbprint", "", "SHA-1 or SHA-256 thumbprint of vCenter's certificate to trust")
 	f.azure.register(fl)
+	fl.BoolVar(&f.probeGuest, "probe-guest", false, "also check services inside each Azure VM with Run Command; NOT read-only: it runs a command in the VMs")
 	fl.StringVar(&f.asrUser, "asr-vcenter-user", "", "check the privileges of this `DOMAIN\\user` (the account ASR uses) instead of the logged-in one")
 	_ = cmd.MarkFlagRequired("plan")
 	return cmd

@@ -1,0 +1,92 @@
+package azure
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"strings"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/compute/armcompute/v7"
+)
+
+// GuestState is what a script inside a failed-over VM found.
+type GuestState struct {
+	Service string // state of the Mobility service (svagents, the InMage Scout Application service)
+	Port    string // "open" or "closed": the configuration server's port, tried from inside the VM
+	Output  string // the script's output, for the report
+}
+
+// GuestProbe runs a short script inside Azure VMs with Run Command. Unlike everything else in this
+// package it is not read-only: Run Command executes in the VM. It is used only on request.
+type GuestProbe struct {
+	client *armcompute.VirtualMachinesClient
+}
+
+// NewGuestProbe builds the probe with the package's one credential and client options.
+func NewGuestProbe(cfg Config) (*GuestProbe, error) {
+	cc, lab, err := cfg.cloud()
+	if err != nil {
+		return nil, err
+	}
+	cred, err := cfg.credential(cc, lab)
+	if err != nil {
+		return nil, condense(err)
+	}
+	c, err := armcompute.NewVirtualMachinesClient(cfg.SubscriptionID, cred, cfg.clientOptions(cc, lab))
+	if err != nil {
+		return nil, err
+	}
+	return &GuestProbe{client: c}, nil
+}
+
+// Probe checks, inside the VM, that the Mobility service runs and that configServer (host:port)
+// accepts a TCP connection.
+func (g *GuestProbe) Probe(ctx context.Context, vm VM, configServer string) (GuestState, error) {
+	host, port, err := net.SplitHostPort(configServer)
+	if err != nil {
+		return GuestState{}, fmt.Errorf("configuration server %q: expected host:port", configServer)
+	}
+	cmd, script := "RunShellScript", fmt.Sprintf(linuxScript, host, port)
+	if strings.EqualFold(vm.OSType, "Windows") {
+		cmd, script = "RunPowerShellScript", fmt.Sprintf(windowsScript, host, port)
+	}
+	poller, err := g.client.BeginRunCommand(ctx, vm.ResourceGroup, vm.Name, armcompute.RunCommandInput{
+		CommandID: to.Ptr(cmd), Script: []*string{to.Ptr(script)}}, nil)
+	if err != nil {
+		return GuestState{}, condense(err)
+	}
+	res, err := poller.PollUntilDone(ctx, nil)
+	if err != nil {
+		return GuestState{}, condense(err)
+	}
+	var out []string
+	for _, v := range res.Value {
+		out = append(out, strings.TrimSpace(deref(v.Message)))
+	}
+	return ParseGuestOutput(strings.Join(out, "\n")), nil
+}
+
+// ParseGuestOutput reads the script's "service=" and "port=" lines.
+func ParseGuestOutput(out string) GuestState {
+	st := GuestState{Service: "unknown", Port: "unknown", Output: strings.TrimSpace(out)}
+	for _, line := range strings.Split(out, "\n") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "service="); ok {
+			st.Service = v
+		}
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "port="); ok {
+			st.Port = v
+		}
+	}
+	return st
+}
+
+// The scripts only read: service state and one TCP connection attempt.
+const (
+	linuxScript = `if pgrep -f svagents >/dev/null 2>&1; then echo service=Running; else echo service=Stopped; fi
+if timeout 5 bash -c '</dev/tcp/%s/%s' 2>/dev/null; then echo port=open; else echo port=closed; fi`
+	windowsScript = `$s = Get-Service -Name svagents -ErrorAction SilentlyContinue
+if ($s) { "service=" + $s.Status } else { "service=Missing" }
+$t = Test-NetConnection -ComputerName '%s' -Port %s -WarningAction SilentlyContinue
+if ($t.TcpTestSucceeded) { "port=open" } else { "port=closed" }`
+)
