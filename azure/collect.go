@@ -35,15 +35,10 @@ func Collect(ctx context.Context, cfg Config, req Request) (*Inventory, error) {
 	if cfg.SubscriptionID == "" {
 		return nil, fmt.Errorf("no Azure subscription: set azure.subscriptionId in the plan, --subscription or AZURE_SUBSCRIPTION_ID")
 	}
-	cc, lab, err := cfg.cloud()
+	cred, opts, err := cfg.clients()
 	if err != nil {
 		return nil, err
 	}
-	cred, err := cfg.credential(cc, lab)
-	if err != nil {
-		return nil, condense(err)
-	}
-	opts := cfg.clientOptions(cc, lab)
 	vms, err := armcompute.NewVirtualMachinesClient(cfg.SubscriptionID, cred, opts)
 	if err != nil {
 		return nil, err

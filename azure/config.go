@@ -78,6 +78,19 @@ func loopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// clients resolves the credential and client options every ARM client is built with.
+func (c Config) clients() (azcore.TokenCredential, *arm.ClientOptions, error) {
+	cc, lab, err := c.cloud()
+	if err != nil {
+		return nil, nil, err
+	}
+	cred, err := c.credential(cc, lab)
+	if err != nil {
+		return nil, nil, condense(err)
+	}
+	return cred, c.clientOptions(cc, lab), nil
+}
+
 // credential is the one credential every ARM client uses.
 func (c Config) credential(cfg cloud.Configuration, lab bool) (azcore.TokenCredential, error) {
 	switch {

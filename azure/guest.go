@@ -25,15 +25,11 @@ type GuestProbe struct {
 
 // NewGuestProbe builds the probe with the package's one credential and client options.
 func NewGuestProbe(cfg Config) (*GuestProbe, error) {
-	cc, lab, err := cfg.cloud()
+	cred, opts, err := cfg.clients()
 	if err != nil {
 		return nil, err
 	}
-	cred, err := cfg.credential(cc, lab)
-	if err != nil {
-		return nil, condense(err)
-	}
-	c, err := armcompute.NewVirtualMachinesClient(cfg.SubscriptionID, cred, cfg.clientOptions(cc, lab))
+	c, err := armcompute.NewVirtualMachinesClient(cfg.SubscriptionID, cred, opts)
 	if err != nil {
 		return nil, err
 	}

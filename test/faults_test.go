@@ -173,24 +173,10 @@ func TestFaults(t *testing.T) {
 			if res.code != tc.exit {
 				t.Errorf("exit %d, want %d\n%s%s", res.code, tc.exit, res.stdout, res.stderr)
 			}
-			got := map[string][]checks.Result{}
+			expect(t, decode(t, res.stdout).Results, tc.want)
 			for _, r := range decode(t, res.stdout).Results {
-				got[r.Target] = append(got[r.Target], r)
-			}
-			for key, w := range tc.want {
-				target, _, _ := strings.Cut(key, "#") // "#2" tells apart several results on one target
-				status, fragment, _ := strings.Cut(w, " | ")
-				found := false
-				for _, r := range got[target] {
-					if strings.TrimSpace(string(r.Status)+" "+r.Code) == status && strings.Contains(r.Message, fragment) {
-						found = true
-						if (r.Status == checks.Fail || r.Status == checks.Warn) && (r.Fix == "" || r.DocURL == "") {
-							t.Errorf("%s: a %s result needs a fix and a doc link: %+v", target, r.Status, r)
-						}
-					}
-				}
-				if !found {
-					t.Errorf("%s: no result %s …%s…; got:\n%+v", target, status, fragment, got[target])
+				if (r.Status == checks.Fail || r.Status == checks.Warn) && r.DocURL == "" {
+					t.Errorf("%s: a %s result needs a doc link: %+v", r.Target, r.Status, r)
 				}
 			}
 		})
