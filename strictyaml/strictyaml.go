@@ -1,0 +1,204 @@
+// Package strictyaml decodes YAML files strictly — unknown keys, wrong kinds and malformed integers
+// are errors — and reports every problem as "file:line: field: what was expected".
+package strictyaml
+
+import (
+	"fmt"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Error lists every problem found in a file, one per line.
+type Error struct {
+	Problems []string
+}
+
+func (e *Error) Error() string { return strings.Join(e.Problems, "\n") }
+
+// Doc is a decoded file. It knows the line of every field, so that later validation can place
+// its messages.
+type Doc struct {
+	file     string
+	root     string
+	rootLine int
+	lines    map[string]int // field path ("vms[0].name") → line
+	problems []string
+}
+
+// Decode decodes data into v, a pointer to a struct whose fields carry yaml tags. root names the
+// document in messages about it as a whole ("plan"); empty is the message for an empty file. The
+// returned error is an *Error; the Doc is returned even then, for more messages.
+func Decode(file string, data []byte, v any, root, empty string) (*Doc, error) {
+	d := &Doc{file: file, root: root, lines: map[string]int{}}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		d.problems = append(d.problems, d.syntax(err))
+		return d, d.Err()
+	}
+	if len(doc.Content) == 0 {
+		d.problems = append(d.problems, file+": "+empty)
+		return d, d.Err()
+	}
+	n := doc.Content[0]
+	d.rootLine = n.Line
+	d.walk(n, reflect.TypeOf(v).Elem(), "")
+	if len(d.problems) > 0 {
+		return d, d.Err()
+	}
+	if err := n.Decode(v); err != nil {
+		d.problems = append(d.problems, d.syntax(err))
+	}
+	return d, d.Err()
+}
+
+// Addf records a problem about a field, at its line or, when it is absent, its nearest parent's.
+func (d *Doc) Addf(field, format string, args ...any) {
+	d.problems = append(d.problems, fmt.Sprintf("%s:%d: %s: %s", d.file, d.Line(field), field, fmt.Sprintf(format, args...)))
+}
+
+// Has reports whether the file sets the field.
+func (d *Doc) Has(field string) bool {
+	_, ok := d.lines[field]
+	return ok
+}
+
+// Line is the line of a field, or of its nearest parent present in the file.
+func (d *Doc) Line(field string) int {
+	for field != "" {
+		if l, ok := d.lines[field]; ok {
+			return l
+		}
+		i := strings.LastIndexAny(field, ".[")
+		if i < 0 {
+			break
+		}
+		field = field[:i]
+	}
+	return d.rootLine
+}
+
+// Err returns the problems recorded so far as an *Error, or nil.
+func (d *Doc) Err() error {
+	if len(d.problems) == 0 {
+		return nil
+	}
+	return &Error{Problems: d.problems}
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
+
+func (d *Doc) syntax(err error) string {
+	m := yamlLine.FindStringSubmatch(err.Error())
+	if m == nil || m[1] == "" {
+		return fmt.Sprintf("%s: syntax: %v", d.file, strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	return fmt.Sprintf("%s:%s: syntax: %s", d.file, m[1], m[2])
+}
+
+func (d *Doc) addAt(line int, field, format string, args ...any) {
+	d.problems = append(d.problems, fmt.Sprintf("%s:%d: %s: %s", d.file, line, field, fmt.Sprintf(format, args...)))
+}
+
+// walk checks the node tree against the shape of t: known keys only, the right kind of node for
+// each field, and integers where integers are expected. It records each field's line.
+func (d *Doc) walk(n *yaml.Node, t reflect.Type, path string) {
+	if path != "" {
+		d.lines[path] = n.Line
+	}
+	if n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	field := path
+	if field == "" {
+		field = d.root
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		if n.Kind != yaml.MappingNode {
+			d.addAt(n.Line, field, "expected a mapping, got %s", describe(n))
+			return
+		}
+		known := map[string]reflect.Type{}
+		var names []string
+		for i := range t.NumField() {
+			f := t.Field(i)
+			tag, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+			known[tag] = f.Type
+			names = append(names, tag)
+		}
+		seen := map[string]bool{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			sub := join(path, k.Value)
+			ft, ok := known[k.Value]
+			switch {
+			case !ok:
+				d.addAt(k.Line, sub, "unknown field; expected one of %s", strings.Join(names, ", "))
+			case seen[k.Value]:
+				d.addAt(k.Line, sub, "field given twice")
+			default:
+				d.walk(v, ft, sub)
+			}
+			seen[k.Value] = true
+		}
+	case reflect.Map:
+		if n.Kind != yaml.MappingNode {
+			d.addAt(n.Line, field, "expected a mapping, got %s", describe(n))
+			return
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			d.walk(n.Content[i+1], t.Elem(), join(path, n.Content[i].Value))
+		}
+	case reflect.Slice:
+		if n.Kind != yaml.SequenceNode {
+			d.addAt(n.Line, field, "expected a list, got %s", describe(n))
+			return
+		}
+		for i, item := range n.Content {
+			d.walk(item, t.Elem(), fmt.Sprintf("%s[%d]", path, i))
+		}
+	case reflect.Int, reflect.Int32, reflect.Int64:
+		if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
+			d.addAt(n.Line, field, "expected an integer, got %s", describe(n))
+			return
+		}
+		if _, err := strconv.ParseInt(n.Value, 0, 64); err != nil {
+			d.addAt(n.Line, field, "expected an integer, got %q", n.Value)
+		}
+	case reflect.Bool:
+		if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
+			d.addAt(n.Line, field, "expected true or false, got %s", describe(n))
+		}
+	case reflect.String:
+		if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+			d.addAt(n.Line, field, "expected a string, got %s", describe(n))
+		}
+	}
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	}
+	if n.Tag == "!!null" {
+		return "nothing"
+	}
+	return strconv.Quote(n.Value)
+}
