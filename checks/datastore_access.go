@@ -68,7 +68,9 @@ func (DatastoreAccess) Run(_ context.Context, s *Snapshot) []Result {
 		}
 		if s.Phase == Failback {
 			for _, vm := range byDS[name] {
-				uses = addUse(uses, runsOn[vm.Name], "where "+vm.Name+" will run")
+				if _, known := s.VCenter.Host(runsOn[vm.Name]); known { // an unknown host is esxi.host's to report
+					uses = addUse(uses, runsOn[vm.Name], "where "+vm.Name+" will run")
+				}
 			}
 		}
 		out = append(out, datastoreAccess(s.VCenter, name, byDS[name], uses))

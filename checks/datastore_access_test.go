@@ -29,6 +29,8 @@ func TestDatastoreAccess(t *testing.T) {
 			[]want{{"ds01", Fail, "8061", "is not mounted on host esx01"}}},
 		{"failback host not mounted", func(s *Snapshot) { s.Plan.VMs[0].Host = "esx02"; mount("esx02", false, false, "readWrite")(s) },
 			[]want{{"ds01", Fail, "8061", "datastore ds01 is not mounted on host esx02 (where web01 will run)"}}},
+		{"unknown failback host left to esxi.host", func(s *Snapshot) { s.Plan.VMs[0].Host = "hyperv01" },
+			[]want{{"ds01", Pass, "", "accessible on esx01"}}},
 		{"NFS", func(s *Snapshot) { s.VCenter.Datastores[0].Type = "NFS" }, []want{{"ds01", Fail, "",
 			"datastore ds01 is NFS; failback does not support NFS datastores, only VMFS or vSAN"}}},
 		{"vSAN", func(s *Snapshot) { s.VCenter.Datastores[0].Type = "vsan" }, []want{{"ds01", Pass, "", "(vsan)"}}},

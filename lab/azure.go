@@ -304,46 +304,6 @@ const (
 	VaultName  = "vault01"
 )
 
-// HealthyAzure is a subscription where web01, db01 and app01 run in rg-dr after failover, and
-// the vault holds their items ready for the phase: failed over (reprotect) or reprotected
-// (failback).
-func HealthyAzure(failback bool) *Azure {
-	a := &Azure{Subscription: Subscription, VaultGroup: VaultGroup, Vault: VaultName,
-		Sizes: map[string]int32{"Standard_D2s_v3": 8192, "Standard_D4s_v3": 16384}}
-	for _, name := range []string{"web01", "db01", "app01"} {
-		vm := AzureVM{ResourceGroup: DRGroup, Name: name}
-		a.VMs = append(a.VMs, vm)
-		it := Item{Name: name, InstanceType: "InMageAzureV2", ProtectionState: "FailedOver", OSType: "Linux",
-			OSName: "Red Hat Enterprise Linux 8", MemoryMB: 4096, RecoveryVM: &vm,
-			AllowedOperations: []string{"ReverseReplicate", "Commit"}}
-		if failback {
-			it.InstanceType, it.ProtectionState = "InMage", "Protected"
-			it.AllowedOperations = []string{"PlannedFailover", "UnplannedFailover"}
-		}
-		a.Items = append(a.Items, it)
-	}
-	return a
-}
-
-// AzurePlan is Plan with the Azure side and a configuration server at configServer. It names each
-// Azure VM: Site Recovery records it for failed-over items, not for reprotected (InMage) ones.
-func AzurePlan(configServer string) string {
-	return fmt.Sprintf(`version: 1
-vcenter:
-  datacenter: DC0
-masterTarget: mt01
-configurationServer: %s
-azure:
-  subscriptionId: %s
-  vault: {resourceGroup: %s, name: %s}
-defaults: {datastore: LocalDS_0}
-vms:
-  - {name: web01, azureVM: {resourceGroup: %[5]s, name: web01}}
-  - {name: db01, azureVM: {resourceGroup: %[5]s, name: db01}}
-  - {name: app01, location: alternate, memoryMB: 4096, azureVM: {resourceGroup: %[5]s, name: app01}}
-`, configServer, Subscription, VaultGroup, VaultName, DRGroup)
-}
-
 // ConfigServer stands in for the configuration server: it accepts TLS connections on 127.0.0.1.
 func ConfigServer() *httptest.Server {
 	return httptest.NewTLSServer(http.NotFoundHandler())

@@ -43,9 +43,9 @@ func (l *Lab) SetHostMemory(host string, totalMB, usedMB int64) error {
 		types.PropertyChange{Name: "summary.quickStats.overallMemoryUsage", Val: int32(usedMB)})
 }
 
-// SetMount changes the lab datastore's mount on a host.
-func (l *Lab) SetMount(host string, mounted, accessible bool, accessMode types.HostMountMode) error {
-	ds, err := l.find("Datastore", Datastore)
+// SetMount changes a datastore's mount on a host.
+func (l *Lab) SetMount(datastore, host string, mounted, accessible bool, accessMode types.HostMountMode) error {
+	ds, err := l.find("Datastore", datastore)
 	if err != nil {
 		return err
 	}
@@ -63,7 +63,7 @@ func (l *Lab) SetMount(host string, mounted, accessible bool, accessMode types.H
 			return nil
 		}
 	}
-	return fmt.Errorf("lab: datastore %s has no mount on host %s", Datastore, host)
+	return fmt.Errorf("lab: datastore %s has no mount on host %s", datastore, host)
 }
 
 // AssignLicense adds a licence to the licence manager and assigns it to the host.

@@ -4,6 +4,7 @@
 package lab
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -42,9 +43,11 @@ const (
 
 // Options shape a lab.
 type Options struct {
-	Addr     string // listen address, loopback only; default 127.0.0.1:0
-	Username string // default "administrator@vsphere.local"
-	Password string // default "lab-password"
+	Addr       string // listen address, loopback only; default 127.0.0.1:0
+	Username   string // default "administrator@vsphere.local"
+	Password   string // default "lab-password"
+	Hosts      int    // standalone ESXi hosts DC0_H0…; default 2
+	Datastores int    // datastores LocalDS_0…, mounted on every host; default 1
 }
 
 // Lab is a running vCenter simulator.
@@ -66,9 +69,11 @@ type Lab struct {
 type VM struct {
 	Name         string
 	Host         string
+	Datastore    string // default LocalDS_0
 	MemoryMB     int32
 	DisksGB      []int
 	GuestID      string // default rhel8_64Guest
+	Paravirtual  bool   // a Paravirtual SCSI controller instead of LSI Logic
 	MasterTarget bool   // powered on, VMware Tools running, disk.EnableUUID=TRUE
 }
 
@@ -126,7 +131,7 @@ func Start(ctx context.Context, o Options, vms []VM) (*Lab, error) {
 	l.Close()
 
 	m := simulator.VPX()
-	m.Cluster, m.Host, m.Machine = 0, 2, 0
+	m.Cluster, m.Host, m.Datastore, m.Machine = 0, cmp.Or(o.Hosts, 2), cmp.Or(o.Datastores, 1), 0
 	if err := m.Create(); err != nil {
 		return nil, fmt.Errorf("lab: building inventory: %w", err)
 	}
@@ -143,7 +148,7 @@ func Start(ctx context.Context, o Options, vms []VM) (*Lab, error) {
 		lab.Close()
 		return nil, fmt.Errorf("lab: writing certificate: %w", err)
 	}
-	if err := lab.build(ctx, vms); err != nil {
+	if err := lab.build(ctx, vms, m.Host, m.Datastore); err != nil {
 		lab.Close()
 		return nil, err
 	}
@@ -177,44 +182,27 @@ func WritePlan(dir, text string) (string, error) {
 	return path, os.WriteFile(path, []byte(text), 0o644)
 }
 
-// build sizes the hosts and the datastore like real ones and creates the VMs through the vSphere
+// build sizes the hosts and the datastores like real ones and creates the VMs through the vSphere
 // API, as an administrator would.
-func (l *Lab) build(ctx context.Context, vms []VM) error {
-	for _, h := range []string{MasterHost, OtherHost} {
-		if err := l.SetHostMemory(h, HostMemoryMB, HostMemoryUsageMB); err != nil {
+func (l *Lab) build(ctx context.Context, vms []VM, hosts, datastores int) error {
+	for i := range hosts {
+		if err := l.SetHostMemory(fmt.Sprintf("DC0_H%d", i), HostMemoryMB, HostMemoryUsageMB); err != nil {
 			return err
 		}
 	}
-	u, err := soap.ParseURL(l.URL)
-	if err != nil {
+	if err := l.createVMs(ctx, vms); err != nil {
 		return err
-	}
-	u.User = url.UserPassword(l.Username, l.Password)
-	c, err := govmomi.NewClient(ctx, u, true)
-	if err != nil {
-		return fmt.Errorf("lab: connecting: %w", err)
-	}
-	defer func() { _ = c.Logout(ctx) }()
-	f := find.NewFinder(c.Client)
-	dc, err := f.Datacenter(ctx, Datacenter)
-	if err != nil {
-		return err
-	}
-	f.SetDatacenter(dc)
-	folders, err := dc.Folders(ctx)
-	if err != nil {
-		return err
-	}
-	for _, vm := range vms {
-		if err := l.createVM(ctx, f, folders.VmFolder, vm); err != nil {
-			return fmt.Errorf("lab: creating VM %s on %s: %w", vm.Name, vm.Host, err)
-		}
 	}
 	// After the VMs: vcsim recomputes free space from its backing folder as files are created.
-	return l.Update("Datastore", Datastore,
-		types.PropertyChange{Name: "summary.type", Val: "VMFS"},
-		types.PropertyChange{Name: "summary.capacity", Val: int64(DatastoreBytes)},
-		types.PropertyChange{Name: "summary.freeSpace", Val: int64(DatastoreFree)})
+	for i := range datastores {
+		if err := l.Update("Datastore", fmt.Sprintf("LocalDS_%d", i),
+			types.PropertyChange{Name: "summary.type", Val: "VMFS"},
+			types.PropertyChange{Name: "summary.capacity", Val: int64(DatastoreBytes)},
+			types.PropertyChange{Name: "summary.freeSpace", Val: int64(DatastoreFree)}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (l *Lab) createVM(ctx context.Context, f *find.Finder, folder *object.Folder, vm VM) error {
@@ -226,16 +214,15 @@ func (l *Lab) createVM(ctx context.Context, f *find.Finder, folder *object.Folde
 	if err != nil {
 		return err
 	}
-	if vm.GuestID == "" {
-		vm.GuestID = "rhel8_64Guest"
-	}
+	vm.GuestID = cmp.Or(vm.GuestID, "rhel8_64Guest")
+	vm.Datastore = cmp.Or(vm.Datastore, Datastore)
 	spec := types.VirtualMachineConfigSpec{
 		Name:         vm.Name,
 		GuestId:      vm.GuestID,
 		MemoryMB:     int64(vm.MemoryMB),
 		NumCPUs:      2,
-		Files:        &types.VirtualMachineFileInfo{VmPathName: "[" + Datastore + "]"},
-		DeviceChange: disks(vm, Datastore),
+		Files:        &types.VirtualMachineFileInfo{VmPathName: "[" + vm.Datastore + "]"},
+		DeviceChange: disks(vm),
 	}
 	if vm.MasterTarget {
 		spec.ExtraConfig = []types.BaseOptionValue{&types.OptionValue{Key: "disk.EnableUUID", Value: "TRUE"}}
@@ -263,21 +250,24 @@ func (l *Lab) createVM(ctx context.Context, f *find.Finder, folder *object.Folde
 	return nil
 }
 
-// disks is an LSI Logic controller with a thin disk of each of the VM's sizes.
-func disks(vm VM, datastore string) []types.BaseVirtualDeviceConfigSpec {
+// disks is a SCSI controller (LSI Logic, or Paravirtual) with a thin disk of each of the VM's sizes.
+func disks(vm VM) []types.BaseVirtualDeviceConfigSpec {
 	if len(vm.DisksGB) == 0 {
 		return nil
 	}
 	const ctl = -100
+	scsi := types.VirtualSCSIController{
+		SharedBus:          types.VirtualSCSISharingNoSharing,
+		VirtualController:  types.VirtualController{BusNumber: 0, VirtualDevice: types.VirtualDevice{Key: ctl}},
+		HotAddRemove:       types.NewBool(true),
+		ScsiCtlrUnitNumber: 7,
+	}
+	var controller types.BaseVirtualDevice = &types.VirtualLsiLogicController{VirtualSCSIController: scsi}
+	if vm.Paravirtual {
+		controller = &types.ParaVirtualSCSIController{VirtualSCSIController: scsi}
+	}
 	changes := []types.BaseVirtualDeviceConfigSpec{&types.VirtualDeviceConfigSpec{
-		Operation: types.VirtualDeviceConfigSpecOperationAdd,
-		Device: &types.VirtualLsiLogicController{VirtualSCSIController: types.VirtualSCSIController{
-			SharedBus:          types.VirtualSCSISharingNoSharing,
-			VirtualController:  types.VirtualController{BusNumber: 0, VirtualDevice: types.VirtualDevice{Key: ctl}},
-			HotAddRemove:       types.NewBool(true),
-			ScsiCtlrUnitNumber: 7,
-		}},
-	}}
+		Operation: types.VirtualDeviceConfigSpecOperationAdd, Device: controller}}
 	for i, gb := range vm.DisksGB {
 		unit := int32(i)
 		if unit >= 7 {
@@ -293,7 +283,7 @@ func disks(vm VM, datastore string) []types.BaseVirtualDeviceConfigSpec {
 					UnitNumber:    &unit,
 					Backing: &types.VirtualDiskFlatVer2BackingInfo{
 						VirtualDeviceFileBackingInfo: types.VirtualDeviceFileBackingInfo{
-							FileName: fmt.Sprintf("[%s] %s/%s-%s-%d.vmdk", datastore, vm.Name, vm.Name, vm.Host, i),
+							FileName: fmt.Sprintf("[%s] %s/%s-%s-%d.vmdk", vm.Datastore, vm.Name, vm.Name, vm.Host, i),
 						},
 						DiskMode:        string(types.VirtualDiskModePersistent),
 						ThinProvisioned: types.NewBool(true),
@@ -307,17 +297,53 @@ func disks(vm VM, datastore string) []types.BaseVirtualDeviceConfigSpec {
 	return changes
 }
 
+// ErrListenAddress is returned for a listen address that is malformed or not on loopback.
+var ErrListenAddress = errors.New("lab: listen address must be host:port on loopback (127.0.0.0/8, ::1 or localhost)")
+
 // loopback refuses listen addresses off this machine.
 func loopback(addr string) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
-		return fmt.Errorf("lab: listen address %q: expected host:port", addr)
+		return fmt.Errorf("%w, got %q", ErrListenAddress, addr)
 	}
 	if strings.EqualFold(host, "localhost") {
 		return nil
 	}
 	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
-		return errors.New("lab: listen address must be on loopback (127.0.0.0/8, ::1 or localhost), got " + addr)
+		return fmt.Errorf("%w, got %q", ErrListenAddress, addr)
+	}
+	return nil
+}
+
+// createVMs creates the VMs through the vSphere API, as an administrator would.
+func (l *Lab) createVMs(ctx context.Context, vms []VM) error {
+	if len(vms) == 0 {
+		return nil
+	}
+	u, err := soap.ParseURL(l.URL)
+	if err != nil {
+		return err
+	}
+	u.User = url.UserPassword(l.Username, l.Password)
+	c, err := govmomi.NewClient(ctx, u, true)
+	if err != nil {
+		return fmt.Errorf("lab: connecting: %w", err)
+	}
+	defer func() { _ = c.Logout(ctx) }()
+	f := find.NewFinder(c.Client)
+	dc, err := f.Datacenter(ctx, Datacenter)
+	if err != nil {
+		return err
+	}
+	f.SetDatacenter(dc)
+	folders, err := dc.Folders(ctx)
+	if err != nil {
+		return err
+	}
+	for _, vm := range vms {
+		if err := l.createVM(ctx, f, folders.VmFolder, vm); err != nil {
+			return fmt.Errorf("lab: creating VM %s on %s: %w", vm.Name, vm.Host, err)
+		}
 	}
 	return nil
 }
