@@ -22,14 +22,12 @@ lint: ## gofmt and go vet
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
-demo: build ## Start the lab vCenter and run asr-preflight reprotect against it
-	@set -e; dir=$$(mktemp -d); \
-	bin/asr-preflight-lab -dir $$dir -env-file $$dir/env >$$dir/lab.log 2>&1 & lab=$$!; \
-	trap 'kill $$lab 2>/dev/null; rm -rf $$dir' EXIT; \
-	for i in $$(seq 100); do [ -s $$dir/env ] && break; kill -0 $$lab 2>/dev/null || { cat $$dir/lab.log; exit 1; }; sleep 0.1; done; \
-	. $$dir/env; echo "lab: $$GOVC_URL (TLS verified with the lab's certificate)"; echo; \
-	code=0; bin/asr-preflight reprotect --plan $$dir/plan.yaml || code=$$?; \
-	echo; echo "asr-preflight exited $$code (0 pass, 4 warnings, 3 fail or error); the lab's db01 collides on purpose (ASR 78052)"
+demo: build ## Run the lab's mixed scenario through reprotect and failback; print both reports
+	@for phase in reprotect failback; do \
+		echo "=== asr-preflight $$phase — lab scenario test/scenarios/mixed.yaml (vcsim + fake Azure on 127.0.0.1)"; echo; \
+		code=0; bin/asr-preflight-lab run --scenario test/scenarios/mixed.yaml -- $$phase || code=$$?; \
+		echo; echo "asr-preflight $$phase exited $$code (0 pass, 4 warnings, 3 fail or error): the scenario breaks things on purpose"; echo; \
+	done
 
 clean: ## Remove built binaries
 	rm -rf bin

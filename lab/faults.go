@@ -22,6 +22,11 @@ func (l *Lab) Update(kind, name string, changes ...types.PropertyChange) error {
 	return nil
 }
 
+// UpdateRef changes properties of the object with the given reference.
+func (l *Lab) UpdateRef(ref types.ManagedObjectReference, changes ...types.PropertyChange) {
+	l.Model.Map().Update(l.Model.Service.Context, l.Model.Map().Get(ref), changes)
+}
+
 func (l *Lab) find(kind, name string) (mo.Reference, error) {
 	var found []mo.Entity
 	for _, e := range l.Model.Map().All(kind) {

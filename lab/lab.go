@@ -190,7 +190,7 @@ func (l *Lab) build(ctx context.Context, vms []VM, hosts, datastores int) error 
 			return err
 		}
 	}
-	if err := l.createVMs(ctx, vms); err != nil {
+	if _, err := l.createVMs(ctx, vms); err != nil {
 		return err
 	}
 	// After the VMs: vcsim recomputes free space from its backing folder as files are created.
@@ -205,14 +205,15 @@ func (l *Lab) build(ctx context.Context, vms []VM, hosts, datastores int) error 
 	return nil
 }
 
-func (l *Lab) createVM(ctx context.Context, f *find.Finder, folder *object.Folder, vm VM) error {
+func (l *Lab) createVM(ctx context.Context, f *find.Finder, folder *object.Folder, vm VM) (types.ManagedObjectReference, error) {
+	var none types.ManagedObjectReference
 	host, err := f.HostSystem(ctx, vm.Host)
 	if err != nil {
-		return err
+		return none, err
 	}
 	pool, err := host.ResourcePool(ctx)
 	if err != nil {
-		return err
+		return none, err
 	}
 	vm.GuestID = cmp.Or(vm.GuestID, "rhel8_64Guest")
 	vm.Datastore = cmp.Or(vm.Datastore, Datastore)
@@ -229,25 +230,24 @@ func (l *Lab) createVM(ctx context.Context, f *find.Finder, folder *object.Folde
 	}
 	task, err := folder.CreateVM(ctx, spec, pool, host)
 	if err != nil {
-		return err
+		return none, err
 	}
 	info, err := task.WaitForResult(ctx)
 	if err != nil {
-		return err
-	}
-	if !vm.MasterTarget {
-		return nil
+		return none, err
 	}
 	ref := info.Result.(types.ManagedObjectReference)
+	if !vm.MasterTarget {
+		return ref, nil
+	}
 	if task, err = object.NewVirtualMachine(folder.Client(), ref).PowerOn(ctx); err != nil {
-		return err
+		return none, err
 	}
 	if err := task.Wait(ctx); err != nil {
-		return err
+		return none, err
 	}
-	l.Model.Map().Update(l.Model.Service.Context, l.Model.Map().Get(ref),
-		[]types.PropertyChange{{Name: "guest.toolsRunningStatus", Val: string(types.VirtualMachineToolsRunningStatusGuestToolsRunning)}})
-	return nil
+	l.UpdateRef(ref, types.PropertyChange{Name: "guest.toolsRunningStatus", Val: string(types.VirtualMachineToolsRunningStatusGuestToolsRunning)})
+	return ref, nil
 }
 
 // disks is a SCSI controller (LSI Logic, or Paravirtual) with a thin disk of each of the VM's sizes.
@@ -315,35 +315,37 @@ func loopback(addr string) error {
 	return nil
 }
 
-// createVMs creates the VMs through the vSphere API, as an administrator would.
-func (l *Lab) createVMs(ctx context.Context, vms []VM) error {
+// createVMs creates the VMs through the vSphere API, as an administrator would, and returns
+// their references in order.
+func (l *Lab) createVMs(ctx context.Context, vms []VM) ([]types.ManagedObjectReference, error) {
 	if len(vms) == 0 {
-		return nil
+		return nil, nil
 	}
 	u, err := soap.ParseURL(l.URL)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	u.User = url.UserPassword(l.Username, l.Password)
 	c, err := govmomi.NewClient(ctx, u, true)
 	if err != nil {
-		return fmt.Errorf("lab: connecting: %w", err)
+		return nil, fmt.Errorf("lab: connecting: %w", err)
 	}
 	defer func() { _ = c.Logout(ctx) }()
 	f := find.NewFinder(c.Client)
 	dc, err := f.Datacenter(ctx, Datacenter)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	f.SetDatacenter(dc)
 	folders, err := dc.Folders(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	for _, vm := range vms {
-		if err := l.createVM(ctx, f, folders.VmFolder, vm); err != nil {
-			return fmt.Errorf("lab: creating VM %s on %s: %w", vm.Name, vm.Host, err)
+	refs := make([]types.ManagedObjectReference, len(vms))
+	for i, vm := range vms {
+		if refs[i], err = l.createVM(ctx, f, folders.VmFolder, vm); err != nil {
+			return nil, fmt.Errorf("lab: creating VM %s on %s: %w", vm.Name, vm.Host, err)
 		}
 	}
-	return nil
+	return refs, nil
 }

@@ -24,7 +24,8 @@ type World struct {
 	ARM          *httptest.Server
 	ConfigServer string // host:port; nothing listens there unless the scenario says so
 	PlanPath     string
-	user, pass   string // the account the checker logs in with
+	user, pass   string                         // the account the checker logs in with
+	refs         []types.ManagedObjectReference // the master target, then the scenario's VMs
 	closers      []func()
 }
 
@@ -38,11 +39,11 @@ func StartScenario(ctx context.Context, sc *Scenario, addr, dir string) (*World,
 	for _, vm := range v.VMs {
 		vms = append(vms, VM{Name: vm.Name, Host: vm.Host, Datastore: vm.Datastore, MemoryMB: int32(vm.MemoryMB), DisksGB: vm.DisksGB, GuestID: guestID(vm.Guest)})
 	}
-	l, err := startNamed(ctx, Options{Addr: addr, Hosts: len(v.Hosts), Datastores: len(v.Datastores)}, v, vms)
+	l, refs, err := startNamed(ctx, Options{Addr: addr, Hosts: len(v.Hosts), Datastores: len(v.Datastores)}, v, vms)
 	if err != nil {
 		return nil, err
 	}
-	w := &World{Lab: l, user: l.Username, pass: l.Password, closers: []func(){l.Close}}
+	w := &World{Lab: l, user: l.Username, pass: l.Password, closers: []func(){l.Close}, refs: refs}
 	if err := w.shape(ctx, sc); err != nil {
 		w.Close()
 		return nil, err
@@ -65,10 +66,10 @@ func StartScenario(ctx context.Context, sc *Scenario, addr, dir string) (*World,
 
 // startNamed starts vcsim and gives hosts and datastores the scenario's names before the VMs are
 // created on them.
-func startNamed(ctx context.Context, o Options, v VCenterSpec, vms []VM) (*Lab, error) {
+func startNamed(ctx context.Context, o Options, v VCenterSpec, vms []VM) (*Lab, []types.ManagedObjectReference, error) {
 	l, err := Start(ctx, o, nil)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	rename := func(kind, from, to string) error {
 		if from == to {
@@ -79,20 +80,21 @@ func startNamed(ctx context.Context, o Options, v VCenterSpec, vms []VM) (*Lab, 
 	for i, h := range v.Hosts {
 		if err := rename("HostSystem", fmt.Sprintf("DC0_H%d", i), h.Name); err != nil {
 			l.Close()
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	for i, ds := range v.Datastores {
 		if err := rename("Datastore", fmt.Sprintf("LocalDS_%d", i), ds.Name); err != nil {
 			l.Close()
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	if err := l.createVMs(ctx, vms); err != nil {
+	refs, err := l.createVMs(ctx, vms)
+	if err != nil {
 		l.Close()
-		return nil, err
+		return nil, nil, err
 	}
-	return l, nil
+	return l, refs, nil
 }
 
 // shape applies the scenario's state to vCenter once the VMs exist.
@@ -134,13 +136,9 @@ func (w *World) shape(ctx context.Context, sc *Scenario) error {
 			}
 		}
 	}
-	if err := w.shapeMasterTarget(v.MasterTarget); err != nil {
-		return err
-	}
-	for _, vm := range v.VMs {
-		if err := w.shapeVM(ctx, vm); err != nil {
-			return err
-		}
+	w.shapeMasterTarget(v.MasterTarget)
+	for i, vm := range v.VMs {
+		w.shapeVM(w.refs[i+1], vm)
 	}
 	for _, a := range v.Accounts {
 		l.AddAccount(a.User, a.Password, a.ReadOnly)
@@ -155,7 +153,7 @@ func (w *World) shape(ctx context.Context, sc *Scenario) error {
 	return nil
 }
 
-func (w *World) shapeMasterTarget(mt *MasterSpec) error {
+func (w *World) shapeMasterTarget(mt *MasterSpec) {
 	var changes []types.PropertyChange
 	if mt.PowerState != "poweredOn" {
 		changes = append(changes, types.PropertyChange{Name: "runtime.powerState", Val: types.VirtualMachinePowerState(mt.PowerState)},
@@ -174,13 +172,10 @@ func (w *World) shapeMasterTarget(mt *MasterSpec) error {
 		}
 		changes = append(changes, types.PropertyChange{Name: "rootSnapshot", Val: refs})
 	}
-	if len(changes) == 0 {
-		return nil
-	}
-	return w.Lab.Update("VirtualMachine", mt.Name, changes...)
+	w.Lab.UpdateRef(w.refs[0], changes...)
 }
 
-func (w *World) shapeVM(_ context.Context, vm VMSpec) error {
+func (w *World) shapeVM(ref types.ManagedObjectReference, vm VMSpec) {
 	var changes []types.PropertyChange
 	if vm.PowerState != "poweredOff" {
 		changes = append(changes, types.PropertyChange{Name: "runtime.powerState", Val: types.VirtualMachinePowerState(vm.PowerState)},
@@ -206,10 +201,7 @@ func (w *World) shapeVM(_ context.Context, vm VMSpec) error {
 					IpAddress: []types.NetIpConfigInfoIpAddress{{IpAddress: ip.Address, PrefixLength: 24, Origin: origin}},
 				}}}})
 	}
-	if len(changes) == 0 {
-		return nil
-	}
-	return w.Lab.Update("VirtualMachine", vm.Name, changes...)
+	w.Lab.UpdateRef(ref, changes...)
 }
 
 func (w *World) startAzure(sc *Scenario) error {
