@@ -48,6 +48,7 @@ type Options struct {
 	Password   string // default "lab-password"
 	Hosts      int    // standalone ESXi hosts DC0_H0…; default 2
 	Datastores int    // datastores LocalDS_0…, mounted on every host; default 1
+	LatencyMS  int    // added to every vCenter call, building the lab included
 }
 
 // Lab is a running vCenter simulator.
@@ -135,6 +136,7 @@ func Start(ctx context.Context, o Options, vms []VM) (*Lab, error) {
 	if err := m.Create(); err != nil {
 		return nil, fmt.Errorf("lab: building inventory: %w", err)
 	}
+	m.DelayConfig.Delay = o.LatencyMS // set before serving: vcsim reads it unlocked
 	m.Service.TLS = new(tls.Config)
 	m.Service.Listen = &url.URL{Host: o.Addr, User: url.UserPassword(o.Username, o.Password)}
 	s := m.Service.NewServer()

@@ -39,7 +39,7 @@ func StartScenario(ctx context.Context, sc *Scenario, addr, dir string) (*World,
 	for _, vm := range v.VMs {
 		vms = append(vms, VM{Name: vm.Name, Host: vm.Host, Datastore: vm.Datastore, MemoryMB: int32(vm.MemoryMB), DisksGB: vm.DisksGB, GuestID: guestID(vm.Guest)})
 	}
-	l, refs, err := startNamed(ctx, Options{Addr: addr, Hosts: len(v.Hosts), Datastores: len(v.Datastores)}, v, vms)
+	l, refs, err := startNamed(ctx, Options{Addr: addr, Hosts: len(v.Hosts), Datastores: len(v.Datastores), LatencyMS: v.LatencyMS}, v, vms)
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +60,6 @@ func StartScenario(ctx context.Context, sc *Scenario, addr, dir string) (*World,
 		w.Close()
 		return nil, err
 	}
-	l.Model.DelayConfig.Delay = v.LatencyMS
 	return w, nil
 }
 
