@@ -210,5 +210,3 @@ func deref[T any](p *T) T {
 	}
 	return *p
 }
-
-func equalFold(a, b string) bool { return strings.EqualFold(a, b) }

@@ -1,5 +1,7 @@
 package azure
 
+import "strings"
+
 // Inventory is a read-only, JSON-serialisable snapshot of the Azure side of a failback.
 type Inventory struct {
 	SubscriptionID string `json:"subscriptionId"`
@@ -61,7 +63,7 @@ type HealthError struct {
 func (inv *Inventory) VMsNamed(name string) []VM {
 	var out []VM
 	for _, vm := range inv.VMs {
-		if equalFold(vm.Name, name) {
+		if strings.EqualFold(vm.Name, name) {
 			out = append(out, vm)
 		}
 	}
@@ -71,7 +73,7 @@ func (inv *Inventory) VMsNamed(name string) []VM {
 // Item returns the protected item of an on-premises machine, by friendly name.
 func (inv *Inventory) Item(name string) (ProtectedItem, bool) {
 	for _, it := range inv.ProtectedItems {
-		if equalFold(it.FriendlyName, name) {
+		if strings.EqualFold(it.FriendlyName, name) {
 			return it, true
 		}
 	}

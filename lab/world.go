@@ -44,7 +44,7 @@ func StartScenario(ctx context.Context, sc *Scenario, addr, dir string) (*World,
 		return nil, err
 	}
 	w := &World{Lab: l, user: l.Username, pass: l.Password, closers: []func(){l.Close}, refs: refs}
-	if err := w.shape(ctx, sc); err != nil {
+	if err := w.shape(sc); err != nil {
 		w.Close()
 		return nil, err
 	}
@@ -97,7 +97,7 @@ func startNamed(ctx context.Context, o Options, v VCenterSpec, vms []VM) (*Lab, 
 }
 
 // shape applies the scenario's state to vCenter once the VMs exist.
-func (w *World) shape(ctx context.Context, sc *Scenario) error {
+func (w *World) shape(sc *Scenario) error {
 	l, v := w.Lab, sc.VCenter
 	for _, h := range v.Hosts {
 		if err := l.SetHostMemory(h.Name, int64(h.MemoryGB)<<10, int64(h.UsedGB)<<10); err != nil {
