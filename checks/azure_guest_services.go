@@ -3,7 +3,6 @@ package checks
 import (
 	"context"
 	"fmt"
-	"net"
 	"strings"
 
 	"github.com/asr-preflight/asr-preflight/azure"
@@ -44,10 +43,7 @@ func (GuestServices) Run(ctx context.Context, s *Snapshot) []Result {
 	case s.Plan.ConfigurationServer == "":
 		return []Result{{Target: "-", Status: Skip, Message: "the plan names no configurationServer to reach from inside the VMs"}}
 	}
-	cs := s.Plan.ConfigurationServer
-	if _, _, err := net.SplitHostPort(cs); err != nil {
-		cs = net.JoinHostPort(cs, "443")
-	}
+	cs := configServerAddr(s.Plan.ConfigurationServer)
 	return perAzureVM(s, func(vm plan.VM, ref azureRef) Result {
 		found, _ := locate(s.Azure, ref)
 		if found == nil {

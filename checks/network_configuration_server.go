@@ -30,12 +30,9 @@ const where = "the verdict holds for where this tool runs; run it from the Azure
 
 // Run connects to the plan's configurationServer, then completes a TLS handshake, within 5 s.
 func (ConfigurationServer) Run(ctx context.Context, s *Snapshot) []Result {
-	addr := s.Plan.ConfigurationServer
+	addr := configServerAddr(s.Plan.ConfigurationServer)
 	if addr == "" {
 		return []Result{{Target: "-", Status: Skip, Message: "the plan names no configurationServer"}}
-	}
-	if _, _, err := net.SplitHostPort(addr); err != nil {
-		addr = net.JoinHostPort(addr, "443")
 	}
 	if s.Network == nil {
 		return []Result{{Target: addr, Status: Error, Message: "no network prober configured"}}
@@ -44,4 +41,16 @@ func (ConfigurationServer) Run(ctx context.Context, s *Snapshot) []Result {
 		return []Result{{Target: addr, Status: Fail, Code: "95226", Message: fmt.Sprintf("%v; %s", err, where)}}
 	}
 	return []Result{{Target: addr, Status: Pass, Message: fmt.Sprintf("TCP connection and TLS handshake to %s succeeded; %s", addr, where)}}
+}
+
+// configServerAddr is the plan's configuration server as host:port, port 443 by default; "" when
+// the plan names none.
+func configServerAddr(cs string) string {
+	if cs == "" {
+		return ""
+	}
+	if _, _, err := net.SplitHostPort(cs); err != nil {
+		return net.JoinHostPort(cs, "443")
+	}
+	return cs
 }
