@@ -51,14 +51,11 @@ func Run(ctx context.Context, cs []Check, s *Snapshot, o Options) []Result {
 func runOne(ctx context.Context, c Check, s *Snapshot, o Options) []Result {
 	info := c.Info()
 	var rs []Result
-	switch {
-	case slices.Contains(o.Skip, info.ID):
+	if slices.Contains(o.Skip, info.ID) {
 		rs = []Result{{Target: "-", Status: Skip, Message: "skipped by --skip"}}
-	case notConfigured(info, s) != "":
-		rs = []Result{{Target: "-", Status: Skip, Message: notConfigured(info, s)}}
-	case missingSource(info, s) != nil:
-		rs = []Result{*missingSource(info, s)}
-	default:
+	} else if r := sourceState(info, s); r != nil {
+		rs = []Result{*r}
+	} else {
 		rs = guard(ctx, c, s, o.CheckTimeout)
 	}
 	for i := range rs {
@@ -82,18 +79,14 @@ func runOne(ctx context.Context, c Check, s *Snapshot, o Options) []Result {
 
 const sourceFix = "Fix the connection named in the message (address, network path, credentials, certificate trust) and run again."
 
-// notConfigured says why the plan asks nothing of a source the check needs, or "".
-func notConfigured(info Info, s *Snapshot) string {
+// sourceState returns the result a check gets without running when a source it needs is not
+// configured by the plan (skip) or could not be collected (error); nil when all are there.
+func sourceState(info Info, s *Snapshot) *Result {
 	for _, src := range info.Needs {
 		if why := s.NotConfigured[src]; why != "" {
-			return why
+			return &Result{Target: "-", Status: Skip, Message: why}
 		}
 	}
-	return ""
-}
-
-// missingSource returns an error result when a source the check needs was not collected.
-func missingSource(info Info, s *Snapshot) *Result {
 	for _, src := range info.Needs {
 		if err := s.unavailable(src); err != nil {
 			root, _, _ := strings.Cut(string(src), "/")
