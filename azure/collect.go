@@ -59,8 +59,12 @@ func Collect(ctx context.Context, cfg Config, req Request) (*Inventory, error) {
 		}
 	}
 	locations := map[string]bool{}
+	byID := make(map[string]int, len(inv.VMs)) // lower-case ID → index in inv.VMs
+	for i, vm := range inv.VMs {
+		byID[strings.ToLower(vm.ID)] = i
+	}
 	for _, rg := range dedupe(groups) {
-		if err := listGroup(ctx, vms, inv, rg, locations); err != nil {
+		if err := listGroup(ctx, vms, inv, byID, rg, locations); err != nil {
 			return nil, condense(err)
 		}
 	}
@@ -107,7 +111,7 @@ func listAll(ctx context.Context, c *armcompute.VirtualMachinesClient, inv *Inve
 }
 
 // listGroup adds size, OS and tags to the VMs of one resource group.
-func listGroup(ctx context.Context, c *armcompute.VirtualMachinesClient, inv *Inventory, rg string, locations map[string]bool) error {
+func listGroup(ctx context.Context, c *armcompute.VirtualMachinesClient, inv *Inventory, byID map[string]int, rg string, locations map[string]bool) error {
 	pager := c.NewListPager(rg, nil)
 	for pager.More() {
 		page, err := pager.NextPage(ctx)
@@ -115,7 +119,7 @@ func listGroup(ctx context.Context, c *armcompute.VirtualMachinesClient, inv *In
 			return err
 		}
 		for _, v := range page.Value {
-			vm := inv.vm(deref(v.ID), deref(v.Name), rg, deref(v.Location))
+			vm := inv.vm(byID, deref(v.ID), deref(v.Name), rg, deref(v.Location))
 			vm.Detailed = true
 			locations[vm.Location] = true
 			if p := v.Properties; p != nil {
@@ -137,15 +141,17 @@ func listGroup(ctx context.Context, c *armcompute.VirtualMachinesClient, inv *In
 	return nil
 }
 
-// vm returns the inventory VM of the ID, adding it when the subscription listing missed it.
-func (inv *Inventory) vm(id, name, rg, location string) *VM {
-	for i := range inv.VMs {
-		if strings.EqualFold(inv.VMs[i].ID, id) {
-			return &inv.VMs[i]
-		}
+// vm returns the inventory VM of the ID, adding it (and indexing it) when the subscription listing
+// missed it.
+func (inv *Inventory) vm(byID map[string]int, id, name, rg, location string) *VM {
+	key := strings.ToLower(id)
+	i, ok := byID[key]
+	if !ok {
+		i = len(inv.VMs)
+		byID[key] = i
+		inv.VMs = append(inv.VMs, VM{ID: id, Name: name, ResourceGroup: rg, Location: location})
 	}
-	inv.VMs = append(inv.VMs, VM{ID: id, Name: name, ResourceGroup: rg, Location: location})
-	return &inv.VMs[len(inv.VMs)-1]
+	return &inv.VMs[i]
 }
 
 // memory sets each detailed VM's memory from the sizes offered in its location.
