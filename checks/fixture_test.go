@@ -77,26 +77,6 @@ func healthy() *Snapshot {
 	}
 }
 
-// vmRef returns the inventory VM of a name, for a test to change it.
-func vmRef(s *Snapshot, name string) *vcenter.VM {
-	for i := range s.VCenter.VMs {
-		if s.VCenter.VMs[i].Name == name {
-			return &s.VCenter.VMs[i]
-		}
-	}
-	panic("no VM " + name)
-}
-
-// hostRef returns the inventory host of a name, for a test to change it.
-func hostRef(s *Snapshot, name string) *vcenter.Host {
-	for i := range s.VCenter.Hosts {
-		if s.VCenter.Hosts[i].Name == name {
-			return &s.VCenter.Hosts[i]
-		}
-	}
-	panic("no host " + name)
-}
-
 // want is one expected result: its target, status, code and the start of its message.
 type want struct {
 	target  string
@@ -151,22 +131,28 @@ type fakeProber map[string]error
 
 func (p fakeProber) Probe(_ context.Context, addr string) error { return p[addr] }
 
-// itemRef returns the protected item of a name, for a test to change it.
-func itemRef(s *Snapshot, name string) *azure.ProtectedItem {
-	for i := range s.Azure.ProtectedItems {
-		if s.Azure.ProtectedItems[i].FriendlyName == name {
-			return &s.Azure.ProtectedItems[i]
+// ref returns the element of list whose key is name, for a test to change it.
+func ref[T any](list []T, key func(T) string, name string) *T {
+	for i := range list {
+		if key(list[i]) == name {
+			return &list[i]
 		}
 	}
-	panic("no item " + name)
+	panic(fmt.Sprintf("no %T named %s", list, name))
 }
 
-// azureVMRef returns the Azure VM of a name, for a test to change it.
+func vmRef(s *Snapshot, name string) *vcenter.VM {
+	return ref(s.VCenter.VMs, func(v vcenter.VM) string { return v.Name }, name)
+}
+
+func hostRef(s *Snapshot, name string) *vcenter.Host {
+	return ref(s.VCenter.Hosts, func(h vcenter.Host) string { return h.Name }, name)
+}
+
+func itemRef(s *Snapshot, name string) *azure.ProtectedItem {
+	return ref(s.Azure.ProtectedItems, func(it azure.ProtectedItem) string { return it.FriendlyName }, name)
+}
+
 func azureVMRef(s *Snapshot, name string) *azure.VM {
-	for i := range s.Azure.VMs {
-		if s.Azure.VMs[i].Name == name {
-			return &s.Azure.VMs[i]
-		}
-	}
-	panic("no Azure VM " + name)
+	return ref(s.Azure.VMs, func(v azure.VM) string { return v.Name }, name)
 }
