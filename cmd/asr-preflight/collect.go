@@ -32,6 +32,14 @@ func collect(ctx context.Context, cmd *cobra.Command, f *phaseFlags, phase check
 	if err := az.Validate(); azureOn && err != nil {
 		return nil, inputError("%v", err)
 	}
+	needVC := checks.Needs(active, checks.VCenter)
+	var vc vcenter.Config
+	if needVC { // every input error before any collection starts
+		var err error
+		if vc, err = vcenterConfig(cmd, f, pl); err != nil {
+			return nil, err
+		}
+	}
 	if f.probeGuest && azureOn {
 		probe, err := azure.NewGuestProbe(az)
 		if err != nil {
@@ -64,12 +72,7 @@ func collect(ctx context.Context, cmd *cobra.Command, f *phaseFlags, phase check
 	if !pl.FromVault() {
 		wg.Go(readAzure) // writes only snap.Azure and azureErr, read after Wait
 	}
-	if checks.Needs(active, checks.VCenter) {
-		vc, err := vcenterConfig(cmd, f, pl)
-		if err != nil {
-			wg.Wait()
-			return nil, err
-		}
+	if needVC {
 		progress(stderr, "collecting vCenter inventory…")
 		inv, err := vcenter.Collect(ctx, vc, checks.VCenterRequest(active, pl, f.asrUser))
 		if err != nil {
