@@ -24,7 +24,7 @@ func fakeAzure(n int) *lab.Azure {
 	for i := range n {
 		vm := lab.AzureVM{ResourceGroup: "rg-dr", Name: fmt.Sprintf("vm%03d", i)}
 		a.VMs = append(a.VMs, vm)
-		a.Items = append(a.Items, lab.Item{Name: vm.Name, ProtectionState: "FailedOver", AllowedOperations: []string{"ReverseReplicate", "Commit"},
+		a.Items = append(a.Items, lab.Item{Name: vm.Name,
 			OSType: "Linux", OSName: "Ubuntu 22.04", MemoryMB: 4096, RecoveryVM: &vm})
 	}
 	a.VMs = append(a.VMs, lab.AzureVM{ResourceGroup: "rg-other", Name: "jumpbox", Size: "Standard_B1s", PowerState: "deallocated"})
@@ -61,8 +61,8 @@ func TestCollect(t *testing.T) {
 		t.Errorf("a VM outside the plan's groups has its state only: %+v", j)
 	}
 	it, ok := inv.Item("VM001")
-	if !ok || it.InstanceType != "InMageAzureV2" || it.ProtectionState != "FailedOver" || it.RecoveryVMName != "vm001" ||
-		it.RecoveryResourceGroup != "rg-dr" || it.MemoryMB != 4096 || it.DiscoveryType != "vCenter" || len(it.AllowedOperations) != 2 {
+	if !ok || it.InstanceType != "InMageAzureV2" || it.ProtectionState != "UnplannedFailoverCommitted" || it.RecoveryVMName != "vm001" ||
+		it.RecoveryResourceGroup != "rg-dr" || it.MemoryMB != 4096 || it.DiscoveryType != "vCenter" || !it.Allows("SwitchProtection") || it.Stage() != azure.FailedOver {
 		t.Errorf("item: %+v", it)
 	}
 	if len(it.HealthErrors) != 1 || it.HealthErrors[0].Code != "78093" || it.HealthErrors[0].RecommendedAction != "Start it" {
@@ -155,5 +155,29 @@ func TestGuestProbe(t *testing.T) {
 	}
 	if st := azure.ParseGuestOutput("noise\r\nservice=Running\r\n"); st.Service != "Running" || st.Port != "unknown" {
 		t.Errorf("parse: %+v", st)
+	}
+}
+
+// TestLabItemTypes: every provider the lab serves reaches the collector as itself, in the stage
+// its default states mean.
+func TestLabItemTypes(t *testing.T) {
+	a := fakeAzure(0)
+	stages := map[string]azure.Stage{"InMageAzureV2": azure.FailedOver, "InMageRcm": azure.FailedOver,
+		"InMage": azure.Reprotected, "InMageRcmFailback": azure.Reprotected}
+	for _, typ := range lab.ItemTypes {
+		a.Items = append(a.Items, lab.Item{Name: typ, InstanceType: typ, RecoveryVM: &lab.AzureVM{ResourceGroup: "rg-dr", Name: typ}})
+	}
+	inv, err := azure.Collect(context.Background(), config(a), azure.Request{Vault: &azure.Resource{ResourceGroup: "rg-asr", Name: "vault01"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for typ, stage := range stages {
+		it, ok := inv.Item(typ)
+		if !ok || it.InstanceType != typ || it.Stage() != stage {
+			t.Errorf("%s: found %v, type %q, stage %q; want stage %q", typ, ok, it.InstanceType, it.Stage(), stage)
+		}
+		if typ != "InMage" && (it.RecoveryVMName != typ || it.RecoveryResourceGroup != "rg-dr") {
+			t.Errorf("%s: recovery VM %s/%s", typ, it.RecoveryResourceGroup, it.RecoveryVMName)
+		}
 	}
 }

@@ -35,6 +35,7 @@ func decodeItem(it *asr.ReplicationProtectedItem) ProtectedItem {
 		item.MemoryMB = int64(deref(d.SourceVMRAMSizeInMB))
 	case *asr.InMageReplicationDetails:
 		item.InstanceType, item.DiscoveryType, item.OSName = "InMage", deref(d.DiscoveryType), deref(d.OSVersion)
+		item.ActiveSiteType = deref(d.ActiveSiteType)
 		if os := d.OSDetails; os != nil {
 			item.OSType = deref(os.OSType)
 		}

@@ -1,8 +1,6 @@
 package azure
 
 import (
-	"strings"
-
 	"github.com/asr-preflight/asr-preflight/plan"
 )
 
@@ -10,10 +8,12 @@ import (
 // reprotected items for failback, with the Azure VM, resource group and memory ASR recorded.
 func PlanVMs(inv *Inventory, reprotect bool) []plan.VM {
 	var out []plan.VM
+	want := Reprotected
+	if reprotect {
+		want = FailedOver
+	}
 	for _, it := range inv.ProtectedItems {
-		reprotected := it.InstanceType == "InMage" || it.InstanceType == "InMageRcmFailback"
-		failedOver := !reprotected && strings.EqualFold(it.ActiveLocation, "Recovery")
-		if (reprotect && !failedOver) || (!reprotect && !reprotected) || it.FriendlyName == "" {
+		if it.Stage() != want || it.FriendlyName == "" {
 			continue
 		}
 		vm := plan.VM{Name: it.FriendlyName, MemoryMB: int(it.MemoryMB)}

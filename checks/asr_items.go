@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/asr-preflight/asr-preflight/azure"
@@ -27,8 +26,8 @@ func (ASRProtectedItem) Info() Info {
 		Title:  "Site Recovery protects the VM and allows the next step",
 		Phases: []Phase{Reprotect, Failback},
 		Needs:  []Source{Azure, Vault},
-		Cause:  "Reprotect needs a failed-over item that allows ReverseReplicate; failback needs a reprotected item (active location Recovery, health Normal) that allows a planned or unplanned failover. Without a protected item (protection disabled, or a VM created by hand) there is nothing to fail back.",
-		Fix:    "Finish the previous step first (commit the failover, then reprotect); wait for replication health to return to Normal. A VM without a protected item cannot fail back.",
+		Cause:  "Reprotect needs a failed-over item (committed, or with the commit pending) that allows reprotect (SwitchProtection); failback needs a reprotected item (InMage or InMageRcmFailback, protected, health Normal) that allows a planned or unplanned failover. Without a protected item (protection disabled, or a VM created by hand) there is nothing to fail back.",
+		Fix:    "Finish the previous step first (fail over, then reprotect, and wait until the item is protected); wait for replication health to return to Normal. A VM without a protected item cannot fail back.",
 		DocURL: docBase + "vmware-azure-failback",
 	}
 }
@@ -45,35 +44,66 @@ func (ASRProtectedItem) Run(_ context.Context, s *Snapshot) []Result {
 			out = append(out, r)
 			continue
 		}
-		seen := fmt.Sprintf("item %s: state %s, %s, active location %s, health %s, allowed operations %s",
-			it.Name, it.ProtectionState, it.InstanceType, it.ActiveLocation, it.ReplicationHealth, strings.Join(it.AllowedOperations, ", "))
+		seen := fmt.Sprintf("item %s: %s, state %s, %s, active location %s, health %s, allowed operations %s",
+			it.Name, it.Stage(), it.ProtectionState, it.InstanceType, it.ActiveLocation, it.ReplicationHealth, strings.Join(it.AllowedOperations, ", "))
 		var problems []string
 		if s.Phase == Reprotect {
-			if !slices.Contains(it.AllowedOperations, "ReverseReplicate") {
-				problems = append(problems, "reprotect needs ReverseReplicate among the allowed operations")
-			}
+			problems = reprotectProblems(it)
 		} else {
-			if it.InstanceType != "InMage" && it.InstanceType != "InMageRcmFailback" {
-				problems = append(problems, "it is not reprotected yet")
-			}
-			if !strings.EqualFold(it.ActiveLocation, "Recovery") {
-				problems = append(problems, "its active location must be Recovery")
-			}
-			if !strings.EqualFold(it.ReplicationHealth, "Normal") {
-				problems = append(problems, "its replication health must be Normal")
-			}
-			if !slices.Contains(it.AllowedOperations, "PlannedFailover") && !slices.Contains(it.AllowedOperations, "UnplannedFailover") {
-				problems = append(problems, "failback needs PlannedFailover or UnplannedFailover among the allowed operations")
-			}
+			problems = failbackProblems(it)
 		}
 		if len(problems) == 0 {
 			r.Status, r.Message = Pass, seen
+			if s.Phase == Reprotect && !it.FailoverCommitted() {
+				r.Message += "; the failover is not committed yet: Site Recovery accepts reprotect, but commit it first if you may still want another recovery point"
+			}
 		} else {
 			r.Status, r.Message = Fail, seen+"; "+strings.Join(problems, "; ")
 		}
 		out = append(out, r)
 	}
 	return out
+}
+
+// reprotectProblems says why a failed-over item cannot be reprotected now.
+func reprotectProblems(it azure.ProtectedItem) []string {
+	switch it.Stage() {
+	case azure.FailedOver:
+		if !it.Allows(azure.OpSwitchProtection) {
+			return []string{"Site Recovery does not allow reprotect (SwitchProtection) now; wait for the failover job to finish"}
+		}
+		return nil
+	case azure.Replicating:
+		return []string{"it was never failed over: it still replicates to Azure, and reprotect follows a failover"}
+	case azure.Reprotected:
+		return []string{"it is already reprotected: failback is the next step"}
+	case azure.FailedBack:
+		return []string{"it has already failed back: the VM is back on-premises"}
+	}
+	return []string{"reprotect needs a failed-over item that allows SwitchProtection"}
+}
+
+// failbackProblems says why a reprotected item cannot fail back now.
+func failbackProblems(it azure.ProtectedItem) []string {
+	switch it.Stage() {
+	case azure.Reprotected:
+	case azure.FailedBack:
+		return []string{"it has already failed back: the VM is back on-premises (active site OnPrem), so there is nothing to fail back"}
+	case azure.FailedOver:
+		return []string{"it is not reprotected yet: run reprotect first"}
+	case azure.Replicating:
+		return []string{"it was never failed over: it still replicates to Azure"}
+	default:
+		return []string{"failback needs a reprotected item (InMage or InMageRcmFailback) in state Protected"}
+	}
+	var problems []string
+	if !strings.EqualFold(it.ReplicationHealth, "Normal") {
+		problems = append(problems, "its replication health must be Normal")
+	}
+	if !it.Allows(azure.OpPlannedFailover) && !it.Allows(azure.OpUnplannedFailover) {
+		problems = append(problems, "failback needs PlannedFailover or UnplannedFailover among the allowed operations")
+	}
+	return problems
 }
 
 // ASRHealth turns every health error Site Recovery reports on a plan VM's item into a result.
@@ -101,6 +131,11 @@ func (ASRHealth) Run(_ context.Context, s *Snapshot) []Result {
 		}
 		var out []Result
 		for _, e := range it.HealthErrors {
+			if strings.EqualFold(e.Level, "Info") { // information, never a failure (548004 on a healthy item)
+				out = append(out, Result{Target: vm.Name, Status: Pass,
+					Message: fmt.Sprintf("Site Recovery reports information %s on %s, not a failure: %s", e.Code, vm.Name, e.Message)})
+				continue
+			}
 			r := Result{Target: vm.Name, Status: Fail, Code: e.Code, Message: fmt.Sprintf("Site Recovery reports error %s on %s: %s", e.Code, vm.Name, e.Message)}
 			if strings.EqualFold(e.Level, "Warning") {
 				r.Status = Warn

@@ -8,25 +8,52 @@ import (
 )
 
 func TestASRProtectedItem(t *testing.T) {
-	reprotect := func(s *Snapshot) {
+	failedOver := func(s *Snapshot) {
 		s.Phase = Reprotect
 		for i := range s.Azure.ProtectedItems {
 			it := &s.Azure.ProtectedItems[i]
-			it.InstanceType, it.ProtectionState, it.AllowedOperations = "InMageAzureV2", "FailedOver", []string{"ReverseReplicate", "Commit"}
+			it.InstanceType, it.ProtectionState, it.ActiveLocation = "InMageAzureV2", "UnplannedFailoverCommitted", "Recovery"
+			it.AllowedOperations = []string{"CompleteMigration", "DisableProtection", "SwitchProtection"}
 		}
 	}
 	runCases(t, ASRProtectedItem{}, []checkCase{
-		{"failback ready", nil, []want{{"web01", Pass, "", "item web01-item: state Protected, InMage, active location Recovery, health Normal, allowed operations PlannedFailover, UnplannedFailover"}, {"db01", Pass, "", ""}}},
-		{"reprotect ready", reprotect, []want{{"web01", Pass, "", "allowed operations ReverseReplicate, Commit"}, {"db01", Pass, "", ""}}},
-		{"reprotect not allowed", func(s *Snapshot) { reprotect(s); itemRef(s, "web01").AllowedOperations = []string{"Commit"} }, []want{
-			{"web01", Fail, "", "allowed operations Commit; reprotect needs ReverseReplicate among the allowed operations"}, {"db01", Pass, "", ""}}},
+		{"failback ready", nil, []want{{"web01", Pass, "", "item web01-item: reprotected, state Protected, InMage, active location Primary, health Normal, allowed operations UnplannedFailover, DisableProtection"}, {"db01", Pass, "", ""}}},
+		{"failback ready, modernized", func(s *Snapshot) {
+			it := itemRef(s, "web01")
+			it.InstanceType, it.AllowedOperations = "InMageRcmFailback", []string{"PlannedFailover", "DisableProtection"}
+		}, []want{{"web01", Pass, "", "reprotected, state Protected, InMageRcmFailback"}, {"db01", Pass, "", ""}}},
+		{"reprotect ready", failedOver, []want{{"web01", Pass, "", "failed over, state UnplannedFailoverCommitted, InMageAzureV2, active location Recovery"}, {"db01", Pass, "", ""}}},
+		{"reprotect ready, commit pending", func(s *Snapshot) {
+			failedOver(s)
+			it := itemRef(s, "web01")
+			it.InstanceType, it.ProtectionState = "InMageRcm", "UnplannedFailoverCommitPendingStatesBegin"
+			it.AllowedOperations = []string{"CompleteMigration", "Commit", "DisableProtection", "ChangePit", "SwitchProtection"}
+		}, []want{{"web01", Pass, "", "the failover is not committed yet: Site Recovery accepts reprotect"}, {"db01", Pass, "", ""}}},
+		{"reprotect not allowed yet", func(s *Snapshot) {
+			failedOver(s)
+			itemRef(s, "web01").AllowedOperations = []string{"DisableProtection"}
+		}, []want{{"web01", Fail, "", "allowed operations DisableProtection; Site Recovery does not allow reprotect (SwitchProtection) now"}, {"db01", Pass, "", ""}}},
+		{"never failed over", func(s *Snapshot) {
+			failedOver(s)
+			it := itemRef(s, "web01")
+			it.ProtectionState, it.ActiveLocation, it.AllowedOperations = "Protected", "Primary", []string{"UnplannedFailover", "DisableProtection", "TestFailover"}
+		}, []want{{"web01", Fail, "", "it was never failed over"}, {"db01", Pass, "", ""}}},
 		{"no item", func(s *Snapshot) { s.Azure.ProtectedItems = s.Azure.ProtectedItems[1:] }, []want{
 			{"web01", Fail, "", "vault rg-asr/vault01 has no protected item for web01: protection was disabled, or the Azure VM was created by hand; it cannot fail back"},
 			{"db01", Pass, "", ""}}},
 		{"failback too early", func(s *Snapshot) {
 			it := itemRef(s, "web01")
-			it.InstanceType, it.ReplicationHealth, it.AllowedOperations = "InMageAzureV2", "Critical", []string{"ReverseReplicate"}
-		}, []want{{"web01", Fail, "", "it is not reprotected yet; its replication health must be Normal; failback needs PlannedFailover or UnplannedFailover"}, {"db01", Pass, "", ""}}},
+			it.InstanceType, it.ProtectionState, it.AllowedOperations = "InMageAzureV2", "UnplannedFailoverCommitted", []string{"SwitchProtection"}
+		}, []want{{"web01", Fail, "", "it is not reprotected yet: run reprotect first"}, {"db01", Pass, "", ""}}},
+		{"failback, reprotected but critical", func(s *Snapshot) {
+			it := itemRef(s, "web01")
+			it.ReplicationHealth, it.AllowedOperations = "Critical", []string{"DisableProtection"}
+		}, []want{{"web01", Fail, "", "its replication health must be Normal; failback needs PlannedFailover or UnplannedFailover"}, {"db01", Pass, "", ""}}},
+		{"already failed back", func(s *Snapshot) {
+			it := itemRef(s, "web01")
+			it.ProtectionState, it.ActiveLocation, it.ActiveSiteType = "UnplannedFailoverCommitted", "Recovery", "OnPrem"
+			it.AllowedOperations = []string{"CompleteMigration", "DisableProtection", "SwitchProtection"}
+		}, []want{{"web01", Fail, "", "it has already failed back: the VM is back on-premises"}, {"db01", Pass, "", ""}}},
 	})
 }
 
@@ -42,6 +69,9 @@ func TestASRHealth(t *testing.T) {
 			{"web01", Fail, "78093", "Site Recovery reports error 78093 on web01: The VM is not running"},
 			{"web01", Warn, "539", "Site Recovery reports error 539 on web01: Agent outdated (possible causes: Old Mobility agent)"},
 			{"db01", Pass, "", ""}}},
+		{"information is not a failure", func(s *Snapshot) {
+			itemRef(s, "web01").HealthErrors = []azure.HealthError{{Code: "548004", Level: "Info", Message: "Recomputing replication health."}}
+		}, []want{{"web01", Pass, "", "Site Recovery reports information 548004 on web01, not a failure"}, {"db01", Pass, "", ""}}},
 		{"no item", func(s *Snapshot) { s.Azure.ProtectedItems = s.Azure.ProtectedItems[1:] }, []want{{"web01", Skip, "", "(see asr.protected-item)"}, {"db01", Pass, "", ""}}},
 	})
 	s := healthy()

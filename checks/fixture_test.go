@@ -56,7 +56,7 @@ func healthy() *Snapshot {
 	}
 	item := func(name string) azure.ProtectedItem {
 		return azure.ProtectedItem{Name: name + "-item", FriendlyName: name, ProtectionState: "Protected", ReplicationHealth: "Normal",
-			ActiveLocation: "Recovery", InstanceType: "InMage", AllowedOperations: []string{"PlannedFailover", "UnplannedFailover"},
+			ActiveLocation: "Primary", InstanceType: "InMage", AllowedOperations: []string{"UnplannedFailover", "DisableProtection"},
 			DiscoveryType: "vCenter", OSType: "Linux", OSName: "RHEL 8", RecoveryVMName: name, RecoveryResourceGroup: "rg-dr",
 			RecoveryVMID: azureVM(name).ID}
 	}

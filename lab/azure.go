@@ -38,19 +38,51 @@ type AzureVM struct {
 	ProvisioningState string // default succeeded
 }
 
-// Item is a Site Recovery protected item in the fake vault.
+// Item is a Site Recovery protected item in the fake vault. What it leaves out takes the values
+// Site Recovery really reports for its provider (modernized.md): a failed-over InMageAzureV2 or
+// InMageRcm item is committed, active in Recovery, and allows SwitchProtection (reprotect); a
+// reprotected InMage or InMageRcmFailback item is Protected, active in Primary, and allows
+// UnplannedFailover (classic) or PlannedFailover (modernized).
 type Item struct {
 	Name              string // on-premises machine name (the item's friendly name)
-	InstanceType      string // InMageAzureV2 (failed over, default) or InMage (reprotected)
+	InstanceType      string // InMageAzureV2 (default), InMageRcm, InMage or InMageRcmFailback
 	ProtectionState   string
 	ReplicationHealth string // default Normal
-	ActiveLocation    string // default Recovery
+	ActiveLocation    string
+	ActiveSiteType    string // InMage only: OnPrem once failed back
 	AllowedOperations []string
 	DiscoveryType     string // default vCenter
 	OSType, OSName    string
 	MemoryMB          int32
-	RecoveryVM        *AzureVM // the failed-over VM, for InMageAzureV2
+	RecoveryVM        *AzureVM // the failed-over Azure VM
 	HealthErrors      []asr.HealthError
+}
+
+// ItemTypes are the providers the lab serves: classic and modernized, forward and reverse.
+var ItemTypes = []string{"InMageAzureV2", "InMageRcm", "InMage", "InMageRcmFailback"}
+
+// WithDefaults fills in what the item leaves out with the real states of its provider.
+func (it Item) WithDefaults() Item {
+	it.InstanceType = cmp.Or(it.InstanceType, "InMageAzureV2")
+	it.ReplicationHealth = cmp.Or(it.ReplicationHealth, "Normal")
+	it.DiscoveryType = cmp.Or(it.DiscoveryType, "vCenter")
+	switch it.InstanceType {
+	case "InMage", "InMageRcmFailback":
+		it.ProtectionState, it.ActiveLocation = cmp.Or(it.ProtectionState, "Protected"), cmp.Or(it.ActiveLocation, "Primary")
+		if it.AllowedOperations == nil {
+			failover := "UnplannedFailover"
+			if it.InstanceType == "InMageRcmFailback" {
+				failover = "PlannedFailover"
+			}
+			it.AllowedOperations = []string{failover, "DisableProtection"}
+		}
+	default:
+		it.ProtectionState, it.ActiveLocation = cmp.Or(it.ProtectionState, "UnplannedFailoverCommitted"), cmp.Or(it.ActiveLocation, "Recovery")
+		if it.AllowedOperations == nil {
+			it.AllowedOperations = []string{"CompleteMigration", "DisableProtection", "SwitchProtection"}
+		}
+	}
+	return it
 }
 
 // Azure is a fake Azure Resource Manager built from the SDK's official fake servers.
@@ -211,13 +243,14 @@ func (a *Azure) listItems(vault, rg string, _ *asr.ReplicationProtectedItemsClie
 	return resp
 }
 
-// item turns a lab item into the ARM model.
+// item turns a lab item into the ARM model, with the provider details of its instance type.
 func (a *Azure) item(it Item) *asr.ReplicationProtectedItem {
+	it = it.WithDefaults()
 	p := &asr.ReplicationProtectedItemProperties{
 		FriendlyName:      to.Ptr(it.Name),
 		ProtectionState:   to.Ptr(it.ProtectionState),
-		ReplicationHealth: to.Ptr(cmp.Or(it.ReplicationHealth, "Normal")),
-		ActiveLocation:    to.Ptr(cmp.Or(it.ActiveLocation, "Recovery")),
+		ReplicationHealth: to.Ptr(it.ReplicationHealth),
+		ActiveLocation:    to.Ptr(it.ActiveLocation),
 	}
 	for _, op := range it.AllowedOperations {
 		p.AllowedOperations = append(p.AllowedOperations, to.Ptr(op))
@@ -225,19 +258,30 @@ func (a *Azure) item(it Item) *asr.ReplicationProtectedItem {
 	for i := range it.HealthErrors {
 		p.HealthErrors = append(p.HealthErrors, &it.HealthErrors[i])
 	}
-	discovery := cmp.Or(it.DiscoveryType, "vCenter")
+	var vmID, rgID, vmName *string
+	if vm := it.RecoveryVM; vm != nil {
+		vmID, vmName = to.Ptr(a.vmID(*vm)), to.Ptr(vm.Name)
+		rgID = to.Ptr(fmt.Sprintf("/subscriptions/%s/resourceGroups/%s", a.Subscription, vm.ResourceGroup))
+	}
+	discovery := &it.DiscoveryType
 	switch it.InstanceType {
 	case "InMage":
-		p.ProviderSpecificDetails = &asr.InMageReplicationDetails{InstanceType: to.Ptr("InMage"), DiscoveryType: &discovery,
-			OSVersion: to.Ptr(it.OSName), OSDetails: &asr.OSDiskDetails{OSType: to.Ptr(it.OSType)}, SourceVMRAMSizeInMB: to.Ptr(it.MemoryMB)}
-	default:
-		d := &asr.InMageAzureV2ReplicationDetails{InstanceType: to.Ptr("InMageAzureV2"), DiscoveryType: &discovery,
-			OSType: to.Ptr(it.OSType), OSName: to.Ptr(it.OSName), SourceVMRAMSizeInMB: to.Ptr(it.MemoryMB)}
-		if vm := it.RecoveryVM; vm != nil {
-			d.RecoveryAzureVMName, d.TargetVMID = to.Ptr(vm.Name), to.Ptr(a.vmID(*vm))
-			d.RecoveryAzureResourceGroupID = to.Ptr(fmt.Sprintf("/subscriptions/%s/resourceGroups/%s", a.Subscription, vm.ResourceGroup))
+		d := &asr.InMageReplicationDetails{InstanceType: to.Ptr("InMage"), DiscoveryType: discovery, OSVersion: to.Ptr(it.OSName),
+			OSDetails: &asr.OSDiskDetails{OSType: to.Ptr(it.OSType)}, SourceVMRAMSizeInMB: to.Ptr(it.MemoryMB)}
+		if it.ActiveSiteType != "" {
+			d.ActiveSiteType = to.Ptr(it.ActiveSiteType)
 		}
 		p.ProviderSpecificDetails = d
+	case "InMageRcm":
+		p.ProviderSpecificDetails = &asr.InMageRcmReplicationDetails{InstanceType: to.Ptr("InMageRcm"), DiscoveryType: discovery,
+			OSType: to.Ptr(it.OSType), AllocatedMemoryInMB: to.Ptr(float64(it.MemoryMB)), TargetVMName: vmName, TargetResourceGroupID: rgID}
+	case "InMageRcmFailback":
+		p.ProviderSpecificDetails = &asr.InMageRcmFailbackReplicationDetails{InstanceType: to.Ptr("InMageRcmFailback"),
+			OSType: to.Ptr(it.OSType), AzureVirtualMachineID: vmID}
+	default:
+		p.ProviderSpecificDetails = &asr.InMageAzureV2ReplicationDetails{InstanceType: to.Ptr("InMageAzureV2"), DiscoveryType: discovery,
+			OSType: to.Ptr(it.OSType), OSName: to.Ptr(it.OSName), SourceVMRAMSizeInMB: to.Ptr(it.MemoryMB),
+			RecoveryAzureVMName: vmName, TargetVMID: vmID, RecoveryAzureResourceGroupID: rgID}
 	}
 	return &asr.ReplicationProtectedItem{Name: to.Ptr(strings.ToLower(it.Name) + "-item"), Properties: p}
 }

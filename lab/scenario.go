@@ -140,26 +140,28 @@ type AzureVMSpec struct {
 	ProvisioningState string `yaml:"provisioningState"` // succeeded (default), failed…
 }
 
-// ItemSpec is a Site Recovery protected item.
+// ItemSpec is a Site Recovery protected item; what it leaves out takes the states Site Recovery
+// really reports for its instance type (see Item).
 type ItemSpec struct {
 	Name              string            `yaml:"name"`
-	InstanceType      string            `yaml:"instanceType"` // InMageAzureV2 (default) or InMage
-	State             string            `yaml:"state"`        // default FailedOver (InMage: Protected)
+	InstanceType      string            `yaml:"instanceType"` // InMageAzureV2 (default), InMageRcm, InMage, InMageRcmFailback
+	State             string            `yaml:"state"`        // default UnplannedFailoverCommitted (InMage, InMageRcmFailback: Protected)
 	AllowedOperations []string          `yaml:"allowedOperations"`
 	Health            string            `yaml:"health"`         // Normal (default), Warning, Critical
-	ActiveLocation    string            `yaml:"activeLocation"` // Recovery (default) or Primary
+	ActiveLocation    string            `yaml:"activeLocation"` // default Recovery (InMage, InMageRcmFailback: Primary)
+	ActiveSiteType    string            `yaml:"activeSiteType"` // InMage only: OnPrem once failed back
 	DiscoveryType     string            `yaml:"discoveryType"`  // vCenter (default) or PhysicalMachine
 	OS                string            `yaml:"os"`
 	OSName            string            `yaml:"osName"`
 	MemoryMB          int               `yaml:"memoryMB"`
-	RecoveryVM        *ResourceSpec     `yaml:"recoveryVM"` // default rg-dr/<name> for InMageAzureV2
+	RecoveryVM        *ResourceSpec     `yaml:"recoveryVM"` // default rg-dr/<name>; classic InMage items record none
 	HealthErrors      []HealthErrorSpec `yaml:"healthErrors"`
 }
 
 // HealthErrorSpec is a health error on an item.
 type HealthErrorSpec struct {
 	Code              string `yaml:"code"`
-	Level             string `yaml:"level"` // Error (default) or Warning
+	Level             string `yaml:"level"` // Error (default), Warning or Info
 	Message           string `yaml:"message"`
 	RecommendedAction string `yaml:"recommendedAction"`
 }
@@ -281,19 +283,8 @@ func (sc *Scenario) azureDefaults() {
 	for i := range a.Items {
 		it := &a.Items[i]
 		it.InstanceType = cmp.Or(it.InstanceType, "InMageAzureV2")
-		if it.InstanceType == "InMage" {
-			it.State = cmp.Or(it.State, "Protected")
-			if it.AllowedOperations == nil {
-				it.AllowedOperations = []string{"PlannedFailover", "UnplannedFailover"}
-			}
-		} else {
-			it.State = cmp.Or(it.State, "FailedOver")
-			if it.AllowedOperations == nil {
-				it.AllowedOperations = []string{"ReverseReplicate", "Commit"}
-			}
-			if it.RecoveryVM == nil {
-				it.RecoveryVM = &ResourceSpec{ResourceGroup: DRGroup, Name: it.Name}
-			}
+		if it.RecoveryVM == nil && it.InstanceType != "InMage" {
+			it.RecoveryVM = &ResourceSpec{ResourceGroup: DRGroup, Name: it.Name}
 		}
 		it.OS, it.OSName, it.MemoryMB = cmp.Or(it.OS, "Linux"), cmp.Or(it.OSName, "Red Hat Enterprise Linux 8"), cmp.Or(it.MemoryMB, 4096)
 	}
@@ -357,6 +348,14 @@ func (sc *Scenario) validate(d *strictyaml.Doc) {
 	}
 	for i, f := range v.Faults {
 		oneOf(fmt.Sprintf("vcenter.faults[%d].fault", i), f.Fault, faultTypes)
+	}
+	if a := sc.Azure; a != nil {
+		for i, it := range a.Items {
+			oneOf(fmt.Sprintf("azure.items[%d].instanceType", i), it.InstanceType, ItemTypes)
+			for j, e := range it.HealthErrors {
+				oneOf(fmt.Sprintf("azure.items[%d].healthErrors[%d].level", i, j), cmp.Or(e.Level, "Error"), []string{"Error", "Warning", "Info"})
+			}
+		}
 	}
 	users := 0
 	for _, a := range v.Accounts {

@@ -216,7 +216,7 @@ func (w *World) startAzure(sc *Scenario) error {
 	}
 	for _, it := range a.Items {
 		item := Item{Name: it.Name, InstanceType: it.InstanceType, ProtectionState: it.State, ReplicationHealth: it.Health,
-			ActiveLocation: it.ActiveLocation, AllowedOperations: it.AllowedOperations, DiscoveryType: it.DiscoveryType,
+			ActiveLocation: it.ActiveLocation, ActiveSiteType: it.ActiveSiteType, AllowedOperations: it.AllowedOperations, DiscoveryType: it.DiscoveryType,
 			OSType: it.OS, OSName: it.OSName, MemoryMB: int32(it.MemoryMB)}
 		if r := it.RecoveryVM; r != nil {
 			item.RecoveryVM = &AzureVM{ResourceGroup: r.ResourceGroup, Name: r.Name}

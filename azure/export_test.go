@@ -1,0 +1,4 @@
+package azure
+
+// DecodeItem is decodeItem, for the tests of package azure_test.
+var DecodeItem = decodeItem
