@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -179,5 +182,44 @@ func TestLabItemTypes(t *testing.T) {
 		if typ != "InMage" && (it.RecoveryVMName != typ || it.RecoveryResourceGroup != "rg-dr") {
 			t.Errorf("%s: recovery VM %s/%s", typ, it.RecoveryResourceGroup, it.RecoveryVMName)
 		}
+	}
+}
+
+// TestGuestProbeNoInjection: the configuration server's address reaches Run Command as parameters,
+// never in the script, and the script run by a real shell with a hostile address executes nothing
+// of it.
+func TestGuestProbeNoInjection(t *testing.T) {
+	a := fakeAzure(1)
+	g, err := azure.NewGuestProbe(config(a))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const hostile = "cs01';touch /tmp/x;'"
+	for _, osType := range []string{"Linux", "Windows"} {
+		if _, err := g.Probe(context.Background(), azure.VM{ResourceGroup: "rg-dr", Name: "vm000", OSType: osType}, hostile+":443"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(a.RunCommands) != 2 {
+		t.Fatalf("%d Run Commands", len(a.RunCommands))
+	}
+	for _, in := range a.RunCommands {
+		script := *in.Script[0]
+		if strings.Contains(script, "cs01") || len(in.Parameters) != 2 || *in.Parameters[0].Value != hostile || *in.Parameters[1].Value != "443" {
+			t.Errorf("%s: the address must travel as parameters only: script %q, parameters %+v", *in.CommandID, script, in.Parameters)
+		}
+	}
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("no bash")
+	}
+	marker := filepath.Join(t.TempDir(), "pwned")
+	linux := *a.RunCommands[0].Script[0]
+	out, _ := exec.Command(bash, "-c", linux, "script", "x';touch "+marker+";'", "1").CombinedOutput()
+	if _, err := os.Stat(marker); err == nil {
+		t.Fatalf("the hostile address ran a command:\n%s", out)
+	}
+	if !strings.Contains(string(out), "port=closed") {
+		t.Errorf("the script did not report the port:\n%s", out)
 	}
 }

@@ -37,18 +37,19 @@ func NewGuestProbe(cfg Config) (*GuestProbe, error) {
 }
 
 // Probe checks, inside the VM, that the Mobility service runs and that configServer (host:port)
-// accepts a TCP connection.
+// accepts a TCP connection. Host and port travel as Run Command parameters, never inside the
+// script's text, so no address can change what the script does.
 func (g *GuestProbe) Probe(ctx context.Context, vm VM, configServer string) (GuestState, error) {
 	host, port, err := net.SplitHostPort(configServer)
 	if err != nil {
 		return GuestState{}, fmt.Errorf("configuration server %q: expected host:port", configServer)
 	}
-	cmd, script := "RunShellScript", fmt.Sprintf(linuxScript, host, port)
+	in := armcompute.RunCommandInput{CommandID: to.Ptr("RunShellScript"), Script: []*string{to.Ptr(linuxScript)},
+		Parameters: []*armcompute.RunCommandInputParameter{{Name: to.Ptr("csHost"), Value: to.Ptr(host)}, {Name: to.Ptr("csPort"), Value: to.Ptr(port)}}}
 	if strings.EqualFold(vm.OSType, "Windows") {
-		cmd, script = "RunPowerShellScript", fmt.Sprintf(windowsScript, host, port)
+		in.CommandID, in.Script = to.Ptr("RunPowerShellScript"), []*string{to.Ptr(windowsScript)}
 	}
-	poller, err := g.client.BeginRunCommand(ctx, vm.ResourceGroup, vm.Name, armcompute.RunCommandInput{
-		CommandID: to.Ptr(cmd), Script: []*string{to.Ptr(script)}}, nil)
+	poller, err := g.client.BeginRunCommand(ctx, vm.ResourceGroup, vm.Name, in, nil)
 	if err != nil {
 		return GuestState{}, condense(err)
 	}
@@ -77,12 +78,15 @@ func ParseGuestOutput(out string) GuestState {
 	return st
 }
 
-// The scripts only read: service state and one TCP connection attempt.
+// The scripts only read: service state and one TCP connection attempt. They are constants: the
+// configuration server's host and port arrive as parameters (positional on Linux, named on
+// Windows), and the Linux one hands them to the inner shell as arguments, never as code.
 const (
 	linuxScript = `if pgrep -f svagents >/dev/null 2>&1; then echo service=Running; else echo service=Stopped; fi
-if timeout 5 bash -c '</dev/tcp/%s/%s' 2>/dev/null; then echo port=open; else echo port=closed; fi`
-	windowsScript = `$s = Get-Service -Name svagents -ErrorAction SilentlyContinue
+if timeout 5 bash -c 'exec 3<>"/dev/tcp/$1/$2"' probe "$1" "$2" 2>/dev/null; then echo port=open; else echo port=closed; fi`
+	windowsScript = `param([string]$csHost, [string]$csPort)
+$s = Get-Service -Name svagents -ErrorAction SilentlyContinue
 if ($s) { "service=" + $s.Status } else { "service=Missing" }
-$t = Test-NetConnection -ComputerName '%s' -Port %s -WarningAction SilentlyContinue
+$t = Test-NetConnection -ComputerName $csHost -Port $csPort -WarningAction SilentlyContinue
 if ($t.TcpTestSucceeded) { "port=open" } else { "port=closed" }`
 )

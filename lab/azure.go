@@ -97,6 +97,8 @@ type Azure struct {
 
 	// Guest is what the Run Command probe prints in each VM (by name); default: all well.
 	Guest map[string]string
+	// RunCommands records every Run Command input received, for tests.
+	RunCommands []armcompute.RunCommandInput
 
 	// Requests counts the ARM requests served.
 	Requests atomic.Int64
@@ -204,8 +206,9 @@ func (a *Azure) listGroup(rg string, _ *armcompute.VirtualMachinesClientListOpti
 	return resp
 }
 
-func (a *Azure) runCommand(_ context.Context, _ string, vm string, _ armcompute.RunCommandInput, _ *armcompute.VirtualMachinesClientBeginRunCommandOptions) (resp azfake.PollerResponder[armcompute.VirtualMachinesClientRunCommandResponse], errResp azfake.ErrorResponder) {
+func (a *Azure) runCommand(_ context.Context, _ string, vm string, in armcompute.RunCommandInput, _ *armcompute.VirtualMachinesClientBeginRunCommandOptions) (resp azfake.PollerResponder[armcompute.VirtualMachinesClientRunCommandResponse], errResp azfake.ErrorResponder) {
 	a.mu.Lock()
+	a.RunCommands = append(a.RunCommands, in)
 	out, ok := a.Guest[vm]
 	a.mu.Unlock()
 	if !ok {

@@ -4,6 +4,7 @@ package plan
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -30,6 +31,8 @@ type Plan struct {
 	Azure               *Azure   `yaml:"azure,omitempty" json:"azure,omitempty"`
 	Defaults            Defaults `yaml:"defaults,omitempty" json:"defaults"`
 	VMs                 []VM     `yaml:"vms" json:"vms"`
+
+	doc *strictyaml.Doc // where each field is in the file, for messages
 }
 
 // Defaults fill in what a VM entry, or a VM taken from the vault, leaves out.
@@ -81,8 +84,25 @@ func Parse(name string, data []byte) (*Plan, error) {
 	if err := d.Err(); err != nil {
 		return nil, err
 	}
+	pl.doc = d
 	return &pl, nil
 }
+
+// Where names a field of the plan for a message about its value: "plan.yaml:3: vcenter.url".
+func (pl *Plan) Where(field string) string {
+	if pl.doc == nil {
+		return "plan " + field
+	}
+	return fmt.Sprintf("%s:%d: %s", pl.doc.File(), pl.doc.Line(field), field)
+}
+
+// MaxMemoryMB is the most memory vSphere gives one VM: 24 TB.
+const MaxMemoryMB = 24 << 20
+
+var guid = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// ValidSubscription reports whether id is an Azure subscription ID: a GUID.
+func ValidSubscription(id string) bool { return guid.MatchString(id) }
 
 // validate checks what the shape alone cannot: required fields, allowed values, unique names.
 func (pl *Plan) validate(d *strictyaml.Doc) {
@@ -92,6 +112,15 @@ func (pl *Plan) validate(d *strictyaml.Doc) {
 		} else {
 			d.Addf("version", "missing; expected 1")
 		}
+	}
+	d.RejectControl()
+	if cs := pl.ConfigurationServer; cs != "" {
+		if _, _, err := HostPort(cs, "443"); err != nil {
+			d.Addf("configurationServer", "%v", err)
+		}
+	}
+	if pl.Azure != nil && pl.Azure.SubscriptionID != "" && !ValidSubscription(pl.Azure.SubscriptionID) {
+		d.Addf("azure.subscriptionId", "expected a subscription ID (a GUID such as 00000000-0000-0000-0000-000000000000), got %q", pl.Azure.SubscriptionID)
 	}
 	if pl.MasterTarget == "" {
 		d.Addf("masterTarget", "missing; expected the master target VM's name in vCenter")
@@ -128,8 +157,8 @@ func (pl *Plan) validate(d *strictyaml.Doc) {
 		if vm.Datastore == "" {
 			d.Addf(at+".datastore", "missing; expected the target datastore's name (or defaults.datastore)")
 		}
-		if vm.MemoryMB < 0 {
-			d.Addf(at+".memoryMB", "expected a positive number of MB, got %d", vm.MemoryMB)
+		if vm.MemoryMB < 0 || vm.MemoryMB > MaxMemoryMB {
+			d.Addf(at+".memoryMB", "expected a number of MB from 1 to %d (24 TB, the most vSphere gives a VM), got %d", MaxMemoryMB, vm.MemoryMB)
 		}
 		if r := vm.AzureVM; r != nil && (r.ResourceGroup == "" || r.Name == "") {
 			d.Addf(at+".azureVM", "expected both resourceGroup and name")

@@ -79,6 +79,25 @@ func TestParseBad(t *testing.T) {
 			`plan.yaml:4: vms[0].location: expected "original" or "alternate", got "x"`,
 			`plan.yaml:5: vms[1].name: duplicate VM name "a"; already used by vms[0]`,
 		}},
+		{"configuration server injection", head + "configurationServer: \"cs01';touch /tmp/x;':443\"\nvms:\n  - {name: a, datastore: ds}\n", []string{
+			`plan.yaml:3: configurationServer: expected host[:port] (a DNS name or an IP address, port 1-65535), got "cs01';touch /tmp/x;':443": not a DNS name or IP address`}},
+		{"configuration server port", head + "configurationServer: cs01:99999\nvms:\n  - {name: a, datastore: ds}\n", []string{
+			`plan.yaml:3: configurationServer: expected host[:port] (a DNS name or an IP address, port 1-65535), got "cs01:99999": the port must be a number from 1 to 65535`}},
+		{"subscription not a GUID", head + "azure: {subscriptionId: my-sub}\nvms:\n  - {name: a, datastore: ds}\n", []string{
+			`plan.yaml:3: azure.subscriptionId: expected a subscription ID (a GUID such as 00000000-0000-0000-0000-000000000000), got "my-sub"`}},
+		{"memory beyond vSphere", head + "vms:\n  - {name: a, datastore: ds, memoryMB: 25165825}\n  - {name: b, datastore: ds, memoryMB: -1}\n", []string{
+			"plan.yaml:4: vms[0].memoryMB: expected a number of MB from 1 to 25165824 (24 TB, the most vSphere gives a VM), got 25165825",
+			"plan.yaml:5: vms[1].memoryMB: expected a number of MB from 1 to 25165824 (24 TB, the most vSphere gives a VM), got -1"}},
+		{"memory overflowing int64", head + "vms:\n  - {name: a, datastore: ds, memoryMB: 99999999999999999999}\n", []string{
+			`plan.yaml:4: vms[0].memoryMB: expected an integer, got "99999999999999999999"`}},
+		{"control characters", head + "vms:\n  - {name: \"web\\e[31m01\", datastore: \"ds\\x00\"}\n  - {name: \"db\\n01\", datastore: ds}\n", []string{
+			"plan.yaml:4: vms[0].name: contains the control character U+001B; expected printable text",
+			"plan.yaml:4: vms[0].datastore: contains the control character U+0000; expected printable text",
+			"plan.yaml:5: vms[1].name: contains the control character U+000A; expected printable text"}},
+		{"second document", head + "vms:\n  - {name: a, datastore: ds}\n---\nversion: 1\n", []string{
+			"plan.yaml:5: plan: a second YAML document; expected one document"}},
+		{"too large", head + "vms:\n  - {name: a, datastore: ds}\n#" + strings.Repeat("x", 4<<20) + "\n", []string{
+			"plan.yaml: larger than 4 MiB; expected a plan of a few KiB"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -101,7 +120,7 @@ func TestPlanFromVault(t *testing.T) {
 	const text = `version: 1
 masterTarget: mt01
 azure:
-  subscriptionId: s
+  subscriptionId: 11111111-2222-3333-4444-555555555555
   vault: {resourceGroup: rg-asr, name: vault01}
 defaults: {datastore: ds01, location: alternate}
 vms:
@@ -125,5 +144,28 @@ vms:
 	}
 	if err := vaultOnly.AddVMs([]VM{{Name: "a"}, {Name: "b"}}); err == nil || err.Error() != "no datastore for a, b, taken from the vault: set defaults.datastore in the plan, or list them under vms" {
 		t.Errorf("AddVMs without a datastore: %v", err)
+	}
+}
+
+func TestHostPort(t *testing.T) {
+	for _, tc := range []struct{ in, host, port string }{
+		{"cs01", "cs01", "443"},
+		{"cs01.example.com:8443", "cs01.example.com", "8443"},
+		{"10.0.0.4:443", "10.0.0.4", "443"},
+		{"10.0.0.4", "10.0.0.4", "443"},
+		{"[fd00::4]:9443", "fd00::4", "9443"},
+		{"[fd00::4]", "fd00::4", "443"},
+		{"fd00::4", "fd00::4", "443"},
+	} {
+		host, port, err := HostPort(tc.in, "443")
+		if err != nil || host != tc.host || port != tc.port {
+			t.Errorf("%q: got %q %q %v, want %q %q", tc.in, host, port, err, tc.host, tc.port)
+		}
+	}
+	for _, bad := range []string{"", ":443", "cs01:", "cs01:0", "cs01:65536", "cs01:+443", "cs01:0443", "cs 01", "cs01;id", "-cs01", "cs01-.x",
+		"$(id)", "cs01:443:1", "[10.0.0.4]:443", "[fd00::4", "fd00::zz", strings.Repeat("a", 64) + ".com", "a.."} {
+		if _, _, err := HostPort(bad, "443"); err == nil {
+			t.Errorf("%q: accepted", bad)
+		}
 	}
 }

@@ -3,11 +3,15 @@
 package strictyaml
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -22,25 +26,45 @@ func (e *Error) Error() string { return strings.Join(e.Problems, "\n") }
 // Doc is a decoded file. It knows the line of every field, so that later validation can place
 // its messages.
 type Doc struct {
-	file     string
-	root     string
-	rootLine int
-	lines    map[string]int // field path ("vms[0].name") → line
-	problems []string
+	file        string
+	root        string
+	rootLine    int
+	lines       map[string]int // field path ("vms[0].name") → line
+	stringPaths []string       // paths of the string fields, in file order
+	values      map[string]string
+	problems    []string
 }
+
+// MaxBytes is the largest file Decode reads: far above any real plan or scenario, small enough
+// that a wrong file (a disk image, a log) is refused at once.
+const MaxBytes = 4 << 20
 
 // Decode decodes data into v, a pointer to a struct whose fields carry yaml tags. root names the
 // document in messages about it as a whole ("plan"); empty is the message for an empty file. The
 // returned error is an *Error; the Doc is returned even then, for more messages.
 func Decode(file string, data []byte, v any, root, empty string) (*Doc, error) {
-	d := &Doc{file: file, root: root, lines: map[string]int{}}
+	d := &Doc{file: file, root: root, lines: map[string]int{}, values: map[string]string{}}
+	if len(data) > MaxBytes {
+		d.problems = append(d.problems, fmt.Sprintf("%s: larger than %d MiB; expected a %s of a few KiB", file, MaxBytes>>20, root))
+		return d, d.Err()
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
 		d.problems = append(d.problems, d.syntax(err))
 		return d, d.Err()
 	}
 	if len(doc.Content) == 0 {
 		d.problems = append(d.problems, file+": "+empty)
+		return d, d.Err()
+	}
+	var next yaml.Node
+	switch err := dec.Decode(&next); {
+	case err == nil:
+		d.problems = append(d.problems, fmt.Sprintf("%s:%d: %s: a second YAML document; expected one document", file, max(next.Line, 1), root))
+		return d, d.Err()
+	case !errors.Is(err, io.EOF):
+		d.problems = append(d.problems, d.syntax(err))
 		return d, d.Err()
 	}
 	n := doc.Content[0]
@@ -55,10 +79,24 @@ func Decode(file string, data []byte, v any, root, empty string) (*Doc, error) {
 	return d, d.Err()
 }
 
+// RejectControl records a problem for every string field holding a control character (ESC, NUL,
+// a newline…): names must be printable, or they would reach terminals and reports raw.
+func (d *Doc) RejectControl() {
+	for _, path := range d.stringPaths {
+		if i := strings.IndexFunc(d.values[path], unicode.IsControl); i >= 0 {
+			r := []rune(d.values[path][i:])[0]
+			d.Addf(path, "contains the control character %U; expected printable text", r)
+		}
+	}
+}
+
 // Addf records a problem about a field, at its line or, when it is absent, its nearest parent's.
 func (d *Doc) Addf(field, format string, args ...any) {
 	d.problems = append(d.problems, fmt.Sprintf("%s:%d: %s: %s", d.file, d.Line(field), field, fmt.Sprintf(format, args...)))
 }
+
+// File is the name of the decoded file, as messages give it.
+func (d *Doc) File() string { return d.file }
 
 // Has reports whether the file sets the field.
 func (d *Doc) Has(field string) bool {
@@ -129,6 +167,9 @@ func (d *Doc) walk(n *yaml.Node, t reflect.Type, path string) {
 		var names []string
 		for i := range t.NumField() {
 			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
 			tag, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
 			known[tag] = f.Type
 			names = append(names, tag)
@@ -179,7 +220,12 @@ func (d *Doc) walk(n *yaml.Node, t reflect.Type, path string) {
 	case reflect.String:
 		if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
 			d.addAt(n.Line, field, "expected a string, got %s", describe(n))
+			return
 		}
+		if _, seen := d.values[field]; !seen {
+			d.stringPaths = append(d.stringPaths, field)
+		}
+		d.values[field] = n.Value
 	}
 }
 
