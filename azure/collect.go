@@ -45,12 +45,12 @@ func Collect(ctx context.Context, cfg Config, req Request) (*Inventory, error) {
 	}
 	inv := &Inventory{SubscriptionID: cfg.SubscriptionID, VMs: []VM{}, Parts: []string{}, Unavailable: map[string]string{}}
 	if err := listAll(ctx, vms, inv); err != nil {
-		return nil, condense(err)
+		return nil, failure(ctx, err)
 	}
 	groups := req.ResourceGroups
 	if req.Vault != nil {
 		if err := protectedItems(ctx, cfg.SubscriptionID, cred, opts, inv, *req.Vault); err != nil {
-			inv.Unavailable["vault"] = fmt.Sprintf("reading vault %s/%s: %v", req.Vault.ResourceGroup, req.Vault.Name, condense(err))
+			inv.Unavailable["vault"] = fmt.Sprintf("reading vault %s/%s: %v", req.Vault.ResourceGroup, req.Vault.Name, failure(ctx, err))
 		} else {
 			inv.Parts = append(inv.Parts, "vault")
 		}
@@ -65,7 +65,7 @@ func Collect(ctx context.Context, cfg Config, req Request) (*Inventory, error) {
 	}
 	for _, rg := range dedupe(groups) {
 		if err := listGroup(ctx, vms, inv, byID, rg, locations); err != nil {
-			return nil, condense(err)
+			return nil, failure(ctx, err)
 		}
 	}
 	if len(locations) > 0 {
@@ -74,7 +74,7 @@ func Collect(ctx context.Context, cfg Config, req Request) (*Inventory, error) {
 			return nil, err
 		}
 		if err := memory(ctx, sizes, inv, locations); err != nil {
-			return nil, condense(err)
+			return nil, failure(ctx, err)
 		}
 	}
 	slices.SortFunc(inv.VMs, func(a, b VM) int { return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.ID, b.ID)) })
@@ -197,6 +197,15 @@ func protectedItems(ctx context.Context, sub string, cred azcore.TokenCredential
 		}
 	}
 	return nil
+}
+
+// failure is the context's cause (which names the endpoint and --timeout) when the context ended,
+// else the condensed error.
+func failure(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return context.Cause(ctx)
+	}
+	return condense(err)
 }
 
 func dedupe(s []string) []string {

@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
@@ -221,5 +224,24 @@ func TestGuestProbeNoInjection(t *testing.T) {
 	}
 	if !strings.Contains(string(out), "port=closed") {
 		t.Errorf("the script did not report the port:\n%s", out)
+	}
+}
+
+// TestHungEndpoint: an endpoint that accepts connections and never answers costs the collector its
+// own deadline, and the error is the deadline's cause, naming the endpoint.
+func TestHungEndpoint(t *testing.T) {
+	hung := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
+	defer hung.Close()
+	cause := errors.New("no answer from Azure Resource Manager " + hung.URL + " within 1s (--timeout)")
+	ctx, cancel := context.WithTimeoutCause(context.Background(), time.Second, cause)
+	defer cancel()
+	start := time.Now()
+	_, err := azure.Collect(ctx, azure.Config{SubscriptionID: lab.Subscription, Endpoint: hung.URL, TryTimeout: 200 * time.Millisecond},
+		azure.Request{Vault: &azure.Resource{ResourceGroup: "rg-asr", Name: "vault01"}})
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("took %v", took)
+	}
+	if err == nil || err.Error() != cause.Error() {
+		t.Errorf("error %v, want %v", err, cause)
 	}
 }

@@ -3,6 +3,7 @@
 package azure
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -23,6 +24,9 @@ type Config struct {
 	SubscriptionID string
 	Cloud          string // AzurePublic (default), AzureChina or AzureUSGovernment
 	Endpoint       string // ARM endpoint for Azure Stack Hub or a lab; "" for the cloud's own
+	Audience       string // token audience for Endpoint; "" for the cloud's own (Azure Stack Hub has its own)
+	// TryTimeout bounds each ARM request (each retry included); 0 means the SDK's default.
+	TryTimeout time.Duration
 	// Transport replaces the HTTP transport (the SDK's fake servers in tests).
 	Transport policy.Transporter
 	// Credential replaces the credential (tests); nil means azidentity's default chain, or the
@@ -41,6 +45,17 @@ var clouds = map[string]cloud.Configuration{
 func (c Config) Validate() error {
 	_, _, err := c.cloud()
 	return err
+}
+
+// EndpointURL is the Azure Resource Manager endpoint requests go to, for messages.
+func (c Config) EndpointURL() string {
+	if c.Endpoint != "" {
+		return c.Endpoint
+	}
+	if base, ok := clouds[cmp.Or(c.Cloud, "AzurePublic")]; ok {
+		return base.Services[cloud.ResourceManager].Endpoint
+	}
+	return "Azure Resource Manager"
 }
 
 // cloud resolves the cloud configuration and tells whether the endpoint is a lab on loopback.
@@ -65,8 +80,16 @@ func (c Config) cloud() (cloud.Configuration, bool, error) {
 		return cloud.Configuration{}, false, fmt.Errorf("Azure Resource Manager endpoint %q: plain http is allowed only on this machine (127.0.0.0/8, ::1, localhost); use https", c.Endpoint)
 	}
 	endpoint := strings.TrimSuffix(u.String(), "/")
+	audience := base.Services[cloud.ResourceManager].Audience
+	if c.Audience != "" {
+		a, err := url.Parse(c.Audience)
+		if err != nil || a.Host == "" || a.Scheme != "https" {
+			return cloud.Configuration{}, false, fmt.Errorf("Azure Resource Manager audience %q: expected https://host[/path]", c.Audience)
+		}
+		audience = c.Audience
+	}
 	cfg := cloud.Configuration{ActiveDirectoryAuthorityHost: base.ActiveDirectoryAuthorityHost,
-		Services: map[cloud.ServiceName]cloud.ServiceConfiguration{cloud.ResourceManager: {Endpoint: endpoint, Audience: endpoint}}}
+		Services: map[cloud.ServiceName]cloud.ServiceConfiguration{cloud.ResourceManager: {Endpoint: endpoint, Audience: audience}}}
 	return cfg, lab, nil
 }
 
@@ -109,7 +132,7 @@ func (c Config) clientOptions(cfg cloud.Configuration, lab bool) *arm.ClientOpti
 		ClientOptions: policy.ClientOptions{
 			Cloud:                           cfg,
 			Transport:                       c.Transport,
-			Retry:                           policy.RetryOptions{MaxRetries: 3, MaxRetryDelay: 10 * time.Second},
+			Retry:                           policy.RetryOptions{MaxRetries: 3, MaxRetryDelay: 10 * time.Second, TryTimeout: c.TryTimeout},
 			InsecureAllowCredentialWithHTTP: lab,
 			Telemetry:                       policy.TelemetryOptions{ApplicationID: "asr-preflight"},
 		},
@@ -138,6 +161,9 @@ func condense(err error) error {
 		where := ue.URL
 		if u, perr := url.Parse(ue.URL); perr == nil {
 			where = u.Scheme + "://" + u.Host + u.Path
+		}
+		if errors.Is(ue.Err, context.DeadlineExceeded) {
+			return fmt.Errorf("%s %s: no answer within the time allowed for one request", ue.Op, where)
 		}
 		return fmt.Errorf("%s %s: %v", ue.Op, where, ue.Err)
 	}

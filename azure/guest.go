@@ -51,11 +51,11 @@ func (g *GuestProbe) Probe(ctx context.Context, vm VM, configServer string) (Gue
 	}
 	poller, err := g.client.BeginRunCommand(ctx, vm.ResourceGroup, vm.Name, in, nil)
 	if err != nil {
-		return GuestState{}, condense(err)
+		return GuestState{}, failure(ctx, err)
 	}
 	res, err := poller.PollUntilDone(ctx, nil)
 	if err != nil {
-		return GuestState{}, condense(err)
+		return GuestState{}, failure(ctx, err)
 	}
 	var out []string
 	for _, v := range res.Value {

@@ -6,12 +6,11 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
-	"github.com/vmware/govmomi/find"
 	"github.com/vmware/govmomi/property"
 	"github.com/vmware/govmomi/session"
 	"github.com/vmware/govmomi/view"
@@ -19,19 +18,6 @@ import (
 	"github.com/vmware/govmomi/vim25/soap"
 	"github.com/vmware/govmomi/vim25/types"
 )
-
-// Config says how to reach and log in to vCenter.
-type Config struct {
-	URL        string // host, host:port or URL; user info in it is used when Username is empty
-	Username   string
-	Password   string
-	Insecure   bool   // skip TLS verification
-	CAFile     string // PEM file(s) of trusted CAs, separated like PATH
-	Thumbprint string // SHA-1 or SHA-256 thumbprint of the server certificate to trust
-	Datacenter string // may be empty when vCenter has a single datacenter
-	// Transport, when set, wraps the HTTP transport (request counting, tracing).
-	Transport func(http.RoundTripper) http.RoundTripper
-}
 
 // The property paths the checks read, per managed object type. VM details are read only for the
 // VMs a request names.
@@ -67,32 +53,56 @@ func Collect(ctx context.Context, cfg Config, req Request) (*Inventory, error) {
 	return inv, nil
 }
 
+// CleanupGrace bounds each clean-up call (destroying the view, logging out) when the run's own
+// deadline has passed, so that a vCenter that stopped answering costs at most --timeout plus this.
+const CleanupGrace = 2 * time.Second
+
+// undo runs clean-up calls (destroying the view, logging out) in reverse order, all of them
+// within one CleanupGrace, even after ctx ended.
+func undo(ctx context.Context, calls []func(context.Context) error) {
+	c, cancel := context.WithTimeout(context.WithoutCancel(ctx), CleanupGrace)
+	defer cancel()
+	for i := len(calls) - 1; i >= 0; i-- {
+		_ = calls[i](c)
+	}
+}
+
+// deadline returns the context's cause (which names the endpoint and --timeout) in place of err
+// when the context ended: a timeout is reported as what it is.
+func deadline(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return context.Cause(ctx)
+	}
+	return err
+}
+
 func collect(ctx context.Context, cfg Config, req Request) (*Inventory, error) {
-	u, user, err := endpoint(cfg)
-	if err != nil {
+	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	u, user, _ := cfg.endpoint()
 	sc := soap.NewClient(u, cfg.Insecure)
+	tc := sc.DefaultTransport().TLSClientConfig
 	if cfg.CAFile != "" {
-		if err := sc.SetRootCAs(cfg.CAFile); err != nil {
-			return nil, fmt.Errorf("reading vCenter CA file %s: %w", cfg.CAFile, err)
-		}
+		tc.RootCAs, _ = cfg.rootCAs()
 	}
 	if cfg.Thumbprint != "" {
-		sc.SetThumbprint(u.Host, strings.ToUpper(cfg.Thumbprint))
+		want, _ := thumbprint(cfg.Thumbprint)
+		pin(tc, u.Host, want)
 	}
 	if cfg.Transport != nil {
 		sc.Transport = cfg.Transport(sc.Transport)
 	}
 	vc, err := vim25.NewClient(ctx, sc)
 	if err != nil {
-		return nil, reachError(u, err)
+		return nil, reachError(u, deadline(ctx, err))
 	}
 	sm := session.NewManager(vc)
 	if err := sm.Login(ctx, user); err != nil {
-		return nil, fmt.Errorf("vCenter login as %q failed: %w", user.Username(), err)
+		return nil, fmt.Errorf("vCenter login as %q failed: %w", user.Username(), deadline(ctx, err))
 	}
-	defer func() { _ = sm.Logout(context.WithoutCancel(ctx)) }()
+	cleanups := []func(context.Context) error{sm.Logout}
+	defer func() { undo(ctx, cleanups) }()
 
 	inv := &Inventory{About: About{
 		FullName:   vc.ServiceContent.About.FullName,
@@ -101,17 +111,17 @@ func collect(ctx context.Context, cfg Config, req Request) (*Inventory, error) {
 		APIType:    vc.ServiceContent.About.ApiType,
 		APIVersion: vc.ServiceContent.About.ApiVersion,
 	}}
-	dc, err := datacenter(ctx, find.NewFinder(vc), cfg.Datacenter)
+	dc, err := datacenter(ctx, vc, cfg.Datacenter)
 	if err != nil {
 		return nil, err
 	}
-	inv.Datacenter = dc.Name()
+	inv.Datacenter = dc.Name
 
-	v, err := view.NewManager(vc).CreateContainerView(ctx, dc.Reference(), []string{"HostSystem", "Datastore", "VirtualMachine"}, true)
+	v, err := view.NewManager(vc).CreateContainerView(ctx, dc.Ref, []string{"HostSystem", "Datastore", "VirtualMachine"}, true)
 	if err != nil {
-		return nil, fmt.Errorf("creating inventory view: %w", err)
+		return nil, fmt.Errorf("creating inventory view: %w", deadline(ctx, err))
 	}
-	defer func() { _ = v.Destroy(context.WithoutCancel(ctx)) }()
+	cleanups = append(cleanups, v.Destroy)
 
 	res, err := property.DefaultCollector(vc).RetrieveProperties(ctx, types.RetrieveProperties{SpecSet: []types.PropertyFilterSpec{{
 		ObjectSet: []types.ObjectSpec{{
@@ -126,14 +136,14 @@ func collect(ctx context.Context, cfg Config, req Request) (*Inventory, error) {
 		},
 	}}})
 	if err != nil {
-		return nil, fmt.Errorf("reading inventory: %w", err)
+		return nil, fmt.Errorf("reading inventory: %w", deadline(ctx, err))
 	}
 	refs := decode(inv, res.Returnval)
 
 	inv.Parts, inv.Unavailable = []string{}, map[string]string{}
 	part := func(name, what string, err error) {
 		if err != nil {
-			inv.Unavailable[name] = "reading " + what + ": " + err.Error()
+			inv.Unavailable[name] = "reading " + what + ": " + deadline(ctx, err).Error()
 		} else {
 			inv.Parts = append(inv.Parts, name)
 		}
@@ -145,39 +155,18 @@ func collect(ctx context.Context, cfg Config, req Request) (*Inventory, error) {
 		part("licenses", "host licences", licenses(ctx, vc, inv))
 	}
 	if len(req.Privileges) > 0 {
-		inv.Privileges, err = privileges(ctx, vc, sm, dc.Reference(), inv, refs, req)
+		inv.Privileges, err = privileges(ctx, vc, sm, dc.Ref, inv, refs, req)
 		part("privileges", "privileges", err)
 	}
 	return inv, nil
 }
 
-// endpoint parses the URL like govc does and returns it without credentials, plus the login.
-func endpoint(cfg Config) (*url.URL, *url.Userinfo, error) {
-	if cfg.URL == "" {
-		return nil, nil, errors.New("no vCenter URL: set --vcenter-url, GOVC_URL or vcenter.url in the plan")
-	}
-	u, err := soap.ParseURL(cfg.URL)
-	if err != nil || u == nil || u.Host == "" {
-		return nil, nil, fmt.Errorf("invalid vCenter URL %q: expected host, host:port or https://host/sdk", redactURL(cfg.URL))
-	}
-	username, password := cfg.Username, cfg.Password
-	if u.User != nil {
-		if username == "" {
-			username = u.User.Username()
-		}
-		if p, ok := u.User.Password(); ok && password == "" {
-			password = p
-		}
-	}
-	u.User = nil
-	if username == "" {
-		return nil, nil, errors.New("no vCenter username: set --vcenter-username, GOVC_USERNAME or user:password in the URL")
-	}
-	return u, url.UserPassword(username, password), nil
-}
-
 // reachError explains a failure to talk to vCenter at all, with a hint for certificate problems.
 func reachError(u *url.URL, err error) error {
+	var pinned *pinError
+	if errors.As(err, &pinned) {
+		return pinned
+	}
 	var (
 		unknownCA x509.UnknownAuthorityError
 		badHost   x509.HostnameError
@@ -189,28 +178,53 @@ func reachError(u *url.URL, err error) error {
 	return fmt.Errorf("cannot reach vCenter at %s: %w", u.Redacted(), err)
 }
 
-// datacenter finds the named datacenter, or the only one when name is empty.
-func datacenter(ctx context.Context, f *find.Finder, name string) (interface {
-	Name() string
-	Reference() types.ManagedObjectReference
-}, error) {
-	if name != "" {
-		dc, err := f.Datacenter(ctx, name)
-		if err != nil {
-			return nil, fmt.Errorf("datacenter %q (plan vcenter.datacenter): %w", name, err)
-		}
-		return dc, nil
-	}
-	dcs, err := f.DatacenterList(ctx, "*")
+// namedRef is a managed object and its name.
+type namedRef struct {
+	Name string
+	Ref  types.ManagedObjectReference
+}
+
+// datacenter finds the named datacenter, or the only one when name is empty, in one retrieval of
+// every datacenter's name from the root folder (through nested folders).
+func datacenter(ctx context.Context, vc *vim25.Client, name string) (namedRef, error) {
+	const folders = "folders"
+	res, err := property.DefaultCollector(vc).RetrieveProperties(ctx, types.RetrieveProperties{SpecSet: []types.PropertyFilterSpec{{
+		ObjectSet: []types.ObjectSpec{{
+			Obj: vc.ServiceContent.RootFolder,
+			SelectSet: []types.BaseSelectionSpec{&types.TraversalSpec{SelectionSpec: types.SelectionSpec{Name: folders},
+				Type: "Folder", Path: "childEntity", SelectSet: []types.BaseSelectionSpec{&types.SelectionSpec{Name: folders}}}},
+		}},
+		PropSet: []types.PropertySpec{{Type: "Datacenter", PathSet: []string{"name"}}},
+	}}})
 	if err != nil {
-		return nil, fmt.Errorf("listing datacenters: %w", err)
+		return namedRef{}, fmt.Errorf("listing datacenters: %w", deadline(ctx, err))
 	}
-	if len(dcs) > 1 {
-		names := make([]string, len(dcs))
-		for i, dc := range dcs {
-			names[i] = dc.Name()
+	var dcs []namedRef
+	for _, oc := range res.Returnval {
+		if oc.Obj.Type != "Datacenter" {
+			continue
 		}
-		return nil, fmt.Errorf("vCenter has %d datacenters (%s); set vcenter.datacenter in the plan", len(dcs), strings.Join(names, ", "))
+		dc := namedRef{Ref: oc.Obj}
+		for _, p := range oc.PropSet {
+			dc.Name, _ = p.Val.(string)
+		}
+		dcs = append(dcs, dc)
+	}
+	slices.SortFunc(dcs, func(a, b namedRef) int { return strings.Compare(a.Name, b.Name) })
+	names := make([]string, len(dcs))
+	for i, dc := range dcs {
+		names[i] = dc.Name
+		if name != "" && dc.Name == name {
+			return dc, nil
+		}
+	}
+	switch {
+	case len(dcs) == 0:
+		return namedRef{}, errors.New("vCenter shows no datacenter to this account")
+	case name != "":
+		return namedRef{}, fmt.Errorf("datacenter %q (plan vcenter.datacenter) not found; vCenter has %s", name, strings.Join(names, ", "))
+	case len(dcs) > 1:
+		return namedRef{}, fmt.Errorf("vCenter has %d datacenters (%s); set vcenter.datacenter in the plan", len(dcs), strings.Join(names, ", "))
 	}
 	return dcs[0], nil
 }
@@ -360,15 +374,4 @@ func redact(err error, cfg Config) error {
 		return err
 	}
 	return errors.New(clean)
-}
-
-// redactURL hides user info in a URL given on the command line.
-func redactURL(s string) string {
-	if i := strings.LastIndex(s, "@"); i >= 0 {
-		if j := strings.Index(s, "://"); j >= 0 && j < i {
-			return s[:j+3] + "****@" + s[i+1:]
-		}
-		return "****@" + s[i+1:]
-	}
-	return s
 }

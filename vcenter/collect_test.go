@@ -4,14 +4,18 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/vmware/govmomi/simulator"
 	"github.com/vmware/govmomi/vim25/soap"
@@ -175,20 +179,34 @@ func TestCollectErrors(t *testing.T) {
 	}{
 		{"several datacenters", func(c *vcenter.Config) {}, "vCenter has 2 datacenters (DC0, DC1); set vcenter.datacenter in the plan"},
 		{"named datacenter", func(c *vcenter.Config) { c.Datacenter = "DC1" }, ""},
-		{"unknown datacenter", func(c *vcenter.Config) { c.Datacenter = "DC9" }, `datacenter "DC9" (plan vcenter.datacenter): datacenter 'DC9' not found`},
+		{"unknown datacenter", func(c *vcenter.Config) { c.Datacenter = "DC9" }, `datacenter "DC9" (plan vcenter.datacenter) not found; vCenter has DC0, DC1`},
 		{"TLS verified by default", func(c *vcenter.Config) { c.Insecure, c.Datacenter = false, "DC0" }, "cannot verify vCenter " + s.URL.Host + "'s TLS certificate"},
 		{"trusted CA", func(c *vcenter.Config) { c.Insecure, c.Datacenter, c.CAFile = false, "DC0", caFile }, ""},
 		{"pinned thumbprint", func(c *vcenter.Config) { c.Insecure, c.Datacenter, c.Thumbprint = false, "DC0", thumb }, ""},
+		{"pinned thumbprint, lower case without colons", func(c *vcenter.Config) {
+			c.Insecure, c.Datacenter, c.Thumbprint = false, "DC0", strings.ToLower(strings.ReplaceAll(thumb, ":", ""))
+		}, ""},
+		{"wrong thumbprint, trusted CA", func(c *vcenter.Config) {
+			c.Insecure, c.Datacenter, c.CAFile, c.Thumbprint = false, "DC0", caFile, strings.Repeat("AB:", 31)+"AB"
+		},
+			"vCenter " + s.URL.Host + "'s certificate does not match --vcenter-thumbprint AB:AB:"},
+		{"wrong thumbprint, insecure", func(c *vcenter.Config) { c.Datacenter, c.Thumbprint = "DC0", strings.Repeat("AB", 20) },
+			"vCenter " + s.URL.Host + "'s certificate does not match --vcenter-thumbprint AB:AB:"},
 		{"wrong password", func(c *vcenter.Config) { c.Datacenter, c.Password = "DC0", "not-"+pw }, `vCenter login as "admin" failed: ServerFaultCode: Login failure`},
 		{"no URL", func(c *vcenter.Config) { c.URL = "" }, "no vCenter URL: set --vcenter-url, GOVC_URL or vcenter.url in the plan"},
 		{"no user", func(c *vcenter.Config) { c.URL = "https://" + s.URL.Host + "/sdk" }, "no vCenter username"},
 		{"unreachable", func(c *vcenter.Config) { c.URL = "https://u:secret-pw@127.0.0.1:1/sdk" }, "cannot reach vCenter at https://127.0.0.1:1/sdk: "},
+		{"http off this machine", func(c *vcenter.Config) { c.URL = "http://u:secret-pw@vcsa.example.com/sdk" },
+			`"http://****@vcsa.example.com/sdk": plain http would send the password in clear; use https`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := good
 			tc.cfg(&cfg)
 			inv, err := vcenter.Collect(context.Background(), cfg, vcenter.Request{})
+			if strings.Contains(tc.name, "wrong thumbprint") && (err == nil || !strings.Contains(err.Error(), "certificate does not match --vcenter-thumbprint")) {
+				t.Errorf("a thumbprint pins the certificate, whatever else trusts it: %v", err)
+			}
 			switch {
 			case tc.want == "" && err != nil:
 				t.Fatalf("unexpected error: %v", err)
@@ -260,5 +278,77 @@ func TestCollectParts(t *testing.T) {
 	}
 	if !slices.Equal(inv.Parts, []string{"details", "licenses"}) || !strings.HasPrefix(inv.Unavailable["privileges"], "reading privileges: ") || len(inv.VMs) != 4 {
 		t.Errorf("parts %v, unavailable %v", inv.Parts, inv.Unavailable)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	dir := t.TempDir()
+	notPEM := filepath.Join(dir, "ca.txt")
+	if err := os.WriteFile(notPEM, []byte("not a certificate"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base := vcenter.Config{URL: "https://vcsa.example.com/sdk", Username: "u"}
+	tests := []struct {
+		name          string
+		cfg           func(c *vcenter.Config)
+		setting, want string
+	}{
+		{"good", func(*vcenter.Config) {}, "", ""},
+		{"host only", func(c *vcenter.Config) { c.URL = "vcsa.example.com" }, "", ""},
+		{"http on loopback", func(c *vcenter.Config) { c.URL = "http://127.0.0.1:8989/sdk" }, "", ""},
+		{"user in the URL", func(c *vcenter.Config) { c.URL, c.Username = "https://admin:pw@vcsa/sdk", "" }, "", ""},
+		{"empty http", func(c *vcenter.Config) { c.URL = "http://" }, "url", `expected https://HOST[:PORT][/sdk] (or HOST, HOST:PORT), got "http://"`},
+		{"colons", func(c *vcenter.Config) { c.URL = "::::" }, "url", `expected https://HOST[:PORT][/sdk] (or HOST, HOST:PORT), got "::::"`},
+		{"open bracket", func(c *vcenter.Config) { c.URL = "https://[::1" }, "url", `expected https://HOST[:PORT][/sdk] (or HOST, HOST:PORT), got "https://[::1"`},
+		{"port", func(c *vcenter.Config) { c.URL = "https://vcsa:99999/sdk" }, "url", `port 99999 in "https://vcsa:99999/sdk": expected 1-65535`},
+		{"ftp", func(c *vcenter.Config) { c.URL = "ftp://vcsa/sdk" }, "url", `expected an https:// URL, got scheme "ftp" in "ftp://vcsa/sdk"`},
+		{"http elsewhere", func(c *vcenter.Config) { c.URL = "http://vcsa/sdk" }, "url", `"http://vcsa/sdk": plain http would send the password in clear; use https (http is allowed only on this machine: 127.0.0.0/8, ::1, localhost)`},
+		{"no user", func(c *vcenter.Config) { c.Username = "" }, "username", "no vCenter username: set --vcenter-username, GOVC_USERNAME or user:password in the URL"},
+		{"CA missing", func(c *vcenter.Config) { c.CAFile = filepath.Join(dir, "none.pem") }, "ca", "reading CA file: open " + filepath.Join(dir, "none.pem") + ": no such file or directory"},
+		{"CA not PEM", func(c *vcenter.Config) { c.CAFile = notPEM }, "ca", "CA file " + notPEM + ` holds no PEM certificate; expected one or more "-----BEGIN CERTIFICATE-----" blocks`},
+		{"thumbprint not hex", func(c *vcenter.Config) { c.Thumbprint = "zz" }, "thumbprint", `expected the certificate's SHA-1 (40 hex digits) or SHA-256 (64 hex digits) thumbprint, colons allowed, got "zz"`},
+		{"thumbprint length", func(c *vcenter.Config) { c.Thumbprint = "AB:CD" }, "thumbprint", `expected the certificate's SHA-1 (40 hex digits) or SHA-256 (64 hex digits) thumbprint, colons allowed, got "AB:CD"`},
+	}
+	for _, tc := range tests {
+		cfg := base
+		tc.cfg(&cfg)
+		err := cfg.Validate()
+		var se *vcenter.SettingError
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%s: %v", tc.name, err)
+		case tc.want != "" && (!errors.As(err, &se) || se.Setting != tc.setting || se.Error() != tc.want):
+			t.Errorf("%s: got %#v (%v)\nwant %s: %s", tc.name, err, err, tc.setting, tc.want)
+		}
+	}
+}
+
+// TestHungVCenter: a vCenter that stops answering costs the collector its deadline plus the
+// clean-up grace, never the time the server takes, and the error says it was a timeout.
+func TestHungVCenter(t *testing.T) {
+	_, s := server(t, 1, 1, func(m *simulator.Model) {
+		m.DelayConfig.MethodDelay = map[string]int{"RetrievePropertiesEx": 6000, "Logout": 6000}
+	})
+	ctx, cancel := context.WithTimeoutCause(context.Background(), 500*time.Millisecond, errors.New("no answer from vCenter within 500ms (--timeout)"))
+	defer cancel()
+	start := time.Now()
+	_, err := vcenter.Collect(ctx, config(s), vcenter.Request{})
+	took := time.Since(start)
+	if err == nil || err.Error() != "listing datacenters: no answer from vCenter within 500ms (--timeout)" {
+		t.Errorf("error %v", err)
+	}
+	if limit := 500*time.Millisecond + vcenter.CleanupGrace + time.Second; took > limit {
+		t.Errorf("took %v, want at most %v", took, limit)
+	}
+}
+
+// TestPropertyFault: a fault reading properties is reported as such, not blamed on the datacenter.
+func TestPropertyFault(t *testing.T) {
+	m, s := server(t, 1, 1, nil)
+	m.Service.AddFaultRule(&simulator.FaultInjectionRule{MethodName: "RetrievePropertiesEx", ObjectType: "*", ObjectName: "*",
+		Probability: 1, Enabled: true, Fault: &types.NoPermission{PrivilegeId: "System.Read"}})
+	_, err := vcenter.Collect(context.Background(), config(s), vcenter.Request{})
+	if err == nil || !strings.HasPrefix(err.Error(), "listing datacenters: ") || strings.Contains(err.Error(), "vcenter.datacenter") {
+		t.Errorf("error %v", err)
 	}
 }
