@@ -28,7 +28,7 @@ func (GuestServices) Info() Info {
 		Title:  "Inside the Azure VM, the Mobility service runs and reaches the configuration server (opt-in)",
 		Code:   c.Code,
 		Phases: []Phase{Reprotect},
-		Needs:  []Source{Azure},
+		Needs:  []Source{Azure, Guest},
 		Cause:  c.Cause,
 		Fix:    c.Fix,
 		DocURL: c.DocURL,
@@ -37,10 +37,7 @@ func (GuestServices) Info() Info {
 
 // Run probes each plan VM's Azure VM through Run Command.
 func (GuestServices) Run(ctx context.Context, s *Snapshot) []Result {
-	switch {
-	case s.Guest == nil:
-		return []Result{{Target: "-", Status: Skip, Message: "opt-in: run with --probe-guest to check services inside the Azure VMs (it runs a command in each VM)"}}
-	case s.Plan.ConfigurationServer == "":
+	if s.Plan.ConfigurationServer == "" {
 		return []Result{{Target: "-", Status: Skip, Message: "the plan names no configurationServer to reach from inside the VMs"}}
 	}
 	cs := configServerAddr(s.Plan.ConfigurationServer)

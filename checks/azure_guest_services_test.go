@@ -22,7 +22,6 @@ func (g fakeGuest) Probe(_ context.Context, vm azure.VM, _ string) (azure.GuestS
 func TestGuestServices(t *testing.T) {
 	well := azure.GuestState{Service: "Running", Port: "open"}
 	runCases(t, GuestServices{}, []checkCase{
-		{"not asked for", nil, []want{{"-", Skip, "", "opt-in: run with --probe-guest"}}},
 		{"all well", func(s *Snapshot) { s.Guest = fakeGuest{"web01": well, "db01": well} }, []want{
 			{"web01", Pass, "", "in Azure VM rg-dr/web01: the Mobility service runs and cs01:443 answers"}, {"db01", Pass, "", ""}}},
 		{"service stopped, port closed", func(s *Snapshot) {
@@ -33,4 +32,15 @@ func TestGuestServices(t *testing.T) {
 		{"Run Command fails", func(s *Snapshot) { s.Guest = fakeGuest{"db01": well} }, []want{
 			{"web01", Error, "", "Run Command in rg-dr/web01 failed: VM agent not ready"}, {"db01", Pass, "", ""}}},
 	})
+}
+
+// TestGuestServicesOptIn: without --probe-guest the check stays skip, whatever else failed.
+func TestGuestServicesOptIn(t *testing.T) {
+	s := healthy()
+	s.NotConfigured = map[Source]string{Guest: "opt-in: run with --probe-guest"}
+	s.Errors[Azure] = errors.New("no answer from Azure")
+	rs := Run(t.Context(), []Check{GuestServices{}}, s, Options{})
+	if len(rs) != 1 || rs[0].Status != Skip || rs[0].Message != "opt-in: run with --probe-guest" {
+		t.Errorf("%+v", rs)
+	}
 }

@@ -35,6 +35,7 @@ const (
 	Privileges Source = "vcenter/privileges" // the account's privileges on the target objects
 	Azure      Source = "azure"              // the subscription's VMs
 	Vault      Source = "azure/vault"        // the vault's protected items
+	Guest      Source = "guest"              // the opt-in probe inside the Azure VMs (--probe-guest)
 )
 
 // Status is the outcome of a check for one target.

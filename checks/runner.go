@@ -109,6 +109,11 @@ func (s *Snapshot) unavailable(src Source) error {
 		collected   bool
 	)
 	switch Source(root) {
+	case Guest:
+		if s.Guest == nil {
+			return errors.New("the guest probe was not set up")
+		}
+		return nil
 	case VCenter:
 		name = "vCenter"
 		if collected = s.VCenter != nil; collected {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/vmware/govmomi/vim25/types"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/asr-preflight/asr-preflight/plan"
@@ -305,6 +306,21 @@ func (sc *Scenario) azureDefaults() {
 	}
 }
 
+// The largest sizes vSphere allows, in GB.
+const (
+	maxHostGB      = 24 << 10
+	maxDatastoreGB = 64 << 10
+	maxDiskGB      = 62 << 10
+)
+
+// vsphereMethod reports whether name is a method of the vSphere API: its request type is known.
+func vsphereMethod(name string) bool {
+	lookup := types.TypeFunc()
+	_, isType := lookup(name)
+	_, isRequest := lookup(strings.TrimSuffix(name, "_Task") + "RequestType")
+	return isType && isRequest
+}
+
 func (sc *Scenario) validate(d *strictyaml.Doc) {
 	v := sc.VCenter
 	oneOf := func(field, got string, allowed []string) {
@@ -312,12 +328,50 @@ func (sc *Scenario) validate(d *strictyaml.Doc) {
 			d.Addf(field, "expected one of %s, got %q", strings.Join(allowed, ", "), got)
 		}
 	}
+	// Sizes as vSphere allows them, so that no shift or sum can overflow.
+	between := func(field string, got, lo, hi int, unit string) bool {
+		if got < lo || got > hi {
+			d.Addf(field, "expected %d to %d %s, got %d", lo, hi, unit, got)
+			return false
+		}
+		return true
+	}
 	hosts := map[string]bool{}
 	for i, h := range v.Hosts {
+		at := fmt.Sprintf("vcenter.hosts[%d]", i)
 		hosts[h.Name] = true
-		oneOf(fmt.Sprintf("vcenter.hosts[%d].connection", i), h.Connection, connections)
-		if h.UsedGB > h.MemoryGB {
-			d.Addf(fmt.Sprintf("vcenter.hosts[%d].usedGB", i), "expected at most memoryGB (%d), got %d", h.MemoryGB, h.UsedGB)
+		oneOf(at+".connection", h.Connection, connections)
+		if between(at+".memoryGB", h.MemoryGB, 1, maxHostGB, "GB (24 TB, the most an ESXi host takes)") {
+			between(at+".usedGB", h.UsedGB, 0, h.MemoryGB, "GB (at most memoryGB)")
+		}
+	}
+	for i, ds := range v.Datastores {
+		at := fmt.Sprintf("vcenter.datastores[%d]", i)
+		if between(at+".capacityGB", ds.CapacityGB, 1, maxDatastoreGB, "GB (64 TB, the largest VMFS datastore)") {
+			between(at+".freeGB", ds.FreeGB, 0, ds.CapacityGB, "GB (at most capacityGB)")
+		}
+	}
+	disks := func(at string, sizes []int) {
+		for j, gb := range sizes {
+			between(fmt.Sprintf("%s.disksGB[%d]", at, j), gb, 1, maxDiskGB, "GB (62 TB, the largest virtual disk)")
+		}
+	}
+	disks("vcenter.masterTarget", v.MasterTarget.DisksGB)
+	between("vcenter.masterTarget.snapshots", v.MasterTarget.Snapshots, 0, 32, "snapshots")
+	between("vcenter.latencyMs", v.LatencyMS, 0, 60000, "ms")
+	for i, vm := range v.VMs {
+		at := fmt.Sprintf("vcenter.vms[%d]", i)
+		between(at+".memoryMB", vm.MemoryMB, 1, plan.MaxMemoryMB, "MB (24 TB, the most vSphere gives a VM)")
+		disks(at, vm.DisksGB)
+	}
+	for i, f := range v.Faults {
+		if !vsphereMethod(f.Method) {
+			d.Addf(fmt.Sprintf("vcenter.faults[%d].method", i), "unknown vSphere method %q; expected a method of the vSphere API, such as RetrievePropertiesEx or HasPrivilegeOnEntities", f.Method)
+		}
+	}
+	if a := sc.Azure; a != nil {
+		for i, it := range a.Items {
+			between(fmt.Sprintf("azure.items[%d].memoryMB", i), it.MemoryMB, 1, plan.MaxMemoryMB, "MB (24 TB, the most vSphere gives a VM)")
 		}
 	}
 	for i, ds := range v.Datastores {

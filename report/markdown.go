@@ -29,13 +29,14 @@ func writeMarkdown(w io.Writer, r Report) error {
 		if res.Status == checks.Pass || res.Status == checks.Skip {
 			fix = ""
 		}
-		fmt.Fprintf(&b, "| %s | `%s` | %s | %s | %s | %s |\n", icons[res.Status], res.Check, cell(res.Target), res.Code, cell(res.Message), cell(fix))
+		fmt.Fprintf(&b, "| %s | `%s` | %s | %s | %s | %s |\n", icons[res.Status], cell(res.Check), cell(res.Target), cell(res.Code), cell(res.Message), cell(fix))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-// cell escapes text for a Markdown table cell.
+// cell escapes text for a Markdown table cell: control characters as escapes, then what Markdown
+// would read as markup.
 func cell(s string) string {
-	return strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;", "\n", "<br>").Replace(s)
+	return strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;").Replace(printable(s))
 }

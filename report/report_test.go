@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -24,6 +25,8 @@ func sample() Report {
 			Fix:     "Pick a master target on another host.", DocURL: "https://learn.microsoft.com/azure/site-recovery/x#error-code-78052"},
 		{Check: "vm.name-collision", Target: "web01", Status: checks.Warn, Title: "No name collision",
 			Message: "2 VMs named web01 <in> DC1 & more", Fix: "Rename the copies.", DocURL: "https://example.com/doc"},
+		{Check: "vm.name-collision", Target: "evil\x1b[2J\x00", Status: checks.Fail, Code: "78052", Title: "No name collision",
+			Message: "a VM named \"evil\x1b[2J\x00\nFAKE PASS\u202e\" from vCenter", Fix: "Rename it."},
 		{Check: "vm.name-collision", Target: "vcenter", Status: checks.Error, Title: "No name collision",
 			Message: "cannot reach vCenter at https://vc/sdk: connection refused", Fix: "Fix the connection."},
 	}
@@ -64,9 +67,27 @@ func TestColorOnlyWhenAsked(t *testing.T) {
 	}
 }
 
+// TestControlCharactersEscaped: names from vCenter or Azure never reach a terminal or a Markdown
+// file with their control characters raw.
+func TestControlCharactersEscaped(t *testing.T) {
+	for _, f := range []Format{Text, Markdown} {
+		var buf bytes.Buffer
+		if err := Write(&buf, f, sample(), false); err != nil {
+			t.Fatal(err)
+		}
+		out := buf.String()
+		if strings.ContainsAny(out, "\x1b\x00\u202e") || strings.Contains(out, "\nFAKE PASS") {
+			t.Errorf("%s: raw control characters:\n%q", f, out)
+		}
+		if !strings.Contains(out, `evil\x1b[2J\x00`) || !strings.Contains(out, `\x0aFAKE PASS\u202e`) {
+			t.Errorf("%s: escapes missing:\n%s", f, out)
+		}
+	}
+}
+
 func TestSummaryAndExitCode(t *testing.T) {
 	r := sample()
-	if r.Summary != (Summary{Pass: 1, Warn: 1, Fail: 1, Error: 1, Skip: 1}) {
+	if r.Summary != (Summary{Pass: 1, Warn: 1, Fail: 2, Error: 1, Skip: 1}) {
 		t.Errorf("summary %+v", r.Summary)
 	}
 	tests := []struct {

@@ -24,17 +24,17 @@ func writeText(w io.Writer, r Report, color bool) error {
 		if color {
 			label = colors[res.Status] + label + "\x1b[0m"
 		}
-		fmt.Fprintf(&b, "%s %s [%s]", label, res.Check, res.Target)
+		fmt.Fprintf(&b, "%s %s [%s]", label, printable(res.Check), printable(res.Target))
 		if res.Code != "" {
-			fmt.Fprintf(&b, " ASR %s", res.Code)
+			fmt.Fprintf(&b, " ASR %s", printable(res.Code))
 		}
-		fmt.Fprintf(&b, "\n  %s\n", res.Message)
+		fmt.Fprintf(&b, "\n  %s\n", printable(res.Message))
 		if res.Status != checks.Pass && res.Status != checks.Skip {
 			if res.Fix != "" {
-				fmt.Fprintf(&b, "  fix: %s\n", res.Fix)
+				fmt.Fprintf(&b, "  fix: %s\n", printable(res.Fix))
 			}
 			if res.DocURL != "" {
-				fmt.Fprintf(&b, "  doc: %s\n", res.DocURL)
+				fmt.Fprintf(&b, "  doc: %s\n", printable(res.DocURL))
 			}
 		}
 	}

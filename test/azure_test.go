@@ -75,7 +75,8 @@ func TestThrottledThenServed(t *testing.T) {
 	}
 }
 
-// TestAzureUnreachable: Azure checks report error with a one-line reason; vCenter checks still run.
+// TestAzureUnreachable: Azure checks report error with a one-line reason; vCenter checks still run;
+// the opt-in guest check, not asked for, stays skip.
 func TestAzureUnreachable(t *testing.T) {
 	w := startScenario(t, "azure: {}\n"+azurePlan)
 	env := append(w.Env(), "AZURE_RESOURCE_MANAGER_ENDPOINT=http://"+closedAddr())
@@ -86,6 +87,10 @@ func TestAzureUnreachable(t *testing.T) {
 	for _, r := range decode(t, res.stdout).Results {
 		c, _ := checks.Lookup(r.Check)
 		switch {
+		case r.Check == "azure.guest-services":
+			if r.Status != checks.Skip {
+				t.Errorf("%s: not asked for, yet %s %q", r.Check, r.Status, r.Message)
+			}
 		case checks.Needs([]checks.Check{c}, checks.Azure):
 			if r.Status != checks.Error || !strings.Contains(r.Message, "connection refused") || strings.Contains(r.Message, "\n") {
 				t.Errorf("%s: want an error with a one-line reason, got %s %q", r.Check, r.Status, r.Message)

@@ -249,9 +249,41 @@ func TestPasswordFileAndThumbprint(t *testing.T) {
 	if res.code != 0 {
 		t.Errorf("GOVC_INSECURE: exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
+	// A thumbprint pins: a certificate the CA trusts is still refused when it does not match.
+	wrong := strings.Repeat("AB:", 31) + "AB"
+	res = run(t, "", l.Env(), "reprotect", "-p", planPath, "--vcenter-thumbprint", wrong)
+	if res.code != 3 || !strings.Contains(res.stdout, "certificate does not match --vcenter-thumbprint "+wrong) {
+		t.Errorf("wrong thumbprint with a trusted CA: exit %d\n%s", res.code, res.stdout)
+	}
+}
+
+// TestReportFiles: a report that cannot be written does not stop the others; each is written
+// whole or not at all.
+func TestReportFiles(t *testing.T) {
+	l := startLab(t, lab.HealthyVMs)
+	dir := t.TempDir()
+	blocked := filepath.Join(dir, "r.xml")
+	if err := os.Mkdir(blocked, 0o755); err != nil { // a folder where the JUnit file should go
+		t.Fatal(err)
+	}
+	res := run(t, "", l.Env(), "reprotect", "-p", writePlan(t, healthyPlan), "--json", filepath.Join(dir, "r.json"),
+		"--junit", blocked, "--markdown", filepath.Join(dir, "r.md"))
+	if res.code != 1 || !strings.Contains(res.stderr, "writing junit report "+blocked+": ") {
+		t.Errorf("exit %d, stderr %s", res.code, res.stderr)
+	}
+	for _, name := range []string{"r.json", "r.md"} {
+		if b, err := os.ReadFile(filepath.Join(dir, name)); err != nil || len(b) == 0 {
+			t.Errorf("%s not written: %v", name, err)
+		}
+	}
+	left, _ := filepath.Glob(filepath.Join(dir, ".*"))
+	if len(left) != 0 {
+		t.Errorf("temporary files left behind: %v", left)
+	}
 }
 
 func TestBadInput(t *testing.T) {
+	good, dir := writePlan(t, healthyPlan), t.TempDir()
 	badPlan := writePlan(t, "version: 1\nmasterTarget: mt01\nvms:\n  - {name: a, datastore: ds, location: there}\n  - {name: a, datastore: ds}\n")
 	tests := []struct {
 		name   string
@@ -268,10 +300,44 @@ func TestBadInput(t *testing.T) {
 		{"unknown code", []string{"explain", "12345"}, `asr-preflight: unknown ASR code or check "12345"; known codes: 806, 8038, 8061, 78022, 78052, 78093, 78174, 78186, 95226; checks: ` + strings.Join(checks.IDs(), ", ") + "\n"},
 		{"no vCenter URL", []string{"reprotect", "-p", writePlan(t, healthyPlan)}, "asr-preflight: no vCenter URL: set --vcenter-url, GOVC_URL or vcenter.url in the plan\n"},
 		{"bad concurrency", []string{"reprotect", "-p", badPlan, "--concurrency", "0"}, "asr-preflight: --concurrency: expected a number ≥ 1, got 0\n"},
+		{"plain http vCenter", []string{"reprotect", "-p", good, "--vcenter-url", "http://vcsa.example.com/sdk"},
+			`asr-preflight: --vcenter-url: "http://vcsa.example.com/sdk": plain http would send the password in clear; use https (http is allowed only on this machine: 127.0.0.0/8, ::1, localhost)` + "\n"},
+		{"empty http URL", []string{"reprotect", "-p", good, "--vcenter-url", "http://"}, `asr-preflight: --vcenter-url: expected https://HOST[:PORT][/sdk] (or HOST, HOST:PORT), got "http://"` + "\n"},
+		{"colons URL", []string{"reprotect", "-p", good, "--vcenter-url", "::::"}, `asr-preflight: --vcenter-url: expected https://HOST[:PORT][/sdk] (or HOST, HOST:PORT), got "::::"` + "\n"},
+		{"open bracket URL", []string{"reprotect", "-p", good, "--vcenter-url", "https://[::1"}, `asr-preflight: --vcenter-url: expected https://HOST[:PORT][/sdk] (or HOST, HOST:PORT), got "https://[::1"` + "\n"},
+		{"port out of range", []string{"reprotect", "-p", good, "--vcenter-url", "https://vcsa:99999"}, `asr-preflight: --vcenter-url: port 99999 in "https://vcsa:99999": expected 1-65535` + "\n"},
+		{"ftp URL in the plan", []string{"reprotect", "-p", writePlan(t, strings.Replace(healthyPlan, "vcenter:\n", "vcenter:\n  url: ftp://vcsa/sdk\n", 1))},
+			`asr-preflight: %PLAN%:3: vcenter.url: expected an https:// URL, got scheme "ftp" in "ftp://vcsa/sdk"` + "\n"},
+		{"CA file missing", []string{"reprotect", "-p", good, "--vcenter-url", "vcsa", "--vcenter-ca", "/nonexistent/ca.pem"},
+			"asr-preflight: --vcenter-ca: reading CA file: open /nonexistent/ca.pem: no such file or directory\n"},
+		{"CA file not PEM", []string{"reprotect", "-p", good, "--vcenter-url", "vcsa", "--vcenter-ca", good},
+			"asr-preflight: --vcenter-ca: CA file " + good + ` holds no PEM certificate; expected one or more "-----BEGIN CERTIFICATE-----" blocks` + "\n"},
+		{"thumbprint not hex", []string{"reprotect", "-p", good, "--vcenter-url", "vcsa", "--vcenter-thumbprint", "not-a-thumbprint"},
+			`asr-preflight: --vcenter-thumbprint: expected the certificate's SHA-1 (40 hex digits) or SHA-256 (64 hex digits) thumbprint, colons allowed, got "not-a-thumbprint"` + "\n"},
+		{"empty user name", []string{"reprotect", "-p", good, "--vcenter-url", "vcsa", "--vcenter-username", ""},
+			"asr-preflight: no vCenter username: set --vcenter-username, GOVC_USERNAME or user:password in the URL\n"},
+		{"subscription not a GUID", []string{"reprotect", "-p", good, "--subscription", "my-subscription"},
+			`asr-preflight: --subscription: expected a subscription ID (a GUID such as 00000000-0000-0000-0000-000000000000), got "my-subscription"` + "\n"},
+		{"audience not a URL", []string{"reprotect", "-p", good, "--subscription", lab.Subscription, "--azure-endpoint", "https://management.local.azurestack.external", "--azure-audience", "x"},
+			`asr-preflight: Azure Resource Manager audience "x": expected https://host[/path]` + "\n"},
+		{"only checks of the other phase", []string{"reprotect", "-p", good, "--only", "esxi.memory,guest.linux-network"},
+			"asr-preflight: --only: no check of reprotect selected: esxi.memory runs only before failback; guest.linux-network runs only before failback\n"},
+		{"report over the plan", []string{"reprotect", "-p", good, "--json", good},
+			"asr-preflight: --json " + good + ": the same file as the plan file (--plan); each report needs a file of its own\n"},
+		{"two reports, one file", []string{"reprotect", "-p", good, "--json", filepath.Join(dir, "r"), "--markdown", filepath.Join(dir, "r")},
+			"asr-preflight: --markdown " + filepath.Join(dir, "r") + ": the same file as --json's; each report needs a file of its own\n"},
+		{"report in a missing folder", []string{"reprotect", "-p", good, "--junit", "/nonexistent/r.xml"},
+			"asr-preflight: --junit /nonexistent/r.xml: folder /nonexistent does not exist\n"},
+		{"control character in a name", []string{"reprotect", "-p", writePlan(t, "version: 1\nmasterTarget: \"mt\\e[2J01\"\nvms: [{name: a, datastore: ds}]\n")},
+			"asr-preflight: invalid plan:\n%PLAN%:2: masterTarget: contains the control character U+001B; expected printable text\n"},
+		{"plan timeout zero", []string{"plan", "--vault", "rg/v", "--subscription", lab.Subscription, "--timeout", "0"}, "asr-preflight: --timeout: expected a positive duration, got 0s\n"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			res := run(t, "", nil, tc.args...)
+			if strings.Contains(tc.stderr, "%PLAN%") {
+				tc.stderr = strings.ReplaceAll(tc.stderr, "%PLAN%", tc.args[2])
+			}
+			res := run(t, "", []string{"GOVC_USERNAME=u"}, tc.args...)
 			if res.code != 2 || res.stderr != tc.stderr || res.stdout != "" {
 				t.Errorf("exit %d, stderr:\n%q\nwant exit 2, stderr:\n%q\nstdout: %q", res.code, res.stderr, tc.stderr, res.stdout)
 			}

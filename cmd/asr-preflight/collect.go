@@ -2,10 +2,11 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"sync"
+	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 
 	"github.com/asr-preflight/asr-preflight/azure"
 	"github.com/asr-preflight/asr-preflight/checks"
@@ -13,33 +14,68 @@ import (
 	"github.com/asr-preflight/asr-preflight/vcenter"
 )
 
+// budget splits --timeout: the collectors share all of it but a reserve kept for the checks and the
+// report, so that a source that never answers still leaves time to report on the others.
+type budget struct {
+	timeout  time.Duration // --timeout
+	deadline time.Time     // the whole run's
+	reserve  time.Duration // kept for the checks and the report
+}
+
+func newBudget(started time.Time, timeout time.Duration) budget {
+	return budget{timeout: timeout, deadline: started.Add(timeout), reserve: min(timeout/5, 5*time.Second)}
+}
+
+// collector returns the context one collector runs in: it ends at deadline, and its cause names
+// the endpoint and --timeout.
+func (b budget) collector(ctx context.Context, what string, deadline time.Time) (context.Context, context.CancelFunc) {
+	cause := fmt.Errorf("no answer from %s within %v (its share of --timeout %v; %v are kept for the checks and the report)",
+		what, time.Until(deadline).Round(100*time.Millisecond), b.timeout, b.reserve)
+	return context.WithDeadlineCause(ctx, deadline, cause)
+}
+
+// checks returns the context the checks run in: until the run's deadline, and never less than the
+// reserve, even when a collector's clean-up used its grace after the deadline.
+func (b budget) checks(ctx context.Context) (context.Context, context.CancelFunc) {
+	end := b.deadline
+	if least := time.Now().Add(b.reserve); least.After(end) {
+		end = least
+	}
+	return context.WithDeadlineCause(ctx, end, fmt.Errorf("the checks did not finish within --timeout %v", b.timeout))
+}
+
 // collect gathers what the active checks need into one snapshot. When the plan takes its VMs from
-// the vault, Azure is read first (it names the VMs); otherwise Azure and vCenter are read at once.
-// A source that fails becomes the reason its checks report error; configuration mistakes are input
-// errors.
-func collect(ctx context.Context, cmd *cobra.Command, f *phaseFlags, phase checks.Phase, pl *plan.Plan, active []checks.Check) (*checks.Snapshot, error) {
+// the vault, Azure is read first (it names the VMs) within half the collection time; otherwise
+// Azure and vCenter are read at once, each within the collection time. A source that fails becomes
+// the reason its checks report error; configuration mistakes are input errors, found before any
+// collection starts.
+func collect(ctx context.Context, cmd *cobra.Command, f *phaseFlags, phase checks.Phase, pl *plan.Plan, active []checks.Check, b budget) (*checks.Snapshot, error) {
 	snap := &checks.Snapshot{Phase: phase, Plan: pl, Network: checks.TLSProber{},
 		Errors: map[checks.Source]error{}, NotConfigured: map[checks.Source]string{}}
 	stderr := cmd.ErrOrStderr()
 
-	az, azureOn := f.azure.config(cmd, pl)
+	az, azureOn, err := f.azure.config(cmd, pl)
+	if err != nil {
+		return nil, err
+	}
 	switch {
 	case !azureOn:
 		snap.NotConfigured[checks.Azure] = "Azure is not configured: the plan has no azure section, and no --subscription or AZURE_SUBSCRIPTION_ID is set"
 	case !pl.FromVault():
 		snap.NotConfigured[checks.Vault] = "the plan names no azure.vault"
 	}
-	if err := az.Validate(); azureOn && err != nil {
-		return nil, inputError("%v", err)
+	if !f.probeGuest {
+		snap.NotConfigured[checks.Guest] = "opt-in: run with --probe-guest to check services inside the Azure VMs (it runs a command in each VM)"
 	}
 	needVC := checks.Needs(active, checks.VCenter)
 	var vc vcenter.Config
-	if needVC { // every input error before any collection starts
-		var err error
+	if needVC {
 		if vc, err = vcenterConfig(cmd, f, pl); err != nil {
 			return nil, err
 		}
 	}
+	collectEnd := b.deadline.Add(-b.reserve)
+	az.TryTimeout = min(time.Until(collectEnd)/3, 30*time.Second)
 	if f.probeGuest && azureOn {
 		probe, err := azure.NewGuestProbe(az)
 		if err != nil {
@@ -48,15 +84,17 @@ func collect(ctx context.Context, cmd *cobra.Command, f *phaseFlags, phase check
 		snap.Guest = probe
 	}
 	var azureErr error
-	readAzure := func() {
+	readAzure := func(end time.Time) {
 		if !azureOn || !checks.Needs(active, checks.Azure) && !pl.FromVault() {
 			return
 		}
 		progress(stderr, "collecting Azure inventory…")
-		snap.Azure, azureErr = azure.Collect(ctx, az, azureRequest(pl))
+		actx, cancel := b.collector(ctx, "Azure Resource Manager "+az.EndpointURL(), end)
+		defer cancel()
+		snap.Azure, azureErr = azure.Collect(actx, az, azureRequest(pl))
 	}
 	if pl.FromVault() {
-		readAzure()
+		readAzure(time.Now().Add(time.Until(collectEnd) / 2))
 		if snap.Azure != nil && snap.Azure.Unavailable["vault"] == "" {
 			if err := pl.AddVMs(azure.PlanVMs(snap.Azure, phase == checks.Reprotect)); err != nil {
 				return nil, inputError("%v", err)
@@ -70,11 +108,13 @@ func collect(ctx context.Context, cmd *cobra.Command, f *phaseFlags, phase check
 
 	var wg sync.WaitGroup
 	if !pl.FromVault() {
-		wg.Go(readAzure) // writes only snap.Azure and azureErr, read after Wait
+		wg.Go(func() { readAzure(collectEnd) }) // writes only snap.Azure and azureErr, read after Wait
 	}
 	if needVC {
 		progress(stderr, "collecting vCenter inventory…")
-		inv, err := vcenter.Collect(ctx, vc, checks.VCenterRequest(active, pl, f.asrUser))
+		vctx, cancel := b.collector(ctx, "vCenter "+vc.Address(), collectEnd)
+		inv, err := vcenter.Collect(vctx, vc, checks.VCenterRequest(active, pl, f.asrUser))
+		cancel()
 		if err != nil {
 			snap.Errors[checks.VCenter] = oneLine(err)
 		}
@@ -85,32 +125,6 @@ func collect(ctx context.Context, cmd *cobra.Command, f *phaseFlags, phase check
 		snap.Errors[checks.Azure] = oneLine(azureErr)
 	}
 	return snap, nil
-}
-
-// azureFlags are the Azure settings shared by reprotect, failback and plan.
-type azureFlags struct {
-	subscription, cloud, endpoint string
-}
-
-func (a *azureFlags) register(fl *pflag.FlagSet) {
-	fl.StringVar(&a.subscription, "subscription", "", "Azure subscription `ID` (env AZURE_SUBSCRIPTION_ID; default: plan azure.subscriptionId)")
-	fl.StringVar(&a.cloud, "azure-cloud", "", "AzurePublic, AzureChina or AzureUSGovernment (env AZURE_CLOUD; default AzurePublic)")
-	fl.StringVar(&a.endpoint, "azure-endpoint", "", "Azure Resource Manager `URL` for Azure Stack Hub or a lab (env AZURE_RESOURCE_MANAGER_ENDPOINT)")
-}
-
-// config resolves Azure settings, flag then environment then plan (which may be nil), and whether
-// Azure is configured at all.
-func (a *azureFlags) config(cmd *cobra.Command, pl *plan.Plan) (azure.Config, bool) {
-	cfg := azure.Config{
-		SubscriptionID: setting(cmd, "subscription", a.subscription, "AZURE_SUBSCRIPTION_ID"),
-		Cloud:          setting(cmd, "azure-cloud", a.cloud, "AZURE_CLOUD"),
-		Endpoint:       setting(cmd, "azure-endpoint", a.endpoint, "AZURE_RESOURCE_MANAGER_ENDPOINT"),
-	}
-	on := cfg.SubscriptionID != "" || pl != nil && pl.Azure != nil
-	if cfg.SubscriptionID == "" && pl != nil && pl.Azure != nil {
-		cfg.SubscriptionID = pl.Azure.SubscriptionID
-	}
-	return cfg, on
 }
 
 // azureRequest names the resource groups of the plan's Azure VMs and the vault.

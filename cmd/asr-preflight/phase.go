@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -16,7 +16,7 @@ import (
 	"github.com/asr-preflight/asr-preflight/checks"
 	"github.com/asr-preflight/asr-preflight/plan"
 	"github.com/asr-preflight/asr-preflight/report"
-	"github.com/asr-preflight/asr-preflight/vcenter"
+	"github.com/asr-preflight/asr-preflight/strictyaml"
 )
 
 // phaseFlags are the flags of reprotect and failback.
@@ -94,6 +94,13 @@ func runPhase(cmd *cobra.Command, phase checks.Phase, f *phaseFlags) error {
 		return err
 	}
 	selected := checks.ForPhase(phase, f.only)
+	if len(f.only) > 0 && len(selected) == 0 {
+		return inputError("--only: no check of %s selected: %s", phase, otherPhase(f.only))
+	}
+	reports, err := reportFiles(f)
+	if err != nil {
+		return err
+	}
 	active := make([]checks.Check, 0, len(selected))
 	for _, c := range selected {
 		if !slices.Contains(f.skip, c.Info().ID) {
@@ -101,31 +108,81 @@ func runPhase(cmd *cobra.Command, phase checks.Phase, f *phaseFlags) error {
 		}
 	}
 	stderr := cmd.ErrOrStderr()
-	ctx, cancel := context.WithTimeoutCause(cmd.Context(), f.timeout, fmt.Errorf("run timed out after %v (--timeout)", f.timeout))
+	b := newBudget(started, f.timeout)
+	ctx, cancel := context.WithDeadlineCause(cmd.Context(), b.deadline, fmt.Errorf("run timed out after %v (--timeout)", f.timeout))
 	defer cancel()
-	snap, err := collect(ctx, cmd, f, phase, pl, active)
+	snap, err := collect(ctx, cmd, f, phase, pl, active, b)
 	if err != nil {
 		return err
 	}
 	progress(stderr, "running checks…")
-	results := checks.Run(ctx, selected, snap, checks.Options{
+	cctx, cancelChecks := b.checks(cmd.Context())
+	defer cancelChecks()
+	results := checks.Run(cctx, selected, snap, checks.Options{
 		Concurrency: f.concurrency, CheckTimeout: f.checkTimeout, Skip: f.skip, Ignore: f.ignore,
 	})
 	rep := report.New(toolVersion(), phase, started, time.Since(started), results)
 
 	color := format == report.Text && isTerminal(cmd.OutOrStdout()) && os.Getenv("NO_COLOR") == ""
+	var failed []error
 	if err := report.Write(cmd.OutOrStdout(), format, rep, color); err != nil {
-		return &exitError{code: report.ExitUnexpected, err: fmt.Errorf("writing report: %w", err)}
+		failed = append(failed, fmt.Errorf("writing the report: %w", err))
 	}
-	for file, ff := range map[string]report.Format{f.jsonFile: report.JSON, f.junitFile: report.JUnit, f.mdFile: report.Markdown} {
-		if file == "" {
-			continue
+	for _, r := range reports { // each one, in a fixed order, whatever happened to the others
+		if err := writeFile(r.path, r.format, rep); err != nil {
+			failed = append(failed, err)
 		}
-		if err := writeFile(file, ff, rep); err != nil {
-			return &exitError{code: report.ExitUnexpected, err: err}
-		}
+	}
+	if len(failed) > 0 {
+		return &exitError{code: report.ExitUnexpected, err: errors.Join(failed...)}
 	}
 	return &exitError{code: rep.Summary.ExitCode()}
+}
+
+// otherPhase says, for checks that do not run in this phase, where they do run.
+func otherPhase(ids []string) string {
+	var parts []string
+	for _, id := range ids {
+		c, _ := checks.Lookup(id)
+		parts = append(parts, fmt.Sprintf("%s runs only before %s", id, phases(c.Info().Phases)))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// reportFile is a report to write to a file.
+type reportFile struct {
+	flag, path string
+	format     report.Format
+}
+
+// reportFiles lists the report files asked for, in a fixed order, refusing before any collection a
+// path that is the plan file or another report's, or whose folder does not exist.
+func reportFiles(f *phaseFlags) ([]reportFile, error) {
+	var out []reportFile
+	seen := map[string]string{}
+	if f.plan != "-" {
+		if abs, err := filepath.Abs(f.plan); err == nil {
+			seen[abs] = "the plan file (--plan)"
+		}
+	}
+	for _, r := range []reportFile{{"--json", f.jsonFile, report.JSON}, {"--junit", f.junitFile, report.JUnit}, {"--markdown", f.mdFile, report.Markdown}} {
+		if r.path == "" {
+			continue
+		}
+		abs, err := filepath.Abs(r.path)
+		if err != nil {
+			return nil, inputError("%s %s: %v", r.flag, r.path, err)
+		}
+		if other, dup := seen[abs]; dup {
+			return nil, inputError("%s %s: the same file as %s; each report needs a file of its own", r.flag, r.path, other)
+		}
+		if fi, err := os.Stat(filepath.Dir(abs)); err != nil || !fi.IsDir() {
+			return nil, inputError("%s %s: folder %s does not exist", r.flag, r.path, filepath.Dir(r.path))
+		}
+		seen[abs] = r.flag + "'s"
+		out = append(out, r)
+	}
+	return out, nil
 }
 
 // loadPlan reads and validates the plan file; problems are an input error listing each one.
@@ -137,9 +194,9 @@ func loadPlan(stdin io.Reader, path string) (*plan.Plan, error) {
 	)
 	if path == "-" {
 		name = "<stdin>"
-		data, err = io.ReadAll(stdin)
+		data, err = io.ReadAll(io.LimitReader(stdin, strictyaml.MaxBytes+1))
 	} else {
-		data, err = os.ReadFile(path)
+		data, err = readLimited(path)
 	}
 	if err != nil {
 		return nil, inputError("reading plan: %v", err)
@@ -151,60 +208,36 @@ func loadPlan(stdin io.Reader, path string) (*plan.Plan, error) {
 	return pl, nil
 }
 
-// vcenterConfig resolves vCenter settings: flag, then GOVC_* environment, then plan.
-func vcenterConfig(cmd *cobra.Command, f *phaseFlags, pl *plan.Plan) (vcenter.Config, error) {
-	cfg := vcenter.Config{
-		URL:        setting(cmd, "vcenter-url", f.vcURL, "GOVC_URL"),
-		Username:   setting(cmd, "vcenter-username", f.vcUser, "GOVC_USERNAME"),
-		Password:   setting(cmd, "vcenter-password", f.vcPassword, "GOVC_PASSWORD"),
-		CAFile:     setting(cmd, "vcenter-ca", f.vcCA, "GOVC_TLS_CA_CERTS"),
-		Thumbprint: f.vcThumbprint,
-		Datacenter: pl.VCenter.Datacenter,
-		Insecure:   f.insecure,
-	}
-	if cfg.URL == "" {
-		cfg.URL = pl.VCenter.URL
-	}
-	if !cmd.Flags().Changed("insecure") {
-		if v := os.Getenv("GOVC_INSECURE"); v != "" {
-			b, err := strconv.ParseBool(v)
-			if err != nil {
-				return cfg, inputError("GOVC_INSECURE: expected true or false, got %q", v)
-			}
-			cfg.Insecure = b
-		}
-	}
-	if f.vcPasswordFile != "" {
-		b, err := os.ReadFile(f.vcPasswordFile)
-		if err != nil {
-			return cfg, inputError("--vcenter-password-file: %v", err)
-		}
-		cfg.Password = strings.TrimRight(string(b), "\r\n")
-	}
-	if cfg.URL == "" {
-		return cfg, inputError("no vCenter URL: set --vcenter-url, GOVC_URL or vcenter.url in the plan")
-	}
-	return cfg, nil
-}
-
-// setting returns the flag's value if it was given, else the environment variable's.
-func setting(cmd *cobra.Command, flag, value, env string) string {
-	if cmd.Flags().Changed(flag) {
-		return value
-	}
-	return os.Getenv(env)
-}
-
+// writeFile writes a report through a temporary file in the same folder, renamed into place once
+// complete: a failure never leaves a half-written report, nor destroys the file that was there.
 func writeFile(path string, f report.Format, r report.Report) error {
-	file, err := os.Create(path)
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
-		return fmt.Errorf("writing %s report: %w", f, err)
-	}
-	if err := report.Write(file, f, r, false); err != nil {
-		file.Close()
 		return fmt.Errorf("writing %s report %s: %w", f, path, err)
 	}
-	return file.Close()
+	defer os.Remove(tmp.Name()) // after a successful rename, there is nothing left to remove
+	if err := report.Write(tmp, f, r, false); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing %s report %s: %w", f, path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("writing %s report %s: %w", f, path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("writing %s report %s: %w", f, path, err)
+	}
+	return nil
+}
+
+// readLimited reads a file, but no more than one byte past what a plan may hold: the parser
+// reports a larger file without the tool reading all of it.
+func readLimited(path string) ([]byte, error) {
+	file, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer file.Close()
+	return io.ReadAll(io.LimitReader(file, strictyaml.MaxBytes+1))
 }
 
 // oneLine keeps an error's reason on one line for reports.

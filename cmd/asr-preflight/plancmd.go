@@ -32,12 +32,15 @@ func newPlanCmd() *cobra.Command {
 			if phase != string(checks.Reprotect) && phase != string(checks.Failback) {
 				return inputError("--phase: expected reprotect or failback, got %q", phase)
 			}
-			cfg, _ := af.config(cmd, nil)
+			if timeout <= 0 {
+				return inputError("--timeout: expected a positive duration, got %v", timeout)
+			}
+			cfg, _, err := af.config(cmd, nil)
+			if err != nil {
+				return err
+			}
 			if cfg.SubscriptionID == "" {
 				return inputError("no Azure subscription: set --subscription or AZURE_SUBSCRIPTION_ID")
-			}
-			if err := cfg.Validate(); err != nil {
-				return inputError("%v", err)
 			}
 			ctx, cancel := context.WithTimeout(cmd.Context(), timeout)
 			defer cancel()
