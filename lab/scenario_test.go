@@ -8,7 +8,7 @@ import (
 func TestParseScenarioBad(t *testing.T) {
 	tests := []struct {
 		name, in string
-		want []string
+		want     []string
 	}{
 		{"unknown fault method", "vcenter:\n  faults:\n    - {method: DeleteEverything}\n", []string{
 			`s.yaml:3: vcenter.faults[0].method: unknown vSphere method "DeleteEverything"; expected a method of the vSphere API, such as RetrievePropertiesEx or HasPrivilegeOnEntities`}},
