@@ -9,6 +9,7 @@ import (
 	"io"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -32,8 +33,19 @@ type Doc struct {
 	lines       map[string]int // field path ("vms[0].name") → line
 	stringPaths []string       // paths of the string fields, in file order
 	values      map[string]string
+	walked      map[aliasKey]bool
 	problems    []string
+	more        int // problems beyond MaxProblems, counted only
 }
+
+// aliasKey is an anchored node checked against a type.
+type aliasKey struct {
+	node *yaml.Node
+	t    reflect.Type
+}
+
+// MaxProblems is how many problems a Doc lists; the rest are counted.
+const MaxProblems = 50
 
 // MaxBytes is the largest file Decode reads: far above any real plan or scenario, small enough
 // that a wrong file (a disk image, a log) is refused at once.
@@ -43,7 +55,7 @@ const MaxBytes = 4 << 20
 // document in messages about it as a whole ("plan"); empty is the message for an empty file. The
 // returned error is an *Error; the Doc is returned even then, for more messages.
 func Decode(file string, data []byte, v any, root, empty string) (*Doc, error) {
-	d := &Doc{file: file, root: root, lines: map[string]int{}, values: map[string]string{}}
+	d := &Doc{file: file, root: root, lines: map[string]int{}, values: map[string]string{}, walked: map[aliasKey]bool{}}
 	if len(data) > MaxBytes {
 		d.problems = append(d.problems, fmt.Sprintf("%s: larger than %d MiB; expected a %s of a few KiB", file, MaxBytes>>20, root))
 		return d, d.Err()
@@ -92,7 +104,7 @@ func (d *Doc) RejectControl() {
 
 // Addf records a problem about a field, at its line or, when it is absent, its nearest parent's.
 func (d *Doc) Addf(field, format string, args ...any) {
-	d.problems = append(d.problems, fmt.Sprintf("%s:%d: %s: %s", d.file, d.Line(field), field, fmt.Sprintf(format, args...)))
+	d.addAt(d.Line(field), field, format, args...)
 }
 
 // File is the name of the decoded file, as messages give it.
@@ -124,7 +136,11 @@ func (d *Doc) Err() error {
 	if len(d.problems) == 0 {
 		return nil
 	}
-	return &Error{Problems: d.problems}
+	problems := d.problems
+	if d.more > 0 {
+		problems = append(slices.Clip(problems), fmt.Sprintf("%s: … and %d more problems", d.file, d.more))
+	}
+	return &Error{Problems: problems}
 }
 
 var yamlLine = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
@@ -138,6 +154,10 @@ func (d *Doc) syntax(err error) string {
 }
 
 func (d *Doc) addAt(line int, field, format string, args ...any) {
+	if len(d.problems) >= MaxProblems {
+		d.more++
+		return
+	}
 	d.problems = append(d.problems, fmt.Sprintf("%s:%d: %s: %s", d.file, line, field, fmt.Sprintf(format, args...)))
 }
 
@@ -148,6 +168,13 @@ func (d *Doc) walk(n *yaml.Node, t reflect.Type, path string) {
 		d.lines[path] = n.Line
 	}
 	if n.Kind == yaml.AliasNode {
+		// An anchor's content is checked once per type, however often it is referred to: a file
+		// of a few MiB could otherwise refer to a large mapping a million times.
+		key := aliasKey{n.Alias, t}
+		if d.walked[key] {
+			return
+		}
+		d.walked[key] = true
 		n = n.Alias
 	}
 	if t.Kind() == reflect.Pointer {

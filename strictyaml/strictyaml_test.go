@@ -1,6 +1,7 @@
 package strictyaml
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -54,5 +55,27 @@ func TestDecode(t *testing.T) {
 	d.Addf("tags.a.level", "too high")
 	if d.Err() == nil || d.Err().Error() != "f.yaml:3: tags.a.level: too high" {
 		t.Errorf("Addf: %v", d.Err())
+	}
+}
+
+// TestAliasFanOut: an anchor referred to many times is checked once, and a file full of problems
+// lists the first MaxProblems and counts the rest — a few MiB of YAML cannot make the check take
+// minutes or the message megabytes (the fuzzer found the first).
+func TestAliasFanOut(t *testing.T) {
+	var keys []string
+	for i := range 20000 {
+		keys = append(keys, fmt.Sprintf("k%d: 1", i))
+	}
+	var refs []string
+	for i := range 20000 {
+		refs = append(refs, fmt.Sprintf("t%d: *x", i))
+	}
+	// Without the once-per-anchor rule: 20,000 references × 20,000 unknown keys.
+	in := "opt: &x {" + strings.Join(keys, ", ") + "}\ntags: {" + strings.Join(refs, ", ") + "}\n"
+	var v doc
+	_, err := Decode("f.yaml", []byte(in), &v, "doc", "nothing here")
+	perr, ok := err.(*Error)
+	if !ok || len(perr.Problems) != MaxProblems+1 || !strings.HasPrefix(perr.Problems[MaxProblems], "f.yaml: … and ") {
+		t.Fatalf("%d problems, last %q", len(perr.Problems), perr.Problems[len(perr.Problems)-1])
 	}
 }

@@ -1,0 +1,83 @@
+package lab
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// problem is the shape of every message about a scenario (or the plan inside it).
+var problem = regexp.MustCompile(`^s\.yaml(: plan)?(:\d+)?: \S`)
+
+// FuzzParseScenario feeds the scenario parser arbitrary files: it never panics, every problem has
+// the file:line: field: message shape, and an accepted scenario's sizes are within what vSphere
+// allows (so the lab never shifts or sums them past int64). The seeds in
+// testdata/fuzz/FuzzParseScenario reach every message.
+func FuzzParseScenario(f *testing.F) {
+	f.Add([]byte("description: healthy\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		sc, err := ParseScenario("s.yaml", data)
+		if err != nil {
+			for _, line := range strings.Split(err.Error(), "\n") {
+				if !problem.MatchString(line) {
+					t.Fatalf("malformed problem %q", line)
+				}
+			}
+			return
+		}
+		for _, h := range sc.VCenter.Hosts {
+			if h.MemoryGB < 1 || h.MemoryGB > maxHostGB || h.UsedGB < 0 || h.UsedGB > h.MemoryGB {
+				t.Fatalf("accepted host %+v", h)
+			}
+		}
+		for _, ds := range sc.VCenter.Datastores {
+			if ds.CapacityGB < 1 || ds.CapacityGB > maxDatastoreGB || ds.FreeGB < 0 || ds.FreeGB > ds.CapacityGB {
+				t.Fatalf("accepted datastore %+v", ds)
+			}
+		}
+		if sc.Plan == nil || len(sc.VCenter.Hosts) == 0 || len(sc.VCenter.Datastores) == 0 || sc.VCenter.MasterTarget == nil {
+			t.Fatalf("accepted scenario without its defaults: %+v", sc)
+		}
+	})
+}
+
+// TestFuzzSeedsReachEveryMessage: the committed seeds produce every kind of scenario message.
+func TestFuzzSeedsReachEveryMessage(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "fuzz", "FuzzParseScenario", "*"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no seed corpus: %v", err)
+	}
+	var all strings.Builder
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, body, _ := strings.Cut(string(data), "\n")
+		in, err := strconv.Unquote(strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(body), "[]byte("), ")"))
+		if err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		if _, err := ParseScenario("s.yaml", []byte(in)); err != nil {
+			all.WriteString(err.Error() + "\n")
+		}
+	}
+	for _, fragment := range []string{
+		": syntax: ", "empty scenario", "a second YAML document", "unknown field", "expected a mapping, got", "expected a list, got",
+		"expected an integer, got", "expected true or false, got", "expected a string, got",
+		".connection: expected one of", ".memoryGB: expected", ".usedGB: expected", ".capacityGB: expected", ".freeGB: expected",
+		".disksGB[0]: expected", "masterTarget.snapshots: expected", "latencyMs: expected", "vms[0].memoryMB: expected",
+		"unknown vSphere method", "items[0].memoryMB: expected", ".mounts.", "masterTarget.host: no such host",
+		"masterTarget.powerState: expected one of", "masterTarget.tools: expected one of", "masterTarget.scsi: expected one of",
+		"masterTarget.guest: expected one of", "vms[0].name: missing", "vms[0].host: no such host", "vms[0].guest: expected one of",
+		"vms[0].powerState: expected one of", "faults[0].fault: expected one of", "instanceType: expected one of",
+		"healthErrors[0].level: expected one of", "accounts: expected at most one account", "s.yaml: plan:",
+	} {
+		if !strings.Contains(all.String(), fragment) {
+			t.Errorf("no seed reaches %q", fragment)
+		}
+	}
+}
