@@ -42,8 +42,9 @@ func runTimed(t *testing.T, limit time.Duration, env []string, args ...string) (
 // TestVCenterStopsAnswering: a vCenter that stops answering in the middle of the run (from the
 // inventory retrieval on, every request hangs) costs at most --timeout plus the clean-up grace,
 // and the vCenter checks say it was a timeout, naming vCenter and --timeout.
+//
+// Not parallel: two in-process simulators race on vcsim's globals.
 func TestVCenterStopsAnswering(t *testing.T) {
-	t.Parallel()
 	w := startScenario(t, "azure: {}\n"+azurePlan)
 	backend, _ := url.Parse(w.Lab.URL)
 	backend.Path = ""
@@ -93,7 +94,6 @@ func TestVCenterStopsAnswering(t *testing.T) {
 // vCenter checks their results; the Azure checks say it was a timeout, naming the endpoint and
 // --timeout; the opt-in guest check stays skip; the run ends within --timeout.
 func TestAzureNeverAnswers(t *testing.T) {
-	t.Parallel()
 	w := startScenario(t, "azure: {}\n"+azurePlan)
 	hung := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
 	defer hung.Close()
