@@ -3,6 +3,7 @@ package azure
 import (
 	"testing"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 )
 
@@ -35,6 +36,24 @@ func TestLabCredential(t *testing.T) {
 		}
 		if opts := c.clientOptions(cc, lab); opts.InsecureAllowCredentialWithHTTP != tc.lab || !opts.DisableRPRegistration {
 			t.Errorf("%q: client options %+v", tc.endpoint, opts.ClientOptions)
+		}
+	}
+}
+
+// TestAudience: Azure Stack Hub's token audience is not its endpoint URL; it comes from
+// --azure-audience / AZURE_RESOURCE_MANAGER_AUDIENCE, else the cloud's own.
+func TestAudience(t *testing.T) {
+	for _, tc := range []struct{ audience, want string }{
+		{"", cloud.AzurePublic.Services[cloud.ResourceManager].Audience},
+		{"https://management.adfs.azurestack.local/4711", "https://management.adfs.azurestack.local/4711"},
+	} {
+		cc, _, err := Config{Endpoint: "https://management.local.azurestack.external", Audience: tc.audience}.cloud()
+		if err != nil {
+			t.Fatal(err)
+		}
+		rm := cc.Services[cloud.ResourceManager]
+		if rm.Audience != tc.want || rm.Endpoint != "https://management.local.azurestack.external" {
+			t.Errorf("audience %q: got %+v, want audience %q", tc.audience, rm, tc.want)
 		}
 	}
 }
