@@ -9,9 +9,9 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/asr-preflight/asr-preflight/checks"
-	"github.com/asr-preflight/asr-preflight/lab"
-	"github.com/asr-preflight/asr-preflight/plan"
+	"github.com/asr-preflight/asr-preflight/internal/checks"
+	"github.com/asr-preflight/asr-preflight/internal/lab"
+	"github.com/asr-preflight/asr-preflight/internal/plan"
 )
 
 // expect checks results against "target" (or "target#n", or "*" for any) → "status code | fragment".

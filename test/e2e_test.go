@@ -14,9 +14,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/asr-preflight/asr-preflight/checks"
-	"github.com/asr-preflight/asr-preflight/lab"
-	"github.com/asr-preflight/asr-preflight/report"
+	"github.com/asr-preflight/asr-preflight/internal/checks"
+	"github.com/asr-preflight/asr-preflight/internal/lab"
+	"github.com/asr-preflight/asr-preflight/internal/report"
 )
 
 // The binaries under test, built once.

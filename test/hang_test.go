@@ -18,7 +18,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/asr-preflight/asr-preflight/checks"
+	"github.com/asr-preflight/asr-preflight/internal/checks"
 )
 
 // runTimed runs asr-preflight, killing it after limit, and says how long it took.

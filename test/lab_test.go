@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/asr-preflight/asr-preflight/lab"
+	"github.com/asr-preflight/asr-preflight/internal/lab"
 )
 
 func TestLabBadInput(t *testing.T) {

@@ -17,7 +17,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/asr-preflight/asr-preflight/lab"
+	"github.com/asr-preflight/asr-preflight/internal/lab"
 )
 
 // Ready is the line serve prints on stdout once everything listens.

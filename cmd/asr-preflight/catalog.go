@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/asr-preflight/asr-preflight/checks"
+	"github.com/asr-preflight/asr-preflight/internal/checks"
 )
 
 func newChecksCmd() *cobra.Command {

@@ -8,10 +8,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/asr-preflight/asr-preflight/azure"
-	"github.com/asr-preflight/asr-preflight/checks"
-	"github.com/asr-preflight/asr-preflight/plan"
-	"github.com/asr-preflight/asr-preflight/vcenter"
+	"github.com/asr-preflight/asr-preflight/internal/collect/azure"
+	"github.com/asr-preflight/asr-preflight/internal/checks"
+	"github.com/asr-preflight/asr-preflight/internal/plan"
+	"github.com/asr-preflight/asr-preflight/internal/collect/vcenter"
 )
 
 // budget splits --timeout: the collectors share all of it but a reserve kept for the checks and the

@@ -11,7 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/asr-preflight/asr-preflight/report"
+	"github.com/asr-preflight/asr-preflight/internal/report"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".

@@ -13,10 +13,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/asr-preflight/asr-preflight/checks"
-	"github.com/asr-preflight/asr-preflight/plan"
-	"github.com/asr-preflight/asr-preflight/report"
-	"github.com/asr-preflight/asr-preflight/strictyaml"
+	"github.com/asr-preflight/asr-preflight/internal/checks"
+	"github.com/asr-preflight/asr-preflight/internal/plan"
+	"github.com/asr-preflight/asr-preflight/internal/report"
+	"github.com/asr-preflight/asr-preflight/internal/strictyaml"
 )
 
 // phaseFlags are the flags of reprotect and failback.

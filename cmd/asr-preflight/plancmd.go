@@ -8,10 +8,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/asr-preflight/asr-preflight/azure"
-	"github.com/asr-preflight/asr-preflight/checks"
-	"github.com/asr-preflight/asr-preflight/plan"
-	"github.com/asr-preflight/asr-preflight/report"
+	"github.com/asr-preflight/asr-preflight/internal/collect/azure"
+	"github.com/asr-preflight/asr-preflight/internal/checks"
+	"github.com/asr-preflight/asr-preflight/internal/plan"
+	"github.com/asr-preflight/asr-preflight/internal/report"
 )
 
 func newPlanCmd() *cobra.Command {

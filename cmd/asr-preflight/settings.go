@@ -9,9 +9,9 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/asr-preflight/asr-preflight/azure"
-	"github.com/asr-preflight/asr-preflight/plan"
-	"github.com/asr-preflight/asr-preflight/vcenter"
+	"github.com/asr-preflight/asr-preflight/internal/collect/azure"
+	"github.com/asr-preflight/asr-preflight/internal/plan"
+	"github.com/asr-preflight/asr-preflight/internal/collect/vcenter"
 )
 
 // setting returns the flag's value if it was given, else the environment variable's, and where

@@ -1,0 +1,180 @@
+package checks
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/asr-preflight/asr-preflight/internal/collect/azure"
+	"github.com/asr-preflight/asr-preflight/internal/plan"
+)
+
+func init() {
+	Register(ASRProtectedItem{})
+	Register(ASRHealth{})
+	Register(OSSupport{})
+}
+
+// ASRProtectedItem reports plan VMs whose Site Recovery item is missing or not ready for the phase.
+type ASRProtectedItem struct{}
+
+// Info describes the check.
+func (ASRProtectedItem) Info() Info {
+	return Info{
+		ID:     "asr.protected-item",
+		Title:  "Site Recovery protects the VM and allows the next step",
+		Phases: []Phase{Reprotect, Failback},
+		Needs:  []Source{Azure, Vault},
+		Cause:  "Reprotect needs a failed-over item (committed, or with the commit pending) that allows reprotect (SwitchProtection); failback needs a reprotected item (InMage or InMageRcmFailback, protected, health Normal) that allows a planned or unplanned failover. Without a protected item (protection disabled, or a VM created by hand) there is nothing to fail back.",
+		Fix:    "Finish the previous step first (fail over, then reprotect, and wait until the item is protected); wait for replication health to return to Normal. A VM without a protected item cannot fail back.",
+		DocURL: docBase + "vmware-azure-failback",
+	}
+}
+
+// Run evaluates each plan VM's protected item for the phase.
+func (ASRProtectedItem) Run(_ context.Context, s *Snapshot) []Result {
+	var out []Result
+	for _, vm := range s.Plan.VMs {
+		r := Result{Target: vm.Name}
+		it, ok := s.Azure.Item(vm.Name)
+		if !ok {
+			r.Status = Fail
+			r.Message = fmt.Sprintf("vault %s has no protected item for %s: protection was disabled, or the Azure VM was created by hand; it cannot fail back", vaultName(s.Plan), vm.Name)
+			out = append(out, r)
+			continue
+		}
+		seen := fmt.Sprintf("item %s: %s, state %s, %s, active location %s, health %s, allowed operations %s",
+			it.Name, it.Stage(), it.ProtectionState, it.InstanceType, it.ActiveLocation, it.ReplicationHealth, strings.Join(it.AllowedOperations, ", "))
+		var problems []string
+		if s.Phase == Reprotect {
+			problems = reprotectProblems(it)
+		} else {
+			problems = failbackProblems(it)
+		}
+		if len(problems) == 0 {
+			r.Status, r.Message = Pass, seen
+			if s.Phase == Reprotect && !it.FailoverCommitted() {
+				r.Message += "; the failover is not committed yet: Site Recovery accepts reprotect, but commit it first if you may still want another recovery point"
+			}
+		} else {
+			r.Status, r.Message = Fail, seen+"; "+strings.Join(problems, "; ")
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// reprotectProblems says why a failed-over item cannot be reprotected now.
+func reprotectProblems(it azure.ProtectedItem) []string {
+	switch it.Stage() {
+	case azure.FailedOver:
+		if !it.Allows(azure.OpSwitchProtection) {
+			return []string{"Site Recovery does not allow reprotect (SwitchProtection) now; wait for the failover job to finish"}
+		}
+		return nil
+	case azure.Replicating:
+		return []string{"it was never failed over: it still replicates to Azure, and reprotect follows a failover"}
+	case azure.Reprotected:
+		return []string{"it is already reprotected: failback is the next step"}
+	case azure.FailedBack:
+		return []string{"it has already failed back: the VM is back on-premises"}
+	}
+	return []string{"reprotect needs a failed-over item that allows SwitchProtection"}
+}
+
+// failbackProblems says why a reprotected item cannot fail back now.
+func failbackProblems(it azure.ProtectedItem) []string {
+	switch it.Stage() {
+	case azure.Reprotected:
+	case azure.FailedBack:
+		return []string{"it has already failed back: the VM is back on-premises (active site OnPrem), so there is nothing to fail back"}
+	case azure.FailedOver:
+		return []string{"it is not reprotected yet: run reprotect first"}
+	case azure.Replicating:
+		return []string{"it was never failed over: it still replicates to Azure"}
+	default:
+		return []string{"failback needs a reprotected item (InMage or InMageRcmFailback) in state Protected"}
+	}
+	var problems []string
+	if !strings.EqualFold(it.ReplicationHealth, "Normal") {
+		problems = append(problems, "its replication health must be Normal")
+	}
+	if !it.Allows(azure.OpPlannedFailover) && !it.Allows(azure.OpUnplannedFailover) {
+		problems = append(problems, "failback needs PlannedFailover or UnplannedFailover among the allowed operations")
+	}
+	return problems
+}
+
+// ASRHealth turns every health error Site Recovery reports on a plan VM's item into a result.
+type ASRHealth struct{}
+
+// Info describes the check.
+func (ASRHealth) Info() Info {
+	return Info{
+		ID:     "asr.health",
+		Title:  "Site Recovery reports no health error on the VM's protected item",
+		Phases: []Phase{Reprotect, Failback},
+		Needs:  []Source{Azure, Vault},
+		Cause:  "Site Recovery has already seen a problem with this item; the job will fail on it.",
+		Fix:    "Follow Site Recovery's recommended action for the error, then wait for the item's health to clear.",
+		DocURL: docReplication,
+	}
+}
+
+// Run reports each health error with ASR's code: our cause and fix for codes the catalog knows,
+// ASR's own message and recommended action for the others.
+func (ASRHealth) Run(_ context.Context, s *Snapshot) []Result {
+	return perItem(s, func(vm plan.VM, it azure.ProtectedItem) []Result {
+		if len(it.HealthErrors) == 0 {
+			return []Result{{Target: vm.Name, Status: Pass, Message: fmt.Sprintf("item %s reports no health errors (health %s)", it.Name, it.ReplicationHealth)}}
+		}
+		var out []Result
+		for _, e := range it.HealthErrors {
+			if strings.EqualFold(e.Level, "Info") { // information, never a failure (548004 on a healthy item)
+				out = append(out, Result{Target: vm.Name, Status: Pass,
+					Message: fmt.Sprintf("Site Recovery reports information %s on %s, not a failure: %s", e.Code, vm.Name, e.Message)})
+				continue
+			}
+			r := Result{Target: vm.Name, Status: Fail, Code: e.Code, Message: fmt.Sprintf("Site Recovery reports error %s on %s: %s", e.Code, vm.Name, e.Message)}
+			if strings.EqualFold(e.Level, "Warning") {
+				r.Status = Warn
+			}
+			if e.PossibleCauses != "" {
+				r.Message += " (possible causes: " + e.PossibleCauses + ")"
+			}
+			if _, known := Codes[e.Code]; !known {
+				r.Fix = e.RecommendedAction
+			}
+			out = append(out, r)
+		}
+		return out
+	})
+}
+
+// OSSupport reports Windows Server 2008 R2 machines protected as physical servers.
+type OSSupport struct{}
+
+// Info describes the check.
+func (OSSupport) Info() Info {
+	return Info{
+		ID:     "guest.os-support",
+		Title:  "The machine is not Windows Server 2008 R2 protected as a physical server",
+		Phases: []Phase{Reprotect, Failback},
+		Needs:  []Source{Azure, Vault},
+		Cause:  "A Windows Server 2008 R2 SP1 server protected as a physical on-premises server cannot fail back from Azure.",
+		Fix:    "Such a machine cannot fail back: plan to migrate its workload, or protect it as a VMware VM discovered through vCenter.",
+		DocURL: docFailback + "#common-issues",
+	}
+}
+
+// Run reads each item's discovery type and operating system.
+func (OSSupport) Run(_ context.Context, s *Snapshot) []Result {
+	return perItem(s, func(vm plan.VM, it azure.ProtectedItem) []Result {
+		seen := fmt.Sprintf("%s was discovered as %s, OS %s", vm.Name, cmp.Or(it.DiscoveryType, "unknown"), cmp.Or(strings.TrimSpace(it.OSType+" "+it.OSName), "unknown"))
+		if strings.Contains(strings.ToLower(it.DiscoveryType), "physical") && strings.Contains(it.OSName, "2008 R2") {
+			return []Result{{Target: vm.Name, Status: Fail, Message: seen + ": Windows Server 2008 R2 protected as a physical server cannot fail back"}}
+		}
+		return []Result{{Target: vm.Name, Status: Pass, Message: seen}}
+	})
+}

@@ -1,0 +1,91 @@
+package checks
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/asr-preflight/asr-preflight/internal/plan"
+	"github.com/asr-preflight/asr-preflight/internal/collect/vcenter"
+)
+
+func init() { Register(DatastoreCapacity{}) }
+
+// DatastoreCapacity reports target datastores without free space for the disks of the plan VMs
+// that reprotect replicates to them.
+type DatastoreCapacity struct{}
+
+// Info describes the check.
+func (DatastoreCapacity) Info() Info {
+	return Info{
+		ID:     "datastore.capacity",
+		Title:  "Each target datastore has free space for the disks of the VMs reprotected to it",
+		Phases: []Phase{Reprotect},
+		Needs:  []Source{VCenter, VMDetails},
+		Cause:  "Reprotect replicates every disk of the VM back to the chosen datastore; it stalls when the datastore runs out of space.",
+		Fix:    "Free space on the datastore, grow it, or spread the VMs over several datastores.",
+		DocURL: docBase + "vmware-azure-reprotect",
+	}
+}
+
+// Run compares, per datastore, its free space with the provisioned size of the disks going to it.
+func (DatastoreCapacity) Run(_ context.Context, s *Snapshot) []Result {
+	var out []Result
+	order, byDS := datastoreGroups(s.Plan)
+	for _, name := range order {
+		out = append(out, datastoreCapacity(s.VCenter, name, byDS[name]))
+	}
+	return out
+}
+
+func datastoreCapacity(inv *vcenter.Inventory, name string, vms []plan.VM) Result {
+	r := Result{Target: name}
+	ds, ok := inv.Datastore(name)
+	if !ok {
+		r.Status, r.Message = Skip, fmt.Sprintf("datastore %s is not in the inventory (see datastore.access)", name)
+		return r
+	}
+	var need int64
+	var parts, unknown []string
+	for _, vm := range vms {
+		size, problem := diskBytes(inv, vm.Name)
+		if problem != "" {
+			unknown = append(unknown, vm.Name+" ("+problem+")")
+			continue
+		}
+		need += size
+		parts = append(parts, fmt.Sprintf("%s %s", vm.Name, gb(size>>20)))
+	}
+	have := fmt.Sprintf("datastore %s has %s free of %s", name, gb(ds.FreeBytes>>20), gb(ds.CapacityBytes>>20))
+	switch {
+	case need > ds.FreeBytes:
+		r.Status = Fail
+		r.Message = fmt.Sprintf("%s; the disks of %s need %s: %s short", have, strings.Join(parts, " + "), gb(need>>20), gb((need-ds.FreeBytes)>>20))
+	case len(unknown) > 0:
+		r.Status = Skip
+		r.Message = fmt.Sprintf("%s; disk sizes unknown for %s", have, strings.Join(unknown, ", "))
+	case float64(ds.FreeBytes-need) < headroom*float64(ds.CapacityBytes):
+		r.Status = Warn
+		r.Message = fmt.Sprintf("%s; the disks of %s need %s, leaving %s, under 10%% of its capacity", have, strings.Join(parts, " + "), gb(need>>20), gb((ds.FreeBytes-need)>>20))
+	default:
+		r.Status = Pass
+		r.Message = fmt.Sprintf("%s; the disks of %s need %s", have, strings.Join(parts, " + "), gb(need>>20))
+	}
+	return r
+}
+
+// diskBytes is the provisioned size of the disks of a plan VM's on-premises VM.
+func diskBytes(inv *vcenter.Inventory, name string) (int64, string) {
+	v, problem := onPremVM(inv, name)
+	switch {
+	case problem != "":
+		return 0, problem
+	case v.Details == nil:
+		return 0, "its disks were not read"
+	}
+	var sum int64
+	for _, d := range v.Details.Disks {
+		sum += d.CapacityBytes
+	}
+	return sum, ""
+}

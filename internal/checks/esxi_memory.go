@@ -1,0 +1,103 @@
+package checks
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/asr-preflight/asr-preflight/internal/plan"
+	"github.com/asr-preflight/asr-preflight/internal/collect/vcenter"
+)
+
+func init() { Register(ESXiMemory{}) }
+
+// ESXiMemory reports target hosts without enough free memory to power on all the plan VMs that
+// land on them (ASR 8038).
+type ESXiMemory struct{}
+
+// Info describes the check.
+func (ESXiMemory) Info() Info {
+	c := Codes["8038"]
+	return Info{
+		ID:     "esxi.memory",
+		Title:  "Each target host has free memory for all the VMs that power on there",
+		Code:   c.Code,
+		Phases: []Phase{Failback},
+		Needs:  []Source{VCenter},
+		Cause:  c.Cause,
+		Fix:    c.Fix,
+		DocURL: c.DocURL,
+	}
+}
+
+// headroom is the share of a host's memory that should stay free after failback.
+const headroom = 0.10
+
+// Run sums, per host, the memory of the plan VMs that will run there and compares it with the
+// host's free memory.
+func (ESXiMemory) Run(_ context.Context, s *Snapshot) []Result {
+	groups, out := hostTargets(s)
+	for _, g := range groups {
+		out = append(out, hostMemory(s.VCenter, g))
+	}
+	return out
+}
+
+func hostMemory(inv *vcenter.Inventory, g hostGroup) Result {
+	r := Result{Target: g.Host}
+	h, ok := inv.Host(g.Host)
+	if !ok {
+		r.Status, r.Message = Skip, fmt.Sprintf("host %s is not in the inventory (see esxi.host)", g.Host)
+		return r
+	}
+	totalMB := h.MemoryBytes >> 20
+	freeMB := totalMB - h.MemoryUsageMB
+	var needMB int64
+	var parts, unknown []string
+	for _, vm := range g.VMs {
+		mb, problem := vmMemory(inv, vm)
+		if problem != "" {
+			unknown = append(unknown, vm.Name+" ("+problem+")")
+			continue
+		}
+		needMB += mb
+		parts = append(parts, fmt.Sprintf("%s %s", vm.Name, gb(mb)))
+	}
+	have := fmt.Sprintf("host %s has %s free (%s total, %s in use)", g.Host, gb(freeMB), gb(totalMB), gb(h.MemoryUsageMB))
+	need := fmt.Sprintf("%s need %s", strings.Join(parts, " + "), gb(needMB))
+	switch {
+	case needMB > freeMB:
+		r.Status, r.Code = Fail, "8038"
+		r.Message = fmt.Sprintf("%s; %s together: %s short", have, need, gb(needMB-freeMB))
+		if len(unknown) > 0 {
+			r.Message += fmt.Sprintf(", and more for %s, whose memory is unknown", strings.Join(unknown, ", "))
+		}
+	case len(unknown) > 0:
+		r.Status = Error
+		r.Message = fmt.Sprintf("%s; memory unknown for %s", have, strings.Join(unknown, ", "))
+		r.Fix = "Set memoryMB in the plan for VMs that have no on-premises VM to read it from."
+	case float64(freeMB-needMB) < headroom*float64(totalMB):
+		r.Status = Warn
+		r.Message = fmt.Sprintf("%s; %s, leaving %s, under 10%% of the host's memory", have, need, gb(freeMB-needMB))
+	default:
+		r.Status = Pass
+		r.Message = fmt.Sprintf("%s; %s", have, need)
+	}
+	return r
+}
+
+// vmMemory is the memory a plan VM powers on with: the plan's memoryMB, else its on-premises
+// VM's configured memory.
+func vmMemory(inv *vcenter.Inventory, vm plan.VM) (int64, string) {
+	if vm.MemoryMB > 0 {
+		return int64(vm.MemoryMB), ""
+	}
+	v, problem := onPremVM(inv, vm.Name)
+	switch {
+	case problem != "":
+		return 0, problem + "; set memoryMB"
+	case v.MemoryMB == 0:
+		return 0, "its configured memory is not reported; set memoryMB"
+	}
+	return v.MemoryMB, ""
+}

@@ -1,0 +1,151 @@
+package checks
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/asr-preflight/asr-preflight/internal/plan"
+	"github.com/asr-preflight/asr-preflight/internal/collect/vcenter"
+)
+
+// fakeCheck is a check whose behaviour a test chooses.
+type fakeCheck struct {
+	id    string
+	needs []Source
+	run   func(ctx context.Context) []Result
+}
+
+func (f fakeCheck) Info() Info {
+	return Info{ID: f.id, Title: "fake " + f.id, Phases: []Phase{Reprotect}, Needs: f.needs, Fix: "fake fix", DocURL: "https://example.invalid/" + f.id}
+}
+func (f fakeCheck) Run(ctx context.Context, _ *Snapshot) []Result { return f.run(ctx) }
+
+func pass(context.Context) []Result { return []Result{{Target: "t", Status: Pass, Message: "ok"}} }
+
+func snapshot() *Snapshot {
+	return &Snapshot{Plan: &plan.Plan{}, VCenter: &vcenter.Inventory{}, Errors: map[Source]error{}}
+}
+
+func TestRunConcurrencyLimit(t *testing.T) {
+	var running, peak atomic.Int32
+	slow := func(context.Context) []Result {
+		n := running.Add(1)
+		for {
+			p := peak.Load()
+			if n <= p || peak.CompareAndSwap(p, n) {
+				break
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+		running.Add(-1)
+		return pass(nil)
+	}
+	var cs []Check
+	for i := range 12 {
+		cs = append(cs, fakeCheck{id: string(rune('a' + i)), run: slow})
+	}
+	rs := Run(context.Background(), cs, snapshot(), Options{Concurrency: 3})
+	if len(rs) != 12 {
+		t.Fatalf("got %d results, want 12", len(rs))
+	}
+	if p := peak.Load(); p != 3 {
+		t.Errorf("peak concurrency %d, want 3", p)
+	}
+}
+
+// blocker returns a check body that never finishes before the test ends.
+func blocker(t *testing.T) func(context.Context) []Result {
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	return func(context.Context) []Result { <-release; return nil }
+}
+
+func TestRunFailsClosed(t *testing.T) {
+	block := blocker(t)
+	tests := []struct {
+		name    string
+		check   fakeCheck
+		snap    func(*Snapshot)
+		opts    Options
+		want    Status
+		message string
+	}{
+		{"pass", fakeCheck{id: "x", run: pass}, nil, Options{}, Pass, "ok"},
+		{"timeout", fakeCheck{id: "x", run: block}, nil, Options{CheckTimeout: 20 * time.Millisecond}, Error, "check did not finish within 20ms"},
+		{"panic", fakeCheck{id: "x", run: func(context.Context) []Result { panic("boom") }}, nil, Options{}, Error, "check crashed: boom"},
+		{"no result", fakeCheck{id: "x", run: func(context.Context) []Result { return nil }}, nil, Options{}, Error, "check returned no result"},
+		{"vcenter down", fakeCheck{id: "x", needs: []Source{VCenter}, run: pass},
+			func(s *Snapshot) {
+				s.VCenter, s.Errors[VCenter] = nil, errors.New("cannot reach vCenter at https://vc/sdk: connection refused")
+			},
+			Options{}, Error, "cannot reach vCenter at https://vc/sdk: connection refused"},
+		{"vcenter not collected", fakeCheck{id: "x", needs: []Source{VCenter}, run: pass},
+			func(s *Snapshot) { s.VCenter = nil }, Options{}, Error, "vCenter inventory was not collected"},
+		{"optional part unavailable", fakeCheck{id: "x", needs: []Source{VCenter, Privileges}, run: pass},
+			func(s *Snapshot) {
+				s.VCenter.Unavailable = map[string]string{"privileges": "reading privileges: NoPermission"}
+			},
+			Options{}, Error, "reading privileges: NoPermission"},
+		{"optional part not collected", fakeCheck{id: "x", needs: []Source{VCenter, VMDetails}, run: pass}, nil, Options{}, Error, "vCenter details were not collected"},
+		{"optional part collected", fakeCheck{id: "x", needs: []Source{VMDetails}, run: pass},
+			func(s *Snapshot) { s.VCenter.Parts = []string{"details"} }, Options{}, Pass, "ok"},
+		{"optional part, vCenter down", fakeCheck{id: "x", needs: []Source{Licenses}, run: pass},
+			func(s *Snapshot) { s.VCenter, s.Errors[VCenter] = nil, errors.New("cannot reach vCenter") }, Options{}, Error, "cannot reach vCenter"},
+		{"skipped", fakeCheck{id: "x", run: pass}, nil, Options{Skip: []string{"x"}}, Skip, "skipped by --skip"},
+		{"ignored fail", fakeCheck{id: "x", run: func(context.Context) []Result { return []Result{{Target: "t", Status: Fail, Message: "bad"}} }},
+			nil, Options{Ignore: []string{"x"}}, Warn, "ignored by --ignore (was fail): bad"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := snapshot()
+			if tc.snap != nil {
+				tc.snap(s)
+			}
+			rs := Run(context.Background(), []Check{tc.check}, s, tc.opts)
+			if len(rs) != 1 {
+				t.Fatalf("got %d results, want 1: %+v", len(rs), rs)
+			}
+			r := rs[0]
+			if r.Status != tc.want || !strings.HasPrefix(r.Message, tc.message) {
+				t.Errorf("got %s %q, want %s %q", r.Status, r.Message, tc.want, tc.message)
+			}
+			if r.Check != "x" || r.Title != "fake x" {
+				t.Errorf("catalog fields not filled: %+v", r)
+			}
+		})
+	}
+}
+
+func TestRunOneBrokenCheckDoesNotHideOthers(t *testing.T) {
+	cs := []Check{
+		fakeCheck{id: "b", run: func(context.Context) []Result { panic("boom") }},
+		fakeCheck{id: "a", run: func(context.Context) []Result {
+			return []Result{{Target: "z", Status: Pass}, {Target: "y", Status: Fail, Code: "78052"}}
+		}},
+	}
+	rs := Run(context.Background(), cs, snapshot(), Options{Concurrency: 2})
+	var got []string
+	for _, r := range rs {
+		got = append(got, r.Check+"/"+r.Target+"/"+string(r.Status))
+	}
+	if want := "a/y/fail a/z/pass b/-/error"; strings.Join(got, " ") != want {
+		t.Errorf("got %v, want %s (sorted by check, target)", got, want)
+	}
+	if rs[0].Fix != Codes["78052"].Fix || rs[0].DocURL != Codes["78052"].DocURL {
+		t.Errorf("a fail with an ASR code carries the catalog fix and doc: %+v", rs[0])
+	}
+}
+
+func TestRunWholeRunTimeout(t *testing.T) {
+	ctx, cancel := context.WithTimeoutCause(context.Background(), 20*time.Millisecond, errors.New("run timed out"))
+	defer cancel()
+	block := blocker(t)
+	rs := Run(ctx, []Check{fakeCheck{id: "x", run: block}}, snapshot(), Options{CheckTimeout: time.Minute})
+	if len(rs) != 1 || rs[0].Status != Error || rs[0].Message != "run timed out" {
+		t.Fatalf("got %+v, want one error result \"run timed out\"", rs)
+	}
+}

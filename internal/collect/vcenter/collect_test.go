@@ -1,0 +1,354 @@
+package vcenter_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vmware/govmomi/simulator"
+	"github.com/vmware/govmomi/vim25/soap"
+	"github.com/vmware/govmomi/vim25/types"
+
+	"github.com/asr-preflight/asr-preflight/internal/checks"
+	"github.com/asr-preflight/asr-preflight/internal/plan"
+	"github.com/asr-preflight/asr-preflight/internal/collect/vcenter"
+)
+
+// server starts a vcsim with one datacenter, hosts standalone hosts and vms VMs per host.
+func server(t testing.TB, hosts, vms int, tweak func(*simulator.Model)) (*simulator.Model, *simulator.Server) {
+	t.Helper()
+	m := simulator.VPX()
+	m.Cluster, m.Host, m.Machine = 0, hosts, vms
+	if tweak != nil {
+		tweak(m)
+	}
+	if err := m.Create(); err != nil {
+		t.Fatal(err)
+	}
+	m.Service.TLS = new(tls.Config)
+	m.Service.Listen = &url.URL{User: url.UserPassword("admin", "s3cret-lab")}
+	s := m.Service.NewServer()
+	t.Cleanup(func() { s.Close(); m.Remove() })
+	return m, s
+}
+
+// recorder counts the SOAP requests a client sends, by method.
+type recorder struct {
+	mu      sync.Mutex
+	methods []string
+}
+
+var soapMethod = regexp.MustCompile(`Body>\s*<([A-Za-z]+)`)
+
+func (r *recorder) wrap(next http.RoundTripper) http.RoundTripper {
+	return roundTripFunc(func(req *http.Request) (*http.Response, error) {
+		body, err := io.ReadAll(req.Body)
+		if err != nil {
+			return nil, err
+		}
+		req.Body = io.NopCloser(bytes.NewReader(body))
+		m := "?"
+		if sm := soapMethod.FindSubmatch(body); sm != nil {
+			m = string(sm[1])
+		}
+		r.mu.Lock()
+		r.methods = append(r.methods, m)
+		r.mu.Unlock()
+		return next.RoundTrip(req)
+	})
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func config(s *simulator.Server) vcenter.Config {
+	return vcenter.Config{URL: s.URL.String(), Insecure: true}
+}
+
+func TestCollect(t *testing.T) {
+	_, s := server(t, 2, 2, nil)
+	inv, err := vcenter.Collect(context.Background(), config(s), vcenter.Request{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inv.Datacenter != "DC0" || inv.About.APIVersion == "" || inv.About.APIType != "VirtualCenter" {
+		t.Errorf("about/datacenter: %+v %q", inv.About, inv.Datacenter)
+	}
+	if len(inv.Hosts) != 2 || inv.Hosts[0].Name != "DC0_H0" || inv.Hosts[0].ConnectionState != "connected" {
+		t.Errorf("hosts: %+v", inv.Hosts)
+	}
+	if len(inv.Datastores) != 1 || inv.Datastores[0].Name != "LocalDS_0" || !inv.Datastores[0].Accessible || inv.Datastores[0].Type == "" {
+		t.Errorf("datastores: %+v", inv.Datastores)
+	}
+	if len(inv.VMs) != 4 {
+		t.Fatalf("got %d VMs, want 4: %+v", len(inv.VMs), inv.VMs)
+	}
+	for _, vm := range inv.VMs {
+		if vm.Host == "" || !strings.HasPrefix(vm.Name, vm.Host) || vm.ConnectionState != "connected" || vm.PowerState != "poweredOn" || vm.Ref == "" {
+			t.Errorf("VM not fully read: %+v", vm)
+		}
+	}
+}
+
+// readOnly lists the vSphere methods the collector may call: none of them changes the inventory
+// (container views are session-scoped and destroyed before logout).
+var readOnly = []string{"RetrieveServiceContent", "Login", "Logout", "CreateContainerView", "DestroyView",
+	"RetrievePropertiesEx", "ContinueRetrievePropertiesEx", "RetrieveProperties", "FindByInventoryPath",
+	"QueryAssignedLicenses", "HasPrivilegeOnEntities", "HasUserPrivilegeOnEntities"}
+
+// TestRequestsDoNotGrowWithVMs runs a full collection (every optional part) and every check for a
+// plan of 5 VMs and one of 200 VMs, and shows that vCenter sees the same number of requests, all of
+// them read-only.
+func TestRequestsDoNotGrowWithVMs(t *testing.T) {
+	counts := map[int][]string{}
+	for _, perHost := range []int{2, 67} { // 6 and 201 VMs on 3 hosts
+		_, s := server(t, 3, perHost, nil)
+		inv, err := vcenter.Collect(context.Background(), config(s), vcenter.Request{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The plan: every VM but the first, which plays the master target.
+		p := &plan.Plan{Version: 1, MasterTarget: inv.VMs[0].Name}
+		for _, vm := range inv.VMs[1:] {
+			p.VMs = append(p.VMs, plan.VM{Name: vm.Name, Location: plan.Original, Datastore: "LocalDS_0"})
+		}
+
+		var rec recorder
+		cfg := config(s)
+		cfg.Transport = rec.wrap
+		inv, err = vcenter.Collect(context.Background(), cfg, checks.VCenterRequest(checks.All(), p, ""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Every vCenter check of both phases could be evaluated from this one collection.
+		for _, phase := range []checks.Phase{checks.Reprotect, checks.Failback} {
+			var vc []checks.Check
+			for _, c := range checks.ForPhase(phase, nil) {
+				if checks.Needs([]checks.Check{c}, checks.VCenter) {
+					vc = append(vc, c)
+				}
+			}
+			rs := checks.Run(context.Background(), vc,
+				&checks.Snapshot{Phase: phase, Plan: p, VCenter: inv}, checks.Options{Concurrency: 8})
+			for _, r := range rs {
+				if r.Status == checks.Error {
+					t.Errorf("%d VMs, %s: %s %s: %s", len(p.VMs), phase, r.Check, r.Target, r.Message)
+				}
+			}
+		}
+		counts[len(p.VMs)] = rec.methods
+		for _, m := range rec.methods {
+			if !slices.Contains(readOnly, m) {
+				t.Errorf("collector called %s, which is not a read-only method", m)
+			}
+		}
+	}
+	small, big := counts[5], counts[200]
+	t.Logf("vCenter requests: 5 VMs %d %v; 200 VMs %d %v", len(small), small, len(big), big)
+	if len(small) == 0 || len(small) != len(big) {
+		t.Errorf("requests grow with VMs: %d for 5 VMs, %d for 200 VMs", len(small), len(big))
+	}
+}
+
+func TestCollectErrors(t *testing.T) {
+	_, s := server(t, 2, 1, func(m *simulator.Model) { m.Datacenter = 2 })
+	good := config(s)
+	caFile, err := s.CertificateFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	thumb := soap.ThumbprintSHA256(s.Certificate())
+	pw, _ := s.URL.User.Password()
+	tests := []struct {
+		name string
+		cfg  func(c *vcenter.Config)
+		want string // "" means success
+	}{
+		{"several datacenters", func(c *vcenter.Config) {}, "vCenter has 2 datacenters (DC0, DC1); set vcenter.datacenter in the plan"},
+		{"named datacenter", func(c *vcenter.Config) { c.Datacenter = "DC1" }, ""},
+		{"unknown datacenter", func(c *vcenter.Config) { c.Datacenter = "DC9" }, `datacenter "DC9" (plan vcenter.datacenter) not found; vCenter has DC0, DC1`},
+		{"TLS verified by default", func(c *vcenter.Config) { c.Insecure, c.Datacenter = false, "DC0" }, "cannot verify vCenter " + s.URL.Host + "'s TLS certificate"},
+		{"trusted CA", func(c *vcenter.Config) { c.Insecure, c.Datacenter, c.CAFile = false, "DC0", caFile }, ""},
+		{"pinned thumbprint", func(c *vcenter.Config) { c.Insecure, c.Datacenter, c.Thumbprint = false, "DC0", thumb }, ""},
+		{"pinned thumbprint, lower case without colons", func(c *vcenter.Config) {
+			c.Insecure, c.Datacenter, c.Thumbprint = false, "DC0", strings.ToLower(strings.ReplaceAll(thumb, ":", ""))
+		}, ""},
+		{"wrong thumbprint, trusted CA", func(c *vcenter.Config) {
+			c.Insecure, c.Datacenter, c.CAFile, c.Thumbprint = false, "DC0", caFile, strings.Repeat("AB:", 31)+"AB"
+		},
+			"vCenter " + s.URL.Host + "'s certificate does not match --vcenter-thumbprint AB:AB:"},
+		{"wrong thumbprint, insecure", func(c *vcenter.Config) { c.Datacenter, c.Thumbprint = "DC0", strings.Repeat("AB", 20) },
+			"vCenter " + s.URL.Host + "'s certificate does not match --vcenter-thumbprint AB:AB:"},
+		{"wrong password", func(c *vcenter.Config) { c.Datacenter, c.Password = "DC0", "not-"+pw }, `vCenter login as "admin" failed: ServerFaultCode: Login failure`},
+		{"no URL", func(c *vcenter.Config) { c.URL = "" }, "no vCenter URL: set --vcenter-url, GOVC_URL or vcenter.url in the plan"},
+		{"no user", func(c *vcenter.Config) { c.URL = "https://" + s.URL.Host + "/sdk" }, "no vCenter username"},
+		{"unreachable", func(c *vcenter.Config) { c.URL = "https://u:secret-pw@127.0.0.1:1/sdk" }, "cannot reach vCenter at https://127.0.0.1:1/sdk: "},
+		{"http off this machine", func(c *vcenter.Config) { c.URL = "http://u:secret-pw@vcsa.example.com/sdk" },
+			`"http://****@vcsa.example.com/sdk": plain http would send the password in clear; use https`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := good
+			tc.cfg(&cfg)
+			inv, err := vcenter.Collect(context.Background(), cfg, vcenter.Request{})
+			if strings.Contains(tc.name, "wrong thumbprint") && (err == nil || !strings.Contains(err.Error(), "certificate does not match --vcenter-thumbprint")) {
+				t.Errorf("a thumbprint pins the certificate, whatever else trusts it: %v", err)
+			}
+			switch {
+			case tc.want == "" && err != nil:
+				t.Fatalf("unexpected error: %v", err)
+			case tc.want == "" && inv.Datacenter != cfg.Datacenter:
+				t.Errorf("collected datacenter %q, want %q", inv.Datacenter, cfg.Datacenter)
+			case tc.want != "" && (err == nil || !strings.HasPrefix(err.Error(), tc.want)):
+				t.Fatalf("got error %v, want %q", err, tc.want)
+			}
+			if err != nil {
+				for _, secret := range []string{"secret-pw", pw, "not-" + pw} {
+					if strings.Contains(err.Error(), secret) {
+						t.Errorf("error reveals a password: %v", err)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestCollectParts(t *testing.T) {
+	m, s := server(t, 2, 2, nil)
+	req := vcenter.Request{Details: []string{"DC0_H0_VM0", "nope"}, Licenses: true, Privileges: []string{"Datastore.Browse", "VirtualMachine.Config.*"},
+		MasterTarget: "DC0_H0_VM1", Hosts: []string{"DC0_H1"}, Datastores: []string{"LocalDS_0"}}
+	inv, err := vcenter.Collect(context.Background(), config(s), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(inv.Parts, []string{"details", "licenses", "privileges"}) || len(inv.Unavailable) != 0 {
+		t.Fatalf("parts %v, unavailable %v", inv.Parts, inv.Unavailable)
+	}
+	for _, vm := range inv.VMs {
+		if (vm.Details != nil) != (vm.Name == "DC0_H0_VM0") {
+			t.Errorf("details read for %s: %v; want them only for the named VM", vm.Name, vm.Details != nil)
+		}
+		if vm.MemoryMB == 0 || vm.GuestID == "" {
+			t.Errorf("VM %s: memory and guest not read: %+v", vm.Name, vm)
+		}
+	}
+	if d := inv.VMsNamed("DC0_H0_VM0")[0].Details; len(d.Disks) == 0 || d.Disks[0].CapacityBytes == 0 || d.ToolsRunningStatus == "" {
+		t.Errorf("details: %+v", d)
+	}
+	h := inv.Hosts[0]
+	if h.License == nil || h.License.EditionKey != "eval" || h.Version == "" || h.ProductLineID != "embeddedEsx" || h.MemoryBytes == 0 {
+		t.Errorf("host: %+v", h)
+	}
+	if ds := inv.Datastores[0]; len(ds.Mounts) != 2 || !ds.Mounts[0].Mounted || ds.Mounts[0].AccessMode != "readWrite" || ds.CapacityBytes == 0 {
+		t.Errorf("datastore: %+v", ds)
+	}
+	var entities []string
+	for _, e := range inv.Privileges.Entities {
+		entities = append(entities, e.Type+":"+e.Name)
+		if len(e.Missing) != 0 {
+			t.Errorf("vcsim grants everything, yet %s misses %v", e.Name, e.Missing)
+		}
+	}
+	if want := []string{"Datacenter:DC0", "HostSystem:DC0_H0", "HostSystem:DC0_H1", "Datastore:LocalDS_0"}; !slices.Equal(entities, want) {
+		t.Errorf("privilege targets %v, want %v", entities, want)
+	}
+	if len(inv.Privileges.Checked) < 10 || !slices.Contains(inv.Privileges.Checked, "VirtualMachine.Config.AddNewDisk") {
+		t.Errorf("VirtualMachine.Config.* not expanded: %v", inv.Privileges.Checked)
+	}
+
+	// A failing optional part is recorded; the rest of the inventory stands.
+	m.Service.AddFaultRule(&simulator.FaultInjectionRule{MethodName: "HasPrivilegeOnEntities", ObjectType: "*", ObjectName: "*",
+		Probability: 1, Enabled: true, Fault: &types.NoPermission{PrivilegeId: "System.View"}})
+	inv, err = vcenter.Collect(context.Background(), config(s), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(inv.Parts, []string{"details", "licenses"}) || !strings.HasPrefix(inv.Unavailable["privileges"], "reading privileges: ") || len(inv.VMs) != 4 {
+		t.Errorf("parts %v, unavailable %v", inv.Parts, inv.Unavailable)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	dir := t.TempDir()
+	notPEM := filepath.Join(dir, "ca.txt")
+	if err := os.WriteFile(notPEM, []byte("not a certificate"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base := vcenter.Config{URL: "https://vcsa.example.com/sdk", Username: "u"}
+	tests := []struct {
+		name          string
+		cfg           func(c *vcenter.Config)
+		setting, want string
+	}{
+		{"good", func(*vcenter.Config) {}, "", ""},
+		{"host only", func(c *vcenter.Config) { c.URL = "vcsa.example.com" }, "", ""},
+		{"http on loopback", func(c *vcenter.Config) { c.URL = "http://127.0.0.1:8989/sdk" }, "", ""},
+		{"user in the URL", func(c *vcenter.Config) { c.URL, c.Username = "https://admin:pw@vcsa/sdk", "" }, "", ""},
+		{"empty http", func(c *vcenter.Config) { c.URL = "http://" }, "url", `expected https://HOST[:PORT][/sdk] (or HOST, HOST:PORT), got "http://"`},
+		{"colons", func(c *vcenter.Config) { c.URL = "::::" }, "url", `expected https://HOST[:PORT][/sdk] (or HOST, HOST:PORT), got "::::"`},
+		{"open bracket", func(c *vcenter.Config) { c.URL = "https://[::1" }, "url", `expected https://HOST[:PORT][/sdk] (or HOST, HOST:PORT), got "https://[::1"`},
+		{"port", func(c *vcenter.Config) { c.URL = "https://vcsa:99999/sdk" }, "url", `port 99999 in "https://vcsa:99999/sdk": expected 1-65535`},
+		{"ftp", func(c *vcenter.Config) { c.URL = "ftp://vcsa/sdk" }, "url", `expected an https:// URL, got scheme "ftp" in "ftp://vcsa/sdk"`},
+		{"http elsewhere", func(c *vcenter.Config) { c.URL = "http://vcsa/sdk" }, "url", `"http://vcsa/sdk": plain http would send the password in clear; use https (http is allowed only on this machine: 127.0.0.0/8, ::1, localhost)`},
+		{"no user", func(c *vcenter.Config) { c.Username = "" }, "username", "no vCenter username: set --vcenter-username, GOVC_USERNAME or user:password in the URL"},
+		{"CA missing", func(c *vcenter.Config) { c.CAFile = filepath.Join(dir, "none.pem") }, "ca", "reading CA file: open " + filepath.Join(dir, "none.pem") + ": no such file or directory"},
+		{"CA not PEM", func(c *vcenter.Config) { c.CAFile = notPEM }, "ca", "CA file " + notPEM + ` holds no PEM certificate; expected one or more "-----BEGIN CERTIFICATE-----" blocks`},
+		{"thumbprint not hex", func(c *vcenter.Config) { c.Thumbprint = "zz" }, "thumbprint", `expected the certificate's SHA-1 (40 hex digits) or SHA-256 (64 hex digits) thumbprint, colons allowed, got "zz"`},
+		{"thumbprint length", func(c *vcenter.Config) { c.Thumbprint = "AB:CD" }, "thumbprint", `expected the certificate's SHA-1 (40 hex digits) or SHA-256 (64 hex digits) thumbprint, colons allowed, got "AB:CD"`},
+	}
+	for _, tc := range tests {
+		cfg := base
+		tc.cfg(&cfg)
+		err := cfg.Validate()
+		var se *vcenter.SettingError
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%s: %v", tc.name, err)
+		case tc.want != "" && (!errors.As(err, &se) || se.Setting != tc.setting || se.Error() != tc.want):
+			t.Errorf("%s: got %#v (%v)\nwant %s: %s", tc.name, err, err, tc.setting, tc.want)
+		}
+	}
+}
+
+// TestHungVCenter: a vCenter that stops answering costs the collector its deadline plus the
+// clean-up grace, never the time the server takes, and the error says it was a timeout.
+func TestHungVCenter(t *testing.T) {
+	_, s := server(t, 1, 1, func(m *simulator.Model) {
+		m.DelayConfig.MethodDelay = map[string]int{"RetrievePropertiesEx": 6000, "Logout": 6000}
+	})
+	ctx, cancel := context.WithTimeoutCause(context.Background(), 500*time.Millisecond, errors.New("no answer from vCenter within 500ms (--timeout)"))
+	defer cancel()
+	start := time.Now()
+	_, err := vcenter.Collect(ctx, config(s), vcenter.Request{})
+	took := time.Since(start)
+	if err == nil || err.Error() != "listing datacenters: no answer from vCenter within 500ms (--timeout)" {
+		t.Errorf("error %v", err)
+	}
+	if limit := 500*time.Millisecond + vcenter.CleanupGrace + time.Second; took > limit {
+		t.Errorf("took %v, want at most %v", took, limit)
+	}
+}
+
+// TestPropertyFault: a fault reading properties is reported as such, not blamed on the datacenter.
+func TestPropertyFault(t *testing.T) {
+	m, s := server(t, 1, 1, nil)
+	m.Service.AddFaultRule(&simulator.FaultInjectionRule{MethodName: "RetrievePropertiesEx", ObjectType: "*", ObjectName: "*",
+		Probability: 1, Enabled: true, Fault: &types.NoPermission{PrivilegeId: "System.Read"}})
+	_, err := vcenter.Collect(context.Background(), config(s), vcenter.Request{})
+	if err == nil || !strings.HasPrefix(err.Error(), "listing datacenters: ") || strings.Contains(err.Error(), "vcenter.datacenter") {
+		t.Errorf("error %v", err)
+	}
+}

@@ -1,0 +1,207 @@
+// Package plan reads and validates the operator's plan file: which VMs fail back, where to, and
+// through which master target.
+package plan
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/asr-preflight/asr-preflight/internal/strictyaml"
+)
+
+// Location says where a VM fails back to.
+type Location string
+
+// The failback locations ASR offers.
+const (
+	Original  Location = "original"
+	Alternate Location = "alternate"
+)
+
+// Plan is a validated plan file.
+type Plan struct {
+	Version             int      `yaml:"version" json:"version"`
+	VCenter             VCenter  `yaml:"vcenter,omitempty" json:"vcenter"`
+	MasterTarget        string   `yaml:"masterTarget" json:"masterTarget"`
+	ConfigurationServer string   `yaml:"configurationServer,omitempty" json:"configurationServer,omitempty"`
+	Azure               *Azure   `yaml:"azure,omitempty" json:"azure,omitempty"`
+	Defaults            Defaults `yaml:"defaults,omitempty" json:"defaults"`
+	VMs                 []VM     `yaml:"vms" json:"vms"`
+
+	doc *strictyaml.Doc // where each field is in the file, for messages
+}
+
+// Defaults fill in what a VM entry, or a VM taken from the vault, leaves out.
+type Defaults struct {
+	Datastore string   `yaml:"datastore,omitempty" json:"datastore,omitempty"`
+	Location  Location `yaml:"location,omitempty" json:"location,omitempty"`
+}
+
+// VCenter names the vCenter and datacenter the VMs fail back to.
+type VCenter struct {
+	URL        string `yaml:"url,omitempty" json:"url,omitempty"`
+	Datacenter string `yaml:"datacenter,omitempty" json:"datacenter,omitempty"`
+}
+
+// Azure names the subscription and the Recovery Services vault protecting the VMs.
+type Azure struct {
+	SubscriptionID string   `yaml:"subscriptionId,omitempty" json:"subscriptionId,omitempty"`
+	Vault          Resource `yaml:"vault" json:"vault"`
+}
+
+// Resource is an Azure resource named by resource group and name.
+type Resource struct {
+	ResourceGroup string `yaml:"resourceGroup" json:"resourceGroup"`
+	Name          string `yaml:"name" json:"name"`
+}
+
+// VM is one protected VM to reprotect and fail back.
+type VM struct {
+	Name      string    `yaml:"name" json:"name"`
+	Location  Location  `yaml:"location,omitempty" json:"location"`
+	Datastore string    `yaml:"datastore,omitempty" json:"datastore"`
+	Host      string    `yaml:"host,omitempty" json:"host,omitempty"`
+	MemoryMB  int       `yaml:"memoryMB,omitempty" json:"memoryMB,omitempty"`
+	AzureVM   *Resource `yaml:"azureVM,omitempty" json:"azureVM,omitempty"`
+}
+
+// Error lists every problem found in a plan file, one per line.
+type Error = strictyaml.Error
+
+// Parse reads a plan from data; name is the file name used in messages.
+// Any problem is returned as an *Error naming the file, line and field.
+func Parse(name string, data []byte) (*Plan, error) {
+	var pl Plan
+	d, err := strictyaml.Decode(name, data, &pl, "plan", "empty plan; expected a YAML mapping with version, masterTarget and vms")
+	if err != nil {
+		return nil, err
+	}
+	pl.validate(d)
+	if err := d.Err(); err != nil {
+		return nil, err
+	}
+	pl.doc = d
+	return &pl, nil
+}
+
+// Where names a field of the plan for a message about its value: "plan.yaml:3: vcenter.url".
+func (pl *Plan) Where(field string) string {
+	if pl.doc == nil {
+		return "plan " + field
+	}
+	return fmt.Sprintf("%s:%d: %s", pl.doc.File(), pl.doc.Line(field), field)
+}
+
+// MaxMemoryMB is the most memory vSphere gives one VM: 24 TB.
+const MaxMemoryMB = 24 << 20
+
+var guid = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// ValidSubscription reports whether id is an Azure subscription ID: a GUID.
+func ValidSubscription(id string) bool { return guid.MatchString(id) }
+
+// validate checks what the shape alone cannot: required fields, allowed values, unique names.
+func (pl *Plan) validate(d *strictyaml.Doc) {
+	if pl.Version != 1 {
+		if d.Has("version") {
+			d.Addf("version", "expected 1, got %d", pl.Version)
+		} else {
+			d.Addf("version", "missing; expected 1")
+		}
+	}
+	d.RejectControl()
+	if cs := pl.ConfigurationServer; cs != "" {
+		if _, _, err := HostPort(cs, "443"); err != nil {
+			d.Addf("configurationServer", "%v", err)
+		}
+	}
+	if pl.Azure != nil && pl.Azure.SubscriptionID != "" && !ValidSubscription(pl.Azure.SubscriptionID) {
+		d.Addf("azure.subscriptionId", "expected a subscription ID (a GUID such as 00000000-0000-0000-0000-000000000000), got %q", pl.Azure.SubscriptionID)
+	}
+	if pl.MasterTarget == "" {
+		d.Addf("masterTarget", "missing; expected the master target VM's name in vCenter")
+	}
+	if pl.Azure != nil && (pl.Azure.Vault.ResourceGroup == "") != (pl.Azure.Vault.Name == "") {
+		d.Addf("azure.vault", "expected both resourceGroup and name")
+	}
+	switch pl.Defaults.Location {
+	case "", Original, Alternate:
+	default:
+		d.Addf("defaults.location", "expected %q or %q, got %q", Original, Alternate, pl.Defaults.Location)
+		pl.Defaults.Location = "" // reported once, here, not again for every VM
+	}
+	if len(pl.VMs) == 0 && !pl.FromVault() {
+		d.Addf("vms", "missing; expected a list of at least one VM, or azure.vault to take them from Site Recovery")
+	}
+	first := map[string]int{}
+	for i := range pl.VMs {
+		vm := &pl.VMs[i]
+		at := fmt.Sprintf("vms[%d]", i)
+		if vm.Name == "" {
+			d.Addf(at+".name", "missing; expected the on-premises VM's name")
+		} else if j, dup := first[vm.Name]; dup {
+			d.Addf(at+".name", "duplicate VM name %q; already used by vms[%d]", vm.Name, j)
+		} else {
+			first[vm.Name] = i
+		}
+		pl.applyDefaults(vm)
+		switch vm.Location {
+		case Original, Alternate:
+		default:
+			d.Addf(at+".location", "expected %q or %q, got %q", Original, Alternate, vm.Location)
+		}
+		if vm.Datastore == "" {
+			d.Addf(at+".datastore", "missing; expected the target datastore's name (or defaults.datastore)")
+		}
+		if vm.MemoryMB < 0 || vm.MemoryMB > MaxMemoryMB {
+			d.Addf(at+".memoryMB", "expected a number of MB from 1 to %d (24 TB, the most vSphere gives a VM), got %d", MaxMemoryMB, vm.MemoryMB)
+		}
+		if r := vm.AzureVM; r != nil && (r.ResourceGroup == "" || r.Name == "") {
+			d.Addf(at+".azureVM", "expected both resourceGroup and name")
+		}
+	}
+}
+
+// FromVault reports whether the plan takes its VMs from the vault's protected items.
+func (pl *Plan) FromVault() bool {
+	return pl.Azure != nil && pl.Azure.Vault.Name != ""
+}
+
+func (pl *Plan) applyDefaults(vm *VM) {
+	if vm.Datastore == "" {
+		vm.Datastore = pl.Defaults.Datastore
+	}
+	if vm.Location == "" {
+		vm.Location = pl.Defaults.Location
+	}
+	if vm.Location == "" {
+		vm.Location = Original
+	}
+}
+
+// AddVMs adds VMs taken from elsewhere (the vault), with the plan's defaults, except those the plan
+// names already: explicit entries win. A VM still without a datastore is an error naming it.
+func (pl *Plan) AddVMs(vms []VM) error {
+	var missing []string
+	for _, vm := range vms {
+		if slices.ContainsFunc(pl.VMs, func(v VM) bool { return strings.EqualFold(v.Name, vm.Name) }) {
+			continue
+		}
+		pl.applyDefaults(&vm)
+		if vm.Datastore == "" {
+			missing = append(missing, vm.Name)
+		}
+		pl.VMs = append(pl.VMs, vm)
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("no datastore for %s, taken from the vault: set defaults.datastore in the plan, or list them under vms", strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+// Marshal renders the plan as YAML, leaving out what is empty.
+func (pl *Plan) Marshal() ([]byte, error) { return yaml.Marshal(pl) }

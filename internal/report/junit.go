@@ -1,0 +1,93 @@
+package report
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+
+	"github.com/asr-preflight/asr-preflight/internal/checks"
+)
+
+type junitSuite struct {
+	XMLName   xml.Name    `xml:"testsuite"`
+	Name      string      `xml:"name,attr"`
+	Tests     int         `xml:"tests,attr"`
+	Failures  int         `xml:"failures,attr"`
+	Errors    int         `xml:"errors,attr"`
+	Skipped   int         `xml:"skipped,attr"`
+	Time      string      `xml:"time,attr"`
+	Timestamp string      `xml:"timestamp,attr"`
+	Cases     []junitCase `xml:"testcase"`
+}
+
+type junitCase struct {
+	ClassName string        `xml:"classname,attr"`
+	Name      string        `xml:"name,attr"`
+	Failure   *junitProblem `xml:"failure,omitempty"`
+	Error     *junitProblem `xml:"error,omitempty"`
+	Skipped   *junitProblem `xml:"skipped,omitempty"`
+	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+type junitProblem struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr,omitempty"`
+	Body    string `xml:",chardata"`
+}
+
+func writeJUnit(w io.Writer, r Report) error {
+	s := junitSuite{
+		Name:      "asr-preflight " + string(r.Phase),
+		Tests:     len(r.Results),
+		Failures:  r.Summary.Fail,
+		Errors:    r.Summary.Error,
+		Skipped:   r.Summary.Skip,
+		Time:      fmt.Sprintf("%.3f", float64(r.DurationMs)/1000),
+		Timestamp: r.StartedAt.Format("2006-01-02T15:04:05Z07:00"),
+	}
+	for _, res := range r.Results {
+		c := junitCase{ClassName: res.Check, Name: res.Target}
+		p := &junitProblem{Message: message(res), Type: res.Code, Body: details(res)}
+		switch res.Status {
+		case checks.Fail:
+			c.Failure = p
+		case checks.Error:
+			c.Error = p
+		case checks.Skip:
+			c.Skipped = &junitProblem{Message: res.Message}
+		default:
+			c.SystemOut = fmt.Sprintf("%s: %s", res.Status, details(res))
+		}
+		s.Cases = append(s.Cases, c)
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(s); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+// message is the one-line summary of a result: its ASR code, if any, and message.
+func message(r checks.Result) string {
+	if r.Code != "" {
+		return fmt.Sprintf("ASR %s: %s", r.Code, r.Message)
+	}
+	return r.Message
+}
+
+// details is the message with its fix and documentation link.
+func details(r checks.Result) string {
+	s := message(r)
+	if r.Fix != "" {
+		s += "\nFix: " + r.Fix
+	}
+	if r.DocURL != "" {
+		s += "\nDoc: " + r.DocURL
+	}
+	return s
+}
