@@ -16,7 +16,7 @@ test: ## Run every test, end-to-end ones included, with the race detector
 	$(GO) test -race -count=1 ./...
 
 bench: ## Benchmark a reprotect run for 2,000 VMs (32 hosts, 64 datastores, 5 ms per vCenter call)
-	$(GO) test -run '^$$' -bench Reprotect -benchtime 3x ./internal/collect/vcenter
+	$(GO) test -run '^$$' -bench Reprotect -benchtime 3x ./internal/preflight
 
 lint: ## gofmt and go vet
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

@@ -3,7 +3,6 @@ package test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -40,16 +39,18 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// startLab serves an inventory of the given VMs.
-func startLab(t *testing.T, vms []lab.VM) *lab.Lab {
+// startScenarioFile serves a scenario of test/scenarios for one test.
+func startScenarioFile(t *testing.T, name string) *lab.World {
 	t.Helper()
-	l, err := lab.Start(context.Background(), lab.Options{Password: "Lab-Pa55word-e2e"}, vms)
+	data, err := os.ReadFile(filepath.Join("scenarios", name))
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(l.Close)
-	return l
+	return startScenario(t, string(data))
 }
+
+// healthyVCenter is a scenario of a vCenter where every check passes, and no Azure side.
+const healthyVCenter = "description: a healthy vCenter, no Azure\n"
 
 type result struct {
 	stdout, stderr string
@@ -105,18 +106,18 @@ func statuses(r report.Report) map[string]string {
 	return m
 }
 
-// healthyPlan matches lab.HealthyVMs.
+// healthyPlan is the plan of the lab's default scenario.
 const healthyPlan = lab.Plan
 
 func TestNameCollisionFails(t *testing.T) {
-	l := startLab(t, lab.DefaultVMs)
+	w := startScenarioFile(t, "name-collision-78052.yaml")
 	dir := t.TempDir()
 	files := map[string]string{"--json": "r.json", "--junit": "r.xml", "--markdown": "r.md"}
-	args := []string{"failback", "-p", writePlan(t, lab.Plan)}
+	args := []string{"failback", "-p", w.PlanPath}
 	for flag, name := range files {
 		args = append(args, flag, filepath.Join(dir, name))
 	}
-	res := run(t, "", l.Env(), args...)
+	res := run(t, "", w.Env(), args...)
 	if res.code != 3 {
 		t.Fatalf("exit %d, want 3\n%s\n%s", res.code, res.stdout, res.stderr)
 	}
@@ -150,18 +151,18 @@ func TestNameCollisionFails(t *testing.T) {
 }
 
 func TestIgnoreAndSkip(t *testing.T) {
-	l := startLab(t, lab.DefaultVMs)
-	planPath := writePlan(t, lab.Plan)
-	res := run(t, "", l.Env(), "reprotect", "-p", planPath, "-f", "json", "--ignore", "vm.name-collision")
+	w := startScenarioFile(t, "name-collision-78052.yaml")
+	planPath, env := w.PlanPath, w.Env()
+	res := run(t, "", env, "reprotect", "-p", planPath, "-f", "json", "--ignore", "vm.name-collision")
 	if got := statuses(decode(t, res.stdout))["vm.name-collision/db01"]; res.code != 4 || got != "warn 78052" {
 		t.Errorf("--ignore: exit %d and db01 %q, want exit 4 and warn 78052", res.code, got)
 	}
-	res = run(t, "", l.Env(), "reprotect", "-p", planPath, "-f", "json", "--skip", "vm.name-collision,datastore.capacity")
+	res = run(t, "", env, "reprotect", "-p", planPath, "-f", "json", "--skip", "vm.name-collision,datastore.capacity")
 	got := statuses(decode(t, res.stdout))
 	if res.code != 0 || got["vm.name-collision/-"] != "skip" || got["vcenter.connection/vcenter"] != "pass" {
 		t.Errorf("--skip: exit %d, %v", res.code, got)
 	}
-	res = run(t, "", l.Env(), "reprotect", "-p", planPath, "--only", "nope")
+	res = run(t, "", env, "reprotect", "-p", planPath, "--only", "nope")
 	if res.code != 2 || !strings.Contains(res.stderr, `--only: unknown check "nope"; valid checks: `+strings.Join(checks.IDs(), ", ")) {
 		t.Errorf("--only nope: exit %d, %s", res.code, res.stderr)
 	}
@@ -199,15 +200,16 @@ func TestVCenterUnreachable(t *testing.T) {
 }
 
 func TestWrongPasswordNeverShown(t *testing.T) {
-	l := startLab(t, lab.DefaultVMs)
+	w := startScenarioFile(t, "name-collision-78052.yaml")
+	l := w.Lab
 	const secret = "Wr0ng-Pa55word-e2e"
 	dir := t.TempDir()
-	env := append(l.Env(), "GOVC_PASSWORD="+secret)
+	env := append(w.Env(), "GOVC_PASSWORD="+secret)
 	outputs := []string{}
 	for _, args := range [][]string{
-		{"reprotect", "-p", writePlan(t, lab.Plan), "--json", filepath.Join(dir, "r.json"), "--junit", filepath.Join(dir, "r.xml"), "--markdown", filepath.Join(dir, "r.md")},
-		{"reprotect", "-p", writePlan(t, lab.Plan), "-f", "json"},
-		{"failback", "-p", writePlan(t, lab.Plan), "--vcenter-url", "https://administrator:" + secret + "@" + strings.TrimPrefix(l.URL, "https://")},
+		{"reprotect", "-p", w.PlanPath, "--json", filepath.Join(dir, "r.json"), "--junit", filepath.Join(dir, "r.xml"), "--markdown", filepath.Join(dir, "r.md")},
+		{"reprotect", "-p", w.PlanPath, "-f", "json"},
+		{"failback", "-p", w.PlanPath, "--vcenter-url", "https://administrator:" + secret + "@" + strings.TrimPrefix(l.URL, "https://")},
 	} {
 		res := run(t, "", env, args...)
 		if res.code != 3 || !strings.Contains(res.stdout, "Login failure") {
@@ -230,13 +232,14 @@ func TestWrongPasswordNeverShown(t *testing.T) {
 }
 
 func TestPasswordFileAndThumbprint(t *testing.T) {
-	l := startLab(t, lab.HealthyVMs)
+	w := startScenario(t, healthyVCenter)
+	l := w.Lab
 	pwFile := filepath.Join(t.TempDir(), "pw")
 	if err := os.WriteFile(pwFile, []byte(l.Password+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	env := []string{"GOVC_URL=" + l.URL, "GOVC_USERNAME=" + l.Username}
-	planPath := writePlan(t, healthyPlan)
+	planPath := w.PlanPath
 	res := run(t, "", env, "reprotect", "-p", planPath, "--vcenter-password-file", pwFile)
 	if res.code != 3 || !strings.Contains(res.stdout, "cannot verify vCenter") || !strings.Contains(res.stdout, "--vcenter-ca") {
 		t.Errorf("TLS must be verified by default: exit %d\n%s", res.code, res.stdout)
@@ -251,7 +254,7 @@ func TestPasswordFileAndThumbprint(t *testing.T) {
 	}
 	// A thumbprint pins: a certificate the CA trusts is still refused when it does not match.
 	wrong := strings.Repeat("AB:", 31) + "AB"
-	res = run(t, "", l.Env(), "reprotect", "-p", planPath, "--vcenter-thumbprint", wrong)
+	res = run(t, "", w.Env(), "reprotect", "-p", planPath, "--vcenter-thumbprint", wrong)
 	if res.code != 3 || !strings.Contains(res.stdout, "certificate does not match --vcenter-thumbprint "+wrong) {
 		t.Errorf("wrong thumbprint with a trusted CA: exit %d\n%s", res.code, res.stdout)
 	}
@@ -260,13 +263,13 @@ func TestPasswordFileAndThumbprint(t *testing.T) {
 // TestReportFiles: a report that cannot be written does not stop the others; each is written
 // whole or not at all.
 func TestReportFiles(t *testing.T) {
-	l := startLab(t, lab.HealthyVMs)
+	w := startScenario(t, healthyVCenter)
 	dir := t.TempDir()
 	blocked := filepath.Join(dir, "r.xml")
 	if err := os.Mkdir(blocked, 0o755); err != nil { // a folder where the JUnit file should go
 		t.Fatal(err)
 	}
-	res := run(t, "", l.Env(), "reprotect", "-p", writePlan(t, healthyPlan), "--json", filepath.Join(dir, "r.json"),
+	res := run(t, "", w.Env(), "reprotect", "-p", w.PlanPath, "--json", filepath.Join(dir, "r.json"),
 		"--junit", blocked, "--markdown", filepath.Join(dir, "r.md"))
 	if res.code != 1 || !strings.Contains(res.stderr, "writing junit report "+blocked+": ") {
 		t.Errorf("exit %d, stderr %s", res.code, res.stderr)
@@ -323,9 +326,9 @@ func TestBadInput(t *testing.T) {
 		{"only checks of the other phase", []string{"reprotect", "-p", good, "--only", "esxi.memory,guest.linux-network"},
 			"asr-preflight: --only: no check of reprotect selected: esxi.memory runs only before failback; guest.linux-network runs only before failback\n"},
 		{"report over the plan", []string{"reprotect", "-p", good, "--json", good},
-			"asr-preflight: --json " + good + ": the same file as the plan file (--plan); each report needs a file of its own\n"},
+			"asr-preflight: --json " + good + ": the same file as the plan file (--plan); each output needs a file of its own\n"},
 		{"two reports, one file", []string{"reprotect", "-p", good, "--json", filepath.Join(dir, "r"), "--markdown", filepath.Join(dir, "r")},
-			"asr-preflight: --markdown " + filepath.Join(dir, "r") + ": the same file as --json's; each report needs a file of its own\n"},
+			"asr-preflight: --markdown " + filepath.Join(dir, "r") + ": the same file as --json's; each output needs a file of its own\n"},
 		{"report in a missing folder", []string{"reprotect", "-p", good, "--junit", "/nonexistent/r.xml"},
 			"asr-preflight: --junit /nonexistent/r.xml: folder /nonexistent does not exist\n"},
 		{"control character in a name", []string{"reprotect", "-p", writePlan(t, "version: 1\nmasterTarget: \"mt\\e[2J01\"\nvms: [{name: a, datastore: ds}]\n")},
@@ -393,10 +396,10 @@ func TestTerminal(t *testing.T) {
 	if err != nil {
 		t.Skip("script (util-linux) not installed")
 	}
-	l := startLab(t, lab.HealthyVMs)
-	planPath := writePlan(t, healthyPlan)
+	w := startScenario(t, healthyVCenter)
+	planPath := w.PlanPath
 	for _, noColor := range []bool{false, true} {
-		env := l.Env()
+		env := w.Env()
 		if noColor {
 			env = append(env, "NO_COLOR=1")
 		}

@@ -11,24 +11,56 @@ import (
 	"testing"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/asr-preflight/asr-preflight/internal/report"
 )
 
 var updateExpected = flag.Bool("update", false, "rewrite the scenarios' expected files from what the tool reports")
 
-// expected is what a scenario must produce: NAME.expected beside NAME.yaml.
+// expected is what a scenario must produce: NAME.expected beside NAME.yaml. Passes are counted
+// nowhere, so that adding a check that passes changes no expected file.
 type expected struct {
-	Phase   string   `yaml:"phase"`
-	Args    []string `yaml:"args,omitempty"`
-	Exit    int      `yaml:"exit"`
-	Results []string `yaml:"results"` // "check target status [code]", sorted
+	Phase    string   `yaml:"phase"`
+	Args     []string `yaml:"args,omitempty"`
+	Exit     int      `yaml:"exit"`
+	Summary  counts   `yaml:"summary"`
+	Problems []string `yaml:"problems"` // every result that is not a pass: "check target status [code]", sorted
+}
+
+// counts are a report's summary without the passes.
+type counts struct {
+	Warn  int `yaml:"warn"`
+	Fail  int `yaml:"fail"`
+	Error int `yaml:"error"`
+	Skip  int `yaml:"skip"`
 }
 
 // configServer normalises the configuration server's address, which changes every run.
 var configServer = regexp.MustCompile(`^127\.0\.0\.1:\d+$`)
 
+// results lists a report's results as "check target status [code]", sorted; with problems, only
+// those that are not a pass.
+func results(r report.Report, problems bool) []string {
+	var out []string
+	for _, res := range r.Results {
+		if problems && res.Status == "pass" {
+			continue
+		}
+		target := res.Target
+		if configServer.MatchString(target) {
+			target = "configuration-server"
+		}
+		out = append(out, strings.TrimSpace(fmt.Sprintf("%s %s %s %s", res.Check, target, res.Status, res.Code)))
+	}
+	slices.Sort(out)
+	return out
+}
+
 // TestScenarios runs every scenario in test/scenarios through the real binaries: asr-preflight-lab
-// run serves it and runs asr-preflight. Adding a scenario is adding NAME.yaml and NAME.expected
-// (go test ./test -run Scenarios -update writes the latter; review it).
+// run serves it and runs asr-preflight, which also saves a snapshot; asr-preflight analyze then
+// replays the snapshot, offline, and must give the same result for every (check, target). Adding
+// a scenario is adding NAME.yaml and NAME.expected (go test ./test -run Scenarios -update writes
+// the latter; review it).
 func TestScenarios(t *testing.T) {
 	files, err := filepath.Glob("scenarios/*.yaml")
 	if err != nil || len(files) == 0 {
@@ -47,17 +79,12 @@ func TestScenarios(t *testing.T) {
 			if err := yaml.Unmarshal(data, &want); err != nil || want.Phase == "" {
 				t.Fatalf("%s: %v (phase %q)", expFile, err, want.Phase)
 			}
-			args := append([]string{"run", "--scenario", file, "--checker", binary, "--", want.Phase, "-f", "json"}, want.Args...)
+			snapshot := filepath.Join(t.TempDir(), "snapshot.json")
+			args := append([]string{"run", "--scenario", file, "--checker", binary, "--", want.Phase, "-f", "json", "--save-snapshot", snapshot}, want.Args...)
 			res := runBinary(t, labBinary, "", nil, args...)
-			got := expected{Phase: want.Phase, Args: want.Args, Exit: res.code}
-			for _, r := range decode(t, res.stdout).Results {
-				target := r.Target
-				if configServer.MatchString(target) {
-					target = "configuration-server"
-				}
-				got.Results = append(got.Results, strings.TrimSpace(fmt.Sprintf("%s %s %s %s", r.Check, target, r.Status, r.Code)))
-			}
-			slices.Sort(got.Results)
+			live := decode(t, res.stdout)
+			s := live.Summary
+			got := expected{Phase: want.Phase, Args: want.Args, Exit: res.code, Summary: counts{s.Warn, s.Fail, s.Error, s.Skip}, Problems: results(live, true)}
 			if *updateExpected {
 				var out strings.Builder
 				enc := yaml.NewEncoder(&out)
@@ -70,9 +97,16 @@ func TestScenarios(t *testing.T) {
 				}
 				return
 			}
-			if got.Exit != want.Exit || !slices.Equal(got.Results, want.Results) {
-				t.Errorf("%s: exit %d, want %d\n got: %s\nwant: %s\n(stderr: %s)", name, got.Exit, want.Exit,
-					strings.Join(got.Results, "\n      "), strings.Join(want.Results, "\n      "), res.stderr)
+			if got.Exit != want.Exit || got.Summary != want.Summary || !slices.Equal(got.Problems, want.Problems) {
+				t.Errorf("%s: exit %d, want %d; summary %+v, want %+v\n got: %s\nwant: %s\n(stderr: %s)", name, got.Exit, want.Exit, got.Summary, want.Summary,
+					strings.Join(got.Problems, "\n      "), strings.Join(want.Problems, "\n      "), res.stderr)
+			}
+
+			// The snapshot replayed offline gives the same results as the live run.
+			replay := runBinary(t, binary, "", nil, "analyze", "--snapshot", snapshot, "-f", "json")
+			if replay.code != res.code || !slices.Equal(results(decode(t, replay.stdout), false), results(live, false)) {
+				t.Errorf("%s: analyze --snapshot: exit %d, want %d\n got: %s\nwant: %s\n(stderr: %s)", name, replay.code, res.code,
+					strings.Join(results(decode(t, replay.stdout), false), "\n      "), strings.Join(results(live, false), "\n      "), replay.stderr)
 			}
 		})
 	}

@@ -73,6 +73,7 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.AddCommand(
 		newPhaseCmd("reprotect", "Run the checks that matter before reprotect"),
 		newPhaseCmd("failback", "Run the checks that matter before failback"),
+		newAnalyzeCmd(),
 		newChecksCmd(),
 		newPlanCmd(),
 		newExplainCmd(),

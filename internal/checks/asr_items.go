@@ -2,12 +2,11 @@ package checks
 
 import (
 	"cmp"
-	"context"
 	"fmt"
 	"strings"
 
-	"github.com/asr-preflight/asr-preflight/internal/collect/azure"
-	"github.com/asr-preflight/asr-preflight/internal/plan"
+	"github.com/asr-preflight/asr-preflight/internal/derive"
+	"github.com/asr-preflight/asr-preflight/internal/inventory"
 )
 
 func init() {
@@ -25,7 +24,7 @@ func (ASRProtectedItem) Info() Info {
 		ID:     "asr.protected-item",
 		Title:  "Site Recovery protects the VM and allows the next step",
 		Phases: []Phase{Reprotect, Failback},
-		Needs:  []Source{Azure, Vault},
+		Needs:  []inventory.Part{Azure, Vault},
 		Cause:  "Reprotect needs a failed-over item (committed, or with the commit pending) that allows reprotect (SwitchProtection); failback needs a reprotected item (InMage or InMageRcmFailback, protected, health Normal) that allows a planned or unplanned failover. Without a protected item (protection disabled, or a VM created by hand) there is nothing to fail back.",
 		Fix:    "Finish the previous step first (fail over, then reprotect, and wait until the item is protected); wait for replication health to return to Normal. A VM without a protected item cannot fail back.",
 		DocURL: docBase + "vmware-azure-failback",
@@ -33,12 +32,12 @@ func (ASRProtectedItem) Info() Info {
 }
 
 // Run evaluates each plan VM's protected item for the phase.
-func (ASRProtectedItem) Run(_ context.Context, s *Snapshot) []Result {
+func (ASRProtectedItem) Run(s *Input) []Result {
 	var out []Result
-	for _, vm := range s.Plan.VMs {
+	for _, vm := range s.Facts.VMs {
 		r := Result{Target: vm.Name}
-		it, ok := s.Azure.Item(vm.Name)
-		if !ok {
+		it := vm.Item
+		if it == nil {
 			r.Status = Fail
 			r.Message = fmt.Sprintf("vault %s has no protected item for %s: protection was disabled, or the Azure VM was created by hand; it cannot fail back", vaultName(s.Plan), vm.Name)
 			out = append(out, r)
@@ -48,9 +47,9 @@ func (ASRProtectedItem) Run(_ context.Context, s *Snapshot) []Result {
 			it.Name, it.Stage(), it.ProtectionState, it.InstanceType, it.ActiveLocation, it.ReplicationHealth, strings.Join(it.AllowedOperations, ", "))
 		var problems []string
 		if s.Phase == Reprotect {
-			problems = reprotectProblems(it)
+			problems = reprotectProblems(*it)
 		} else {
-			problems = failbackProblems(it)
+			problems = failbackProblems(*it)
 		}
 		if len(problems) == 0 {
 			r.Status, r.Message = Pass, seen
@@ -66,32 +65,32 @@ func (ASRProtectedItem) Run(_ context.Context, s *Snapshot) []Result {
 }
 
 // reprotectProblems says why a failed-over item cannot be reprotected now.
-func reprotectProblems(it azure.ProtectedItem) []string {
+func reprotectProblems(it inventory.ProtectedItem) []string {
 	switch it.Stage() {
-	case azure.FailedOver:
-		if !it.Allows(azure.OpSwitchProtection) {
+	case inventory.FailedOver:
+		if !it.Allows(inventory.OpSwitchProtection) {
 			return []string{"Site Recovery does not allow reprotect (SwitchProtection) now; wait for the failover job to finish"}
 		}
 		return nil
-	case azure.Replicating:
+	case inventory.Replicating:
 		return []string{"it was never failed over: it still replicates to Azure, and reprotect follows a failover"}
-	case azure.Reprotected:
+	case inventory.Reprotected:
 		return []string{"it is already reprotected: failback is the next step"}
-	case azure.FailedBack:
+	case inventory.FailedBack:
 		return []string{"it has already failed back: the VM is back on-premises"}
 	}
 	return []string{"reprotect needs a failed-over item that allows SwitchProtection"}
 }
 
 // failbackProblems says why a reprotected item cannot fail back now.
-func failbackProblems(it azure.ProtectedItem) []string {
+func failbackProblems(it inventory.ProtectedItem) []string {
 	switch it.Stage() {
-	case azure.Reprotected:
-	case azure.FailedBack:
+	case inventory.Reprotected:
+	case inventory.FailedBack:
 		return []string{"it has already failed back: the VM is back on-premises (active site OnPrem), so there is nothing to fail back"}
-	case azure.FailedOver:
+	case inventory.FailedOver:
 		return []string{"it is not reprotected yet: run reprotect first"}
-	case azure.Replicating:
+	case inventory.Replicating:
 		return []string{"it was never failed over: it still replicates to Azure"}
 	default:
 		return []string{"failback needs a reprotected item (InMage or InMageRcmFailback) in state Protected"}
@@ -100,7 +99,7 @@ func failbackProblems(it azure.ProtectedItem) []string {
 	if !strings.EqualFold(it.ReplicationHealth, "Normal") {
 		problems = append(problems, "its replication health must be Normal")
 	}
-	if !it.Allows(azure.OpPlannedFailover) && !it.Allows(azure.OpUnplannedFailover) {
+	if !it.Allows(inventory.OpPlannedFailover) && !it.Allows(inventory.OpUnplannedFailover) {
 		problems = append(problems, "failback needs PlannedFailover or UnplannedFailover among the allowed operations")
 	}
 	return problems
@@ -115,7 +114,7 @@ func (ASRHealth) Info() Info {
 		ID:     "asr.health",
 		Title:  "Site Recovery reports no health error on the VM's protected item",
 		Phases: []Phase{Reprotect, Failback},
-		Needs:  []Source{Azure, Vault},
+		Needs:  []inventory.Part{Azure, Vault},
 		Cause:  "Site Recovery has already seen a problem with this item; the job will fail on it.",
 		Fix:    "Follow Site Recovery's recommended action for the error, then wait for the item's health to clear.",
 		DocURL: docReplication,
@@ -124,8 +123,9 @@ func (ASRHealth) Info() Info {
 
 // Run reports each health error with ASR's code: our cause and fix for codes the catalog knows,
 // ASR's own message and recommended action for the others.
-func (ASRHealth) Run(_ context.Context, s *Snapshot) []Result {
-	return perItem(s, func(vm plan.VM, it azure.ProtectedItem) []Result {
+func (ASRHealth) Run(s *Input) []Result {
+	return perItem(s, func(vm *derive.VM) []Result {
+		it := vm.Item
 		if len(it.HealthErrors) == 0 {
 			return []Result{{Target: vm.Name, Status: Pass, Message: fmt.Sprintf("item %s reports no health errors (health %s)", it.Name, it.ReplicationHealth)}}
 		}
@@ -161,7 +161,7 @@ func (OSSupport) Info() Info {
 		ID:     "guest.os-support",
 		Title:  "The machine is not Windows Server 2008 R2 protected as a physical server",
 		Phases: []Phase{Reprotect, Failback},
-		Needs:  []Source{Azure, Vault},
+		Needs:  []inventory.Part{Azure, Vault},
 		Cause:  "A Windows Server 2008 R2 SP1 server protected as a physical on-premises server cannot fail back from Azure.",
 		Fix:    "Such a machine cannot fail back: plan to migrate its workload, or protect it as a VMware VM discovered through vCenter.",
 		DocURL: docFailback + "#common-issues",
@@ -169,8 +169,9 @@ func (OSSupport) Info() Info {
 }
 
 // Run reads each item's discovery type and operating system.
-func (OSSupport) Run(_ context.Context, s *Snapshot) []Result {
-	return perItem(s, func(vm plan.VM, it azure.ProtectedItem) []Result {
+func (OSSupport) Run(s *Input) []Result {
+	return perItem(s, func(vm *derive.VM) []Result {
+		it := vm.Item
 		seen := fmt.Sprintf("%s was discovered as %s, OS %s", vm.Name, cmp.Or(it.DiscoveryType, "unknown"), cmp.Or(strings.TrimSpace(it.OSType+" "+it.OSName), "unknown"))
 		if strings.Contains(strings.ToLower(it.DiscoveryType), "physical") && strings.Contains(it.OSName, "2008 R2") {
 			return []Result{{Target: vm.Name, Status: Fail, Message: seen + ": Windows Server 2008 R2 protected as a physical server cannot fail back"}}

@@ -1,23 +1,18 @@
 package checks
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
-	"github.com/asr-preflight/asr-preflight/internal/collect/azure"
-	"github.com/asr-preflight/asr-preflight/internal/plan"
+	"github.com/asr-preflight/asr-preflight/internal/derive"
+	"github.com/asr-preflight/asr-preflight/internal/inventory"
 )
 
 func init() { Register(GuestServices{}) }
 
-// GuestProber runs the opt-in probe inside a failed-over VM (Run Command).
-type GuestProber interface {
-	Probe(ctx context.Context, vm azure.VM, configServer string) (azure.GuestState, error)
-}
-
-// GuestServices checks, from inside each failed-over VM, that the Mobility service runs and the
-// configuration server's port answers (ASR 95226). It runs only with --probe-guest.
+// GuestServices reads what the opt-in probe found inside each failed-over VM: the Mobility
+// service runs and the configuration server's port answers (ASR 95226). The probe runs during
+// collection, only with --probe-guest.
 type GuestServices struct{}
 
 // Info describes the check.
@@ -28,31 +23,23 @@ func (GuestServices) Info() Info {
 		Title:  "Inside the Azure VM, the Mobility service runs and reaches the configuration server (opt-in)",
 		Code:   c.Code,
 		Phases: []Phase{Reprotect},
-		Needs:  []Source{Azure, Guest},
+		Needs:  []inventory.Part{Azure, Guest},
 		Cause:  c.Cause,
 		Fix:    c.Fix,
 		DocURL: c.DocURL,
 	}
 }
 
-// Run probes each plan VM's Azure VM through Run Command.
-func (GuestServices) Run(ctx context.Context, s *Snapshot) []Result {
-	if s.Plan.ConfigurationServer == "" {
-		return []Result{{Target: "-", Status: Skip, Message: "the plan names no configurationServer to reach from inside the VMs"}}
-	}
-	cs := configServerAddr(s.Plan.ConfigurationServer)
-	return perAzureVM(s, func(vm plan.VM, ref azureRef) Result {
-		found, _ := locate(s.Azure, ref)
-		if found == nil {
-			return Result{Status: Skip, Message: fmt.Sprintf("Azure VM %s was not found (see azure.vm-exists)", ref)}
-		}
-		target := *found
-		if it, ok := protectedItem(s, vm.Name); ok && target.OSType == "" {
-			target.OSType = it.OSType
-		}
-		st, err := s.Guest.Probe(ctx, target, cs)
-		if err != nil {
-			return Result{Status: Error, Message: fmt.Sprintf("Run Command in %s failed: %v", ref, err)}
+// Run reports the probe's finding in each plan VM's Azure VM.
+func (GuestServices) Run(s *Input) []Result {
+	cs := s.Plan.ConfigurationServerAddr()
+	return perAzureVM(s, func(vm *derive.VM) Result {
+		st, probed := s.Probes.Guest[vm.Name]
+		switch {
+		case !probed:
+			return Result{Status: Skip, Message: fmt.Sprintf("Azure VM %s was not found (see azure.vm-exists)", vm.Azure)}
+		case st.Error != "":
+			return Result{Status: Error, Message: fmt.Sprintf("Run Command in %s failed: %s", st.AzureVM, st.Error)}
 		}
 		var problems []string
 		if !strings.EqualFold(st.Service, "Running") {
@@ -62,8 +49,8 @@ func (GuestServices) Run(ctx context.Context, s *Snapshot) []Result {
 			problems = append(problems, fmt.Sprintf("%s is %s from inside the VM", cs, st.Port))
 		}
 		if len(problems) > 0 {
-			return Result{Status: Fail, Code: "95226", Message: fmt.Sprintf("in Azure VM %s: %s", ref, strings.Join(problems, "; "))}
+			return Result{Status: Fail, Code: "95226", Message: fmt.Sprintf("in Azure VM %s: %s", st.AzureVM, strings.Join(problems, "; "))}
 		}
-		return Result{Status: Pass, Message: fmt.Sprintf("in Azure VM %s: the Mobility service runs and %s answers", ref, cs)}
+		return Result{Status: Pass, Message: fmt.Sprintf("in Azure VM %s: the Mobility service runs and %s answers", st.AzureVM, cs)}
 	})
 }

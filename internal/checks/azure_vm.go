@@ -2,11 +2,11 @@ package checks
 
 import (
 	"cmp"
-	"context"
 	"fmt"
 	"strings"
 
-	"github.com/asr-preflight/asr-preflight/internal/plan"
+	"github.com/asr-preflight/asr-preflight/internal/derive"
+	"github.com/asr-preflight/asr-preflight/internal/inventory"
 )
 
 func init() {
@@ -24,7 +24,7 @@ func (AzureVMExists) Info() Info {
 		ID:     "azure.vm-exists",
 		Title:  "The failed-over Azure VM exists",
 		Phases: []Phase{Reprotect, Failback},
-		Needs:  []Source{Azure},
+		Needs:  []inventory.Part{Azure},
 		Cause:  "Failback needs the Azure VM that failover created. A VM that was deleted, migrated, or created by hand in Azure (not by failover) cannot fail back.",
 		Fix:    "Correct azureVM in the plan if it names the wrong VM. A deleted or migrated VM cannot fail back: protect the on-premises machine again.",
 		DocURL: docFailback + "#common-issues",
@@ -32,21 +32,20 @@ func (AzureVMExists) Info() Info {
 }
 
 // Run looks for each plan VM's Azure VM in the subscription.
-func (AzureVMExists) Run(_ context.Context, s *Snapshot) []Result {
-	return perAzureVM(s, func(vm plan.VM, ref azureRef) Result {
-		found, elsewhere := locate(s.Azure, ref)
+func (AzureVMExists) Run(s *Input) []Result {
+	return perAzureVM(s, func(vm *derive.VM) Result {
+		ref := vm.Azure
 		switch {
-		case found != nil:
+		case vm.AzureVM != nil:
 			return Result{Status: Pass, Message: fmt.Sprintf("Azure VM %s (named by %s) exists", ref, ref.From)}
-		case len(elsewhere) > 0:
-			return Result{Status: Pass, Message: fmt.Sprintf("Azure VM %s (named by %s) exists, in resource group %s (see azure.resource-group)", ref.Name, ref.From, elsewhere[0].ResourceGroup)}
+		case len(vm.Elsewhere) > 0:
+			return Result{Status: Pass, Message: fmt.Sprintf("Azure VM %s (named by %s) exists, in resource group %s (see azure.resource-group)", ref.Name, ref.From, vm.Elsewhere[0].ResourceGroup)}
 		}
 		likely := "it was deleted, migrated, or never created by failover"
-		it, ok := protectedItem(s, vm.Name)
 		switch {
-		case ok:
-			likely = fmt.Sprintf("Site Recovery still protects %s (state %s), so the VM was most likely deleted or migrated after failover", vm.Name, it.ProtectionState)
-		case s.unavailable(Vault) == nil:
+		case vm.Item != nil:
+			likely = fmt.Sprintf("Site Recovery still protects %s (state %s), so the VM was most likely deleted or migrated after failover", vm.Name, vm.Item.ProtectionState)
+		case s.Parts[Vault].Collected:
 			likely = fmt.Sprintf("vault %s has no protected item for %s: protection was disabled, or the VM was created by hand, never by failover", vaultName(s.Plan), vm.Name)
 		}
 		return Result{Status: Fail, Message: fmt.Sprintf("Azure VM %s (named by %s) does not exist in subscription %s: %s; it cannot fail back",
@@ -63,7 +62,7 @@ func (AzureResourceGroup) Info() Info {
 		ID:     "azure.resource-group",
 		Title:  "The failed-over Azure VM is still in its resource group",
 		Phases: []Phase{Reprotect, Failback},
-		Needs:  []Source{Azure},
+		Needs:  []inventory.Part{Azure},
 		Cause:  "Site Recovery tracks the failed-over VM in the resource group failover created it in; a VM moved to another resource group cannot fail back.",
 		Fix:    "Move the VM back to its original resource group, then retry.",
 		DocURL: docFailback + "#common-issues",
@@ -71,16 +70,16 @@ func (AzureResourceGroup) Info() Info {
 }
 
 // Run compares where each Azure VM is with where the plan or Site Recovery expects it.
-func (AzureResourceGroup) Run(_ context.Context, s *Snapshot) []Result {
-	return perAzureVM(s, func(_ plan.VM, ref azureRef) Result {
-		found, elsewhere := locate(s.Azure, ref)
+func (AzureResourceGroup) Run(s *Input) []Result {
+	return perAzureVM(s, func(vm *derive.VM) Result {
+		ref := vm.Azure
 		switch {
-		case found != nil:
+		case vm.AzureVM != nil:
 			return Result{Status: Pass, Message: fmt.Sprintf("Azure VM %s is in resource group %s, as %s expects", ref.Name, ref.ResourceGroup, ref.From)}
-		case len(elsewhere) > 0:
+		case len(vm.Elsewhere) > 0:
 			var where []string
-			for _, vm := range elsewhere {
-				where = append(where, vm.ResourceGroup+"/"+vm.Name)
+			for _, other := range vm.Elsewhere {
+				where = append(where, other.ResourceGroup+"/"+other.Name)
 			}
 			return Result{Status: Fail, Message: fmt.Sprintf("Azure VM %s is in %s, not in resource group %s where %s expects it; VMs moved to another resource group cannot fail back",
 				ref.Name, strings.Join(where, ", "), ref.ResourceGroup, ref.From)}
@@ -100,7 +99,7 @@ func (AzureVMRunning) Info() Info {
 		Title:  "The failed-over Azure VM is running and provisioned",
 		Code:   c.Code,
 		Phases: []Phase{Reprotect, Failback},
-		Needs:  []Source{Azure},
+		Needs:  []inventory.Part{Azure},
 		Cause:  c.Cause,
 		Fix:    c.Fix,
 		DocURL: c.DocURL,
@@ -108,11 +107,11 @@ func (AzureVMRunning) Info() Info {
 }
 
 // Run checks each Azure VM's power and provisioning state.
-func (AzureVMRunning) Run(_ context.Context, s *Snapshot) []Result {
-	return perAzureVM(s, func(_ plan.VM, ref azureRef) Result {
-		found, elsewhere := locate(s.Azure, ref)
-		if found == nil && len(elsewhere) == 1 {
-			found = &elsewhere[0]
+func (AzureVMRunning) Run(s *Input) []Result {
+	return perAzureVM(s, func(vm *derive.VM) Result {
+		ref, found := vm.Azure, vm.AzureVM
+		if found == nil && len(vm.Elsewhere) == 1 {
+			found = &vm.Elsewhere[0]
 		}
 		if found == nil {
 			return Result{Status: Skip, Message: fmt.Sprintf("Azure VM %s was not found (see azure.vm-exists)", ref)}

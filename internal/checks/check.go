@@ -1,53 +1,47 @@
 // Package checks holds the preflight checks, their registry, the concurrent runner and the catalog
-// of ASR error codes. A check is a pure function of the collected snapshot.
+// of ASR error codes. A check is a pure function of the collected snapshot and the facts derived
+// from it: it imports no collector and no SDK.
 package checks
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"sort"
 	"strings"
 
-	"github.com/asr-preflight/asr-preflight/internal/collect/azure"
-	"github.com/asr-preflight/asr-preflight/internal/plan"
-	"github.com/asr-preflight/asr-preflight/internal/collect/vcenter"
+	"github.com/asr-preflight/asr-preflight/internal/derive"
+	"github.com/asr-preflight/asr-preflight/internal/inventory"
+	"github.com/asr-preflight/asr-preflight/internal/result"
 )
 
-// Phase is the ASR job a run prepares for.
-type Phase string
-
-// The phases a check can belong to.
-const (
-	Reprotect Phase = "reprotect"
-	Failback  Phase = "failback"
+// The result types, under the names the checks use.
+type (
+	Phase  = result.Phase
+	Status = result.Status
+	Result = result.Result
 )
 
-// Source is a system a check reads collected data from.
-type Source string
-
-// The sources collectors produce. The vcenter/ parts are optional parts of the vCenter inventory,
-// collected only when a selected check needs them.
+// The phases and statuses.
 const (
-	VCenter    Source = "vcenter"            // hosts, datastores, VMs
-	VMDetails  Source = "vcenter/details"    // devices, snapshots, guest network of plan VMs and master target
-	Licenses   Source = "vcenter/licenses"   // host licence assignments
-	Privileges Source = "vcenter/privileges" // the account's privileges on the target objects
-	Azure      Source = "azure"              // the subscription's VMs
-	Vault      Source = "azure/vault"        // the vault's protected items
-	Guest      Source = "guest"              // the opt-in probe inside the Azure VMs (--probe-guest)
+	Reprotect = result.Reprotect
+	Failback  = result.Failback
+	Pass      = result.Pass
+	Warn      = result.Warn
+	Fail      = result.Fail
+	Error     = result.Error
+	Skip      = result.Skip
 )
 
-// Status is the outcome of a check for one target.
-type Status string
-
-// The outcomes, from best to worst.
+// The inventory parts checks name in Info.Needs.
 const (
-	Pass  Status = "pass"
-	Warn  Status = "warn"
-	Fail  Status = "fail"
-	Error Status = "error"
-	Skip  Status = "skip"
+	VCenter      = inventory.VCenterPart
+	VMDetails    = inventory.VMDetailsPart
+	Licenses     = inventory.LicensesPart
+	Privileges   = inventory.PrivilegesPart
+	Azure        = inventory.AzurePart
+	Vault        = inventory.VaultPart
+	ConfigServer = inventory.ConfigServerPart
+	Guest        = inventory.GuestPart
 )
 
 // Info describes a check: its stable ID (also the key for --only, --skip and --ignore), where it
@@ -57,7 +51,7 @@ type Info struct {
 	Title  string
 	Code   string // ASR error code the check predicts, "" if none
 	Phases []Phase
-	Needs  []Source
+	Needs  []inventory.Part // the runner gives the check a skip or an error without running it when one is missing
 	Cause  string
 	Fix    string
 	DocURL string
@@ -66,38 +60,15 @@ type Info struct {
 // Check is one preflight check.
 type Check interface {
 	Info() Info
-	// Run evaluates the check on the snapshot and returns one result per target. It is called only
-	// when every source in Info().Needs was collected.
-	Run(ctx context.Context, s *Snapshot) []Result
+	// Run evaluates the check and returns one result per target. It is called only when every
+	// part in Info().Needs was collected; it does no I/O.
+	Run(s *Input) []Result
 }
 
-// Snapshot is everything the collectors gathered for one run.
-type Snapshot struct {
-	Phase   Phase              `json:"phase"`
-	Plan    *plan.Plan         `json:"plan"`
-	VCenter *vcenter.Inventory `json:"vcenter,omitempty"`
-	Azure   *azure.Inventory   `json:"azure,omitempty"`
-	// Network probes live reachability, and Guest (opt-in, nil unless asked for) runs a probe
-	// inside Azure VMs: the only things a check may do beyond reading the snapshot.
-	Network Prober      `json:"-"`
-	Guest   GuestProber `json:"-"`
-	// Errors says why a source could not be collected; its checks report error with this reason.
-	Errors map[Source]error `json:"-"`
-	// NotConfigured says why the plan asks nothing of a source (or part); its checks report skip.
-	NotConfigured map[Source]string `json:"-"`
-}
-
-// Result is the outcome of one check for one target.
-type Result struct {
-	Check   string `json:"check"`
-	Target  string `json:"target"`
-	Status  Status `json:"status"`
-	Code    string `json:"code"`
-	Title   string `json:"title"`
-	Message string `json:"message"`
-	Fix     string `json:"fix"`
-	DocURL  string `json:"docUrl"`
-	Ignored bool   `json:"ignored,omitempty"`
+// Input is what a check evaluates: the snapshot, and the facts derived from it once per run.
+type Input struct {
+	*inventory.Snapshot
+	Facts *derive.Facts
 }
 
 var registry = map[string]Check{}
@@ -159,10 +130,10 @@ func ForPhase(phase Phase, only []string) []Check {
 	return out
 }
 
-// Needs reports whether any of the checks needs the source.
-func Needs(cs []Check, src Source) bool {
+// Needs reports whether any of the checks needs the part.
+func Needs(cs []Check, part inventory.Part) bool {
 	for _, c := range cs {
-		if slices.Contains(c.Info().Needs, src) {
+		if slices.Contains(c.Info().Needs, part) {
 			return true
 		}
 	}

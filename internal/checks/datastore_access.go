@@ -1,13 +1,12 @@
 package checks
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strings"
 
-	"github.com/asr-preflight/asr-preflight/internal/plan"
-	"github.com/asr-preflight/asr-preflight/internal/collect/vcenter"
+	"github.com/asr-preflight/asr-preflight/internal/derive"
+	"github.com/asr-preflight/asr-preflight/internal/inventory"
 )
 
 func init() { Register(DatastoreAccess{}) }
@@ -24,56 +23,36 @@ func (DatastoreAccess) Info() Info {
 		Title:  "Each target datastore is VMFS or vSAN, mounted read-write and accessible where it is used",
 		Code:   c.Code,
 		Phases: []Phase{Reprotect, Failback},
-		Needs:  []Source{VCenter},
+		Needs:  []inventory.Part{VCenter},
 		Cause:  c.Cause + " Failback supports VMFS and vSAN datastores; NFS is not supported.",
 		Fix:    c.Fix,
 		DocURL: c.DocURL,
 	}
 }
 
-// datastoreGroups groups plan VMs by target datastore, in plan order.
-func datastoreGroups(p *plan.Plan) ([]string, map[string][]plan.VM) {
-	var order []string
-	by := map[string][]plan.VM{}
-	for _, vm := range p.VMs {
-		if _, ok := by[vm.Datastore]; !ok {
-			order = append(order, vm.Datastore)
-		}
-		by[vm.Datastore] = append(by[vm.Datastore], vm)
-	}
-	return order, by
-}
-
 // Run checks every target datastore on the master target's host and, before failback, on the
 // hosts its VMs will run on.
-func (DatastoreAccess) Run(_ context.Context, s *Snapshot) []Result {
-	mt, problem := masterTarget(s.VCenter, s.Plan.MasterTarget)
-	groups, out := hostTargets(s)
-	if problem != "" {
-		out = append(out, Result{Target: "master-target", Status: Error, Message: "cannot check datastores on the master target's host: " + problem,
-			Fix: "Set masterTarget in the plan to the name of the master target VM as vCenter shows it."})
+func (DatastoreAccess) Run(s *Input) []Result {
+	mt := s.Facts.MasterTarget
+	var out []Result
+	if mt.VM == nil {
+		out = append(out, Result{Target: "master-target", Status: Skip,
+			Message: "cannot check the datastores on the master target's host: " + mt.Problem + " (see master-target.vm)"})
 	}
-	runsOn := map[string]string{} // VM → host
-	for _, g := range groups {
-		for _, vm := range g.VMs {
-			runsOn[vm.Name] = g.Host
-		}
-	}
-	order, byDS := datastoreGroups(s.Plan)
-	for _, name := range order {
+	for _, g := range s.Facts.Datastores {
 		// The hosts that must reach the datastore, each with the reason.
 		var uses []hostUse
-		if problem == "" {
-			uses = addUse(uses, mt.Host, fmt.Sprintf("master target %s's host", mt.Name))
+		if mt.VM != nil {
+			uses = addUse(uses, mt.VM.Host, fmt.Sprintf("master target %s's host", mt.VM.Name))
 		}
 		if s.Phase == Failback {
-			for _, vm := range byDS[name] {
-				if _, known := s.VCenter.Host(runsOn[vm.Name]); known { // an unknown host is esxi.host's to report
-					uses = addUse(uses, runsOn[vm.Name], "where "+vm.Name+" will run")
+			for _, vm := range g.VMs {
+				if _, known := s.VCenter.Host(vm.Host); known { // an unknown host is esxi.host's to report
+					uses = addUse(uses, vm.Host, "where "+vm.Name+" will run")
 				}
 			}
 		}
-		out = append(out, datastoreAccess(s.VCenter, name, byDS[name], uses))
+		out = append(out, datastoreAccess(s.VCenter, g, uses))
 	}
 	return out
 }
@@ -88,7 +67,8 @@ func addUse(uses []hostUse, host, why string) []hostUse {
 	return append(uses, hostUse{host, why})
 }
 
-func datastoreAccess(inv *vcenter.Inventory, name string, vms []plan.VM, uses []hostUse) Result {
+func datastoreAccess(inv *inventory.VCenter, g derive.DatastoreGroup, uses []hostUse) Result {
+	name, vms := g.Datastore, g.VMs
 	r := Result{Target: name, Status: Pass}
 	ds, ok := inv.Datastore(name)
 	if !ok {
@@ -131,7 +111,7 @@ func datastoreAccess(inv *vcenter.Inventory, name string, vms []plan.VM, uses []
 }
 
 // mountProblem says what is wrong with a datastore's mount on a host, or "" when nothing is.
-func mountProblem(mounts []vcenter.Mount, host string) string {
+func mountProblem(mounts []inventory.Mount, host string) string {
 	for _, m := range mounts {
 		if m.Host != host {
 			continue

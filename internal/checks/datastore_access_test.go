@@ -1,10 +1,14 @@
 package checks
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/asr-preflight/asr-preflight/internal/inventory"
+)
 
 func TestDatastoreAccess(t *testing.T) {
-	mount := func(host string, mounted, accessible bool, mode string) func(*Snapshot) {
-		return func(s *Snapshot) {
+	mount := func(host string, mounted, accessible bool, mode string) func(*inventory.Snapshot) {
+		return func(s *inventory.Snapshot) {
 			for i, m := range s.VCenter.Datastores[0].Mounts {
 				if m.Host == host {
 					s.VCenter.Datastores[0].Mounts[i].Mounted, s.VCenter.Datastores[0].Mounts[i].Accessible = mounted, accessible
@@ -15,9 +19,9 @@ func TestDatastoreAccess(t *testing.T) {
 	}
 	runCases(t, DatastoreAccess{}, []checkCase{
 		{"healthy", nil, []want{{"ds01", Pass, "", "datastore ds01 (VMFS) is mounted read-write and accessible on esx01"}}},
-		{"failback checks the VM's host too", func(s *Snapshot) { s.Plan.VMs[0].Host = "esx02" },
+		{"failback checks the VM's host too", func(s *inventory.Snapshot) { s.Plan.VMs[0].Host = "esx02" },
 			[]want{{"ds01", Pass, "", "accessible on esx01, esx02"}}},
-		{"reprotect checks only the master target's host", func(s *Snapshot) {
+		{"reprotect checks only the master target's host", func(s *inventory.Snapshot) {
 			s.Phase, s.Plan.VMs[0].Host = Reprotect, "esx02"
 			mount("esx02", false, false, "readWrite")(s)
 		}, []want{{"ds01", Pass, "", "accessible on esx01"}}},
@@ -25,18 +29,21 @@ func TestDatastoreAccess(t *testing.T) {
 			"datastore ds01 is mounted readOnly on host esx01 (master target mt01's host); it must be mounted read-write and accessible"}}},
 		{"not mounted", mount("esx01", false, true, "readWrite"), []want{{"ds01", Fail, "8061", "datastore ds01 is not mounted on host esx01"}}},
 		{"inaccessible", mount("esx01", true, false, "readWrite"), []want{{"ds01", Fail, "8061", "datastore ds01 is not accessible on host esx01"}}},
-		{"no mount at all", func(s *Snapshot) { s.VCenter.Datastores[0].Mounts = s.VCenter.Datastores[0].Mounts[1:] },
+		{"no mount at all", func(s *inventory.Snapshot) { s.VCenter.Datastores[0].Mounts = s.VCenter.Datastores[0].Mounts[1:] },
 			[]want{{"ds01", Fail, "8061", "is not mounted on host esx01"}}},
-		{"failback host not mounted", func(s *Snapshot) { s.Plan.VMs[0].Host = "esx02"; mount("esx02", false, false, "readWrite")(s) },
+		{"failback host not mounted", func(s *inventory.Snapshot) {
+			s.Plan.VMs[0].Host = "esx02"
+			mount("esx02", false, false, "readWrite")(s)
+		},
 			[]want{{"ds01", Fail, "8061", "datastore ds01 is not mounted on host esx02 (where web01 will run)"}}},
-		{"unknown failback host left to esxi.host", func(s *Snapshot) { s.Plan.VMs[0].Host = "hyperv01" },
+		{"unknown failback host left to esxi.host", func(s *inventory.Snapshot) { s.Plan.VMs[0].Host = "hyperv01" },
 			[]want{{"ds01", Pass, "", "accessible on esx01"}}},
-		{"NFS", func(s *Snapshot) { s.VCenter.Datastores[0].Type = "NFS" }, []want{{"ds01", Fail, "",
+		{"NFS", func(s *inventory.Snapshot) { s.VCenter.Datastores[0].Type = "NFS" }, []want{{"ds01", Fail, "",
 			"datastore ds01 is NFS; failback does not support NFS datastores, only VMFS or vSAN"}}},
-		{"vSAN", func(s *Snapshot) { s.VCenter.Datastores[0].Type = "vsan" }, []want{{"ds01", Pass, "", "(vsan)"}}},
-		{"missing datastore", func(s *Snapshot) { s.Plan.VMs[1].Datastore = "ds09" }, []want{
+		{"vSAN", func(s *inventory.Snapshot) { s.VCenter.Datastores[0].Type = "vsan" }, []want{{"ds01", Pass, "", "(vsan)"}}},
+		{"missing datastore", func(s *inventory.Snapshot) { s.Plan.VMs[1].Datastore = "ds09" }, []want{
 			{"ds01", Pass, "", ""}, {"ds09", Fail, "8061", "datastore ds09 (target of db01) is not in datacenter DC1"}}},
-		{"not accessible at all", func(s *Snapshot) { s.VCenter.Datastores[0].Accessible = false },
+		{"not accessible at all", func(s *inventory.Snapshot) { s.VCenter.Datastores[0].Accessible = false },
 			[]want{{"ds01", Fail, "8061", "datastore ds01 is not accessible"}}},
 	})
 }
@@ -45,7 +52,7 @@ func TestDatastoreAccessFixes(t *testing.T) {
 	s := healthy()
 	s.VCenter.Datastores[0].Type = "NFS41"
 	s.VCenter.Datastores[0].Mounts[0].AccessMode = "readOnly"
-	rs := DatastoreAccess{}.Run(t.Context(), s)
+	rs := DatastoreAccess{}.Run(input(s))
 	if len(rs) != 1 || rs[0].Code != "8061" || rs[0].Fix != Codes["8061"].Fix+" Pick a VMFS or vSAN datastore for web01, db01." {
 		t.Errorf("an NFS datastore mounted read-only needs both fixes: %+v", rs)
 	}

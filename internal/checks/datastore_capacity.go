@@ -1,12 +1,11 @@
 package checks
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
-	"github.com/asr-preflight/asr-preflight/internal/plan"
-	"github.com/asr-preflight/asr-preflight/internal/collect/vcenter"
+	"github.com/asr-preflight/asr-preflight/internal/derive"
+	"github.com/asr-preflight/asr-preflight/internal/inventory"
 )
 
 func init() { Register(DatastoreCapacity{}) }
@@ -21,7 +20,7 @@ func (DatastoreCapacity) Info() Info {
 		ID:     "datastore.capacity",
 		Title:  "Each target datastore has free space for the disks of the VMs reprotected to it",
 		Phases: []Phase{Reprotect},
-		Needs:  []Source{VCenter, VMDetails},
+		Needs:  []inventory.Part{VCenter, VMDetails},
 		Cause:  "Reprotect replicates every disk of the VM back to the chosen datastore; it stalls when the datastore runs out of space.",
 		Fix:    "Free space on the datastore, grow it, or spread the VMs over several datastores.",
 		DocURL: docBase + "vmware-azure-reprotect",
@@ -29,16 +28,16 @@ func (DatastoreCapacity) Info() Info {
 }
 
 // Run compares, per datastore, its free space with the provisioned size of the disks going to it.
-func (DatastoreCapacity) Run(_ context.Context, s *Snapshot) []Result {
+func (DatastoreCapacity) Run(s *Input) []Result {
 	var out []Result
-	order, byDS := datastoreGroups(s.Plan)
-	for _, name := range order {
-		out = append(out, datastoreCapacity(s.VCenter, name, byDS[name]))
+	for _, g := range s.Facts.Datastores {
+		out = append(out, datastoreCapacity(s.VCenter, g))
 	}
 	return out
 }
 
-func datastoreCapacity(inv *vcenter.Inventory, name string, vms []plan.VM) Result {
+func datastoreCapacity(inv *inventory.VCenter, g derive.DatastoreGroup) Result {
+	name := g.Datastore
 	r := Result{Target: name}
 	ds, ok := inv.Datastore(name)
 	if !ok {
@@ -47,8 +46,8 @@ func datastoreCapacity(inv *vcenter.Inventory, name string, vms []plan.VM) Resul
 	}
 	var need int64
 	var parts, unknown []string
-	for _, vm := range vms {
-		size, problem := diskBytes(inv, vm.Name)
+	for _, vm := range g.VMs {
+		size, problem := diskBytes(vm)
 		if problem != "" {
 			unknown = append(unknown, vm.Name+" ("+problem+")")
 			continue
@@ -75,16 +74,15 @@ func datastoreCapacity(inv *vcenter.Inventory, name string, vms []plan.VM) Resul
 }
 
 // diskBytes is the provisioned size of the disks of a plan VM's on-premises VM.
-func diskBytes(inv *vcenter.Inventory, name string) (int64, string) {
-	v, problem := onPremVM(inv, name)
+func diskBytes(vm *derive.VM) (int64, string) {
 	switch {
-	case problem != "":
-		return 0, problem
-	case v.Details == nil:
+	case vm.OnPrem == nil:
+		return 0, vm.OnPremProblem
+	case vm.OnPrem.Details == nil:
 		return 0, "its disks were not read"
 	}
 	var sum int64
-	for _, d := range v.Details.Disks {
+	for _, d := range vm.OnPrem.Details.Disks {
 		sum += d.CapacityBytes
 	}
 	return sum, ""

@@ -1,12 +1,11 @@
 package checks
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strings"
 
-	"github.com/asr-preflight/asr-preflight/internal/collect/vcenter"
+	"github.com/asr-preflight/asr-preflight/internal/inventory"
 )
 
 func init() { Register(ESXiHost{}) }
@@ -21,7 +20,7 @@ func (ESXiHost) Info() Info {
 		ID:     "esxi.host",
 		Title:  "Every target host is a connected ESXi host of a supported version, not in maintenance mode",
 		Phases: []Phase{Reprotect, Failback},
-		Needs:  []Source{VCenter},
+		Needs:  []inventory.Part{VCenter},
 		Cause:  "Failback works only to ESXi hosts managed by the vCenter ASR discovered (not Hyper-V, physical servers or Workstation); the host must be connected, out of maintenance mode, and run ESXi 6.5, 6.7, 7.0 or 8.0.",
 		Fix:    "Pick a connected ESXi host managed by this vCenter, take it out of maintenance mode, or upgrade it to a supported ESXi version.",
 		DocURL: docSupportMatrx,
@@ -34,9 +33,9 @@ var (
 )
 
 // Run evaluates every host a plan VM will run on.
-func (ESXiHost) Run(_ context.Context, s *Snapshot) []Result {
-	groups, out := hostTargets(s)
-	for _, g := range groups {
+func (ESXiHost) Run(s *Input) []Result {
+	out := unplaced(s)
+	for _, g := range s.Facts.Hosts {
 		r := Result{Target: g.Host, Status: Pass}
 		var problems []string
 		h, ok := s.VCenter.Host(g.Host)
@@ -57,7 +56,7 @@ func (ESXiHost) Run(_ context.Context, s *Snapshot) []Result {
 	return out
 }
 
-func hostProblems(h vcenter.Host) ([]string, Status) {
+func hostProblems(h inventory.Host) ([]string, Status) {
 	name, version := h.Name, h.Version
 	var problems []string
 	status := Pass

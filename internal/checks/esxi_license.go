@@ -1,9 +1,10 @@
 package checks
 
 import (
-	"context"
 	"fmt"
 	"strings"
+
+	"github.com/asr-preflight/asr-preflight/internal/inventory"
 )
 
 func init() { Register(ESXiLicense{}) }
@@ -17,7 +18,7 @@ func (ESXiLicense) Info() Info {
 		ID:     "esxi.license",
 		Title:  "No target host runs a free ESXi edition",
 		Phases: []Phase{Reprotect, Failback},
-		Needs:  []Source{VCenter, Licenses},
+		Needs:  []inventory.Part{VCenter, Licenses},
 		Cause:  "With the ESXi 5.5 free edition or the vSphere 6 Hypervisor free edition, failover succeeds but failback fails: the free edition's API is read-only.",
 		Fix:    "Assign an evaluation or a paid vSphere licence to the host, then retry.",
 		DocURL: docFailback + "#common-issues",
@@ -30,9 +31,9 @@ func freeLicense(editionKey, name string) bool {
 }
 
 // Run evaluates the licence of every host a plan VM will run on.
-func (ESXiLicense) Run(_ context.Context, s *Snapshot) []Result {
-	groups, out := hostTargets(s)
-	for _, g := range groups {
+func (ESXiLicense) Run(s *Input) []Result {
+	out := unplaced(s)
+	for _, g := range s.Facts.Hosts {
 		r := Result{Target: g.Host}
 		h, ok := s.VCenter.Host(g.Host)
 		switch {

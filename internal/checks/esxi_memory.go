@@ -1,12 +1,11 @@
 package checks
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
-	"github.com/asr-preflight/asr-preflight/internal/plan"
-	"github.com/asr-preflight/asr-preflight/internal/collect/vcenter"
+	"github.com/asr-preflight/asr-preflight/internal/derive"
+	"github.com/asr-preflight/asr-preflight/internal/inventory"
 )
 
 func init() { Register(ESXiMemory{}) }
@@ -23,7 +22,7 @@ func (ESXiMemory) Info() Info {
 		Title:  "Each target host has free memory for all the VMs that power on there",
 		Code:   c.Code,
 		Phases: []Phase{Failback},
-		Needs:  []Source{VCenter},
+		Needs:  []inventory.Part{VCenter},
 		Cause:  c.Cause,
 		Fix:    c.Fix,
 		DocURL: c.DocURL,
@@ -35,15 +34,15 @@ const headroom = 0.10
 
 // Run sums, per host, the memory of the plan VMs that will run there and compares it with the
 // host's free memory.
-func (ESXiMemory) Run(_ context.Context, s *Snapshot) []Result {
-	groups, out := hostTargets(s)
-	for _, g := range groups {
+func (ESXiMemory) Run(s *Input) []Result {
+	out := unplaced(s)
+	for _, g := range s.Facts.Hosts {
 		out = append(out, hostMemory(s.VCenter, g))
 	}
 	return out
 }
 
-func hostMemory(inv *vcenter.Inventory, g hostGroup) Result {
+func hostMemory(inv *inventory.VCenter, g derive.HostGroup) Result {
 	r := Result{Target: g.Host}
 	h, ok := inv.Host(g.Host)
 	if !ok {
@@ -55,7 +54,7 @@ func hostMemory(inv *vcenter.Inventory, g hostGroup) Result {
 	var needMB int64
 	var parts, unknown []string
 	for _, vm := range g.VMs {
-		mb, problem := vmMemory(inv, vm)
+		mb, problem := vm.Memory()
 		if problem != "" {
 			unknown = append(unknown, vm.Name+" ("+problem+")")
 			continue
@@ -84,20 +83,4 @@ func hostMemory(inv *vcenter.Inventory, g hostGroup) Result {
 		r.Message = fmt.Sprintf("%s; %s", have, need)
 	}
 	return r
-}
-
-// vmMemory is the memory a plan VM powers on with: the plan's memoryMB, else its on-premises
-// VM's configured memory.
-func vmMemory(inv *vcenter.Inventory, vm plan.VM) (int64, string) {
-	if vm.MemoryMB > 0 {
-		return int64(vm.MemoryMB), ""
-	}
-	v, problem := onPremVM(inv, vm.Name)
-	switch {
-	case problem != "":
-		return 0, problem + "; set memoryMB"
-	case v.MemoryMB == 0:
-		return 0, "its configured memory is not reported; set memoryMB"
-	}
-	return v.MemoryMB, ""
 }

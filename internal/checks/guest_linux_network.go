@@ -2,11 +2,10 @@ package checks
 
 import (
 	"cmp"
-	"context"
 	"fmt"
 	"strings"
 
-	"github.com/asr-preflight/asr-preflight/internal/collect/vcenter"
+	"github.com/asr-preflight/asr-preflight/internal/inventory"
 )
 
 func init() { Register(LinuxNetwork{}) }
@@ -20,7 +19,7 @@ func (LinuxNetwork) Info() Info {
 		ID:     "guest.linux-network",
 		Title:  "Linux VMs with a static IP are flagged: they come back with DHCP",
 		Phases: []Phase{Failback},
-		Needs:  []Source{VCenter, VMDetails},
+		Needs:  []inventory.Part{VCenter, VMDetails},
 		Cause:  "A Linux VM with a static IP gets its address from DHCP in Azure, and keeps using DHCP after failback; the network-manager package is removed during recovery in Azure. Windows VMs get their static IP back.",
 		Fix:    "After failback, sign in on the VM's console, reinstall network-manager if the distribution uses it, and set the static IP address again.",
 		DocURL: docFailback + "#common-issues",
@@ -28,15 +27,15 @@ func (LinuxNetwork) Info() Info {
 }
 
 // Run looks at the guest network that VMware Tools last reported for each plan VM's on-premises VM.
-func (LinuxNetwork) Run(_ context.Context, s *Snapshot) []Result {
+func (LinuxNetwork) Run(s *Input) []Result {
 	var out []Result
-	for _, name := range planNames(s.Plan) {
+	for _, vm := range s.Facts.VMs {
+		name, v := vm.Name, vm.OnPrem
 		r := Result{Target: name}
-		v, problem := onPremVM(s.VCenter, name)
 		switch {
-		case problem != "":
-			r.Status, r.Message = Skip, problem+": no guest network to read"
-		case guestFamily(v) != "linuxGuest":
+		case v == nil:
+			r.Status, r.Message = Skip, vm.OnPremProblem+": no guest network to read"
+		case guestFamily(*v) != "linuxGuest":
 			r.Status, r.Message = Skip, fmt.Sprintf("%s is not a Linux guest (%s)", name, cmp.Or(v.GuestFamily, v.GuestID, "unknown OS"))
 		case v.Details == nil || len(v.Details.NICs) == 0:
 			r.Status, r.Message = Skip, fmt.Sprintf("%s is a Linux guest, but VMware Tools report no network configuration (VM %s)", name, v.PowerState)
@@ -55,7 +54,7 @@ func (LinuxNetwork) Run(_ context.Context, s *Snapshot) []Result {
 }
 
 // staticIPs lists the addresses set by hand, or on an adapter with DHCP off.
-func staticIPs(nics []vcenter.NIC) []string {
+func staticIPs(nics []inventory.NIC) []string {
 	var out []string
 	for _, n := range nics {
 		dhcpOff := n.DHCP != nil && !*n.DHCP

@@ -1,12 +1,12 @@
 package checks
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strings"
 
-	"github.com/asr-preflight/asr-preflight/internal/collect/vcenter"
+	"github.com/asr-preflight/asr-preflight/internal/derive"
+	"github.com/asr-preflight/asr-preflight/internal/inventory"
 )
 
 func init() { Register(MasterTargetVM{}) }
@@ -19,8 +19,8 @@ func (MasterTargetVM) Info() Info {
 	return Info{
 		ID:     "master-target.vm",
 		Title:  "The master target VM meets the reprotect prerequisites",
-		Phases: []Phase{Reprotect},
-		Needs:  []Source{VCenter, VMDetails},
+		Phases: []Phase{Reprotect, Failback},
+		Needs:  []inventory.Part{VCenter, VMDetails},
 		Cause:  "Reprotect writes the replicated disks through the master target VM: it must run with VMware Tools, have no snapshots, use an LSI Logic (not Paravirtual) SCSI controller, set disk.EnableUUID=TRUE, stay within 60 attached disks, and run the same OS family as the protected VMs.",
 		Fix:    "Fix the master target VM as the message says, or deploy a separate master target that meets the prerequisites.",
 		DocURL: docPrepare,
@@ -31,13 +31,12 @@ func (MasterTargetVM) Info() Info {
 const maxDisks = 60
 
 // Run returns one result per problem found, or one pass.
-func (MasterTargetVM) Run(_ context.Context, s *Snapshot) []Result {
-	inv := s.VCenter
-	mt, problem := masterTarget(inv, s.Plan.MasterTarget)
-	if problem != "" {
-		return []Result{{Target: "master-target", Status: Fail, Message: problem,
+func (MasterTargetVM) Run(s *Input) []Result {
+	if s.Facts.MasterTarget.VM == nil {
+		return []Result{{Target: "master-target", Status: Fail, Message: s.Facts.MasterTarget.Problem,
 			Fix: "Deploy the master target server, or set masterTarget in the plan to its VM name in vCenter."}}
 	}
+	mt := *s.Facts.MasterTarget.VM
 	if mt.Details == nil {
 		return []Result{{Target: "master-target", Status: Error, Message: "the master target's devices and guest state were not read"}}
 	}
@@ -63,16 +62,18 @@ func (MasterTargetVM) Run(_ context.Context, s *Snapshot) []Result {
 		fail("Power off the master target, add disk.EnableUUID = TRUE to its configuration parameters, and power it on.",
 			"has disk.EnableUUID=%q; it must be TRUE", d.EnableUUID)
 	}
-	if n, detail := diskCount(inv, mt, planNames(s.Plan)); n > maxDisks {
+	if n, detail := diskCount(mt, s.Facts.VMs); n > maxDisks {
 		fail("Spread the VMs over more master targets, or reprotect them in smaller batches.",
 			"would have %d disks attached (%s); at most %d are supported", n, detail, maxDisks)
 	}
 	family := guestFamily(mt)
-	for _, name := range planNames(s.Plan) {
-		v, problem := onPremVM(inv, name)
-		if f := guestFamily(v); problem == "" && family != "" && f != "" && f != family {
+	for _, vm := range s.Facts.VMs {
+		if vm.OnPrem == nil {
+			continue
+		}
+		if f := guestFamily(*vm.OnPrem); family != "" && f != "" && f != family {
 			fail("Use a "+familyName(f)+" master target for "+familyName(f)+" VMs.",
-				"runs %s, but protected VM %s runs %s; the master target must match the protected VMs' OS family", familyName(family), name, familyName(f))
+				"runs %s, but protected VM %s runs %s; the master target must match the protected VMs' OS family", familyName(family), vm.Name, familyName(f))
 		}
 	}
 	if len(out) == 0 {
@@ -83,13 +84,13 @@ func (MasterTargetVM) Run(_ context.Context, s *Snapshot) []Result {
 }
 
 // diskCount is the master target's disks plus those of the plan VMs, with how it was counted.
-func diskCount(inv *vcenter.Inventory, mt vcenter.VM, names []string) (int, string) {
+func diskCount(mt inventory.VM, vms []derive.VM) (int, string) {
 	n := len(mt.Details.Disks)
 	detail := fmt.Sprintf("%d of its own", n)
-	for _, name := range names {
-		if v, problem := onPremVM(inv, name); problem == "" && v.Details != nil {
-			n += len(v.Details.Disks)
-			detail += fmt.Sprintf(" + %d of %s", len(v.Details.Disks), name)
+	for _, vm := range vms {
+		if vm.OnPrem != nil && vm.OnPrem.Details != nil {
+			n += len(vm.OnPrem.Details.Disks)
+			detail += fmt.Sprintf(" + %d of %s", len(vm.OnPrem.Details.Disks), vm.Name)
 		}
 	}
 	return n, detail
@@ -97,7 +98,7 @@ func diskCount(inv *vcenter.Inventory, mt vcenter.VM, names []string) (int, stri
 
 // guestFamily is "windowsGuest", "linuxGuest" or "" when unknown, from VMware Tools or else from
 // the configured guest OS.
-func guestFamily(vm vcenter.VM) string {
+func guestFamily(vm inventory.VM) string {
 	switch f := vm.GuestFamily; f {
 	case "windowsGuest", "linuxGuest":
 		return f

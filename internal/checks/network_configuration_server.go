@@ -1,14 +1,15 @@
 package checks
 
 import (
-	"context"
 	"fmt"
-	"net"
+
+	"github.com/asr-preflight/asr-preflight/internal/inventory"
 )
 
 func init() { Register(ConfigurationServer{}) }
 
-// ConfigurationServer probes the configuration server's port from where the tool runs (ASR 95226).
+// ConfigurationServer reads the probe of the configuration server's port, made during collection
+// from where the tool runs (ASR 95226).
 type ConfigurationServer struct{}
 
 // Info describes the check.
@@ -19,6 +20,7 @@ func (ConfigurationServer) Info() Info {
 		Title:  "The configuration server answers on TCP 443 with TLS",
 		Code:   c.Code,
 		Phases: []Phase{Reprotect, Failback},
+		Needs:  []inventory.Part{ConfigServer},
 		Cause:  c.Cause,
 		Fix:    c.Fix,
 		DocURL: c.DocURL,
@@ -28,29 +30,15 @@ func (ConfigurationServer) Info() Info {
 // where reminds that a probe speaks only for the network it runs from.
 const where = "the verdict holds for where this tool runs; run it from the Azure VNet (the process server or a failed-over VM) for the one ASR will see"
 
-// Run connects to the plan's configurationServer, then completes a TLS handshake, within 5 s.
-func (ConfigurationServer) Run(ctx context.Context, s *Snapshot) []Result {
-	addr := configServerAddr(s.Plan.ConfigurationServer)
-	if addr == "" {
-		return []Result{{Target: "-", Status: Skip, Message: "the plan names no configurationServer"}}
+// Run reports whether a TCP connection, then a TLS handshake, to the configuration server
+// succeeded within 5 s.
+func (ConfigurationServer) Run(s *Input) []Result {
+	p := s.Probes.ConfigServer
+	if p == nil {
+		return []Result{{Target: "-", Status: Error, Message: "the configuration server was not probed"}}
 	}
-	if s.Network == nil {
-		return []Result{{Target: addr, Status: Error, Message: "no network prober configured"}}
+	if p.Error != "" {
+		return []Result{{Target: p.Address, Status: Fail, Code: "95226", Message: fmt.Sprintf("%s; %s", p.Error, where)}}
 	}
-	if err := s.Network.Probe(ctx, addr); err != nil {
-		return []Result{{Target: addr, Status: Fail, Code: "95226", Message: fmt.Sprintf("%v; %s", err, where)}}
-	}
-	return []Result{{Target: addr, Status: Pass, Message: fmt.Sprintf("TCP connection and TLS handshake to %s succeeded; %s", addr, where)}}
-}
-
-// configServerAddr is the plan's configuration server as host:port, port 443 by default; "" when
-// the plan names none.
-func configServerAddr(cs string) string {
-	if cs == "" {
-		return ""
-	}
-	if _, _, err := net.SplitHostPort(cs); err != nil {
-		return net.JoinHostPort(cs, "443")
-	}
-	return cs
+	return []Result{{Target: p.Address, Status: Pass, Message: fmt.Sprintf("TCP connection and TLS handshake to %s succeeded; %s", p.Address, where)}}
 }

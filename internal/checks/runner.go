@@ -3,7 +3,6 @@ package checks
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -11,6 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/sync/errgroup"
+
+	"github.com/asr-preflight/asr-preflight/internal/inventory"
 )
 
 // Options tune a run of checks.
@@ -24,7 +25,7 @@ type Options struct {
 // Run evaluates the checks on the snapshot concurrently and returns their results sorted by
 // (check, target). It never fails: a check that cannot be evaluated — a missing source, a timeout,
 // a panic — yields an error result, and no check stops the others.
-func Run(ctx context.Context, cs []Check, s *Snapshot, o Options) []Result {
+func Run(ctx context.Context, cs []Check, s *Input, o Options) []Result {
 	var (
 		mu  sync.Mutex
 		out []Result
@@ -48,7 +49,7 @@ func Run(ctx context.Context, cs []Check, s *Snapshot, o Options) []Result {
 }
 
 // runOne runs one check and fills in the catalog fields of its results.
-func runOne(ctx context.Context, c Check, s *Snapshot, o Options) []Result {
+func runOne(ctx context.Context, c Check, s *Input, o Options) []Result {
 	info := c.Info()
 	var rs []Result
 	if slices.Contains(o.Skip, info.ID) {
@@ -79,67 +80,31 @@ func runOne(ctx context.Context, c Check, s *Snapshot, o Options) []Result {
 
 const sourceFix = "Fix the connection named in the message (address, network path, credentials, certificate trust) and run again."
 
-// sourceState returns the result a check gets without running when a source it needs is not
-// configured by the plan (skip) or could not be collected (error); nil when all are there.
-func sourceState(info Info, s *Snapshot) *Result {
-	for _, src := range info.Needs {
-		if why := s.NotConfigured[src]; why != "" {
+// sourceState returns the result a check gets without running when a part it needs is not asked
+// for (skip, with the reason) or could not be collected (error, with the reason); nil when all
+// are there. A part's source is looked at before the part: vCenter down explains missing details.
+func sourceState(info Info, s *Input) *Result {
+	for _, p := range info.Needs {
+		if why := s.Parts[p].NotConfigured; why != "" {
 			return &Result{Target: "-", Status: Skip, Message: why}
 		}
 	}
-	for _, src := range info.Needs {
-		if err := s.unavailable(src); err != nil {
-			root, _, _ := strings.Cut(string(src), "/")
-			return &Result{Target: root, Status: Error, Message: err.Error(), Fix: sourceFix}
+	for _, p := range info.Needs {
+		root, _, _ := strings.Cut(string(p), "/")
+		for _, part := range []inventory.Part{inventory.Part(root), p} {
+			switch st, asked := s.Parts[part]; {
+			case st.Error != "":
+				return &Result{Target: root, Status: Error, Message: st.Error, Fix: sourceFix}
+			case !st.Collected && (asked || part == p):
+				return &Result{Target: root, Status: Error, Message: fmt.Sprintf("%s was not collected", part), Fix: sourceFix}
+			}
 		}
-	}
-	return nil
-}
-
-// unavailable says why a source, or an optional part of one ("vcenter/details"), is missing.
-func (s *Snapshot) unavailable(src Source) error {
-	root, part, isPart := strings.Cut(string(src), "/")
-	if err := s.Errors[Source(root)]; err != nil {
-		return err
-	}
-	var (
-		name        string
-		parts       []string
-		unavailable map[string]string
-		collected   bool
-	)
-	switch Source(root) {
-	case Guest:
-		if s.Guest == nil {
-			return errors.New("the guest probe was not set up")
-		}
-		return nil
-	case VCenter:
-		name = "vCenter"
-		if collected = s.VCenter != nil; collected {
-			parts, unavailable = s.VCenter.Parts, s.VCenter.Unavailable
-		}
-	case Azure:
-		name = "Azure"
-		if collected = s.Azure != nil; collected {
-			parts, unavailable = s.Azure.Parts, s.Azure.Unavailable
-		}
-	}
-	switch {
-	case !collected:
-		return fmt.Errorf("%s inventory was not collected", name)
-	case !isPart:
-		return nil
-	case unavailable[part] != "":
-		return errors.New(unavailable[part])
-	case !slices.Contains(parts, part):
-		return fmt.Errorf("%s %s were not collected", name, part)
 	}
 	return nil
 }
 
 // guard runs the check with a timeout, turning a panic or a timeout into an error result.
-func guard(ctx context.Context, c Check, s *Snapshot, timeout time.Duration) []Result {
+func guard(ctx context.Context, c Check, s *Input, timeout time.Duration) []Result {
 	if timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeoutCause(ctx, timeout, fmt.Errorf("check did not finish within %v", timeout))
@@ -153,7 +118,7 @@ func guard(ctx context.Context, c Check, s *Snapshot, timeout time.Duration) []R
 					Message: fmt.Sprintf("check crashed: %v (a bug in asr-preflight; please report it)", p)}}
 			}
 		}()
-		rs := c.Run(ctx, s)
+		rs := c.Run(s)
 		if len(rs) == 0 {
 			rs = []Result{{Target: "-", Status: Error, Message: "check returned no result"}}
 		}

@@ -8,31 +8,34 @@ import (
 	"testing"
 	"time"
 
+	"github.com/asr-preflight/asr-preflight/internal/derive"
+	"github.com/asr-preflight/asr-preflight/internal/inventory"
 	"github.com/asr-preflight/asr-preflight/internal/plan"
-	"github.com/asr-preflight/asr-preflight/internal/collect/vcenter"
 )
 
 // fakeCheck is a check whose behaviour a test chooses.
 type fakeCheck struct {
 	id    string
-	needs []Source
-	run   func(ctx context.Context) []Result
+	needs []inventory.Part
+	run   func() []Result
 }
 
 func (f fakeCheck) Info() Info {
 	return Info{ID: f.id, Title: "fake " + f.id, Phases: []Phase{Reprotect}, Needs: f.needs, Fix: "fake fix", DocURL: "https://example.invalid/" + f.id}
 }
-func (f fakeCheck) Run(ctx context.Context, _ *Snapshot) []Result { return f.run(ctx) }
+func (f fakeCheck) Run(*Input) []Result { return f.run() }
 
-func pass(context.Context) []Result { return []Result{{Target: "t", Status: Pass, Message: "ok"}} }
+func pass() []Result { return []Result{{Target: "t", Status: Pass, Message: "ok"}} }
 
-func snapshot() *Snapshot {
-	return &Snapshot{Plan: &plan.Plan{}, VCenter: &vcenter.Inventory{}, Errors: map[Source]error{}}
+// snapshot has vCenter's main part collected, and nothing else.
+func snapshot() *Input {
+	s := &inventory.Snapshot{Plan: &plan.Plan{}, VCenter: &inventory.VCenter{}, Parts: inventory.Parts{VCenter: {Collected: true}}}
+	return &Input{Snapshot: s, Facts: derive.Derive(s)}
 }
 
 func TestRunConcurrencyLimit(t *testing.T) {
 	var running, peak atomic.Int32
-	slow := func(context.Context) []Result {
+	slow := func() []Result {
 		n := running.Add(1)
 		for {
 			p := peak.Load()
@@ -42,7 +45,7 @@ func TestRunConcurrencyLimit(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 		running.Add(-1)
-		return pass(nil)
+		return pass()
 	}
 	var cs []Check
 	for i := range 12 {
@@ -58,10 +61,10 @@ func TestRunConcurrencyLimit(t *testing.T) {
 }
 
 // blocker returns a check body that never finishes before the test ends.
-func blocker(t *testing.T) func(context.Context) []Result {
+func blocker(t *testing.T) func() []Result {
 	release := make(chan struct{})
 	t.Cleanup(func() { close(release) })
-	return func(context.Context) []Result { <-release; return nil }
+	return func() []Result { <-release; return nil }
 }
 
 func TestRunFailsClosed(t *testing.T) {
@@ -69,41 +72,45 @@ func TestRunFailsClosed(t *testing.T) {
 	tests := []struct {
 		name    string
 		check   fakeCheck
-		snap    func(*Snapshot)
+		snap    func(*inventory.Snapshot)
 		opts    Options
 		want    Status
 		message string
 	}{
 		{"pass", fakeCheck{id: "x", run: pass}, nil, Options{}, Pass, "ok"},
 		{"timeout", fakeCheck{id: "x", run: block}, nil, Options{CheckTimeout: 20 * time.Millisecond}, Error, "check did not finish within 20ms"},
-		{"panic", fakeCheck{id: "x", run: func(context.Context) []Result { panic("boom") }}, nil, Options{}, Error, "check crashed: boom"},
-		{"no result", fakeCheck{id: "x", run: func(context.Context) []Result { return nil }}, nil, Options{}, Error, "check returned no result"},
-		{"vcenter down", fakeCheck{id: "x", needs: []Source{VCenter}, run: pass},
-			func(s *Snapshot) {
-				s.VCenter, s.Errors[VCenter] = nil, errors.New("cannot reach vCenter at https://vc/sdk: connection refused")
+		{"panic", fakeCheck{id: "x", run: func() []Result { panic("boom") }}, nil, Options{}, Error, "check crashed: boom"},
+		{"no result", fakeCheck{id: "x", run: func() []Result { return nil }}, nil, Options{}, Error, "check returned no result"},
+		{"vcenter down", fakeCheck{id: "x", needs: []inventory.Part{VCenter}, run: pass},
+			func(s *inventory.Snapshot) {
+				s.VCenter = nil
+				s.Parts.Fail(VCenter, errors.New("cannot reach vCenter at https://vc/sdk: connection refused"))
 			},
 			Options{}, Error, "cannot reach vCenter at https://vc/sdk: connection refused"},
-		{"vcenter not collected", fakeCheck{id: "x", needs: []Source{VCenter}, run: pass},
-			func(s *Snapshot) { s.VCenter = nil }, Options{}, Error, "vCenter inventory was not collected"},
-		{"optional part unavailable", fakeCheck{id: "x", needs: []Source{VCenter, Privileges}, run: pass},
-			func(s *Snapshot) {
-				s.VCenter.Unavailable = map[string]string{"privileges": "reading privileges: NoPermission"}
-			},
+		{"vcenter not collected", fakeCheck{id: "x", needs: []inventory.Part{VCenter}, run: pass},
+			func(s *inventory.Snapshot) { delete(s.Parts, VCenter) }, Options{}, Error, "vcenter was not collected"},
+		{"optional part unavailable", fakeCheck{id: "x", needs: []inventory.Part{VCenter, Privileges}, run: pass},
+			func(s *inventory.Snapshot) { s.Parts.Fail(Privileges, errors.New("reading privileges: NoPermission")) },
 			Options{}, Error, "reading privileges: NoPermission"},
-		{"optional part not collected", fakeCheck{id: "x", needs: []Source{VCenter, VMDetails}, run: pass}, nil, Options{}, Error, "vCenter details were not collected"},
-		{"optional part collected", fakeCheck{id: "x", needs: []Source{VMDetails}, run: pass},
-			func(s *Snapshot) { s.VCenter.Parts = []string{"details"} }, Options{}, Pass, "ok"},
-		{"optional part, vCenter down", fakeCheck{id: "x", needs: []Source{Licenses}, run: pass},
-			func(s *Snapshot) { s.VCenter, s.Errors[VCenter] = nil, errors.New("cannot reach vCenter") }, Options{}, Error, "cannot reach vCenter"},
+		{"optional part not collected", fakeCheck{id: "x", needs: []inventory.Part{VCenter, VMDetails}, run: pass}, nil, Options{}, Error, "vcenter/details was not collected"},
+		{"optional part collected", fakeCheck{id: "x", needs: []inventory.Part{VMDetails}, run: pass},
+			func(s *inventory.Snapshot) { s.Parts.Collect(VMDetails) }, Options{}, Pass, "ok"},
+		{"optional part, vCenter down", fakeCheck{id: "x", needs: []inventory.Part{Licenses}, run: pass},
+			func(s *inventory.Snapshot) { s.Parts.Fail(VCenter, errors.New("cannot reach vCenter")) }, Options{}, Error, "cannot reach vCenter"},
+		{"not configured wins over an error", fakeCheck{id: "x", needs: []inventory.Part{Azure, Guest}, run: pass},
+			func(s *inventory.Snapshot) {
+				s.Parts.Fail(Azure, errors.New("no answer from Azure"))
+				s.Parts.Skip(Guest, "opt-in: run with --probe-guest")
+			}, Options{}, Skip, "opt-in: run with --probe-guest"},
 		{"skipped", fakeCheck{id: "x", run: pass}, nil, Options{Skip: []string{"x"}}, Skip, "skipped by --skip"},
-		{"ignored fail", fakeCheck{id: "x", run: func(context.Context) []Result { return []Result{{Target: "t", Status: Fail, Message: "bad"}} }},
+		{"ignored fail", fakeCheck{id: "x", run: func() []Result { return []Result{{Target: "t", Status: Fail, Message: "bad"}} }},
 			nil, Options{Ignore: []string{"x"}}, Warn, "ignored by --ignore (was fail): bad"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s := snapshot()
 			if tc.snap != nil {
-				tc.snap(s)
+				tc.snap(s.Snapshot)
 			}
 			rs := Run(context.Background(), []Check{tc.check}, s, tc.opts)
 			if len(rs) != 1 {
@@ -122,8 +129,8 @@ func TestRunFailsClosed(t *testing.T) {
 
 func TestRunOneBrokenCheckDoesNotHideOthers(t *testing.T) {
 	cs := []Check{
-		fakeCheck{id: "b", run: func(context.Context) []Result { panic("boom") }},
-		fakeCheck{id: "a", run: func(context.Context) []Result {
+		fakeCheck{id: "b", run: func() []Result { panic("boom") }},
+		fakeCheck{id: "a", run: func() []Result {
 			return []Result{{Target: "z", Status: Pass}, {Target: "y", Status: Fail, Code: "78052"}}
 		}},
 	}

@@ -1,10 +1,11 @@
 package checks
 
 import (
-	"context"
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/asr-preflight/asr-preflight/internal/inventory"
 )
 
 func init() { Register(VCenterConnection{}) }
@@ -18,7 +19,7 @@ func (VCenterConnection) Info() Info {
 		ID:     "vcenter.connection",
 		Title:  "vCenter is reachable, accepts the login and runs a supported version",
 		Phases: []Phase{Reprotect, Failback},
-		Needs:  []Source{VCenter},
+		Needs:  []inventory.Part{VCenter},
 		Cause:  "Reprotect and failback drive vCenter through the configuration server: vCenter must be connected during the whole job, with a version ASR supports (6.5, 6.7, 7.0, 8.0).",
 		Fix:    "Check the vCenter URL, network path and credentials; upgrade vCenter to 6.5 or later.",
 		DocURL: docSupportMatrx,
@@ -26,7 +27,7 @@ func (VCenterConnection) Info() Info {
 }
 
 // Run checks the API version of the connected vCenter.
-func (VCenterConnection) Run(_ context.Context, s *Snapshot) []Result {
+func (VCenterConnection) Run(s *Input) []Result {
 	a := s.VCenter.About
 	seen := fmt.Sprintf("%s (API %s), datacenter %s", a.FullName, a.APIVersion, s.VCenter.Datacenter)
 	major, minor, ok := majorMinor(a.APIVersion)

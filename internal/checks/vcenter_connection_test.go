@@ -1,11 +1,11 @@
 package checks
 
 import (
-	"context"
 	"strings"
 	"testing"
 
-	"github.com/asr-preflight/asr-preflight/internal/collect/vcenter"
+	"github.com/asr-preflight/asr-preflight/internal/inventory"
+	"github.com/asr-preflight/asr-preflight/internal/plan"
 )
 
 func TestVCenterConnection(t *testing.T) {
@@ -23,8 +23,8 @@ func TestVCenterConnection(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.apiType+"-"+tc.version, func(t *testing.T) {
-			inv := &vcenter.Inventory{Datacenter: "DC1", About: vcenter.About{FullName: "VMware vCenter Server", APIType: tc.apiType, APIVersion: tc.version}}
-			rs := VCenterConnection{}.Run(context.Background(), &Snapshot{VCenter: inv})
+			inv := &inventory.VCenter{Datacenter: "DC1", About: inventory.About{FullName: "VMware vCenter Server", APIType: tc.apiType, APIVersion: tc.version}}
+			rs := VCenterConnection{}.Run(input(&inventory.Snapshot{VCenter: inv, Plan: &plan.Plan{}}))
 			if len(rs) != 1 || rs[0].Status != tc.status || rs[0].Target != "vcenter" || !strings.HasPrefix(rs[0].Message, tc.message) {
 				t.Errorf("got %+v, want %s %q", rs, tc.status, tc.message)
 			}

@@ -1,9 +1,10 @@
 package checks
 
 import (
-	"context"
 	"fmt"
 	"strings"
+
+	"github.com/asr-preflight/asr-preflight/internal/inventory"
 )
 
 func init() { Register(VCenterPrivileges{}) }
@@ -31,7 +32,7 @@ func (VCenterPrivileges) Info() Info {
 		ID:     "vcenter.privileges",
 		Title:  "The vCenter account holds every privilege ASR needs on the datacenter, target hosts and datastores",
 		Phases: []Phase{Reprotect, Failback},
-		Needs:  []Source{VCenter, Privileges},
+		Needs:  []inventory.Part{VCenter, Privileges},
 		Cause:  "With a read-only vCenter account, protection and failover work, but reprotect fails: the datastores are not listed during reprotect.",
 		Fix:    "Give the account ASR uses for vCenter a role with the listed privileges on the datacenter (propagated), update the vCenter credentials on the configuration server, and retry.",
 		DocURL: docBase + "vmware-azure-tutorial-prepare-on-premises#prepare-an-account-for-automatic-discovery",
@@ -39,7 +40,7 @@ func (VCenterPrivileges) Info() Info {
 }
 
 // Run reports, per object, the privileges not granted.
-func (VCenterPrivileges) Run(_ context.Context, s *Snapshot) []Result {
+func (VCenterPrivileges) Run(s *Input) []Result {
 	p := s.VCenter.Privileges
 	who := "the logged-in account"
 	if p.Principal != "" {

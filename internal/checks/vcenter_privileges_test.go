@@ -1,18 +1,22 @@
 package checks
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/asr-preflight/asr-preflight/internal/inventory"
+)
 
 func TestVCenterPrivileges(t *testing.T) {
 	runCases(t, VCenterPrivileges{}, []checkCase{
 		{"all held", nil, []want{{"vcenter", Pass, "", "the logged-in account holds all 2 privileges on datacenter DC1, host esx01, datastore ds01"}}},
-		{"read-only", func(s *Snapshot) {
+		{"read-only", func(s *inventory.Snapshot) {
 			for i := range s.VCenter.Privileges.Entities {
 				s.VCenter.Privileges.Entities[i].Missing = []string{"Datastore.Browse", "Task.Create"}
 			}
 		}, []want{
 			{"DC1", Fail, "", "the logged-in account lacks 2 of 2 privileges on datacenter DC1: Datastore.Browse, Task.Create; reprotect will not list the datastores"},
 			{"esx01", Fail, "", "on host esx01"}, {"ds01", Fail, "", "on datastore ds01"}}},
-		{"another principal", func(s *Snapshot) {
+		{"another principal", func(s *inventory.Snapshot) {
 			s.VCenter.Privileges.Principal = `CORP\asr`
 			s.VCenter.Privileges.Entities[2].Missing = []string{"Datastore.Browse"}
 		}, []want{{"ds01", Fail, "", `account CORP\asr lacks 1 of 2 privileges on datastore ds01: Datastore.Browse`}}},

@@ -78,20 +78,8 @@ type VM struct {
 	MasterTarget bool   // powered on, VMware Tools running, disk.EnableUUID=TRUE
 }
 
-// HealthyVMs is an inventory where every check passes for Plan: the master target and the
-// originals of web01 and db01 (powered off, as after failover).
-var HealthyVMs = []VM{
-	{Name: MasterTarget, Host: MasterHost, MemoryMB: 8192, DisksGB: []int{100, 1024}, MasterTarget: true},
-	{Name: "web01", Host: OtherHost, MemoryMB: 4096, DisksGB: []int{40}},
-	{Name: "db01", Host: OtherHost, MemoryMB: 8192, DisksGB: []int{40, 200}},
-}
-
-// DefaultVMs is the demo inventory: HealthyVMs plus a stray VM named db01 on the master target's
-// host, which collides with the protected db01 (ASR 78052).
-var DefaultVMs = append(append([]VM{}, HealthyVMs...), VM{Name: "db01", Host: MasterHost, MemoryMB: 2048, DisksGB: []int{16}})
-
-// Plan is the plan matching the lab: web01 and db01 fail back to their original VMs, app01
-// (which has no on-premises VM) to an alternate location.
+// Plan is the plan of a scenario that names none: web01 and db01 fail back to their original VMs,
+// app01 (which has no on-premises VM) to an alternate location.
 const Plan = `version: 1
 vcenter:
   datacenter: DC0
@@ -109,9 +97,9 @@ vms:
     memoryMB: 4096
 `
 
-// Start builds the inventory with two standalone ESXi hosts and one VMFS datastore, creates vms,
-// and serves the simulator over HTTPS on a loopback address.
-func Start(ctx context.Context, o Options, vms []VM) (*Lab, error) {
+// Start builds the inventory — standalone ESXi hosts sized like real ones, VMFS datastores — and
+// serves the simulator over HTTPS on a loopback address; StartScenario then creates the VMs.
+func Start(o Options) (*Lab, error) {
 	if o.Addr == "" {
 		o.Addr = "127.0.0.1:0"
 	}
@@ -150,7 +138,7 @@ func Start(ctx context.Context, o Options, vms []VM) (*Lab, error) {
 		lab.Close()
 		return nil, fmt.Errorf("lab: writing certificate: %w", err)
 	}
-	if err := lab.build(ctx, vms, m.Host, m.Datastore); err != nil {
+	if err := lab.build(m.Host, m.Datastore); err != nil {
 		lab.Close()
 		return nil, err
 	}
@@ -184,18 +172,13 @@ func WritePlan(dir, text string) (string, error) {
 	return path, os.WriteFile(path, []byte(text), 0o644)
 }
 
-// build sizes the hosts and the datastores like real ones and creates the VMs through the vSphere
-// API, as an administrator would.
-func (l *Lab) build(ctx context.Context, vms []VM, hosts, datastores int) error {
+// build sizes the hosts and the datastores like real ones.
+func (l *Lab) build(hosts, datastores int) error {
 	for i := range hosts {
 		if err := l.SetHostMemory(fmt.Sprintf("DC0_H%d", i), HostMemoryMB, HostMemoryUsageMB); err != nil {
 			return err
 		}
 	}
-	if _, err := l.createVMs(ctx, vms); err != nil {
-		return err
-	}
-	// After the VMs: vcsim recomputes free space from its backing folder as files are created.
 	for i := range datastores {
 		if err := l.Update("Datastore", fmt.Sprintf("LocalDS_%d", i),
 			types.PropertyChange{Name: "summary.type", Val: "VMFS"},

@@ -66,7 +66,7 @@ func StartScenario(ctx context.Context, sc *Scenario, addr, dir string) (*World,
 // startNamed starts vcsim and gives hosts and datastores the scenario's names before the VMs are
 // created on them.
 func startNamed(ctx context.Context, o Options, v VCenterSpec, vms []VM) (*Lab, []types.ManagedObjectReference, error) {
-	l, err := Start(ctx, o, nil)
+	l, err := Start(o)
 	if err != nil {
 		return nil, nil, err
 	}

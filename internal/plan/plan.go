@@ -4,6 +4,7 @@ package plan
 
 import (
 	"fmt"
+	"net"
 	"regexp"
 	"slices"
 	"strings"
@@ -164,6 +165,16 @@ func (pl *Plan) validate(d *strictyaml.Doc) {
 			d.Addf(at+".azureVM", "expected both resourceGroup and name")
 		}
 	}
+}
+
+// ConfigurationServerAddr is the configuration server as host:port, port 443 by default; "" when
+// the plan names none.
+func (pl *Plan) ConfigurationServerAddr() string {
+	host, port, err := HostPort(pl.ConfigurationServer, "443")
+	if pl.ConfigurationServer == "" || err != nil {
+		return ""
+	}
+	return net.JoinHostPort(host, port)
 }
 
 // FromVault reports whether the plan takes its VMs from the vault's protected items.

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/asr-preflight/asr-preflight/internal/checks"
+	"github.com/asr-preflight/asr-preflight/internal/result"
 )
 
 type junitSuite struct {
@@ -49,11 +49,11 @@ func writeJUnit(w io.Writer, r Report) error {
 		c := junitCase{ClassName: res.Check, Name: res.Target}
 		p := &junitProblem{Message: message(res), Type: res.Code, Body: details(res)}
 		switch res.Status {
-		case checks.Fail:
+		case result.Fail:
 			c.Failure = p
-		case checks.Error:
+		case result.Error:
 			c.Error = p
-		case checks.Skip:
+		case result.Skip:
 			c.Skipped = &junitProblem{Message: res.Message}
 		default:
 			c.SystemOut = fmt.Sprintf("%s: %s", res.Status, details(res))
@@ -73,7 +73,7 @@ func writeJUnit(w io.Writer, r Report) error {
 }
 
 // message is the one-line summary of a result: its ASR code, if any, and message.
-func message(r checks.Result) string {
+func message(r result.Result) string {
 	if r.Code != "" {
 		return fmt.Sprintf("ASR %s: %s", r.Code, r.Message)
 	}
@@ -81,7 +81,7 @@ func message(r checks.Result) string {
 }
 
 // details is the message with its fix and documentation link.
-func details(r checks.Result) string {
+func details(r result.Result) string {
 	s := message(r)
 	if r.Fix != "" {
 		s += "\nFix: " + r.Fix

@@ -5,15 +5,15 @@ import (
 	"io"
 	"strings"
 
-	"github.com/asr-preflight/asr-preflight/internal/checks"
+	"github.com/asr-preflight/asr-preflight/internal/result"
 )
 
-var icons = map[checks.Status]string{
-	checks.Pass:  "✅ pass",
-	checks.Warn:  "⚠️ warn",
-	checks.Fail:  "❌ fail",
-	checks.Error: "⛔ error",
-	checks.Skip:  "⏭️ skip",
+var icons = map[result.Status]string{
+	result.Pass:  "✅ pass",
+	result.Warn:  "⚠️ warn",
+	result.Fail:  "❌ fail",
+	result.Error: "⛔ error",
+	result.Skip:  "⏭️ skip",
 }
 
 func writeMarkdown(w io.Writer, r Report) error {
@@ -26,7 +26,7 @@ func writeMarkdown(w io.Writer, r Report) error {
 		if res.DocURL != "" && fix != "" {
 			fix += fmt.Sprintf(" ([doc](%s))", res.DocURL)
 		}
-		if res.Status == checks.Pass || res.Status == checks.Skip {
+		if res.Status == result.Pass || res.Status == result.Skip {
 			fix = ""
 		}
 		fmt.Fprintf(&b, "| %s | `%s` | %s | %s | %s | %s |\n", icons[res.Status], cell(res.Check), cell(res.Target), cell(res.Code), cell(res.Message), cell(fix))

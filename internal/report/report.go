@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/asr-preflight/asr-preflight/internal/checks"
+	"github.com/asr-preflight/asr-preflight/internal/result"
 )
 
 // SchemaVersion is the version of the JSON output contract.
@@ -19,11 +19,18 @@ type Report struct {
 	SchemaVersion int             `json:"schemaVersion"`
 	Tool          string          `json:"tool"`
 	Version       string          `json:"version"`
-	Phase         checks.Phase    `json:"phase"`
+	Phase         result.Phase    `json:"phase"`
 	StartedAt     time.Time       `json:"startedAt"`
 	DurationMs    int64           `json:"durationMs"`
 	Summary       Summary         `json:"summary"`
-	Results       []checks.Result `json:"results"`
+	Results       []result.Result `json:"results"`
+	Steps         []Step          `json:"steps,omitempty"` // how long each step of the pipeline took
+}
+
+// Step is one step of the pipeline and its duration.
+type Step struct {
+	Name string `json:"step"`
+	Ms   int64  `json:"ms"`
 }
 
 // Summary counts results by status.
@@ -36,7 +43,7 @@ type Summary struct {
 }
 
 // New builds a report from sorted results.
-func New(version string, phase checks.Phase, started time.Time, took time.Duration, results []checks.Result) Report {
+func New(version string, phase result.Phase, started time.Time, took time.Duration, results []result.Result) Report {
 	r := Report{
 		SchemaVersion: SchemaVersion,
 		Tool:          "asr-preflight",
@@ -47,19 +54,19 @@ func New(version string, phase checks.Phase, started time.Time, took time.Durati
 		Results:       results,
 	}
 	if r.Results == nil {
-		r.Results = []checks.Result{}
+		r.Results = []result.Result{}
 	}
 	for _, res := range results {
 		switch res.Status {
-		case checks.Pass:
+		case result.Pass:
 			r.Summary.Pass++
-		case checks.Warn:
+		case result.Warn:
 			r.Summary.Warn++
-		case checks.Fail:
+		case result.Fail:
 			r.Summary.Fail++
-		case checks.Error:
+		case result.Error:
 			r.Summary.Error++
-		case checks.Skip:
+		case result.Skip:
 			r.Summary.Skip++
 		}
 	}

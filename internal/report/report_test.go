@@ -9,29 +9,29 @@ import (
 	"testing"
 	"time"
 
-	"github.com/asr-preflight/asr-preflight/internal/checks"
+	"github.com/asr-preflight/asr-preflight/internal/result"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
 
 // sample is a report with one result of every status.
 func sample() Report {
-	rs := []checks.Result{
-		{Check: "vcenter.connection", Target: "vcenter", Status: checks.Pass, Title: "vCenter is reachable",
+	rs := []result.Result{
+		{Check: "vcenter.connection", Target: "vcenter", Status: result.Pass, Title: "vCenter is reachable",
 			Message: "connected to VMware vCenter Server 8.0.2 (API 8.0.2.0), datacenter DC1"},
-		{Check: "vm.name-collision", Target: "app01", Status: checks.Skip, Title: "No name collision", Message: "skipped by --skip"},
-		{Check: "vm.name-collision", Target: "db01", Status: checks.Fail, Code: "78052", Title: "No name collision",
+		{Check: "vm.name-collision", Target: "app01", Status: result.Skip, Title: "No name collision", Message: "skipped by --skip"},
+		{Check: "vm.name-collision", Target: "db01", Status: result.Fail, Code: "78052", Title: "No name collision",
 			Message: "db01 (vm-48 on esx01, poweredOff) already on host esx01 | master target's host",
 			Fix:     "Pick a master target on another host.", DocURL: "https://learn.microsoft.com/azure/site-recovery/x#error-code-78052"},
-		{Check: "vm.name-collision", Target: "web01", Status: checks.Warn, Title: "No name collision",
+		{Check: "vm.name-collision", Target: "web01", Status: result.Warn, Title: "No name collision",
 			Message: "2 VMs named web01 <in> DC1 & more", Fix: "Rename the copies.", DocURL: "https://example.com/doc"},
-		{Check: "vm.name-collision", Target: "evil\x1b[2J\x00", Status: checks.Fail, Code: "78052", Title: "No name collision",
+		{Check: "vm.name-collision", Target: "evil\x1b[2J\x00", Status: result.Fail, Code: "78052", Title: "No name collision",
 			Message: "a VM named \"evil\x1b[2J\x00\nFAKE PASS\u202e\" from vCenter", Fix: "Rename it."},
-		{Check: "vm.name-collision", Target: "vcenter", Status: checks.Error, Title: "No name collision",
+		{Check: "vm.name-collision", Target: "vcenter", Status: result.Error, Title: "No name collision",
 			Message: "cannot reach vCenter at https://vc/sdk: connection refused", Fix: "Fix the connection."},
 	}
 	started := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
-	return New("1.2.3", checks.Reprotect, started, 1234*time.Millisecond, rs)
+	return New("1.2.3", result.Reprotect, started, 1234*time.Millisecond, rs)
 }
 
 func TestGolden(t *testing.T) {

@@ -5,15 +5,15 @@ import (
 	"io"
 	"strings"
 
-	"github.com/asr-preflight/asr-preflight/internal/checks"
+	"github.com/asr-preflight/asr-preflight/internal/result"
 )
 
-var colors = map[checks.Status]string{
-	checks.Pass:  "\x1b[32m",
-	checks.Warn:  "\x1b[33m",
-	checks.Fail:  "\x1b[31m",
-	checks.Error: "\x1b[35m",
-	checks.Skip:  "\x1b[2m",
+var colors = map[result.Status]string{
+	result.Pass:  "\x1b[32m",
+	result.Warn:  "\x1b[33m",
+	result.Fail:  "\x1b[31m",
+	result.Error: "\x1b[35m",
+	result.Skip:  "\x1b[2m",
 }
 
 func writeText(w io.Writer, r Report, color bool) error {
@@ -29,7 +29,7 @@ func writeText(w io.Writer, r Report, color bool) error {
 			fmt.Fprintf(&b, " ASR %s", printable(res.Code))
 		}
 		fmt.Fprintf(&b, "\n  %s\n", printable(res.Message))
-		if res.Status != checks.Pass && res.Status != checks.Skip {
+		if res.Status != result.Pass && res.Status != result.Skip {
 			if res.Fix != "" {
 				fmt.Fprintf(&b, "  fix: %s\n", printable(res.Fix))
 			}

@@ -13,6 +13,8 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/compute/armcompute/v7"
 	asr "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/recoveryservices/armrecoveryservicessiterecovery/v2"
+
+	"github.com/asr-preflight/asr-preflight/internal/inventory"
 )
 
 // Resource names an Azure resource by resource group and name.
@@ -31,28 +33,29 @@ type Request struct {
 // items (one listing), the VMs of the requested resource groups and of those the items name (one
 // listing each), and VM sizes per location in use (one listing each), following pages. It never
 // changes anything.
-func Collect(ctx context.Context, cfg Config, req Request) (*Inventory, error) {
+func Collect(ctx context.Context, cfg Config, req Request) (*inventory.Azure, inventory.Parts, error) {
 	if cfg.SubscriptionID == "" {
-		return nil, fmt.Errorf("no Azure subscription: set azure.subscriptionId in the plan, --subscription or AZURE_SUBSCRIPTION_ID")
+		return nil, nil, fmt.Errorf("no Azure subscription: set azure.subscriptionId in the plan, --subscription or AZURE_SUBSCRIPTION_ID")
 	}
 	cred, opts, err := cfg.clients()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	vms, err := armcompute.NewVirtualMachinesClient(cfg.SubscriptionID, cred, opts)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	inv := &Inventory{SubscriptionID: cfg.SubscriptionID, VMs: []VM{}, Parts: []string{}, Unavailable: map[string]string{}}
+	inv := &inventory.Azure{SubscriptionID: cfg.SubscriptionID, VMs: []inventory.AzureVM{}}
+	parts := inventory.Parts{}
 	if err := listAll(ctx, vms, inv); err != nil {
-		return nil, failure(ctx, err)
+		return nil, nil, failure(ctx, err)
 	}
 	groups := req.ResourceGroups
 	if req.Vault != nil {
 		if err := protectedItems(ctx, cfg.SubscriptionID, cred, opts, inv, *req.Vault); err != nil {
-			inv.Unavailable["vault"] = fmt.Sprintf("reading vault %s/%s: %v", req.Vault.ResourceGroup, req.Vault.Name, failure(ctx, err))
+			parts.Fail(inventory.VaultPart, fmt.Errorf("reading vault %s/%s: %w", req.Vault.ResourceGroup, req.Vault.Name, failure(ctx, err)))
 		} else {
-			inv.Parts = append(inv.Parts, "vault")
+			parts.Collect(inventory.VaultPart)
 		}
 		for _, it := range inv.ProtectedItems {
 			groups = append(groups, it.RecoveryResourceGroup)
@@ -65,24 +68,26 @@ func Collect(ctx context.Context, cfg Config, req Request) (*Inventory, error) {
 	}
 	for _, rg := range dedupe(groups) {
 		if err := listGroup(ctx, vms, inv, byID, rg, locations); err != nil {
-			return nil, failure(ctx, err)
+			return nil, nil, failure(ctx, err)
 		}
 	}
 	if len(locations) > 0 {
 		sizes, err := armcompute.NewVirtualMachineSizesClient(cfg.SubscriptionID, cred, opts)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if err := memory(ctx, sizes, inv, locations); err != nil {
-			return nil, failure(ctx, err)
+			return nil, nil, failure(ctx, err)
 		}
 	}
-	slices.SortFunc(inv.VMs, func(a, b VM) int { return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.ID, b.ID)) })
-	return inv, nil
+	slices.SortFunc(inv.VMs, func(a, b inventory.AzureVM) int {
+		return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.ID, b.ID))
+	})
+	return inv, parts, nil
 }
 
 // listAll reads every VM of the subscription with its power and provisioning state.
-func listAll(ctx context.Context, c *armcompute.VirtualMachinesClient, inv *Inventory) error {
+func listAll(ctx context.Context, c *armcompute.VirtualMachinesClient, inv *inventory.Azure) error {
 	pager := c.NewListAllPager(&armcompute.VirtualMachinesClientListAllOptions{StatusOnly: to.Ptr("true")})
 	for pager.More() {
 		page, err := pager.NextPage(ctx)
@@ -90,7 +95,7 @@ func listAll(ctx context.Context, c *armcompute.VirtualMachinesClient, inv *Inve
 			return err
 		}
 		for _, v := range page.Value {
-			vm := VM{ID: deref(v.ID), Name: deref(v.Name), Location: deref(v.Location)}
+			vm := inventory.AzureVM{ID: deref(v.ID), Name: deref(v.Name), Location: deref(v.Location)}
 			if id, err := arm.ParseResourceID(vm.ID); err == nil {
 				vm.ResourceGroup = id.ResourceGroupName
 			}
@@ -111,7 +116,7 @@ func listAll(ctx context.Context, c *armcompute.VirtualMachinesClient, inv *Inve
 }
 
 // listGroup adds size, OS and tags to the VMs of one resource group.
-func listGroup(ctx context.Context, c *armcompute.VirtualMachinesClient, inv *Inventory, byID map[string]int, rg string, locations map[string]bool) error {
+func listGroup(ctx context.Context, c *armcompute.VirtualMachinesClient, inv *inventory.Azure, byID map[string]int, rg string, locations map[string]bool) error {
 	pager := c.NewListPager(rg, nil)
 	for pager.More() {
 		page, err := pager.NextPage(ctx)
@@ -119,7 +124,7 @@ func listGroup(ctx context.Context, c *armcompute.VirtualMachinesClient, inv *In
 			return err
 		}
 		for _, v := range page.Value {
-			vm := inv.vm(byID, deref(v.ID), deref(v.Name), rg, deref(v.Location))
+			vm := addVM(inv, byID, deref(v.ID), deref(v.Name), rg, deref(v.Location))
 			vm.Detailed = true
 			locations[vm.Location] = true
 			if p := v.Properties; p != nil {
@@ -130,12 +135,6 @@ func listGroup(ctx context.Context, c *armcompute.VirtualMachinesClient, inv *In
 					vm.OSType = string(*p.StorageProfile.OSDisk.OSType)
 				}
 			}
-			if len(v.Tags) > 0 {
-				vm.Tags = map[string]string{}
-				for k, t := range v.Tags {
-					vm.Tags[k] = deref(t)
-				}
-			}
 		}
 	}
 	return nil
@@ -143,19 +142,19 @@ func listGroup(ctx context.Context, c *armcompute.VirtualMachinesClient, inv *In
 
 // vm returns the inventory VM of the ID, adding it (and indexing it) when the subscription listing
 // missed it.
-func (inv *Inventory) vm(byID map[string]int, id, name, rg, location string) *VM {
+func addVM(inv *inventory.Azure, byID map[string]int, id, name, rg, location string) *inventory.AzureVM {
 	key := strings.ToLower(id)
 	i, ok := byID[key]
 	if !ok {
 		i = len(inv.VMs)
 		byID[key] = i
-		inv.VMs = append(inv.VMs, VM{ID: id, Name: name, ResourceGroup: rg, Location: location})
+		inv.VMs = append(inv.VMs, inventory.AzureVM{ID: id, Name: name, ResourceGroup: rg, Location: location})
 	}
 	return &inv.VMs[i]
 }
 
 // memory sets each detailed VM's memory from the sizes offered in its location.
-func memory(ctx context.Context, c *armcompute.VirtualMachineSizesClient, inv *Inventory, locations map[string]bool) error {
+func memory(ctx context.Context, c *armcompute.VirtualMachineSizesClient, inv *inventory.Azure, locations map[string]bool) error {
 	mb := map[string]int64{} // location/size → MB
 	for _, loc := range slices.Sorted(maps.Keys(locations)) {
 		pager := c.NewListPager(loc, nil)
@@ -180,7 +179,7 @@ func memory(ctx context.Context, c *armcompute.VirtualMachineSizesClient, inv *I
 }
 
 // protectedItems reads the vault's replication protected items.
-func protectedItems(ctx context.Context, sub string, cred azcore.TokenCredential, opts *arm.ClientOptions, inv *Inventory, vault Resource) error {
+func protectedItems(ctx context.Context, sub string, cred azcore.TokenCredential, opts *arm.ClientOptions, inv *inventory.Azure, vault Resource) error {
 	c, err := asr.NewReplicationProtectedItemsClient(sub, cred, opts)
 	if err != nil {
 		return err

@@ -19,6 +19,7 @@ import (
 	asr "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/recoveryservices/armrecoveryservicessiterecovery/v2"
 
 	"github.com/asr-preflight/asr-preflight/internal/collect/azure"
+	"github.com/asr-preflight/asr-preflight/internal/inventory"
 	"github.com/asr-preflight/asr-preflight/internal/lab"
 )
 
@@ -51,7 +52,7 @@ func config(a *lab.Azure) azure.Config {
 func TestCollect(t *testing.T) {
 	a := fakeAzure(3)
 	a.Items[1].HealthErrors = []asr.HealthError{{ErrorCode: to.Ptr("78093"), ErrorMessage: to.Ptr("VM not running"), RecommendedAction: to.Ptr("Start it")}}
-	inv, err := azure.Collect(context.Background(), config(a), azure.Request{ResourceGroups: []string{"rg-dr"}, Vault: &azure.Resource{ResourceGroup: "rg-asr", Name: "vault01"}})
+	inv, parts, err := azure.Collect(context.Background(), config(a), azure.Request{ResourceGroups: []string{"rg-dr"}, Vault: &azure.Resource{ResourceGroup: "rg-asr", Name: "vault01"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,14 +69,14 @@ func TestCollect(t *testing.T) {
 	}
 	it, ok := inv.Item("VM001")
 	if !ok || it.InstanceType != "InMageAzureV2" || it.ProtectionState != "UnplannedFailoverCommitted" || it.RecoveryVMName != "vm001" ||
-		it.RecoveryResourceGroup != "rg-dr" || it.MemoryMB != 4096 || it.DiscoveryType != "vCenter" || !it.Allows("SwitchProtection") || it.Stage() != azure.FailedOver {
+		it.RecoveryResourceGroup != "rg-dr" || it.MemoryMB != 4096 || it.DiscoveryType != "vCenter" || !it.Allows("SwitchProtection") || it.Stage() != inventory.FailedOver {
 		t.Errorf("item: %+v", it)
 	}
 	if len(it.HealthErrors) != 1 || it.HealthErrors[0].Code != "78093" || it.HealthErrors[0].RecommendedAction != "Start it" {
 		t.Errorf("health errors: %+v", it.HealthErrors)
 	}
-	if strings.Join(inv.Parts, ",") != "vault" {
-		t.Errorf("parts %v, unavailable %v", inv.Parts, inv.Unavailable)
+	if len(parts) != 1 || !parts[inventory.VaultPart].Collected {
+		t.Errorf("parts %v", parts)
 	}
 }
 
@@ -84,7 +85,7 @@ func TestRequestsGrowByPages(t *testing.T) {
 	counts := map[int]int64{}
 	for _, n := range []int{5, 200} {
 		a := fakeAzure(n)
-		_, err := azure.Collect(context.Background(), config(a), azure.Request{ResourceGroups: []string{"rg-dr"}, Vault: &azure.Resource{ResourceGroup: "rg-asr", Name: "vault01"}})
+		_, _, err := azure.Collect(context.Background(), config(a), azure.Request{ResourceGroups: []string{"rg-dr"}, Vault: &azure.Resource{ResourceGroup: "rg-asr", Name: "vault01"}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -102,18 +103,19 @@ func TestCollectFailures(t *testing.T) {
 	a := fakeAzure(2)
 	cfg := config(a)
 	cfg.Credential = tokenless{err: errors.New("DefaultAzureCredential: failed to acquire a token.\nAttempted credentials:\n\tEnvironmentCredential: missing environment variable AZURE_TENANT_ID\n\tManagedIdentityCredential: no response\n\tAzureCLICredential: Azure CLI not found on path\n--------\nTo troubleshoot, visit https://aka.ms/x")}
-	_, err := azure.Collect(context.Background(), cfg, azure.Request{})
+	_, _, err := azure.Collect(context.Background(), cfg, azure.Request{})
 	want := "DefaultAzureCredential: failed to acquire a token. | Attempted credentials: | EnvironmentCredential: missing environment variable AZURE_TENANT_ID | ManagedIdentityCredential: no response | AzureCLICredential: Azure CLI not found on path"
 	if err == nil || err.Error() != want {
 		t.Errorf("token failure:\n got %v\nwant %s", err, want)
 	}
 
-	inv, err := azure.Collect(context.Background(), config(a), azure.Request{Vault: &azure.Resource{ResourceGroup: "rg-asr", Name: "nope"}})
-	if err != nil || inv.Unavailable["vault"] == "" || len(inv.Parts) != 0 {
-		t.Errorf("a missing vault is recorded, the VMs stand: %v %+v", err, inv)
+	inv, parts, err := azure.Collect(context.Background(), config(a), azure.Request{Vault: &azure.Resource{ResourceGroup: "rg-asr", Name: "nope"}})
+	vault := parts[inventory.VaultPart]
+	if err != nil || vault.Collected || len(inv.VMs) == 0 {
+		t.Errorf("a missing vault is recorded, the VMs stand: %v %+v %+v", err, parts, inv)
 	}
-	if !strings.Contains(inv.Unavailable["vault"], "reading vault rg-asr/nope: GET ") || !strings.Contains(inv.Unavailable["vault"], "HTTP 404 ResourceNotFound") {
-		t.Errorf("vault error: %s", inv.Unavailable["vault"])
+	if !strings.Contains(vault.Error, "reading vault rg-asr/nope: GET ") || !strings.Contains(vault.Error, "HTTP 404 ResourceNotFound") {
+		t.Errorf("vault error: %s", vault.Error)
 	}
 }
 
@@ -147,16 +149,16 @@ func TestGuestProbe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, want := range map[string]azure.GuestState{
-		"vm000": {Service: "Running", Port: "open", Output: "service=Running\nport=open"},
-		"vm001": {Service: "Stopped", Port: "closed", Output: "service=Stopped\nport=closed"},
+	for name, want := range map[string]inventory.GuestState{
+		"vm000": {AzureVM: "rg-dr/vm000", Service: "Running", Port: "open", Output: "service=Running\nport=open"},
+		"vm001": {AzureVM: "rg-dr/vm001", Service: "Stopped", Port: "closed", Output: "service=Stopped\nport=closed"},
 	} {
-		got, err := g.Probe(context.Background(), azure.VM{ResourceGroup: "rg-dr", Name: name, OSType: "Linux"}, "10.0.0.4:443")
+		got, err := g.Probe(context.Background(), inventory.AzureVM{ResourceGroup: "rg-dr", Name: name, OSType: "Linux"}, "10.0.0.4:443")
 		if err != nil || got != want {
 			t.Errorf("%s: got %+v, %v; want %+v", name, got, err, want)
 		}
 	}
-	if _, err := g.Probe(context.Background(), azure.VM{Name: "x"}, "no-port"); err == nil {
+	if _, err := g.Probe(context.Background(), inventory.AzureVM{Name: "x"}, "no-port"); err == nil {
 		t.Error("a configuration server without a port is an error")
 	}
 	if st := azure.ParseGuestOutput("noise\r\nservice=Running\r\n"); st.Service != "Running" || st.Port != "unknown" {
@@ -168,12 +170,12 @@ func TestGuestProbe(t *testing.T) {
 // its default states mean.
 func TestLabItemTypes(t *testing.T) {
 	a := fakeAzure(0)
-	stages := map[string]azure.Stage{"InMageAzureV2": azure.FailedOver, "InMageRcm": azure.FailedOver,
-		"InMage": azure.Reprotected, "InMageRcmFailback": azure.Reprotected}
+	stages := map[string]inventory.Stage{"InMageAzureV2": inventory.FailedOver, "InMageRcm": inventory.FailedOver,
+		"InMage": inventory.Reprotected, "InMageRcmFailback": inventory.Reprotected}
 	for _, typ := range lab.ItemTypes {
 		a.Items = append(a.Items, lab.Item{Name: typ, InstanceType: typ, RecoveryVM: &lab.AzureVM{ResourceGroup: "rg-dr", Name: typ}})
 	}
-	inv, err := azure.Collect(context.Background(), config(a), azure.Request{Vault: &azure.Resource{ResourceGroup: "rg-asr", Name: "vault01"}})
+	inv, _, err := azure.Collect(context.Background(), config(a), azure.Request{Vault: &azure.Resource{ResourceGroup: "rg-asr", Name: "vault01"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +201,7 @@ func TestGuestProbeNoInjection(t *testing.T) {
 	}
 	const hostile = "cs01';touch /tmp/x;'"
 	for _, osType := range []string{"Linux", "Windows"} {
-		if _, err := g.Probe(context.Background(), azure.VM{ResourceGroup: "rg-dr", Name: "vm000", OSType: osType}, hostile+":443"); err != nil {
+		if _, err := g.Probe(context.Background(), inventory.AzureVM{ResourceGroup: "rg-dr", Name: "vm000", OSType: osType}, hostile+":443"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -236,7 +238,7 @@ func TestHungEndpoint(t *testing.T) {
 	ctx, cancel := context.WithTimeoutCause(context.Background(), time.Second, cause)
 	defer cancel()
 	start := time.Now()
-	_, err := azure.Collect(ctx, azure.Config{SubscriptionID: lab.Subscription, Endpoint: hung.URL, TryTimeout: 200 * time.Millisecond},
+	_, _, err := azure.Collect(ctx, azure.Config{SubscriptionID: lab.Subscription, Endpoint: hung.URL, TryTimeout: 200 * time.Millisecond},
 		azure.Request{Vault: &azure.Resource{ResourceGroup: "rg-asr", Name: "vault01"}})
 	if took := time.Since(start); took > 2*time.Second {
 		t.Errorf("took %v", took)

@@ -8,14 +8,9 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/compute/armcompute/v7"
-)
 
-// GuestState is what a script inside a failed-over VM found.
-type GuestState struct {
-	Service string // state of the Mobility service (svagents, the InMage Scout Application service)
-	Port    string // "open" or "closed": the configuration server's port, tried from inside the VM
-	Output  string // the script's output, for the report
-}
+	"github.com/asr-preflight/asr-preflight/internal/inventory"
+)
 
 // GuestProbe runs a short script inside Azure VMs with Run Command. Unlike everything else in this
 // package it is not read-only: Run Command executes in the VM. It is used only on request.
@@ -39,10 +34,10 @@ func NewGuestProbe(cfg Config) (*GuestProbe, error) {
 // Probe checks, inside the VM, that the Mobility service runs and that configServer (host:port)
 // accepts a TCP connection. Host and port travel as Run Command parameters, never inside the
 // script's text, so no address can change what the script does.
-func (g *GuestProbe) Probe(ctx context.Context, vm VM, configServer string) (GuestState, error) {
+func (g *GuestProbe) Probe(ctx context.Context, vm inventory.AzureVM, configServer string) (inventory.GuestState, error) {
 	host, port, err := net.SplitHostPort(configServer)
 	if err != nil {
-		return GuestState{}, fmt.Errorf("configuration server %q: expected host:port", configServer)
+		return inventory.GuestState{}, fmt.Errorf("configuration server %q: expected host:port", configServer)
 	}
 	in := armcompute.RunCommandInput{CommandID: to.Ptr("RunShellScript"), Script: []*string{to.Ptr(linuxScript)},
 		Parameters: []*armcompute.RunCommandInputParameter{{Name: to.Ptr("csHost"), Value: to.Ptr(host)}, {Name: to.Ptr("csPort"), Value: to.Ptr(port)}}}
@@ -51,22 +46,24 @@ func (g *GuestProbe) Probe(ctx context.Context, vm VM, configServer string) (Gue
 	}
 	poller, err := g.client.BeginRunCommand(ctx, vm.ResourceGroup, vm.Name, in, nil)
 	if err != nil {
-		return GuestState{}, failure(ctx, err)
+		return inventory.GuestState{}, failure(ctx, err)
 	}
 	res, err := poller.PollUntilDone(ctx, nil)
 	if err != nil {
-		return GuestState{}, failure(ctx, err)
+		return inventory.GuestState{}, failure(ctx, err)
 	}
 	var out []string
 	for _, v := range res.Value {
 		out = append(out, strings.TrimSpace(deref(v.Message)))
 	}
-	return ParseGuestOutput(strings.Join(out, "\n")), nil
+	st := ParseGuestOutput(strings.Join(out, "\n"))
+	st.AzureVM = vm.ResourceGroup + "/" + vm.Name
+	return st, nil
 }
 
 // ParseGuestOutput reads the script's "service=" and "port=" lines.
-func ParseGuestOutput(out string) GuestState {
-	st := GuestState{Service: "unknown", Port: "unknown", Output: strings.TrimSpace(out)}
+func ParseGuestOutput(out string) inventory.GuestState {
+	st := inventory.GuestState{Service: "unknown", Port: "unknown", Output: strings.TrimSpace(out)}
 	for _, line := range strings.Split(out, "\n") {
 		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "service="); ok {
 			st.Service = v

@@ -5,11 +5,13 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
 	asr "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/recoveryservices/armrecoveryservicessiterecovery/v2"
+
+	"github.com/asr-preflight/asr-preflight/internal/inventory"
 )
 
 // decodeItem keeps what the checks read of a protected item, whatever its provider.
-func decodeItem(it *asr.ReplicationProtectedItem) ProtectedItem {
-	item := ProtectedItem{Name: deref(it.Name), AllowedOperations: []string{}}
+func decodeItem(it *asr.ReplicationProtectedItem) inventory.ProtectedItem {
+	item := inventory.ProtectedItem{Name: deref(it.Name), AllowedOperations: []string{}}
 	p := it.Properties
 	if p == nil {
 		return item
@@ -23,7 +25,7 @@ func decodeItem(it *asr.ReplicationProtectedItem) ProtectedItem {
 		item.AllowedOperations = append(item.AllowedOperations, deref(op))
 	}
 	for _, e := range p.HealthErrors {
-		item.HealthErrors = append(item.HealthErrors, HealthError{Code: deref(e.ErrorCode), Level: deref(e.ErrorLevel), Message: deref(e.ErrorMessage),
+		item.HealthErrors = append(item.HealthErrors, inventory.HealthError{Code: deref(e.ErrorCode), Level: deref(e.ErrorLevel), Message: deref(e.ErrorMessage),
 			PossibleCauses: deref(e.PossibleCauses), RecommendedAction: deref(e.RecommendedAction)})
 	}
 	switch d := p.ProviderSpecificDetails.(type) {

@@ -10,9 +10,12 @@ import (
 
 	asr "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/recoveryservices/armrecoveryservicessiterecovery/v2"
 
-	"github.com/asr-preflight/asr-preflight/internal/collect/azure"
 	"github.com/asr-preflight/asr-preflight/internal/checks"
+	"github.com/asr-preflight/asr-preflight/internal/collect/azure"
+	"github.com/asr-preflight/asr-preflight/internal/derive"
+	"github.com/asr-preflight/asr-preflight/internal/inventory"
 	"github.com/asr-preflight/asr-preflight/internal/plan"
+	"github.com/asr-preflight/asr-preflight/internal/preflight"
 )
 
 // recorded reads a body recorded from a live vault (testdata/recorded, see its README).
@@ -26,13 +29,13 @@ func recorded(t *testing.T, name string) []byte {
 }
 
 // recordedItems decodes every recorded protected item with the SDK, then with the collector.
-func recordedItems(t *testing.T) []azure.ProtectedItem {
+func recordedItems(t *testing.T) []inventory.ProtectedItem {
 	t.Helper()
 	var list asr.ReplicationProtectedItemCollection
 	if err := json.Unmarshal(recorded(t, "rcm-items-failedover.json"), &list); err != nil {
 		t.Fatal(err)
 	}
-	var out []azure.ProtectedItem
+	var out []inventory.ProtectedItem
 	for _, it := range list.Value {
 		out = append(out, azure.DecodeItem(it))
 	}
@@ -40,7 +43,7 @@ func recordedItems(t *testing.T) []azure.ProtectedItem {
 }
 
 // recordedItem decodes one recorded item GET.
-func recordedItem(t *testing.T, name string) azure.ProtectedItem {
+func recordedItem(t *testing.T, name string) inventory.ProtectedItem {
 	t.Helper()
 	var it asr.ReplicationProtectedItem
 	if err := json.Unmarshal(recorded(t, name), &it); err != nil {
@@ -51,7 +54,7 @@ func recordedItem(t *testing.T, name string) azure.ProtectedItem {
 
 // itemFromTable builds an item in one of the states of modernized.md's table that the recordings
 // do not hold (reprotected, failed back), decoded through the SDK like the recorded ones.
-func itemFromTable(t *testing.T, name, body string) azure.ProtectedItem {
+func itemFromTable(t *testing.T, name, body string) inventory.ProtectedItem {
 	t.Helper()
 	var it asr.ReplicationProtectedItem
 	if err := json.Unmarshal([]byte(`{"name": "`+name+`", "properties": {"friendlyName": "`+name+`", `+body+`}}`), &it); err != nil {
@@ -61,15 +64,17 @@ func itemFromTable(t *testing.T, name, body string) azure.ProtectedItem {
 }
 
 // verdict is what the item checks say of one VM: "status" per result, joined.
-func verdicts(t *testing.T, phase checks.Phase, items []azure.ProtectedItem, c checks.Check) map[string][]string {
+func verdicts(t *testing.T, phase checks.Phase, items []inventory.ProtectedItem, c checks.Check) map[string][]string {
 	t.Helper()
-	s := &checks.Snapshot{Phase: phase, Plan: &plan.Plan{Azure: &plan.Azure{Vault: plan.Resource{ResourceGroup: "rg", Name: "vault"}}},
-		Azure: &azure.Inventory{ProtectedItems: items, Parts: []string{"vault"}}}
+	s := &inventory.Snapshot{Phase: phase, Plan: &plan.Plan{Azure: &plan.Azure{Vault: plan.Resource{ResourceGroup: "rg", Name: "vault"}}},
+		Azure: &inventory.Azure{ProtectedItems: items}, Parts: inventory.Parts{}}
+	s.Parts.Collect(inventory.AzurePart)
+	s.Parts.Collect(inventory.VaultPart)
 	for _, it := range items {
 		s.Plan.VMs = append(s.Plan.VMs, plan.VM{Name: it.FriendlyName})
 	}
 	out := map[string][]string{}
-	for _, r := range checks.Run(t.Context(), []checks.Check{c}, s, checks.Options{}) {
+	for _, r := range checks.Run(t.Context(), []checks.Check{c}, &checks.Input{Snapshot: s, Facts: derive.Derive(s)}, checks.Options{}) {
 		out[r.Target] = append(out[r.Target], strings.TrimSpace(string(r.Status)+" "+r.Code)+" | "+r.Message)
 	}
 	return out
@@ -92,17 +97,17 @@ func TestRecordedItemStates(t *testing.T) {
 			"providerSpecificDetails": {"instanceType": "InMage", "activeSiteType": "OnPrem"}`),
 	)
 	// The GET of item 152 just before the reprotect the service accepted.
-	if it := recordedItem(t, "rcm-item-failedover-152-get.json"); it.Stage() != azure.FailedOver || !it.Allows(azure.OpSwitchProtection) || !it.FailoverCommitted() {
+	if it := recordedItem(t, "rcm-item-failedover-152-get.json"); it.Stage() != inventory.FailedOver || !it.Allows(inventory.OpSwitchProtection) || !it.FailoverCommitted() {
 		t.Errorf("item 152 before reprotect: stage %q, %+v", it.Stage(), it)
 	}
-	stages := map[string]azure.Stage{}
+	stages := map[string]inventory.Stage{}
 	for _, it := range items {
 		stages[it.FriendlyName] = it.Stage()
 	}
-	wantStages := map[string]azure.Stage{
-		"Rcm-W2K19-155": azure.FailedOver, "Rcm-W2K19-152": azure.FailedOver, "V2A-W2K16-201": azure.FailedOver,
-		"Rcm-Ub18-154": azure.Replicating, "Rcm-W2K16-153": azure.OtherStage,
-		"Reprotected-Classic": azure.Reprotected, "Reprotected-Rcm": azure.Reprotected, "FailedBack-Classic": azure.FailedBack,
+	wantStages := map[string]inventory.Stage{
+		"Rcm-W2K19-155": inventory.FailedOver, "Rcm-W2K19-152": inventory.FailedOver, "V2A-W2K16-201": inventory.FailedOver,
+		"Rcm-Ub18-154": inventory.Replicating, "Rcm-W2K16-153": inventory.OtherStage,
+		"Reprotected-Classic": inventory.Reprotected, "Reprotected-Rcm": inventory.Reprotected, "FailedBack-Classic": inventory.FailedBack,
 	}
 	for name, want := range wantStages {
 		if stages[name] != want {
@@ -164,16 +169,16 @@ func TestRecordedItemStates(t *testing.T) {
 	}
 
 	// Plans from the vault take the same items: failed over for reprotect, reprotected for failback.
-	inv := &azure.Inventory{ProtectedItems: items}
+	inv := &inventory.Azure{ProtectedItems: items}
 	var names []string
-	for _, vm := range azure.PlanVMs(inv, true) {
+	for _, vm := range preflight.VaultVMs(inv, checks.Reprotect, false) {
 		names = append(names, vm.Name)
 	}
 	if want := []string{"Rcm-W2K19-155", "Rcm-W2K19-152", "V2A-W2K16-201"}; !slices.Equal(names, want) {
 		t.Errorf("reprotect plan: %q, want %q", names, want)
 	}
 	names = nil
-	for _, vm := range azure.PlanVMs(inv, false) {
+	for _, vm := range preflight.VaultVMs(inv, checks.Failback, false) {
 		names = append(names, vm.Name)
 	}
 	if want := []string{"Reprotected-Classic", "Reprotected-Rcm"}; !slices.Equal(names, want) {

@@ -17,6 +17,8 @@ import (
 	"github.com/vmware/govmomi/vim25"
 	"github.com/vmware/govmomi/vim25/soap"
 	"github.com/vmware/govmomi/vim25/types"
+
+	"github.com/asr-preflight/asr-preflight/internal/inventory"
 )
 
 // The property paths the checks read, per managed object type. VM details are read only for the
@@ -42,15 +44,21 @@ type Request struct {
 }
 
 // Collect logs in, reads the datacenter's hosts, datastores and VMs through one container view and
-// the property collector, then the parts the request asks for, and logs out. A failed optional part
-// is recorded in Inventory.Unavailable; the rest of the inventory stands. It never changes anything in vCenter. Errors read well to an
-// operator and never contain the password.
-func Collect(ctx context.Context, cfg Config, req Request) (*Inventory, error) {
-	inv, err := collect(ctx, cfg, req)
+// the property collector, then the optional parts the request asks for, and logs out. It returns
+// the state of each optional part asked for: a failed one is recorded there, and the rest of the
+// inventory stands. It never changes anything in vCenter. Errors read well to an operator and
+// never contain the password.
+func Collect(ctx context.Context, cfg Config, req Request) (*inventory.VCenter, inventory.Parts, error) {
+	inv, parts, err := collect(ctx, cfg, req)
 	if err != nil {
-		return nil, redact(err, cfg)
+		return nil, nil, redact(err, cfg)
 	}
-	return inv, nil
+	for part, st := range parts {
+		if st.Error != "" {
+			parts.Fail(part, redact(errors.New(st.Error), cfg))
+		}
+	}
+	return inv, parts, nil
 }
 
 // CleanupGrace bounds each clean-up call (destroying the view, logging out) when the run's own
@@ -76,9 +84,9 @@ func deadline(ctx context.Context, err error) error {
 	return err
 }
 
-func collect(ctx context.Context, cfg Config, req Request) (*Inventory, error) {
+func collect(ctx context.Context, cfg Config, req Request) (*inventory.VCenter, inventory.Parts, error) {
 	if err := cfg.Validate(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	u, user, _ := cfg.endpoint()
 	sc := soap.NewClient(u, cfg.Insecure)
@@ -95,16 +103,16 @@ func collect(ctx context.Context, cfg Config, req Request) (*Inventory, error) {
 	}
 	vc, err := vim25.NewClient(ctx, sc)
 	if err != nil {
-		return nil, reachError(u, deadline(ctx, err))
+		return nil, nil, reachError(u, deadline(ctx, err))
 	}
 	sm := session.NewManager(vc)
 	if err := sm.Login(ctx, user); err != nil {
-		return nil, fmt.Errorf("vCenter login as %q failed: %w", user.Username(), deadline(ctx, err))
+		return nil, nil, fmt.Errorf("vCenter login as %q failed: %w", user.Username(), deadline(ctx, err))
 	}
 	cleanups := []func(context.Context) error{sm.Logout}
 	defer func() { undo(ctx, cleanups) }()
 
-	inv := &Inventory{About: About{
+	inv := &inventory.VCenter{About: inventory.About{
 		FullName:   vc.ServiceContent.About.FullName,
 		Version:    vc.ServiceContent.About.Version,
 		Build:      vc.ServiceContent.About.Build,
@@ -113,13 +121,13 @@ func collect(ctx context.Context, cfg Config, req Request) (*Inventory, error) {
 	}}
 	dc, err := datacenter(ctx, vc, cfg.Datacenter)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	inv.Datacenter = dc.Name
 
 	v, err := view.NewManager(vc).CreateContainerView(ctx, dc.Ref, []string{"HostSystem", "Datastore", "VirtualMachine"}, true)
 	if err != nil {
-		return nil, fmt.Errorf("creating inventory view: %w", deadline(ctx, err))
+		return nil, nil, fmt.Errorf("creating inventory view: %w", deadline(ctx, err))
 	}
 	cleanups = append(cleanups, v.Destroy)
 
@@ -136,29 +144,29 @@ func collect(ctx context.Context, cfg Config, req Request) (*Inventory, error) {
 		},
 	}}})
 	if err != nil {
-		return nil, fmt.Errorf("reading inventory: %w", deadline(ctx, err))
+		return nil, nil, fmt.Errorf("reading inventory: %w", deadline(ctx, err))
 	}
 	refs := decode(inv, res.Returnval)
 
-	inv.Parts, inv.Unavailable = []string{}, map[string]string{}
-	part := func(name, what string, err error) {
+	parts := inventory.Parts{}
+	part := func(p inventory.Part, what string, err error) {
 		if err != nil {
-			inv.Unavailable[name] = "reading " + what + ": " + deadline(ctx, err).Error()
+			parts.Fail(p, fmt.Errorf("reading %s: %w", what, deadline(ctx, err)))
 		} else {
-			inv.Parts = append(inv.Parts, name)
+			parts.Collect(p)
 		}
 	}
 	if len(req.Details) > 0 {
-		part("details", "VM details", details(ctx, vc, inv, req.Details))
+		part(inventory.VMDetailsPart, "VM details", details(ctx, vc, inv, req.Details))
 	}
 	if req.Licenses {
-		part("licenses", "host licences", licenses(ctx, vc, inv))
+		part(inventory.LicensesPart, "host licences", licenses(ctx, vc, inv))
 	}
 	if len(req.Privileges) > 0 {
 		inv.Privileges, err = privileges(ctx, vc, sm, dc.Ref, inv, refs, req)
-		part("privileges", "privileges", err)
+		part(inventory.PrivilegesPart, "privileges", err)
 	}
-	return inv, nil
+	return inv, parts, nil
 }
 
 // reachError explains a failure to talk to vCenter at all, with a hint for certificate problems.
@@ -235,7 +243,7 @@ type refs struct {
 }
 
 // decode turns the property collector's answer into the inventory.
-func decode(inv *Inventory, objs []types.ObjectContent) refs {
+func decode(inv *inventory.VCenter, objs []types.ObjectContent) refs {
 	r := refs{host: map[string][]types.ManagedObjectReference{}, datastore: map[string][]types.ManagedObjectReference{}, vm: map[string][]types.ManagedObjectReference{}}
 	hostName := map[string]string{}
 	for _, oc := range objs {
@@ -263,14 +271,16 @@ func decode(inv *Inventory, objs []types.ObjectContent) refs {
 			inv.VMs = append(inv.VMs, vm)
 		}
 	}
-	slices.SortFunc(inv.Hosts, func(a, b Host) int { return strings.Compare(a.Name, b.Name) })
-	slices.SortFunc(inv.Datastores, func(a, b Datastore) int { return strings.Compare(a.Name, b.Name) })
-	slices.SortFunc(inv.VMs, func(a, b VM) int { return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.Ref, b.Ref)) })
+	slices.SortFunc(inv.Hosts, func(a, b inventory.Host) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(inv.Datastores, func(a, b inventory.Datastore) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(inv.VMs, func(a, b inventory.VM) int {
+		return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.Ref, b.Ref))
+	})
 	return r
 }
 
-func decodeHost(oc types.ObjectContent) Host {
-	h := Host{Ref: oc.Obj.Value}
+func decodeHost(oc types.ObjectContent) inventory.Host {
+	h := inventory.Host{Ref: oc.Obj.Value}
 	for _, p := range oc.PropSet {
 		switch p.Name {
 		case "name":
@@ -293,8 +303,8 @@ func decodeHost(oc types.ObjectContent) Host {
 	return h
 }
 
-func decodeDatastore(oc types.ObjectContent, hostName map[string]string) Datastore {
-	d := Datastore{Ref: oc.Obj.Value}
+func decodeDatastore(oc types.ObjectContent, hostName map[string]string) inventory.Datastore {
+	d := inventory.Datastore{Ref: oc.Obj.Value}
 	for _, p := range oc.PropSet {
 		switch p.Name {
 		case "name":
@@ -310,7 +320,7 @@ func decodeDatastore(oc types.ObjectContent, hostName map[string]string) Datasto
 		case "host":
 			mounts, _ := p.Val.(types.ArrayOfDatastoreHostMount)
 			for _, m := range mounts.DatastoreHostMount {
-				d.Mounts = append(d.Mounts, Mount{
+				d.Mounts = append(d.Mounts, inventory.Mount{
 					Host:       hostName[m.Key.Value],
 					Mounted:    m.MountInfo.Mounted == nil || *m.MountInfo.Mounted,
 					Accessible: m.MountInfo.Accessible == nil || *m.MountInfo.Accessible,
@@ -322,8 +332,8 @@ func decodeDatastore(oc types.ObjectContent, hostName map[string]string) Datasto
 	return d
 }
 
-func decodeVM(oc types.ObjectContent, hostName map[string]string) VM {
-	vm := VM{Ref: oc.Obj.Value}
+func decodeVM(oc types.ObjectContent, hostName map[string]string) inventory.VM {
+	vm := inventory.VM{Ref: oc.Obj.Value}
 	for _, p := range oc.PropSet {
 		switch p.Name {
 		case "name":

@@ -1,19 +1,13 @@
 package vcenter_test
 
 import (
-	"bytes"
 	"context"
-	"crypto/tls"
 	"errors"
-	"io"
-	"net/http"
-	"net/url"
+	"maps"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,58 +15,21 @@ import (
 	"github.com/vmware/govmomi/vim25/soap"
 	"github.com/vmware/govmomi/vim25/types"
 
-	"github.com/asr-preflight/asr-preflight/internal/checks"
-	"github.com/asr-preflight/asr-preflight/internal/plan"
 	"github.com/asr-preflight/asr-preflight/internal/collect/vcenter"
+	"github.com/asr-preflight/asr-preflight/internal/inventory"
+	"github.com/asr-preflight/asr-preflight/internal/lab"
 )
 
 // server starts a vcsim with one datacenter, hosts standalone hosts and vms VMs per host.
 func server(t testing.TB, hosts, vms int, tweak func(*simulator.Model)) (*simulator.Model, *simulator.Server) {
 	t.Helper()
-	m := simulator.VPX()
-	m.Cluster, m.Host, m.Machine = 0, hosts, vms
-	if tweak != nil {
-		tweak(m)
-	}
-	if err := m.Create(); err != nil {
+	m, s, err := lab.Simulator(hosts, vms, tweak)
+	if err != nil {
 		t.Fatal(err)
 	}
-	m.Service.TLS = new(tls.Config)
-	m.Service.Listen = &url.URL{User: url.UserPassword("admin", "s3cret-lab")}
-	s := m.Service.NewServer()
 	t.Cleanup(func() { s.Close(); m.Remove() })
 	return m, s
 }
-
-// recorder counts the SOAP requests a client sends, by method.
-type recorder struct {
-	mu      sync.Mutex
-	methods []string
-}
-
-var soapMethod = regexp.MustCompile(`Body>\s*<([A-Za-z]+)`)
-
-func (r *recorder) wrap(next http.RoundTripper) http.RoundTripper {
-	return roundTripFunc(func(req *http.Request) (*http.Response, error) {
-		body, err := io.ReadAll(req.Body)
-		if err != nil {
-			return nil, err
-		}
-		req.Body = io.NopCloser(bytes.NewReader(body))
-		m := "?"
-		if sm := soapMethod.FindSubmatch(body); sm != nil {
-			m = string(sm[1])
-		}
-		r.mu.Lock()
-		r.methods = append(r.methods, m)
-		r.mu.Unlock()
-		return next.RoundTrip(req)
-	})
-}
-
-type roundTripFunc func(*http.Request) (*http.Response, error)
-
-func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 func config(s *simulator.Server) vcenter.Config {
 	return vcenter.Config{URL: s.URL.String(), Insecure: true}
@@ -80,7 +37,7 @@ func config(s *simulator.Server) vcenter.Config {
 
 func TestCollect(t *testing.T) {
 	_, s := server(t, 2, 2, nil)
-	inv, err := vcenter.Collect(context.Background(), config(s), vcenter.Request{})
+	inv, _, err := vcenter.Collect(context.Background(), config(s), vcenter.Request{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,66 +57,6 @@ func TestCollect(t *testing.T) {
 		if vm.Host == "" || !strings.HasPrefix(vm.Name, vm.Host) || vm.ConnectionState != "connected" || vm.PowerState != "poweredOn" || vm.Ref == "" {
 			t.Errorf("VM not fully read: %+v", vm)
 		}
-	}
-}
-
-// readOnly lists the vSphere methods the collector may call: none of them changes the inventory
-// (container views are session-scoped and destroyed before logout).
-var readOnly = []string{"RetrieveServiceContent", "Login", "Logout", "CreateContainerView", "DestroyView",
-	"RetrievePropertiesEx", "ContinueRetrievePropertiesEx", "RetrieveProperties", "FindByInventoryPath",
-	"QueryAssignedLicenses", "HasPrivilegeOnEntities", "HasUserPrivilegeOnEntities"}
-
-// TestRequestsDoNotGrowWithVMs runs a full collection (every optional part) and every check for a
-// plan of 5 VMs and one of 200 VMs, and shows that vCenter sees the same number of requests, all of
-// them read-only.
-func TestRequestsDoNotGrowWithVMs(t *testing.T) {
-	counts := map[int][]string{}
-	for _, perHost := range []int{2, 67} { // 6 and 201 VMs on 3 hosts
-		_, s := server(t, 3, perHost, nil)
-		inv, err := vcenter.Collect(context.Background(), config(s), vcenter.Request{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		// The plan: every VM but the first, which plays the master target.
-		p := &plan.Plan{Version: 1, MasterTarget: inv.VMs[0].Name}
-		for _, vm := range inv.VMs[1:] {
-			p.VMs = append(p.VMs, plan.VM{Name: vm.Name, Location: plan.Original, Datastore: "LocalDS_0"})
-		}
-
-		var rec recorder
-		cfg := config(s)
-		cfg.Transport = rec.wrap
-		inv, err = vcenter.Collect(context.Background(), cfg, checks.VCenterRequest(checks.All(), p, ""))
-		if err != nil {
-			t.Fatal(err)
-		}
-		// Every vCenter check of both phases could be evaluated from this one collection.
-		for _, phase := range []checks.Phase{checks.Reprotect, checks.Failback} {
-			var vc []checks.Check
-			for _, c := range checks.ForPhase(phase, nil) {
-				if checks.Needs([]checks.Check{c}, checks.VCenter) {
-					vc = append(vc, c)
-				}
-			}
-			rs := checks.Run(context.Background(), vc,
-				&checks.Snapshot{Phase: phase, Plan: p, VCenter: inv}, checks.Options{Concurrency: 8})
-			for _, r := range rs {
-				if r.Status == checks.Error {
-					t.Errorf("%d VMs, %s: %s %s: %s", len(p.VMs), phase, r.Check, r.Target, r.Message)
-				}
-			}
-		}
-		counts[len(p.VMs)] = rec.methods
-		for _, m := range rec.methods {
-			if !slices.Contains(readOnly, m) {
-				t.Errorf("collector called %s, which is not a read-only method", m)
-			}
-		}
-	}
-	small, big := counts[5], counts[200]
-	t.Logf("vCenter requests: 5 VMs %d %v; 200 VMs %d %v", len(small), small, len(big), big)
-	if len(small) == 0 || len(small) != len(big) {
-		t.Errorf("requests grow with VMs: %d for 5 VMs, %d for 200 VMs", len(small), len(big))
 	}
 }
 
@@ -203,7 +100,7 @@ func TestCollectErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := good
 			tc.cfg(&cfg)
-			inv, err := vcenter.Collect(context.Background(), cfg, vcenter.Request{})
+			inv, _, err := vcenter.Collect(context.Background(), cfg, vcenter.Request{})
 			if strings.Contains(tc.name, "wrong thumbprint") && (err == nil || !strings.Contains(err.Error(), "certificate does not match --vcenter-thumbprint")) {
 				t.Errorf("a thumbprint pins the certificate, whatever else trusts it: %v", err)
 			}
@@ -230,12 +127,16 @@ func TestCollectParts(t *testing.T) {
 	m, s := server(t, 2, 2, nil)
 	req := vcenter.Request{Details: []string{"DC0_H0_VM0", "nope"}, Licenses: true, Privileges: []string{"Datastore.Browse", "VirtualMachine.Config.*"},
 		MasterTarget: "DC0_H0_VM1", Hosts: []string{"DC0_H1"}, Datastores: []string{"LocalDS_0"}}
-	inv, err := vcenter.Collect(context.Background(), config(s), req)
+	inv, parts, err := vcenter.Collect(context.Background(), config(s), req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(inv.Parts, []string{"details", "licenses", "privileges"}) || len(inv.Unavailable) != 0 {
-		t.Fatalf("parts %v, unavailable %v", inv.Parts, inv.Unavailable)
+	collected := inventory.Parts{}
+	for _, p := range []inventory.Part{inventory.VMDetailsPart, inventory.LicensesPart, inventory.PrivilegesPart} {
+		collected.Collect(p)
+	}
+	if !maps.Equal(parts, collected) {
+		t.Fatalf("parts %v", parts)
 	}
 	for _, vm := range inv.VMs {
 		if (vm.Details != nil) != (vm.Name == "DC0_H0_VM0") {
@@ -272,12 +173,13 @@ func TestCollectParts(t *testing.T) {
 	// A failing optional part is recorded; the rest of the inventory stands.
 	m.Service.AddFaultRule(&simulator.FaultInjectionRule{MethodName: "HasPrivilegeOnEntities", ObjectType: "*", ObjectName: "*",
 		Probability: 1, Enabled: true, Fault: &types.NoPermission{PrivilegeId: "System.View"}})
-	inv, err = vcenter.Collect(context.Background(), config(s), req)
+	inv, parts, err = vcenter.Collect(context.Background(), config(s), req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(inv.Parts, []string{"details", "licenses"}) || !strings.HasPrefix(inv.Unavailable["privileges"], "reading privileges: ") || len(inv.VMs) != 4 {
-		t.Errorf("parts %v, unavailable %v", inv.Parts, inv.Unavailable)
+	if !parts[inventory.VMDetailsPart].Collected || !parts[inventory.LicensesPart].Collected ||
+		!strings.HasPrefix(parts[inventory.PrivilegesPart].Error, "reading privileges: ") || len(inv.VMs) != 4 {
+		t.Errorf("parts %v", parts)
 	}
 }
 
@@ -332,7 +234,7 @@ func TestHungVCenter(t *testing.T) {
 	ctx, cancel := context.WithTimeoutCause(context.Background(), 500*time.Millisecond, errors.New("no answer from vCenter within 500ms (--timeout)"))
 	defer cancel()
 	start := time.Now()
-	_, err := vcenter.Collect(ctx, config(s), vcenter.Request{})
+	_, _, err := vcenter.Collect(ctx, config(s), vcenter.Request{})
 	took := time.Since(start)
 	if err == nil || err.Error() != "listing datacenters: no answer from vCenter within 500ms (--timeout)" {
 		t.Errorf("error %v", err)
@@ -347,7 +249,7 @@ func TestPropertyFault(t *testing.T) {
 	m, s := server(t, 1, 1, nil)
 	m.Service.AddFaultRule(&simulator.FaultInjectionRule{MethodName: "RetrievePropertiesEx", ObjectType: "*", ObjectName: "*",
 		Probability: 1, Enabled: true, Fault: &types.NoPermission{PrivilegeId: "System.Read"}})
-	_, err := vcenter.Collect(context.Background(), config(s), vcenter.Request{})
+	_, _, err := vcenter.Collect(context.Background(), config(s), vcenter.Request{})
 	if err == nil || !strings.HasPrefix(err.Error(), "listing datacenters: ") || strings.Contains(err.Error(), "vcenter.datacenter") {
 		t.Errorf("error %v", err)
 	}

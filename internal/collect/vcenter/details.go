@@ -8,10 +8,12 @@ import (
 	"github.com/vmware/govmomi/property"
 	"github.com/vmware/govmomi/vim25"
 	"github.com/vmware/govmomi/vim25/types"
+
+	"github.com/asr-preflight/asr-preflight/internal/inventory"
 )
 
 // details reads the heavier properties of the named VMs in one property-collector retrieval.
-func details(ctx context.Context, vc *vim25.Client, inv *Inventory, names []string) error {
+func details(ctx context.Context, vc *vim25.Client, inv *inventory.VCenter, names []string) error {
 	var objs []types.ObjectSpec
 	index := map[string]int{} // ref → position in inv.VMs
 	for i, vm := range inv.VMs {
@@ -44,8 +46,8 @@ func details(ctx context.Context, vc *vim25.Client, inv *Inventory, names []stri
 	return nil
 }
 
-func decodeDetails(oc types.ObjectContent) *VMDetails {
-	d := &VMDetails{Disks: []Disk{}, SCSIControllers: []string{}, NICs: []NIC{}}
+func decodeDetails(oc types.ObjectContent) *inventory.VMDetails {
+	d := &inventory.VMDetails{Disks: []inventory.Disk{}, SCSIControllers: []string{}, NICs: []inventory.NIC{}}
 	for _, p := range oc.PropSet {
 		switch p.Name {
 		case "guest.toolsRunningStatus":
@@ -62,7 +64,7 @@ func decodeDetails(oc types.ObjectContent) *VMDetails {
 					if size == 0 {
 						size = dev.CapacityInKB * 1024
 					}
-					d.Disks = append(d.Disks, Disk{Label: label(dev.DeviceInfo), CapacityBytes: size})
+					d.Disks = append(d.Disks, inventory.Disk{Label: label(dev.DeviceInfo), CapacityBytes: size})
 				case types.BaseVirtualSCSIController:
 					d.SCSIControllers = append(d.SCSIControllers, reflect.TypeOf(dev).Elem().Name())
 				}
@@ -84,20 +86,20 @@ func decodeDetails(oc types.ObjectContent) *VMDetails {
 	return d
 }
 
-func decodeNIC(n types.GuestNicInfo) NIC {
-	nic := NIC{MAC: n.MacAddress, Addresses: []IPAddr{}}
+func decodeNIC(n types.GuestNicInfo) inventory.NIC {
+	nic := inventory.NIC{MAC: n.MacAddress, Addresses: []inventory.IPAddr{}}
 	if c := n.IpConfig; c != nil {
 		if c.Dhcp != nil && c.Dhcp.Ipv4 != nil {
 			on := c.Dhcp.Ipv4.Enable
 			nic.DHCP = &on
 		}
 		for _, a := range c.IpAddress {
-			nic.Addresses = append(nic.Addresses, IPAddr{IP: a.IpAddress, Origin: a.Origin})
+			nic.Addresses = append(nic.Addresses, inventory.IPAddr{IP: a.IpAddress, Origin: a.Origin})
 		}
 		return nic
 	}
 	for _, ip := range n.IpAddress {
-		nic.Addresses = append(nic.Addresses, IPAddr{IP: ip})
+		nic.Addresses = append(nic.Addresses, inventory.IPAddr{IP: ip})
 	}
 	return nic
 }

@@ -12,13 +12,15 @@ import (
 	"github.com/vmware/govmomi/vim25/methods"
 	"github.com/vmware/govmomi/vim25/mo"
 	"github.com/vmware/govmomi/vim25/types"
+
+	"github.com/asr-preflight/asr-preflight/internal/inventory"
 )
 
 // privileges asks vCenter which of the requested privileges the session's account (or
 // req.Principal) effectively holds — groups and propagation included — on the datacenter, the
 // target hosts and the target datastores, in one call.
 func privileges(ctx context.Context, vc *vim25.Client, sm *session.Manager, dc types.ManagedObjectReference,
-	inv *Inventory, r refs, req Request) (*Privileges, error) {
+	inv *inventory.VCenter, r refs, req Request) (*inventory.Privileges, error) {
 	ids, err := expand(ctx, vc, req.Privileges)
 	if err != nil {
 		return nil, err
@@ -65,9 +67,9 @@ func privileges(ctx context.Context, vc *vim25.Client, sm *session.Manager, dc t
 		result = res.Returnval
 	}
 
-	p := &Privileges{Principal: req.Principal, Checked: ids, Entities: []EntityPrivilege{}}
+	p := &inventory.Privileges{Principal: req.Principal, Checked: ids, Entities: []inventory.EntityPrivilege{}}
 	for _, e := range result {
-		ep := EntityPrivilege{Type: e.Entity.Type, Name: names[e.Entity], Missing: []string{}}
+		ep := inventory.EntityPrivilege{Type: e.Entity.Type, Name: names[e.Entity], Missing: []string{}}
 		for _, a := range e.PrivAvailability {
 			if !a.IsGranted {
 				ep.Missing = append(ep.Missing, a.PrivId)

@@ -1,36 +1,32 @@
-package azure
+package inventory
 
 import (
 	"slices"
 	"strings"
 )
 
-// Inventory is a read-only, JSON-serialisable snapshot of the Azure side of a failback.
-type Inventory struct {
+// Azure is what was read of the Azure half of a failback.
+type Azure struct {
 	SubscriptionID string `json:"subscriptionId"`
 	// VMs holds every VM of the subscription (power state from one listing), with size, OS and
 	// memory for those in the plan's resource groups.
-	VMs []VM `json:"vms"`
+	VMs []AzureVM `json:"vms"`
 	// ProtectedItems are the vault's replication protected items, when a vault was named.
 	ProtectedItems []ProtectedItem `json:"protectedItems,omitempty"`
-	// Parts lists the optional parts read ("vault"); Unavailable says why a part asked for was not.
-	Parts       []string          `json:"parts"`
-	Unavailable map[string]string `json:"unavailable,omitempty"`
 }
 
-// VM is an Azure virtual machine.
-type VM struct {
-	ID                string            `json:"id"`
-	Name              string            `json:"name"`
-	ResourceGroup     string            `json:"resourceGroup"`
-	Location          string            `json:"location"`
-	PowerState        string            `json:"powerState"`        // running, stopped, deallocated, starting…
-	ProvisioningState string            `json:"provisioningState"` // succeeded, failed…
-	Detailed          bool              `json:"detailed"`          // size, OS and tags were read
-	Size              string            `json:"size,omitempty"`
-	OSType            string            `json:"osType,omitempty"`
-	MemoryMB          int64             `json:"memoryMB,omitempty"`
-	Tags              map[string]string `json:"tags,omitempty"`
+// AzureVM is an Azure virtual machine.
+type AzureVM struct {
+	ID                string `json:"id"`
+	Name              string `json:"name"`
+	ResourceGroup     string `json:"resourceGroup"`
+	Location          string `json:"location"`
+	PowerState        string `json:"powerState"`        // running, stopped, deallocated, starting…
+	ProvisioningState string `json:"provisioningState"` // succeeded, failed…
+	Detailed          bool   `json:"detailed"`          // size, OS and tags were read
+	Size              string `json:"size,omitempty"`
+	OSType            string `json:"osType,omitempty"`
+	MemoryMB          int64  `json:"memoryMB,omitempty"`
 }
 
 // ProtectedItem is what Site Recovery knows of one protected machine.
@@ -64,8 +60,8 @@ type HealthError struct {
 }
 
 // VMsNamed returns the subscription's VMs of the given name, in any resource group.
-func (inv *Inventory) VMsNamed(name string) []VM {
-	var out []VM
+func (inv *Azure) VMsNamed(name string) []AzureVM {
+	var out []AzureVM
 	for _, vm := range inv.VMs {
 		if strings.EqualFold(vm.Name, name) {
 			out = append(out, vm)
@@ -75,7 +71,7 @@ func (inv *Inventory) VMsNamed(name string) []VM {
 }
 
 // Item returns the protected item of an on-premises machine, by friendly name.
-func (inv *Inventory) Item(name string) (ProtectedItem, bool) {
+func (inv *Azure) Item(name string) (ProtectedItem, bool) {
 	for _, it := range inv.ProtectedItems {
 		if strings.EqualFold(it.FriendlyName, name) {
 			return it, true

@@ -1,4 +1,4 @@
-package vcenter_test
+package preflight
 
 import (
 	"bufio"
@@ -24,9 +24,9 @@ import (
 	"github.com/vmware/govmomi/vim25/soap"
 	"github.com/vmware/govmomi/vim25/types"
 
-	"github.com/asr-preflight/asr-preflight/internal/checks"
-	"github.com/asr-preflight/asr-preflight/internal/plan"
 	"github.com/asr-preflight/asr-preflight/internal/collect/vcenter"
+	"github.com/asr-preflight/asr-preflight/internal/lab"
+	"github.com/asr-preflight/asr-preflight/internal/result"
 )
 
 // The benchmark inventory.
@@ -115,9 +115,10 @@ func serveBenchInventory() error {
 	return nil
 }
 
-// BenchmarkReprotect measures a full reprotect collection and analysis for a plan of all 2,000
-// VMs against one bare property-collector retrieval of the same VM properties (the floor), at
-// 5 ms of simulated latency per vCenter call. Run it with make bench.
+// BenchmarkReprotect measures a whole reprotect run of the pipeline — resolve, collect, derive,
+// analyze, report — for a plan of all 2,000 VMs against one bare property-collector retrieval of the
+// same VM properties (the floor), at 5 ms of simulated latency per vCenter call. Run it with
+// make bench.
 func BenchmarkReprotect(b *testing.B) {
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "ASR_BENCH_SERVE=1")
@@ -137,30 +138,32 @@ func BenchmarkReprotect(b *testing.B) {
 	b.Logf("built %d hosts, %d datastores, %d VMs in %v", benchHosts, benchDatastores, benchVMs+1, time.Since(start).Round(time.Second))
 
 	ctx := context.Background()
-	all := benchPlan(benchVMs)
-	small := benchPlan(10)
-	reprotect := checks.ForPhase(checks.Reprotect, nil)
-	full := func(p *plan.Plan, rec *recorder) (*vcenter.Inventory, []checks.Result) {
-		cfg := vcenter.Config{URL: url, Insecure: true}
-		if rec != nil {
-			cfg.Transport = rec.wrap
-		}
-		inv, err := vcenter.Collect(ctx, cfg, checks.VCenterRequest(reprotect, p, ""))
+	env := map[string]string{"GOVC_URL": url, "GOVC_INSECURE": "true"}
+	all := testInput(b, result.Reprotect, benchPlan(benchVMs), env, nil)
+	small := testInput(b, result.Reprotect, benchPlan(10), env, nil)
+	full := func(in Input, rec *lab.Recorder) *Outcome {
+		cfg, err := Resolve(in)
 		if err != nil {
 			b.Fatal(err)
 		}
-		return inv, checks.Run(ctx, reprotect, &checks.Snapshot{Phase: checks.Reprotect, Plan: p, VCenter: inv}, checks.Options{Concurrency: 8})
+		if rec != nil {
+			cfg.VCenter.Transport = rec.Wrap
+		}
+		bud := newBudget(time.Now(), cfg.Timeout)
+		snap := newSnapshot(cfg)
+		collect(ctx, cfg, bud, snap)
+		return finish(ctx, cfg, snap, time.Now(), &steps{last: time.Now()})
 	}
 
 	// Requests: the same for 10 VMs as for 2,000.
-	var recSmall, recAll recorder
+	var recSmall, recAll lab.Recorder
 	full(small, &recSmall)
-	inv, rs := full(all, &recAll)
-	if len(inv.VMs) != benchVMs+1 || len(rs) == 0 {
-		b.Fatalf("collected %d VMs and %d results", len(inv.VMs), len(rs))
+	out := full(all, &recAll)
+	if len(out.Snapshot.VCenter.VMs) != benchVMs+1 || len(out.Report.Results) == 0 {
+		b.Fatalf("collected %d VMs and %d results", len(out.Snapshot.VCenter.VMs), len(out.Report.Results))
 	}
-	if len(recSmall.methods) != len(recAll.methods) {
-		b.Errorf("requests grow with VMs: %d for 10 VMs, %d for 2000: %v", len(recSmall.methods), len(recAll.methods), recAll.methods)
+	if len(recSmall.Methods()) != len(recAll.Methods()) {
+		b.Errorf("requests grow with VMs: %d for 10 VMs, %d for 2000: %v", len(recSmall.Methods()), len(recAll.Methods()), recAll.Methods())
 	}
 
 	// The floor: one retrieval of the same VM properties over an open session and view.
@@ -203,18 +206,19 @@ func BenchmarkReprotect(b *testing.B) {
 	b.ReportMetric(float64(fullTime.Milliseconds())/n, "full-ms/op")
 	b.ReportMetric(float64(floorTime.Milliseconds())/n, "floor-ms/op")
 	b.ReportMetric(float64(fullTime)/float64(floorTime), "x-floor")
-	b.ReportMetric(float64(len(recAll.methods)), "requests-2000VMs")
-	b.ReportMetric(float64(len(recSmall.methods)), "requests-10VMs")
+	b.ReportMetric(float64(len(recAll.Methods())), "requests-2000VMs")
+	b.ReportMetric(float64(len(recSmall.Methods())), "requests-10VMs")
 	b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MB")
 }
 
 // benchPlan plans the first n benchmark VMs onto the master target's host.
-func benchPlan(n int) *plan.Plan {
-	p := &plan.Plan{Version: 1, MasterTarget: "mt01"}
+func benchPlan(n int) string {
+	var b strings.Builder
+	b.WriteString("version: 1\nmasterTarget: mt01\nvms:\n")
 	for i := range n {
-		p.VMs = append(p.VMs, plan.VM{Name: fmt.Sprintf("vm%04d", i), Location: plan.Original, Datastore: fmt.Sprintf("LocalDS_%d", i%benchDatastores)})
+		fmt.Fprintf(&b, "  - {name: vm%04d, datastore: LocalDS_%d}\n", i, i%benchDatastores)
 	}
-	return p
+	return b.String()
 }
 
 // sampleHeap records the largest live heap seen until stop is called.

@@ -1,4 +1,4 @@
-package checks
+package probe
 
 import (
 	"context"
@@ -10,8 +10,8 @@ import (
 	"time"
 )
 
-// TestTLSProber probes real listeners on 127.0.0.1.
-func TestTLSProber(t *testing.T) {
+// TestTLS probes real listeners on 127.0.0.1.
+func TestTLS(t *testing.T) {
 	open := httptest.NewTLSServer(http.NotFoundHandler())
 	defer open.Close()
 
@@ -31,7 +31,6 @@ func TestTLSProber(t *testing.T) {
 		}
 	}()
 
-	p := TLSProber{Timeout: 300 * time.Millisecond}
 	tests := []struct {
 		name, addr, want string
 	}{
@@ -42,7 +41,7 @@ func TestTLSProber(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			start := time.Now()
-			err := p.Probe(context.Background(), tc.addr)
+			err := TLS(context.Background(), tc.addr, 300*time.Millisecond)
 			switch {
 			case tc.want == "" && err != nil:
 				t.Errorf("unexpected error: %v", err)

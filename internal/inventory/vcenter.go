@@ -1,9 +1,7 @@
-// Package vcenter connects to vCenter (or ESXi) read-only and collects the inventory snapshot the
-// checks evaluate, in a number of requests that does not grow with the number of VMs.
-package vcenter
+package inventory
 
-// Inventory is a read-only, JSON-serialisable snapshot of one vCenter datacenter.
-type Inventory struct {
+// VCenter is what was read of one vCenter datacenter.
+type VCenter struct {
 	About      About       `json:"about"`
 	Datacenter string      `json:"datacenter"`
 	Hosts      []Host      `json:"hosts"`
@@ -11,10 +9,6 @@ type Inventory struct {
 	VMs        []VM        `json:"vms"`
 	// Privileges is what the account holds on the target objects, when asked for.
 	Privileges *Privileges `json:"privileges,omitempty"`
-	// Parts lists the optional parts read ("details", "licenses", "privileges").
-	Parts []string `json:"parts"`
-	// Unavailable says, per optional part asked for, why it could not be read.
-	Unavailable map[string]string `json:"unavailable,omitempty"`
 }
 
 // About identifies the server the inventory was read from.
@@ -124,7 +118,7 @@ type EntityPrivilege struct {
 }
 
 // VMsNamed returns the VMs carrying the given name.
-func (inv *Inventory) VMsNamed(name string) []VM {
+func (inv *VCenter) VMsNamed(name string) []VM {
 	var out []VM
 	for _, vm := range inv.VMs {
 		if vm.Name == name {
@@ -135,7 +129,7 @@ func (inv *Inventory) VMsNamed(name string) []VM {
 }
 
 // Host returns the host of the given name.
-func (inv *Inventory) Host(name string) (Host, bool) {
+func (inv *VCenter) Host(name string) (Host, bool) {
 	for _, h := range inv.Hosts {
 		if h.Name == name {
 			return h, true
@@ -145,7 +139,7 @@ func (inv *Inventory) Host(name string) (Host, bool) {
 }
 
 // Datastore returns the datastore of the given name.
-func (inv *Inventory) Datastore(name string) (Datastore, bool) {
+func (inv *VCenter) Datastore(name string) (Datastore, bool) {
 	for _, d := range inv.Datastores {
 		if d.Name == name {
 			return d, true

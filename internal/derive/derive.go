@@ -1,0 +1,284 @@
+// Package derive works out, once per run, the facts several checks share: the master target and
+// its host, and for each plan VM its on-premises VM, the host it will run on, its Azure VM and its
+// Site Recovery item. A fact that cannot be established says why, so that exactly one check (its
+// owner) reports the problem and the others skip, pointing to it.
+package derive
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/asr-preflight/asr-preflight/internal/inventory"
+	"github.com/asr-preflight/asr-preflight/internal/plan"
+)
+
+// Facts are the shared facts of one snapshot.
+type Facts struct {
+	MasterTarget MasterTarget
+	VMs          []VM        // one per plan VM, in plan order
+	Hosts        []HostGroup // the hosts plan VMs will run on, in order of first use
+	Datastores   []DatastoreGroup
+
+	named map[string][]inventory.VM // vCenter's VMs by name
+}
+
+// Named returns vCenter's VMs of the given name (nil when vCenter was not read).
+func (f *Facts) Named(name string) []inventory.VM { return f.named[name] }
+
+// MasterTarget is the master target VM, or why it cannot be found.
+type MasterTarget struct {
+	Name    string        // as the plan names it
+	VM      *inventory.VM // nil when not found
+	Problem string        // why it was not found; "" when found or when vCenter was not read
+}
+
+// Host is the master target's ESXi host, "" when unknown.
+func (m MasterTarget) Host() string {
+	if m.VM == nil {
+		return ""
+	}
+	return m.VM.Host
+}
+
+// VM is what is known of one plan VM.
+type VM struct {
+	plan.VM
+	OnPrem        *inventory.VM // the one on-premises VM of its name
+	OnPremProblem string        // why there is not exactly one
+	// Host is the ESXi host it will run on: the plan's, else the master target's; "" when that
+	// cannot be told, and HostProblem says why.
+	Host        string
+	HostProblem string
+	Azure       AzureRef                 // the Azure VM it failed over to, and who says so
+	AzureVM     *inventory.AzureVM       // that VM, in its resource group
+	Elsewhere   []inventory.AzureVM      // VMs of its name (or Site Recovery's recorded ID) in other resource groups
+	Item        *inventory.ProtectedItem // its Site Recovery item, when the vault was read
+}
+
+// Memory is the memory the VM powers on with, in MB: the plan's memoryMB, else its on-premises
+// VM's configured memory, else what Site Recovery recorded; problem says why none is known.
+func (vm *VM) Memory() (mb int64, problem string) {
+	switch {
+	case vm.MemoryMB > 0:
+		return int64(vm.MemoryMB), ""
+	case vm.OnPrem != nil && vm.OnPrem.MemoryMB > 0:
+		return vm.OnPrem.MemoryMB, ""
+	case vm.Item != nil && vm.Item.MemoryMB > 0:
+		return vm.Item.MemoryMB, ""
+	case vm.OnPrem != nil:
+		return 0, "its configured memory is not reported; set memoryMB"
+	}
+	return 0, vm.OnPremProblem + "; set memoryMB"
+}
+
+// AzureRef is the Azure VM a plan VM failed over to, and who said so.
+type AzureRef struct {
+	ResourceGroup, Name string
+	ID                  string // Site Recovery's recorded VM ID, when known
+	From                string // "the plan" or "Site Recovery"; "" when nobody knows
+}
+
+func (r AzureRef) String() string { return r.ResourceGroup + "/" + r.Name }
+
+// HostGroup is an ESXi host and the plan VMs that will run on it.
+type HostGroup struct {
+	Host string
+	VMs  []*VM
+}
+
+// DatastoreGroup is a target datastore and the plan VMs going to it.
+type DatastoreGroup struct {
+	Datastore string
+	VMs       []*VM
+}
+
+// Derive works the facts out from the snapshot. Parts that were not collected leave their facts
+// empty: the runner has already turned the checks that need them into skips or errors.
+func Derive(s *inventory.Snapshot) *Facts {
+	f := &Facts{MasterTarget: MasterTarget{Name: s.Plan.MasterTarget}}
+	vc := s.VCenter
+	if !s.Parts[inventory.VCenterPart].Collected {
+		vc = nil
+	}
+	if vc != nil {
+		f.named = make(map[string][]inventory.VM, len(vc.VMs))
+		for _, vm := range vc.VMs {
+			f.named[vm.Name] = append(f.named[vm.Name], vm)
+		}
+		f.MasterTarget.VM, f.MasterTarget.Problem = masterTarget(vc, f.named[s.Plan.MasterTarget], s.Plan.MasterTarget)
+	}
+	var items []inventory.ProtectedItem
+	if s.Azure != nil && s.Parts[inventory.VaultPart].Collected {
+		items = s.Azure.ProtectedItems
+	}
+	var azureVMs azureIndex
+	if s.Azure != nil && s.Parts[inventory.AzurePart].Collected {
+		azureVMs = index(s.Azure.VMs)
+	}
+	f.VMs = make([]VM, len(s.Plan.VMs))
+	for i, pv := range s.Plan.VMs {
+		vm := &f.VMs[i]
+		vm.VM = pv
+		if vc != nil {
+			vm.OnPrem, vm.OnPremProblem = onPrem(f.named[pv.Name], pv.Name)
+		}
+		vm.Host = pv.Host
+		if vm.Host == "" && vc != nil {
+			if vm.Host = f.MasterTarget.Host(); vm.Host == "" {
+				vm.HostProblem = "no host in the plan, and the master target's host is unknown (see master-target.vm)"
+			}
+		}
+		vm.Item = item(items, pv.Name)
+		vm.Azure = AzureTarget(pv, vm.Item)
+		vm.AzureVM, vm.Elsewhere = azureVMs.locate(vm.Azure)
+	}
+	f.Hosts, f.Datastores = groups(f.VMs)
+	return f
+}
+
+// groups lists the target hosts and datastores with their VMs, in plan order.
+func groups(vms []VM) ([]HostGroup, []DatastoreGroup) {
+	var hosts []HostGroup
+	var dss []DatastoreGroup
+	hi, di := map[string]int{}, map[string]int{}
+	for i := range vms {
+		vm := &vms[i]
+		if vm.Host != "" {
+			j, ok := hi[vm.Host]
+			if !ok {
+				j = len(hosts)
+				hi[vm.Host] = j
+				hosts = append(hosts, HostGroup{Host: vm.Host})
+			}
+			hosts[j].VMs = append(hosts[j].VMs, vm)
+		}
+		j, ok := di[vm.Datastore]
+		if !ok {
+			j = len(dss)
+			di[vm.Datastore] = j
+			dss = append(dss, DatastoreGroup{Datastore: vm.Datastore})
+		}
+		dss[j].VMs = append(dss[j].VMs, vm)
+	}
+	return hosts, dss
+}
+
+// Unplaced are the plan VMs whose host cannot be told, with the reason they share.
+func (f *Facts) Unplaced() ([]*VM, string) {
+	var out []*VM
+	why := ""
+	for i := range f.VMs {
+		if vm := &f.VMs[i]; vm.HostProblem != "" {
+			out, why = append(out, vm), vm.HostProblem
+		}
+	}
+	return out, why
+}
+
+// masterTarget finds the master target VM, or says why it cannot.
+func masterTarget(vc *inventory.VCenter, found []inventory.VM, name string) (*inventory.VM, string) {
+	switch {
+	case name == "":
+		return nil, "the plan names no masterTarget"
+	case len(found) == 0:
+		return nil, fmt.Sprintf("no VM named %s (plan masterTarget) in datacenter %s", name, vc.Datacenter)
+	case len(found) > 1:
+		return nil, fmt.Sprintf("%d VMs named %s (plan masterTarget): %s", len(found), name, DescribeVMs(found))
+	case found[0].Host == "":
+		return nil, fmt.Sprintf("master target %s is not registered on any ESXi host", name)
+	}
+	return &found[0], ""
+}
+
+// onPrem finds the single on-premises VM of a plan VM's name, or says why it cannot.
+func onPrem(found []inventory.VM, name string) (*inventory.VM, string) {
+	switch len(found) {
+	case 0:
+		return nil, "no on-premises VM named " + name
+	case 1:
+		return &found[0], ""
+	}
+	return nil, fmt.Sprintf("%d on-premises VMs named %s", len(found), name)
+}
+
+// item returns the protected item of an on-premises machine, by friendly name.
+func item(items []inventory.ProtectedItem, name string) *inventory.ProtectedItem {
+	for i := range items {
+		if strings.EqualFold(items[i].FriendlyName, name) {
+			return &items[i]
+		}
+	}
+	return nil
+}
+
+// AzureTarget resolves a plan VM's Azure VM: the plan's azureVM, else the one Site Recovery
+// recorded on its item (nil when the vault was not read). The guest probe picks its VMs with it
+// too, during collection.
+func AzureTarget(vm plan.VM, it *inventory.ProtectedItem) AzureRef {
+	ref := AzureRef{}
+	if it != nil {
+		ref = AzureRef{ResourceGroup: it.RecoveryResourceGroup, Name: it.RecoveryVMName, ID: it.RecoveryVMID, From: "Site Recovery"}
+	}
+	if vm.AzureVM != nil && !(strings.EqualFold(vm.AzureVM.Name, ref.Name) && strings.EqualFold(vm.AzureVM.ResourceGroup, ref.ResourceGroup)) {
+		ref = AzureRef{ResourceGroup: vm.AzureVM.ResourceGroup, Name: vm.AzureVM.Name, From: "the plan"}
+	}
+	if ref.Name == "" {
+		ref.From = ""
+	}
+	return ref
+}
+
+// azureIndex finds the subscription's VMs by name and by ID (both case-insensitive) without a
+// scan of the subscription per plan VM.
+type azureIndex struct {
+	vms          []inventory.AzureVM
+	byName, byID map[string][]int
+}
+
+func index(vms []inventory.AzureVM) azureIndex {
+	x := azureIndex{vms: vms, byName: map[string][]int{}, byID: map[string][]int{}}
+	for i, vm := range vms {
+		x.byName[strings.ToLower(vm.Name)] = append(x.byName[strings.ToLower(vm.Name)], i)
+		x.byID[strings.ToLower(vm.ID)] = append(x.byID[strings.ToLower(vm.ID)], i)
+	}
+	return x
+}
+
+// locate finds the Azure VM in its resource group, and VMs elsewhere of its name or recorded ID.
+func (x azureIndex) locate(ref AzureRef) (found *inventory.AzureVM, elsewhere []inventory.AzureVM) {
+	if ref.From == "" {
+		return nil, nil
+	}
+	candidates := x.byName[strings.ToLower(ref.Name)]
+	if ref.ID != "" {
+		candidates = append(slices.Clip(candidates), x.byID[strings.ToLower(ref.ID)]...)
+	}
+	seen := map[int]bool{}
+	for _, i := range candidates {
+		if seen[i] {
+			continue
+		}
+		seen[i] = true
+		if strings.EqualFold(x.vms[i].Name, ref.Name) && strings.EqualFold(x.vms[i].ResourceGroup, ref.ResourceGroup) {
+			found = &x.vms[i]
+		} else {
+			elsewhere = append(elsewhere, x.vms[i])
+		}
+	}
+	return found, elsewhere
+}
+
+// DescribeVMs names VMs with their reference, host and state: "web01 (vm-42 on esx01, poweredOn)",
+// with the connection state when it is not connected.
+func DescribeVMs(vms []inventory.VM) string {
+	parts := make([]string, len(vms))
+	for i, v := range vms {
+		state := v.PowerState
+		if v.ConnectionState != "" && v.ConnectionState != "connected" {
+			state = v.ConnectionState
+		}
+		parts[i] = fmt.Sprintf("%s (%s on %s, %s)", v.Name, v.Ref, v.Host, state)
+	}
+	return strings.Join(parts, ", ")
+}

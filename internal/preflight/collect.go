@@ -1,0 +1,295 @@
+package preflight
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/asr-preflight/asr-preflight/internal/checks"
+	"github.com/asr-preflight/asr-preflight/internal/collect/azure"
+	"github.com/asr-preflight/asr-preflight/internal/collect/probe"
+	"github.com/asr-preflight/asr-preflight/internal/collect/vcenter"
+	"github.com/asr-preflight/asr-preflight/internal/derive"
+	"github.com/asr-preflight/asr-preflight/internal/inventory"
+	"github.com/asr-preflight/asr-preflight/internal/plan"
+)
+
+// budget splits --timeout: the collectors share all of it but a reserve kept for the checks and the
+// report, so that a source that never answers still leaves time to report on the others.
+type budget struct {
+	timeout  time.Duration // --timeout
+	deadline time.Time     // the whole run's
+	reserve  time.Duration // kept for the checks and the report
+}
+
+func newBudget(started time.Time, timeout time.Duration) budget {
+	return budget{timeout: timeout, deadline: started.Add(timeout), reserve: min(timeout/5, 5*time.Second)}
+}
+
+// collectEnd is when every collector must have finished.
+func (b budget) collectEnd() time.Time { return b.deadline.Add(-b.reserve) }
+
+// collector returns the context one collector runs in: it ends at end, and its cause names what
+// did not answer and --timeout.
+func (b budget) collector(ctx context.Context, what string, end time.Time) (context.Context, context.CancelFunc) {
+	cause := fmt.Errorf("no answer from %s within %v (its share of --timeout %v; %v are kept for the checks and the report)",
+		what, time.Until(end).Round(100*time.Millisecond), b.timeout, b.reserve)
+	return context.WithDeadlineCause(ctx, end, cause)
+}
+
+// checks returns the context the checks run in: until the run's deadline, and never less than the
+// reserve, even when a collector's clean-up used its grace after the deadline.
+func (b budget) checks(ctx context.Context) (context.Context, context.CancelFunc) {
+	end := b.deadline
+	if least := time.Now().Add(b.reserve); least.After(end) {
+		end = least
+	}
+	return context.WithDeadlineCause(ctx, end, fmt.Errorf("the checks did not finish within --timeout %v", b.timeout))
+}
+
+// newSnapshot starts the snapshot of a live run: the parts the configuration asks nothing of are
+// recorded with the reason, so that their checks skip saying why.
+func newSnapshot(cfg *Config) *inventory.Snapshot {
+	s := &inventory.Snapshot{SnapshotVersion: inventory.SnapshotVersion, Tool: "asr-preflight", ToolVersion: cfg.Version,
+		CollectedAt: time.Now().UTC(), Phase: cfg.Phase, Plan: cfg.Plan, Parts: inventory.Parts{}}
+	switch {
+	case cfg.Azure == nil:
+		s.Parts.Skip(inventory.AzurePart, "Azure is not configured: the plan has no azure section, and no --subscription or AZURE_SUBSCRIPTION_ID is set")
+	case !cfg.Plan.FromVault():
+		s.Parts.Skip(inventory.VaultPart, "the plan names no azure.vault")
+	}
+	switch {
+	case !cfg.Guest:
+		s.Parts.Skip(inventory.GuestPart, "opt-in: run with --probe-guest to check services inside the Azure VMs (it runs a command in each VM)")
+	case cfg.Plan.ConfigurationServer == "":
+		s.Parts.Skip(inventory.GuestPart, "the plan names no configurationServer to reach from inside the VMs")
+	}
+	if cfg.Plan.ConfigurationServer == "" {
+		s.Parts.Skip(inventory.ConfigServerPart, "the plan names no configurationServer")
+	}
+	return s
+}
+
+// planFromVault is the plan step: a plan that names a vault and lists no VMs checks every item of
+// the vault ready for the phase. Azure is read first for it, within half the collection time; a
+// plan that lists its VMs checks exactly those (the vault fills in what they leave out later).
+func planFromVault(ctx context.Context, cfg *Config, b budget, s *inventory.Snapshot) error {
+	if len(cfg.Plan.VMs) > 0 || !cfg.Plan.FromVault() || cfg.Azure == nil {
+		return nil
+	}
+	end := time.Now().Add(time.Until(b.collectEnd()) / 2)
+	collectAzure(ctx, cfg, b, end, s)
+	if s.Parts[inventory.VaultPart].Collected {
+		if err := cfg.Plan.AddVMs(VaultVMs(s.Azure, cfg.Phase, false)); err != nil {
+			return &InputError{Err: err}
+		}
+	}
+	if len(cfg.Plan.VMs) == 0 {
+		why := "it has no items ready for " + string(cfg.Phase)
+		if st := s.Parts[inventory.VaultPart]; st.Error != "" {
+			why = st.Error
+		} else if st := s.Parts[inventory.AzurePart]; st.Error != "" {
+			why = st.Error
+		}
+		return inputErr("no VMs to check: the plan lists none, and vault %s/%s: %s", cfg.Plan.Azure.Vault.ResourceGroup, cfg.Plan.Azure.Vault.Name, why)
+	}
+	return nil
+}
+
+// VaultVMs are the plan VMs of the vault's items ready for the phase — failed over for reprotect,
+// reprotected for failback — with the Azure VM Site Recovery recorded, and its memory when asked.
+func VaultVMs(inv *inventory.Azure, phase checks.Phase, memory bool) []plan.VM {
+	want := inventory.Reprotected
+	if phase == checks.Reprotect {
+		want = inventory.FailedOver
+	}
+	var out []plan.VM
+	for _, it := range inv.ProtectedItems {
+		if it.Stage() != want || it.FriendlyName == "" {
+			continue
+		}
+		vm := plan.VM{Name: it.FriendlyName}
+		if memory {
+			vm.MemoryMB = int(it.MemoryMB)
+		}
+		if it.RecoveryVMName != "" && it.RecoveryResourceGroup != "" {
+			vm.AzureVM = &plan.Resource{ResourceGroup: it.RecoveryResourceGroup, Name: it.RecoveryVMName}
+		}
+		out = append(out, vm)
+	}
+	return out
+}
+
+// collect is the collect step: vCenter, Azure (then the guest probe, which needs its VMs) and the
+// configuration server probe, all at once, each within the collection time. A source that fails
+// is recorded in the snapshot's parts, and its checks report error with the reason.
+func collect(ctx context.Context, cfg *Config, b budget, s *inventory.Snapshot) {
+	end := b.collectEnd()
+	var wg sync.WaitGroup
+	var mu sync.Mutex // guards s.Parts
+	merge := func(parts inventory.Parts) {
+		mu.Lock()
+		defer mu.Unlock()
+		for p, st := range parts {
+			s.Parts[p] = st
+		}
+	}
+	if cfg.VCenter != nil {
+		wg.Go(func() { merge(collectVCenter(ctx, cfg, b, end, s)) })
+	}
+	if cfg.Azure != nil && s.Azure == nil && (checks.Needs(cfg.Active, checks.Azure) || cfg.Plan.FromVault()) {
+		wg.Go(func() {
+			azureParts := inventory.Parts{}
+			collectAzureInto(ctx, cfg, b, end, s, azureParts)
+			merge(azureParts)
+			merge(probeGuests(ctx, cfg, b, end, s, azureParts))
+		})
+	} else if s.Azure != nil { // read by the plan step
+		azureParts := inventory.Parts{inventory.AzurePart: s.Parts[inventory.AzurePart], inventory.VaultPart: s.Parts[inventory.VaultPart]}
+		wg.Go(func() { merge(probeGuests(ctx, cfg, b, end, s, azureParts)) })
+	}
+	if addr := cfg.Plan.ConfigurationServerAddr(); addr != "" && checks.Needs(cfg.Active, checks.ConfigServer) {
+		wg.Go(func() {
+			pctx, cancel := b.collector(ctx, "the configuration server "+addr, end)
+			defer cancel()
+			r := &inventory.ProbeResult{Address: addr}
+			if err := probe.TLS(pctx, addr, probe.Timeout); err != nil {
+				r.Error = oneLine(err)
+			}
+			mu.Lock()
+			s.Probes.ConfigServer = r
+			s.Parts.Collect(inventory.ConfigServerPart)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+}
+
+// collectVCenter reads vCenter, with the optional parts the active checks need.
+func collectVCenter(ctx context.Context, cfg *Config, b budget, end time.Time, s *inventory.Snapshot) inventory.Parts {
+	progress(cfg.Stderr, "collecting vCenter inventory…")
+	vctx, cancel := b.collector(ctx, "vCenter "+cfg.VCenter.Address(), end)
+	defer cancel()
+	inv, parts, err := vcenter.Collect(vctx, *cfg.VCenter, vcenterRequest(cfg))
+	if err != nil {
+		return inventory.Parts{inventory.VCenterPart: {Error: oneLine(err)}}
+	}
+	s.VCenter = inv
+	parts.Collect(inventory.VCenterPart)
+	return parts
+}
+
+// vcenterRequest says which optional parts of the vCenter inventory the active checks need, so
+// that a skipped check causes no collection of its own.
+func vcenterRequest(cfg *Config) vcenter.Request {
+	p := cfg.Plan
+	req := vcenter.Request{MasterTarget: p.MasterTarget, Licenses: checks.Needs(cfg.Active, checks.Licenses)}
+	if checks.Needs(cfg.Active, checks.VMDetails) {
+		for _, vm := range p.VMs {
+			req.Details = append(req.Details, vm.Name)
+		}
+		req.Details = append(req.Details, p.MasterTarget)
+	}
+	if checks.Needs(cfg.Active, checks.Privileges) {
+		req.Privileges, req.Principal = checks.ASRPrivileges, cfg.Principal
+		for _, vm := range p.VMs {
+			if vm.Host != "" {
+				req.Hosts = append(req.Hosts, vm.Host)
+			}
+			req.Datastores = append(req.Datastores, vm.Datastore)
+		}
+	}
+	return req
+}
+
+// collectAzure reads Azure into the snapshot.
+func collectAzure(ctx context.Context, cfg *Config, b budget, end time.Time, s *inventory.Snapshot) {
+	collectAzureInto(ctx, cfg, b, end, s, s.Parts)
+}
+
+// collectAzureInto reads Azure, recording its parts in parts.
+func collectAzureInto(ctx context.Context, cfg *Config, b budget, end time.Time, s *inventory.Snapshot, parts inventory.Parts) {
+	progress(cfg.Stderr, "collecting Azure inventory…")
+	az := *cfg.Azure
+	az.TryTimeout = min(time.Until(end)/3, 30*time.Second)
+	actx, cancel := b.collector(ctx, "Azure Resource Manager "+az.EndpointURL(), end)
+	defer cancel()
+	inv, got, err := azure.Collect(actx, az, azureRequest(cfg.Plan))
+	if err != nil {
+		parts[inventory.AzurePart] = inventory.State{Error: oneLine(err)}
+		return
+	}
+	s.Azure = inv
+	parts.Collect(inventory.AzurePart)
+	for p, st := range got {
+		parts[p] = st
+	}
+}
+
+// azureRequest names the resource groups of the plan's Azure VMs and the vault.
+func azureRequest(pl *plan.Plan) azure.Request {
+	var req azure.Request
+	for _, vm := range pl.VMs {
+		if vm.AzureVM != nil {
+			req.ResourceGroups = append(req.ResourceGroups, vm.AzureVM.ResourceGroup)
+		}
+	}
+	if pl.FromVault() {
+		req.Vault = &azure.Resource{ResourceGroup: pl.Azure.Vault.ResourceGroup, Name: pl.Azure.Vault.Name}
+	}
+	return req
+}
+
+// probeGuests runs the opt-in probe inside each plan VM's Azure VM, once Azure was read: the Mobility
+// service and the configuration server's port, from inside. Not read-only: Run Command executes
+// a script in the VM.
+func probeGuests(ctx context.Context, cfg *Config, b budget, end time.Time, s *inventory.Snapshot, parts inventory.Parts) inventory.Parts {
+	out := inventory.Parts{}
+	if !cfg.Guest || cfg.Plan.ConfigurationServer == "" || !checks.Needs(cfg.Active, checks.Guest) || s.Azure == nil {
+		return out
+	}
+	g, err := azure.NewGuestProbe(*cfg.Azure)
+	if err != nil {
+		out.Fail(inventory.GuestPart, err)
+		return out
+	}
+	facts := derive.Derive(&inventory.Snapshot{Plan: cfg.Plan, Azure: s.Azure, Parts: parts})
+	gctx, cancel := b.collector(ctx, "Run Command in the Azure VMs", end)
+	defer cancel()
+	cs := cfg.Plan.ConfigurationServerAddr()
+	states := map[string]inventory.GuestState{}
+	var mu sync.Mutex
+	var g8 errgroup.Group
+	g8.SetLimit(8) // Run Commands at once
+	for _, vm := range facts.VMs {
+		target := vm.AzureVM
+		if target == nil {
+			continue // azure.vm-exists reports it
+		}
+		t := *target
+		if t.OSType == "" && vm.Item != nil {
+			t.OSType = vm.Item.OSType
+		}
+		g8.Go(func() error {
+			st, err := g.Probe(gctx, t, cs)
+			if err != nil {
+				st = inventory.GuestState{AzureVM: t.ResourceGroup + "/" + t.Name, Error: oneLine(err)}
+			}
+			mu.Lock()
+			states[vm.Name] = st
+			mu.Unlock()
+			return nil
+		})
+	}
+	_ = g8.Wait() // the probes never return errors: they are recorded per VM
+	s.Probes.Guest = states
+	out.Collect(inventory.GuestPart)
+	return out
+}
+
+// oneLine keeps an error's reason on one line for reports.
+func oneLine(err error) string { return strings.Join(strings.Fields(err.Error()), " ") }

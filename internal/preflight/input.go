@@ -1,0 +1,353 @@
+// Package preflight is the pipeline: it resolves the configuration, then runs
+// plan → collect → derive → analyze → report, one function per step, each timed.
+package preflight
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/asr-preflight/asr-preflight/internal/checks"
+	"github.com/asr-preflight/asr-preflight/internal/collect/azure"
+	"github.com/asr-preflight/asr-preflight/internal/collect/vcenter"
+	"github.com/asr-preflight/asr-preflight/internal/plan"
+	"github.com/asr-preflight/asr-preflight/internal/report"
+	"github.com/asr-preflight/asr-preflight/internal/result"
+	"github.com/asr-preflight/asr-preflight/internal/strictyaml"
+)
+
+// InputError is bad input — a flag, a variable, the plan — found before any network traffic.
+type InputError struct{ Err error }
+
+func (e *InputError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the underlying error.
+func (e *InputError) Unwrap() error { return e.Err }
+
+func inputErr(format string, args ...any) error {
+	return &InputError{Err: fmt.Errorf(format, args...)}
+}
+
+// Input is what the command line hands the pipeline: the phase, the flags' values and which were
+// given, the environment and the standard streams.
+type Input struct {
+	Phase   result.Phase
+	Flags   Flags
+	Changed func(flag string) bool // whether the flag was given on the command line
+	Getenv  func(string) string
+	Stdin   io.Reader
+	Stdout  io.Writer
+	Stderr  io.Writer
+	Color   bool   // the text report may use colour
+	Version string // of the tool, for the report and the snapshot
+}
+
+// Flags are the values of the phase commands' flags (and of analyze's, which has a subset).
+type Flags struct {
+	Plan, Snapshot, SaveSnapshot          string
+	Format, JSON, JUnit, Markdown         string
+	Only, Skip, Ignore                    []string
+	Concurrency                           int
+	Timeout, CheckTimeout                 time.Duration
+	VCenterURL, VCenterUser               string
+	VCenterPassword, VCenterPasswordFile  string
+	VCenterCA, VCenterThumbprint, ASRUser string
+	Insecure, ProbeGuest                  bool
+	Azure                                 AzureFlags
+}
+
+// AzureFlags are the Azure settings shared by the phases and the plan command.
+type AzureFlags struct {
+	Subscription, Cloud, Endpoint, Audience string
+}
+
+// Config is the resolved configuration of one run.
+type Config struct {
+	Phase     result.Phase
+	Plan      *plan.Plan
+	Selected  []checks.Check // the phase's checks, narrowed by --only
+	Active    []checks.Check // those not skipped: what collection serves
+	Runner    checks.Options
+	Timeout   time.Duration
+	VCenter   *vcenter.Config // nil when no active check needs vCenter
+	Azure     *azure.Config   // nil when Azure is not configured
+	Guest     bool            // --probe-guest
+	Principal string          // --asr-vcenter-user
+	Output    Output
+	Version   string
+	Stderr    io.Writer
+}
+
+// Output says where the reports go.
+type Output struct {
+	Format   report.Format
+	Color    bool
+	Stdout   io.Writer
+	Files    []File // in a fixed order: snapshot, JSON, JUnit, Markdown
+	Snapshot string // --save-snapshot
+}
+
+// File is a report (or the snapshot) written to a file.
+type File struct {
+	Flag, Path string
+	Format     report.Format // "" for the snapshot
+}
+
+// Resolve checks every flag and variable, reads the plan, and resolves each setting — flag, then
+// environment, then plan — before any network traffic. Its errors are *InputError.
+func Resolve(in Input) (*Config, error) {
+	cfg, err := resolveAnalysis(in)
+	if err != nil {
+		return nil, err
+	}
+	f := in.Flags
+	if f.Timeout <= 0 {
+		return nil, inputErr("--timeout: expected a positive duration, got %v", f.Timeout)
+	}
+	cfg.Timeout, cfg.Guest, cfg.Principal = f.Timeout, f.ProbeGuest, f.ASRUser
+	if cfg.Plan, err = loadPlan(in.Stdin, f.Plan); err != nil {
+		return nil, err
+	}
+	if cfg.Output.Files, err = outputFiles(f, f.Plan, "the plan file (--plan)"); err != nil {
+		return nil, err
+	}
+	if cfg.Azure, err = resolveAzure(in, cfg.Plan); err != nil {
+		return nil, err
+	}
+	if checks.Needs(cfg.Active, checks.VCenter) {
+		vc, err := resolveVCenter(in, cfg.Plan)
+		if err != nil {
+			return nil, err
+		}
+		cfg.VCenter = &vc
+	}
+	return cfg, nil
+}
+
+// resolveAnalysis resolves what a live run and an offline analysis share: the checks selected and
+// the report.
+func resolveAnalysis(in Input) (*Config, error) {
+	f := in.Flags
+	format, err := report.ParseFormat(f.Format)
+	if err != nil {
+		return nil, inputErr("--format: %v", err)
+	}
+	for i, ids := range [][]string{f.Only, f.Skip, f.Ignore} {
+		if err := checks.Validate(ids); err != nil {
+			return nil, inputErr("%s: %v", []string{"--only", "--skip", "--ignore"}[i], err)
+		}
+	}
+	if f.Concurrency < 1 {
+		return nil, inputErr("--concurrency: expected a number ≥ 1, got %d", f.Concurrency)
+	}
+	if f.CheckTimeout <= 0 {
+		return nil, inputErr("--check-timeout: expected a positive duration, got %v", f.CheckTimeout)
+	}
+	cfg := &Config{Phase: in.Phase, Version: in.Version, Stderr: in.Stderr,
+		Runner: checks.Options{Concurrency: f.Concurrency, CheckTimeout: f.CheckTimeout, Skip: f.Skip, Ignore: f.Ignore},
+		Output: Output{Format: format, Color: in.Color && format == report.Text, Stdout: in.Stdout, Snapshot: f.SaveSnapshot}}
+	if err := cfg.selectChecks(f.Only); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// selectChecks picks the phase's checks, narrowed by --only, and those --skip leaves to run.
+func (cfg *Config) selectChecks(only []string) error {
+	cfg.Selected = checks.ForPhase(cfg.Phase, only)
+	if len(only) > 0 && len(cfg.Selected) == 0 {
+		var parts []string
+		for _, id := range only {
+			c, _ := checks.Lookup(id)
+			parts = append(parts, fmt.Sprintf("%s runs only before %s", id, phaseNames(c.Info().Phases)))
+		}
+		return inputErr("--only: no check of %s selected: %s", cfg.Phase, strings.Join(parts, "; "))
+	}
+	cfg.Active = nil
+	for _, c := range cfg.Selected {
+		if !slices.Contains(cfg.Runner.Skip, c.Info().ID) {
+			cfg.Active = append(cfg.Active, c)
+		}
+	}
+	return nil
+}
+
+// phaseNames lists phases: "reprotect,failback".
+func phaseNames(ps []result.Phase) string {
+	s := make([]string, len(ps))
+	for i, p := range ps {
+		s[i] = string(p)
+	}
+	return strings.Join(s, ",")
+}
+
+// loadPlan reads and validates the plan file; problems are an input error listing each one.
+func loadPlan(stdin io.Reader, path string) (*plan.Plan, error) {
+	if path == "" {
+		return nil, inputErr("no plan: set --plan FILE (- reads standard input)")
+	}
+	var (
+		data []byte
+		err  error
+		name = path
+	)
+	if path == "-" {
+		name = "<stdin>"
+		data, err = io.ReadAll(io.LimitReader(stdin, strictyaml.MaxBytes+1))
+	} else {
+		data, err = readLimited(path)
+	}
+	if err != nil {
+		return nil, inputErr("reading plan: %v", err)
+	}
+	pl, err := plan.Parse(name, data)
+	if err != nil {
+		return nil, inputErr("invalid plan:\n%w", err)
+	}
+	return pl, nil
+}
+
+// readLimited reads a file, but no more than one byte past what a plan or snapshot may hold: the
+// parser reports a larger file without the tool reading all of it.
+func readLimited(path string) ([]byte, error) {
+	file, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer file.Close()
+	return io.ReadAll(io.LimitReader(file, strictyaml.MaxBytes+1))
+}
+
+// outputFiles lists the files to write, in a fixed order, refusing a path that is the input file
+// (named inputName in messages) or another output's, or whose folder does not exist.
+func outputFiles(f Flags, input, inputName string) ([]File, error) {
+	var out []File
+	seen := map[string]string{}
+	if input != "" && input != "-" {
+		if abs, err := filepath.Abs(input); err == nil {
+			seen[abs] = inputName
+		}
+	}
+	for _, file := range []File{{"--save-snapshot", f.SaveSnapshot, ""}, {"--json", f.JSON, report.JSON}, {"--junit", f.JUnit, report.JUnit},
+		{"--markdown", f.Markdown, report.Markdown}} {
+		if file.Path == "" {
+			continue
+		}
+		abs, err := filepath.Abs(file.Path)
+		if err != nil {
+			return nil, inputErr("%s %s: %v", file.Flag, file.Path, err)
+		}
+		if other, dup := seen[abs]; dup {
+			return nil, inputErr("%s %s: the same file as %s; each output needs a file of its own", file.Flag, file.Path, other)
+		}
+		if fi, err := os.Stat(filepath.Dir(abs)); err != nil || !fi.IsDir() {
+			return nil, inputErr("%s %s: folder %s does not exist", file.Flag, file.Path, filepath.Dir(file.Path))
+		}
+		seen[abs] = file.Flag + "'s"
+		out = append(out, file)
+	}
+	return out, nil
+}
+
+// setting returns the flag's value if it was given, else the environment variable's, and where
+// the value came from ("--flag" or "VARIABLE"; "" when neither is set).
+func (in Input) setting(flag, value, env string) (string, string) {
+	if in.Changed(flag) {
+		return value, "--" + flag
+	}
+	if v := in.Getenv(env); v != "" {
+		return v, env
+	}
+	return "", ""
+}
+
+// resolveVCenter resolves vCenter settings — flag, then GOVC_* environment, then plan — and
+// validates them: a bad value is an input error naming where it came from.
+func resolveVCenter(in Input, pl *plan.Plan) (vcenter.Config, error) {
+	f := in.Flags
+	origin := map[string]string{"thumbprint": "--vcenter-thumbprint"}
+	var cfg vcenter.Config
+	cfg.URL, origin["url"] = in.setting("vcenter-url", f.VCenterURL, "GOVC_URL")
+	cfg.Username, _ = in.setting("vcenter-username", f.VCenterUser, "GOVC_USERNAME")
+	cfg.Password, _ = in.setting("vcenter-password", f.VCenterPassword, "GOVC_PASSWORD")
+	cfg.CAFile, origin["ca"] = in.setting("vcenter-ca", f.VCenterCA, "GOVC_TLS_CA_CERTS")
+	cfg.Thumbprint, cfg.Datacenter, cfg.Insecure = f.VCenterThumbprint, pl.VCenter.Datacenter, f.Insecure
+	if cfg.URL == "" && pl.VCenter.URL != "" {
+		cfg.URL, origin["url"] = pl.VCenter.URL, pl.Where("vcenter.url")
+	}
+	if !in.Changed("insecure") {
+		if v := in.Getenv("GOVC_INSECURE"); v != "" {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return cfg, inputErr("GOVC_INSECURE: expected true or false, got %q", v)
+			}
+			cfg.Insecure = b
+		}
+	}
+	if f.VCenterPasswordFile != "" {
+		b, err := os.ReadFile(f.VCenterPasswordFile)
+		if err != nil {
+			return cfg, inputErr("--vcenter-password-file: %v", err)
+		}
+		cfg.Password = strings.TrimRight(string(b), "\r\n")
+	}
+	if err := cfg.Validate(); err != nil {
+		var se *vcenter.SettingError
+		if errors.As(err, &se) && origin[se.Setting] != "" {
+			return cfg, inputErr("%s: %v", origin[se.Setting], se.Err)
+		}
+		return cfg, inputErr("%v", err)
+	}
+	return cfg, nil
+}
+
+// resolveAzure resolves Azure settings, flag then environment then plan; nil when Azure is not
+// configured at all. A malformed value is an input error naming where it came from.
+func resolveAzure(in Input, pl *plan.Plan) (*azure.Config, error) {
+	cfg, on, err := in.AzureConfig(pl)
+	if err != nil || !on {
+		return nil, err
+	}
+	return &cfg, nil
+}
+
+// AzureConfig resolves the Azure settings (the plan may be nil), whether Azure is configured at
+// all, and checks them. The plan command uses it too.
+func (in Input) AzureConfig(pl *plan.Plan) (azure.Config, bool, error) {
+	f := in.Flags.Azure
+	var cfg azure.Config
+	var from string
+	cfg.SubscriptionID, from = in.setting("subscription", f.Subscription, "AZURE_SUBSCRIPTION_ID")
+	cfg.Cloud, _ = in.setting("azure-cloud", f.Cloud, "AZURE_CLOUD")
+	cfg.Endpoint, _ = in.setting("azure-endpoint", f.Endpoint, "AZURE_RESOURCE_MANAGER_ENDPOINT")
+	cfg.Audience, _ = in.setting("azure-audience", f.Audience, "AZURE_RESOURCE_MANAGER_AUDIENCE")
+	on := cfg.SubscriptionID != "" || pl != nil && pl.Azure != nil
+	if cfg.SubscriptionID == "" && pl != nil && pl.Azure != nil {
+		cfg.SubscriptionID = pl.Azure.SubscriptionID // validated with the plan
+	}
+	if from != "" && !plan.ValidSubscription(cfg.SubscriptionID) {
+		return cfg, on, inputErr("%s: expected a subscription ID (a GUID such as 00000000-0000-0000-0000-000000000000), got %q", from, cfg.SubscriptionID)
+	}
+	if err := cfg.Validate(); on && err != nil {
+		return cfg, on, inputErr("%v", err)
+	}
+	return cfg, on, nil
+}
+
+// redactURL hides user information (user:password@) in a URL.
+func redactURL(s string) string {
+	at := strings.LastIndex(s, "@")
+	if at < 0 {
+		return s
+	}
+	if scheme := strings.Index(s, "://"); scheme >= 0 && scheme < at {
+		return s[:scheme+3] + s[at+1:]
+	}
+	return s[at+1:]
+}

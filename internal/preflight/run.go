@@ -1,0 +1,217 @@
+package preflight
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/asr-preflight/asr-preflight/internal/checks"
+	"github.com/asr-preflight/asr-preflight/internal/derive"
+	"github.com/asr-preflight/asr-preflight/internal/inventory"
+	"github.com/asr-preflight/asr-preflight/internal/report"
+	"github.com/asr-preflight/asr-preflight/internal/result"
+)
+
+// Outcome is what a run produced: its report (whose summary gives the exit code) and any files
+// that could not be written.
+type Outcome struct {
+	Report   report.Report
+	Snapshot *inventory.Snapshot
+	Facts    *derive.Facts
+	Failed   []error // outputs that could not be written; the others were
+}
+
+// ExitCode is the process exit code the outcome calls for.
+func (o *Outcome) ExitCode() int {
+	if len(o.Failed) > 0 {
+		return report.ExitUnexpected
+	}
+	return o.Report.Summary.ExitCode()
+}
+
+// steps times the pipeline's steps, for the report.
+type steps struct {
+	list []report.Step
+	last time.Time
+}
+
+func (s *steps) done(name string) {
+	now := time.Now()
+	s.list = append(s.list, report.Step{Name: name, Ms: now.Sub(s.last).Milliseconds()})
+	s.last = now
+}
+
+// Run runs the pipeline of a live preflight: plan (with the vault), collect, derive, analyze,
+// report. Bad input is an *InputError, returned before any network traffic.
+func Run(ctx context.Context, in Input) (*Outcome, error) {
+	started := time.Now()
+	st := &steps{last: started}
+	cfg, err := Resolve(in)
+	if err != nil {
+		return nil, err
+	}
+	st.done("resolve")
+	b := newBudget(started, cfg.Timeout)
+	ctx, cancel := context.WithDeadlineCause(ctx, b.deadline, fmt.Errorf("run timed out after %v (--timeout)", cfg.Timeout))
+	defer cancel()
+	snap := newSnapshot(cfg)
+	if err := planFromVault(ctx, cfg, b, snap); err != nil {
+		return nil, err
+	}
+	st.done("plan")
+	collect(ctx, cfg, b, snap)
+	st.done("collect")
+	cctx, cancelChecks := b.checks(context.WithoutCancel(ctx))
+	defer cancelChecks()
+	return finish(cctx, cfg, snap, started, st), nil
+}
+
+// Analyze runs the checks on a saved snapshot, with no network at all: derive, analyze, report.
+func Analyze(ctx context.Context, in Input) (*Outcome, error) {
+	started := time.Now()
+	st := &steps{last: started}
+	snap, err := LoadSnapshot(in.Flags.Snapshot)
+	if err != nil {
+		return nil, err
+	}
+	if in.Phase == "" {
+		in.Phase = snap.Phase
+	}
+	cfg, err := resolveAnalysis(in)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Output.Files, err = outputFiles(in.Flags, in.Flags.Snapshot, "the snapshot (--snapshot)"); err != nil {
+		return nil, err
+	}
+	snap.Phase = cfg.Phase
+	st.done("load")
+	return finish(ctx, cfg, snap, started, st), nil
+}
+
+// finish derives the facts, runs the checks and writes the reports.
+func finish(ctx context.Context, cfg *Config, snap *inventory.Snapshot, started time.Time, st *steps) *Outcome {
+	facts := derive.Derive(snap)
+	st.done("derive")
+	progress(cfg.Stderr, "running checks…")
+	results := checks.Run(ctx, cfg.Selected, &checks.Input{Snapshot: snap, Facts: facts}, cfg.Runner)
+	st.done("analyze")
+	rep := report.New(cfg.Version, cfg.Phase, started, time.Since(started), results)
+	rep.Steps = st.list
+	out := &Outcome{Report: rep, Snapshot: snap, Facts: facts}
+	out.Failed = write(cfg.Output, rep, snap)
+	return out
+}
+
+// write is the report step: the report on standard output, then each file in a fixed order,
+// whatever happened to the others.
+func write(o Output, rep report.Report, snap *inventory.Snapshot) []error {
+	var failed []error
+	if err := report.Write(o.Stdout, o.Format, rep, o.Color); err != nil {
+		failed = append(failed, fmt.Errorf("writing the report: %w", err))
+	}
+	for _, f := range o.Files {
+		var err error
+		if f.Format == "" {
+			err = writeFile(f.Path, "snapshot", func(w io.Writer) error { return SaveSnapshot(w, snap) })
+		} else {
+			err = writeFile(f.Path, string(f.Format)+" report", func(w io.Writer) error { return report.Write(w, f.Format, rep, false) })
+		}
+		if err != nil {
+			failed = append(failed, err)
+		}
+	}
+	return failed
+}
+
+// writeFile writes through a temporary file in the same folder, renamed into place once complete:
+// a failure never leaves a half-written file, nor destroys the one that was there.
+func writeFile(path, what string, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("writing %s %s: %w", what, path, err)
+	}
+	defer os.Remove(tmp.Name()) // after a successful rename, there is nothing left to remove
+	err = write(tmp)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		return fmt.Errorf("writing %s %s: %w", what, path, err)
+	}
+	return nil
+}
+
+// SaveSnapshot writes the snapshot as indented JSON. It holds no password, token or secret: the
+// plan's vCenter URL loses any user information.
+func SaveSnapshot(w io.Writer, s *inventory.Snapshot) error {
+	saved := *s
+	if s.Plan != nil {
+		pl := *s.Plan
+		pl.VCenter.URL = redactURL(pl.VCenter.URL)
+		saved.Plan = &pl
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(&saved)
+}
+
+// LoadSnapshot reads a snapshot saved with --save-snapshot; a file that is not one, or one of a
+// newer snapshotVersion, is an *InputError.
+func LoadSnapshot(path string) (*inventory.Snapshot, error) {
+	if path == "" {
+		return nil, inputErr("no snapshot: set --snapshot FILE")
+	}
+	data, err := readLimited(path)
+	if err != nil {
+		return nil, inputErr("reading snapshot: %v", err)
+	}
+	var s inventory.Snapshot
+	if err := json.Unmarshal(data, &s); err != nil {
+		return nil, inputErr("%s is not an asr-preflight snapshot: %v", path, err)
+	}
+	switch {
+	case s.Tool != "asr-preflight" || s.SnapshotVersion == 0 || s.Plan == nil:
+		return nil, inputErr("%s is not an asr-preflight snapshot (write one with --save-snapshot)", path)
+	case s.SnapshotVersion > inventory.SnapshotVersion:
+		return nil, inputErr("%s is a snapshot of version %d, written by a newer asr-preflight (%s); this one reads version %d",
+			path, s.SnapshotVersion, s.ToolVersion, inventory.SnapshotVersion)
+	case s.Phase != result.Reprotect && s.Phase != result.Failback:
+		return nil, inputErr("%s: phase %q; expected reprotect or failback", path, s.Phase)
+	}
+	if s.Parts == nil {
+		s.Parts = inventory.Parts{}
+	}
+	return &s, nil
+}
+
+// progress tells a person at a terminal what is happening; it prints nothing otherwise.
+func progress(w io.Writer, msg string) {
+	if IsTerminal(w) {
+		fmt.Fprintln(w, msg)
+	}
+}
+
+// IsTerminal reports whether w is a terminal.
+func IsTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// IsInput reports whether err is bad input (exit code 2).
+func IsInput(err error) bool {
+	var ie *InputError
+	return errors.As(err, &ie)
+}

@@ -1,0 +1,64 @@
+package preflight
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/asr-preflight/asr-preflight/internal/collect/azure"
+	"github.com/asr-preflight/asr-preflight/internal/inventory"
+	"github.com/asr-preflight/asr-preflight/internal/plan"
+	"github.com/asr-preflight/asr-preflight/internal/result"
+)
+
+// VaultPlan is what asr-preflight plan asks for: a vault, the phase whose items to take, and what to
+// write into the plan beside them.
+type VaultPlan struct {
+	Vault                   string // RESOURCE-GROUP/NAME
+	Phase                   result.Phase
+	MasterTarget, Datastore string
+	Timeout                 time.Duration
+}
+
+// WritePlan reads the vault's protected items and renders a plan of those ready for the phase,
+// with the Azure VM and memory Site Recovery recorded, for the operator to review and keep.
+func WritePlan(ctx context.Context, in Input, vp VaultPlan) ([]byte, error) {
+	rg, name, ok := strings.Cut(vp.Vault, "/")
+	if !ok || rg == "" || name == "" || strings.Contains(name, "/") {
+		return nil, inputErr("--vault: expected RESOURCE-GROUP/NAME, got %q", vp.Vault)
+	}
+	if vp.Phase != result.Reprotect && vp.Phase != result.Failback {
+		return nil, inputErr("--phase: expected reprotect or failback, got %q", vp.Phase)
+	}
+	if vp.Timeout <= 0 {
+		return nil, inputErr("--timeout: expected a positive duration, got %v", vp.Timeout)
+	}
+	cfg, _, err := in.AzureConfig(nil)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.SubscriptionID == "" {
+		return nil, inputErr("no Azure subscription: set --subscription or AZURE_SUBSCRIPTION_ID")
+	}
+	ctx, cancel := context.WithTimeoutCause(ctx, vp.Timeout, fmt.Errorf("no answer from Azure Resource Manager %s within --timeout %v", cfg.EndpointURL(), vp.Timeout))
+	defer cancel()
+	inv, parts, err := azure.Collect(ctx, cfg, azure.Request{Vault: &azure.Resource{ResourceGroup: rg, Name: name}})
+	if err == nil && parts[inventory.VaultPart].Error != "" {
+		err = errors.New(parts[inventory.VaultPart].Error)
+	}
+	if err != nil {
+		return nil, errors.New(oneLine(err))
+	}
+	p := plan.Plan{Version: 1, MasterTarget: vp.MasterTarget, Defaults: plan.Defaults{Datastore: vp.Datastore},
+		Azure: &plan.Azure{SubscriptionID: cfg.SubscriptionID, Vault: plan.Resource{ResourceGroup: rg, Name: name}},
+		VMs:   VaultVMs(inv, vp.Phase, true)}
+	out, err := p.Marshal()
+	if err != nil {
+		return nil, err
+	}
+	head := fmt.Sprintf("# Taken from vault %s for %s: %d VM(s). Review masterTarget, defaults and each VM's\n# location and datastore before use.\n",
+		vp.Vault, vp.Phase, len(p.VMs))
+	return append([]byte(head), out...), nil
+}
