@@ -102,9 +102,13 @@ func datastoreAccess(inv *inventory.VCenter, g derive.DatastoreGroup, uses []hos
 	if r.Code == "8061" {
 		r.Fix = strings.TrimSpace(Codes["8061"].Fix + " " + r.Fix)
 	}
-	if r.Status == Pass {
+	switch {
+	case r.Status == Pass && len(hosts) == 0: // nothing to say of its mounts: the master target's problem is reported once
+		r.Status = Skip
+		r.Message = fmt.Sprintf("datastore %s (%s) is accessible, but no host is known to check its mounts on (see master-target.vm)", name, ds.Type)
+	case r.Status == Pass:
 		r.Message = fmt.Sprintf("datastore %s (%s) is mounted read-write and accessible on %s", name, ds.Type, strings.Join(hosts, ", "))
-	} else {
+	default:
 		r.Message = strings.Join(problems, "; ")
 	}
 	return r

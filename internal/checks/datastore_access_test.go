@@ -45,6 +45,17 @@ func TestDatastoreAccess(t *testing.T) {
 			{"ds01", Pass, "", ""}, {"ds09", Fail, "8061", "datastore ds09 (target of db01) is not in datacenter DC1"}}},
 		{"not accessible at all", func(s *inventory.Snapshot) { s.VCenter.Datastores[0].Accessible = false },
 			[]want{{"ds01", Fail, "8061", "datastore ds01 is not accessible"}}},
+		{"no master target: skips, never a pass on no host", func(s *inventory.Snapshot) { vmRef(s, "mt01").Name = "other" }, []want{
+			{"master-target", Skip, "", "cannot check the datastores on the master target's host: no VM named mt01 (plan masterTarget) in datacenter DC1 (see master-target.vm)"},
+			{"ds01", Skip, "", "datastore ds01 (VMFS) is accessible, but no host is known to check its mounts on (see master-target.vm)"}}},
+		{"no master target, the VM's host still checked", func(s *inventory.Snapshot) {
+			vmRef(s, "mt01").Name = "other"
+			s.Plan.VMs[0].Host = "esx02"
+		}, []want{{"master-target", Skip, "", ""}, {"ds01", Pass, "", "accessible on esx02"}}},
+		{"no master target, NFS still fails", func(s *inventory.Snapshot) {
+			vmRef(s, "mt01").Name = "other"
+			s.VCenter.Datastores[0].Type = "NFS"
+		}, []want{{"master-target", Skip, "", ""}, {"ds01", Fail, "", "is NFS"}}},
 	})
 }
 
