@@ -1,0 +1,153 @@
+package preflight
+
+import (
+	"bytes"
+	"io"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/asr-preflight/asr-preflight/internal/checks"
+	"github.com/asr-preflight/asr-preflight/internal/collect/azure"
+	"github.com/asr-preflight/asr-preflight/internal/inventory"
+	"github.com/asr-preflight/asr-preflight/internal/plan"
+	"github.com/asr-preflight/asr-preflight/internal/result"
+)
+
+// TestNewSnapshot: the parts a configuration asks nothing of are recorded with the reason.
+func TestNewSnapshot(t *testing.T) {
+	pl := &plan.Plan{MasterTarget: "mt01"}
+	s := newSnapshot(&Config{Phase: result.Reprotect, Plan: pl})
+	for part, why := range map[inventory.Part]string{
+		inventory.AzurePart:        "Azure is not configured",
+		inventory.GuestPart:        "opt-in: run with --probe-guest",
+		inventory.ConfigServerPart: "the plan names no configurationServer",
+	} {
+		if !strings.HasPrefix(s.Parts[part].NotConfigured, why) {
+			t.Errorf("%s: %+v, want %q", part, s.Parts[part], why)
+		}
+	}
+	pl.ConfigurationServer = "cs01"
+	s = newSnapshot(&Config{Phase: result.Reprotect, Plan: pl, Azure: &azure.Config{}, Guest: true})
+	if s.Parts[inventory.VaultPart].NotConfigured != "the plan names no azure.vault" || s.Parts[inventory.GuestPart] != (inventory.State{}) ||
+		s.Parts[inventory.ConfigServerPart] != (inventory.State{}) || s.SnapshotVersion != 1 || s.CollectedAt.IsZero() {
+		t.Errorf("%+v", s)
+	}
+}
+
+// inMemory is a snapshot of a healthy vCenter and nothing else, built by hand.
+func inMemory() *inventory.Snapshot {
+	mount := []inventory.Mount{{Host: "esx01", Mounted: true, Accessible: true, AccessMode: "readWrite"}}
+	s := &inventory.Snapshot{SnapshotVersion: 1, Tool: "asr-preflight", Phase: result.Failback, CollectedAt: time.Now().UTC(),
+		Plan: &plan.Plan{Version: 1, MasterTarget: "mt01", VMs: []plan.VM{{Name: "web01", Location: plan.Original, Datastore: "ds01"}}},
+		VCenter: &inventory.VCenter{About: inventory.About{APIVersion: "8.0.2.0"}, Datacenter: "DC1",
+			Hosts: []inventory.Host{{Name: "esx01", ConnectionState: "connected", Product: "VMware ESXi", ProductLineID: "embeddedEsx",
+				Version: "8.0.2", MemoryBytes: 64 << 30, MemoryUsageMB: 1024}},
+			Datastores: []inventory.Datastore{{Name: "ds01", Type: "VMFS", Accessible: true, CapacityBytes: 1 << 40, FreeBytes: 1 << 39, Mounts: mount}},
+			VMs: []inventory.VM{{Ref: "vm-1", Name: "mt01", Host: "esx01", PowerState: "poweredOn"},
+				{Ref: "vm-2", Name: "web01", Host: "esx01", PowerState: "poweredOff", MemoryMB: 4096}}},
+		Parts: inventory.Parts{inventory.VCenterPart: {Collected: true}}}
+	return s
+}
+
+// TestFinish runs derive, analyze and report on an in-memory snapshot: results, steps, and every
+// output file written whatever happens to the others.
+func TestFinish(t *testing.T) {
+	dir := t.TempDir()
+	blocked := filepath.Join(dir, "blocked")
+	if err := os.Mkdir(blocked, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var stdout bytes.Buffer
+	cfg := &Config{Phase: result.Failback, Runner: checks.Options{Concurrency: 2}, Version: "test",
+		Output: Output{Format: "json", Stdout: &stdout, Files: []File{{"--save-snapshot", filepath.Join(dir, "snap.json"), ""},
+			{"--junit", blocked, "junit"}, {"--markdown", filepath.Join(dir, "r.md"), "markdown"}}}}
+	if err := cfg.selectChecks([]string{"esxi.memory", "vm.name-collision"}); err != nil {
+		t.Fatal(err)
+	}
+	out := finish(context.Background(), cfg, inMemory(), time.Now(), &steps{last: time.Now()})
+	got := map[string]result.Status{}
+	for _, r := range out.Report.Results {
+		got[r.Check+" "+r.Target] = r.Status
+	}
+	if got["esxi.memory esx01"] != result.Pass || got["vm.name-collision web01"] != result.Pass || len(got) != 2 {
+		t.Errorf("results %v", got)
+	}
+	if len(out.Report.Steps) != 2 || out.Report.Steps[0].Name != "derive" || out.Report.Steps[1].Name != "analyze" {
+		t.Errorf("steps %+v", out.Report.Steps)
+	}
+	if len(out.Failed) != 1 || !strings.Contains(out.Failed[0].Error(), "writing junit report "+blocked) || out.ExitCode() != 1 {
+		t.Errorf("failed %v, exit %d", out.Failed, out.ExitCode())
+	}
+	for _, name := range []string{"snap.json", "r.md"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Errorf("%s not written after a failed output: %v", name, err)
+		}
+	}
+	if !strings.Contains(stdout.String(), `"check": "esxi.memory"`) {
+		t.Errorf("stdout: %s", stdout.String())
+	}
+}
+
+// TestSnapshotRoundTrip: a saved snapshot loads back as it was, without the URL's credentials.
+func TestSnapshotRoundTrip(t *testing.T) {
+	s := inMemory()
+	s.Plan.VCenter.URL = "https://admin:hunter22@vcsa.example.com/sdk"
+	path := filepath.Join(t.TempDir(), "snap.json")
+	if err := writeFile(path, "snapshot", func(w io.Writer) error { return SaveSnapshot(w, s) }); err != nil {
+		t.Fatal(err)
+	}
+	if s.Plan.VCenter.URL != "https://admin:hunter22@vcsa.example.com/sdk" {
+		t.Error("saving changed the live snapshot")
+	}
+	back, err := LoadSnapshot(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Plan.VCenter.URL != "https://vcsa.example.com/sdk" || len(back.VCenter.VMs) != 2 || !back.Parts[inventory.VCenterPart].Collected ||
+		!back.CollectedAt.Equal(s.CollectedAt) {
+		t.Errorf("%+v", back)
+	}
+}
+
+// TestVaultVMs: failed-over items for reprotect, reprotected for failback; memory only when asked.
+func TestVaultVMs(t *testing.T) {
+	inv := &inventory.Azure{ProtectedItems: []inventory.ProtectedItem{
+		{FriendlyName: "web01", InstanceType: "InMageRcm", ProtectionState: inventory.StateFailoverCommitted, MemoryMB: 4096,
+			RecoveryVMName: "web01", RecoveryResourceGroup: "rg-dr"},
+		{FriendlyName: "db01", InstanceType: "InMageRcmFailback", ProtectionState: inventory.StateProtected},
+		{FriendlyName: "", InstanceType: "InMageRcm", ProtectionState: inventory.StateFailoverCommitted},
+	}}
+	re := VaultVMs(inv, result.Reprotect, true)
+	if len(re) != 1 || re[0].Name != "web01" || re[0].MemoryMB != 4096 || re[0].AzureVM == nil || re[0].AzureVM.ResourceGroup != "rg-dr" {
+		t.Errorf("reprotect: %+v", re)
+	}
+	if fb := VaultVMs(inv, result.Failback, false); len(fb) != 1 || fb[0].Name != "db01" || fb[0].MemoryMB != 0 {
+		t.Errorf("failback: %+v", fb)
+	}
+}
+
+// TestBudget: the collectors end before the run's deadline by the reserve; the checks always get
+// at least the reserve.
+func TestBudget(t *testing.T) {
+	b := newBudget(time.Now(), 10*time.Second)
+	if b.reserve != 2*time.Second || time.Until(b.collectEnd()) > 8*time.Second {
+		t.Errorf("%+v", b)
+	}
+	late := newBudget(time.Now().Add(-time.Minute), 10*time.Second) // the deadline has passed
+	ctx, cancel := late.checks(context.Background())
+	defer cancel()
+	if d, _ := ctx.Deadline(); time.Until(d) < time.Second {
+		t.Errorf("the checks get %v after a late collection", time.Until(d))
+	}
+	cctx, ccancel := late.collector(context.Background(), "vCenter vc:443", time.Now())
+	defer ccancel()
+	<-cctx.Done()
+	if err := context.Cause(cctx); err == nil || !strings.HasPrefix(err.Error(), "no answer from vCenter vc:443 within ") || !errors.Is(cctx.Err(), context.DeadlineExceeded) {
+		t.Errorf("cause %v", err)
+	}
+}
