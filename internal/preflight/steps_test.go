@@ -2,9 +2,9 @@ package preflight
 
 import (
 	"bytes"
-	"io"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
