@@ -59,27 +59,6 @@ type HealthError struct {
 	RecommendedAction string `json:"recommendedAction,omitempty"`
 }
 
-// VMsNamed returns the subscription's VMs of the given name, in any resource group.
-func (inv *Azure) VMsNamed(name string) []AzureVM {
-	var out []AzureVM
-	for _, vm := range inv.VMs {
-		if strings.EqualFold(vm.Name, name) {
-			out = append(out, vm)
-		}
-	}
-	return out
-}
-
-// Item returns the protected item of an on-premises machine, by friendly name.
-func (inv *Azure) Item(name string) (ProtectedItem, bool) {
-	for _, it := range inv.ProtectedItems {
-		if strings.EqualFold(it.FriendlyName, name) {
-			return it, true
-		}
-	}
-	return ProtectedItem{}, false
-}
-
 // Stage is where a protected item stands in the cycle failover → reprotect → failback.
 type Stage string
 

@@ -59,15 +59,15 @@ func TestCollect(t *testing.T) {
 	if len(inv.VMs) != 4 {
 		t.Fatalf("got %d VMs, want 4: %+v", len(inv.VMs), inv.VMs)
 	}
-	vm := inv.VMsNamed("vm001")[0]
+	vm := vmNamed(t, inv, "vm001")
 	if vm.ResourceGroup != "rg-dr" || vm.PowerState != "running" || vm.ProvisioningState != "succeeded" || !vm.Detailed ||
 		vm.Size != "Standard_D2s_v3" || vm.OSType != "Linux" || vm.MemoryMB != 8192 || vm.Location != "westeurope" {
 		t.Errorf("vm001: %+v", vm)
 	}
-	if j := inv.VMsNamed("jumpbox")[0]; j.PowerState != "deallocated" || j.Detailed || j.ResourceGroup != "rg-other" {
+	if j := vmNamed(t, inv, "jumpbox"); j.PowerState != "deallocated" || j.Detailed || j.ResourceGroup != "rg-other" {
 		t.Errorf("a VM outside the plan's groups has its state only: %+v", j)
 	}
-	it, ok := inv.Item("VM001")
+	it, ok := item(inv, "VM001")
 	if !ok || it.InstanceType != "InMageAzureV2" || it.ProtectionState != "UnplannedFailoverCommitted" || it.RecoveryVMName != "vm001" ||
 		it.RecoveryResourceGroup != "rg-dr" || it.MemoryMB != 4096 || it.DiscoveryType != "vCenter" || !it.Allows("SwitchProtection") || it.Stage() != inventory.FailedOver {
 		t.Errorf("item: %+v", it)
@@ -180,7 +180,7 @@ func TestLabItemTypes(t *testing.T) {
 		t.Fatal(err)
 	}
 	for typ, stage := range stages {
-		it, ok := inv.Item(typ)
+		it, ok := item(inv, typ)
 		if !ok || it.InstanceType != typ || it.Stage() != stage {
 			t.Errorf("%s: found %v, type %q, stage %q; want stage %q", typ, ok, it.InstanceType, it.Stage(), stage)
 		}
@@ -246,4 +246,26 @@ func TestHungEndpoint(t *testing.T) {
 	if err == nil || err.Error() != cause.Error() {
 		t.Errorf("error %v, want %v", err, cause)
 	}
+}
+
+// vmNamed returns the collected VM of the name.
+func vmNamed(t *testing.T, inv *inventory.Azure, name string) inventory.AzureVM {
+	t.Helper()
+	for _, vm := range inv.VMs {
+		if vm.Name == name {
+			return vm
+		}
+	}
+	t.Fatalf("no VM %s collected", name)
+	return inventory.AzureVM{}
+}
+
+// item returns the collected protected item of the machine, by friendly name.
+func item(inv *inventory.Azure, name string) (inventory.ProtectedItem, bool) {
+	for _, it := range inv.ProtectedItems {
+		if strings.EqualFold(it.FriendlyName, name) {
+			return it, true
+		}
+	}
+	return inventory.ProtectedItem{}, false
 }
