@@ -52,19 +52,19 @@ func startScenarioFile(t *testing.T, name string) *lab.World {
 // healthyVCenter is a scenario of a vCenter where every check passes, and no Azure side.
 const healthyVCenter = "description: a healthy vCenter, no Azure\n"
 
-type result struct {
+type ran struct {
 	stdout, stderr string
 	code           int
 }
 
 // run runs asr-preflight with only the given environment (plus PATH and HOME).
-func run(t *testing.T, stdin string, env []string, args ...string) result {
+func run(t *testing.T, stdin string, env []string, args ...string) ran {
 	t.Helper()
 	return runBinary(t, binary, stdin, env, args...)
 }
 
 // runBinary runs a binary with only the given environment (plus PATH and HOME).
-func runBinary(t *testing.T, bin, stdin string, env []string, args ...string) result {
+func runBinary(t *testing.T, bin, stdin string, env []string, args ...string) ran {
 	t.Helper()
 	cmd := exec.Command(bin, args...)
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}, env...)
@@ -76,7 +76,7 @@ func runBinary(t *testing.T, bin, stdin string, env []string, args ...string) re
 	if err != nil && !errors.As(err, &ee) {
 		t.Fatal(err)
 	}
-	return result{out.String(), errb.String(), cmd.ProcessState.ExitCode()}
+	return ran{out.String(), errb.String(), cmd.ProcessState.ExitCode()}
 }
 
 func writePlan(t *testing.T, text string) string {

@@ -67,8 +67,8 @@ func addUse(uses []hostUse, host, why string) []hostUse {
 	return append(uses, hostUse{host, why})
 }
 
-func datastoreAccess(inv *inventory.VCenter, g derive.DatastoreGroup, uses []hostUse) Result {
-	name, vms := g.Datastore, g.VMs
+func datastoreAccess(inv *inventory.VCenter, g derive.Group, uses []hostUse) Result {
+	name, vms := g.Name, g.VMs
 	r := Result{Target: name, Status: Pass}
 	ds, ok := inv.Datastore(name)
 	if !ok {

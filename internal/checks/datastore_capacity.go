@@ -36,8 +36,8 @@ func (DatastoreCapacity) Run(s *Input) []Result {
 	return out
 }
 
-func datastoreCapacity(inv *inventory.VCenter, g derive.DatastoreGroup) Result {
-	name := g.Datastore
+func datastoreCapacity(inv *inventory.VCenter, g derive.Group) Result {
+	name := g.Name
 	r := Result{Target: name}
 	ds, ok := inv.Datastore(name)
 	if !ok {

@@ -36,13 +36,13 @@ var (
 func (ESXiHost) Run(s *Input) []Result {
 	out := unplaced(s)
 	for _, g := range s.Facts.Hosts {
-		r := Result{Target: g.Host, Status: Pass}
+		r := Result{Target: g.Name, Status: Pass}
 		var problems []string
-		h, ok := s.VCenter.Host(g.Host)
+		h, ok := s.VCenter.Host(g.Name)
 		if !ok {
 			r.Status = Fail
 			problems = append(problems, fmt.Sprintf("host %s (target of %s) is not an ESXi host of datacenter %s; failback works only to ESXi hosts managed by this vCenter",
-				g.Host, vmNames(g.VMs), s.VCenter.Datacenter))
+				g.Name, vmNames(g.VMs), s.VCenter.Datacenter))
 		} else {
 			problems, r.Status = hostProblems(h)
 		}

@@ -34,19 +34,19 @@ func freeLicense(editionKey, name string) bool {
 func (ESXiLicense) Run(s *Input) []Result {
 	out := unplaced(s)
 	for _, g := range s.Facts.Hosts {
-		r := Result{Target: g.Host}
-		h, ok := s.VCenter.Host(g.Host)
+		r := Result{Target: g.Name}
+		h, ok := s.VCenter.Host(g.Name)
 		switch {
 		case !ok:
-			r.Status, r.Message = Skip, fmt.Sprintf("host %s is not in the inventory (see esxi.host)", g.Host)
+			r.Status, r.Message = Skip, fmt.Sprintf("host %s is not in the inventory (see esxi.host)", g.Name)
 		case h.License == nil:
-			r.Status, r.Message = Error, fmt.Sprintf("vCenter reports no licence assignment for host %s", g.Host)
+			r.Status, r.Message = Error, fmt.Sprintf("vCenter reports no licence assignment for host %s", g.Name)
 			r.Fix = "Check the host's licence in vCenter (Administration > Licensing > Assets)."
 		case freeLicense(h.License.EditionKey, h.License.Name):
 			r.Status = Fail
-			r.Message = fmt.Sprintf("host %s runs the free licence %q (edition %s); failover works but failback to it fails", g.Host, h.License.Name, h.License.EditionKey)
+			r.Message = fmt.Sprintf("host %s runs the free licence %q (edition %s); failover works but failback to it fails", g.Name, h.License.Name, h.License.EditionKey)
 		default:
-			r.Status, r.Message = Pass, fmt.Sprintf("host %s is licensed with %q (edition %s)", g.Host, h.License.Name, h.License.EditionKey)
+			r.Status, r.Message = Pass, fmt.Sprintf("host %s is licensed with %q (edition %s)", g.Name, h.License.Name, h.License.EditionKey)
 		}
 		out = append(out, r)
 	}

@@ -42,11 +42,11 @@ func (ESXiMemory) Run(s *Input) []Result {
 	return out
 }
 
-func hostMemory(inv *inventory.VCenter, g derive.HostGroup) Result {
-	r := Result{Target: g.Host}
-	h, ok := inv.Host(g.Host)
+func hostMemory(inv *inventory.VCenter, g derive.Group) Result {
+	r := Result{Target: g.Name}
+	h, ok := inv.Host(g.Name)
 	if !ok {
-		r.Status, r.Message = Skip, fmt.Sprintf("host %s is not in the inventory (see esxi.host)", g.Host)
+		r.Status, r.Message = Skip, fmt.Sprintf("host %s is not in the inventory (see esxi.host)", g.Name)
 		return r
 	}
 	totalMB := h.MemoryBytes >> 20
@@ -62,7 +62,7 @@ func hostMemory(inv *inventory.VCenter, g derive.HostGroup) Result {
 		needMB += mb
 		parts = append(parts, fmt.Sprintf("%s %s", vm.Name, gb(mb)))
 	}
-	have := fmt.Sprintf("host %s has %s free (%s total, %s in use)", g.Host, gb(freeMB), gb(totalMB), gb(h.MemoryUsageMB))
+	have := fmt.Sprintf("host %s has %s free (%s total, %s in use)", g.Name, gb(freeMB), gb(totalMB), gb(h.MemoryUsageMB))
 	need := fmt.Sprintf("%s need %s", strings.Join(parts, " + "), gb(needMB))
 	switch {
 	case needMB > freeMB:

@@ -16,9 +16,9 @@ import (
 // Facts are the shared facts of one snapshot.
 type Facts struct {
 	MasterTarget MasterTarget
-	VMs          []VM        // one per plan VM, in plan order
-	Hosts        []HostGroup // the hosts plan VMs will run on, in order of first use
-	Datastores   []DatastoreGroup
+	VMs          []VM    // one per plan VM, in plan order
+	Hosts        []Group // the hosts plan VMs will run on, in order of first use
+	Datastores   []Group // the target datastores, in order of first use
 
 	named map[string][]inventory.VM // vCenter's VMs by name
 }
@@ -81,16 +81,10 @@ type AzureRef struct {
 
 func (r AzureRef) String() string { return r.ResourceGroup + "/" + r.Name }
 
-// HostGroup is an ESXi host and the plan VMs that will run on it.
-type HostGroup struct {
-	Host string
+// Group is an ESXi host, or a target datastore, and the plan VMs that will run on it, or go to it.
+type Group struct {
+	Name string
 	VMs  []*VM
-}
-
-// DatastoreGroup is a target datastore and the plan VMs going to it.
-type DatastoreGroup struct {
-	Datastore string
-	VMs       []*VM
 }
 
 // Derive works the facts out from the snapshot. Parts that were not collected leave their facts
@@ -133,35 +127,30 @@ func Derive(s *inventory.Snapshot) *Facts {
 		vm.Azure = AzureTarget(pv, vm.Item)
 		vm.AzureVM, vm.Elsewhere = azureVMs.locate(vm.Azure)
 	}
-	f.Hosts, f.Datastores = groups(f.VMs)
+	f.Hosts = groupBy(f.VMs, func(vm *VM) string { return vm.Host })
+	f.Datastores = groupBy(f.VMs, func(vm *VM) string { return vm.Datastore })
 	return f
 }
 
-// groups lists the target hosts and datastores with their VMs, in plan order.
-func groups(vms []VM) ([]HostGroup, []DatastoreGroup) {
-	var hosts []HostGroup
-	var dss []DatastoreGroup
-	hi, di := map[string]int{}, map[string]int{}
+// groupBy groups the VMs by key, in order of first use; VMs of an empty key are left out.
+func groupBy(vms []VM, key func(*VM) string) []Group {
+	var out []Group
+	index := map[string]int{}
 	for i := range vms {
 		vm := &vms[i]
-		if vm.Host != "" {
-			j, ok := hi[vm.Host]
-			if !ok {
-				j = len(hosts)
-				hi[vm.Host] = j
-				hosts = append(hosts, HostGroup{Host: vm.Host})
-			}
-			hosts[j].VMs = append(hosts[j].VMs, vm)
+		k := key(vm)
+		if k == "" {
+			continue
 		}
-		j, ok := di[vm.Datastore]
+		j, ok := index[k]
 		if !ok {
-			j = len(dss)
-			di[vm.Datastore] = j
-			dss = append(dss, DatastoreGroup{Datastore: vm.Datastore})
+			j = len(out)
+			index[k] = j
+			out = append(out, Group{Name: k})
 		}
-		dss[j].VMs = append(dss[j].VMs, vm)
+		out[j].VMs = append(out[j].VMs, vm)
 	}
-	return hosts, dss
+	return out
 }
 
 // Unplaced are the plan VMs whose host cannot be told, with the reason they share.

@@ -51,7 +51,7 @@ func TestDerive(t *testing.T) {
 	if _, problem := db.Memory(); problem != "no on-premises VM named db01; set memoryMB" {
 		t.Errorf("db01 memory: %q", problem)
 	}
-	if len(f.Hosts) != 2 || f.Hosts[0].Host != "esx01" || f.Hosts[1].Host != "esx03" || len(f.Datastores) != 2 || f.Datastores[1].VMs[0].Name != "db01" {
+	if len(f.Hosts) != 2 || f.Hosts[0].Name != "esx01" || f.Hosts[1].Name != "esx03" || len(f.Datastores) != 2 || f.Datastores[1].VMs[0].Name != "db01" {
 		t.Errorf("groups: %+v %+v", f.Hosts, f.Datastores)
 	}
 	if got := f.Named("web01"); len(got) != 1 || got[0].Ref != "vm-2" {

@@ -1,12 +1,12 @@
 package lab
 
 import (
-	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/asr-preflight/asr-preflight/internal/fuzzseed"
 )
 
 // problem is the shape of every message about a scenario (or the plan inside it).
@@ -46,22 +46,13 @@ func FuzzParseScenario(f *testing.F) {
 
 // TestFuzzSeedsReachEveryMessage: the committed seeds produce every kind of scenario message.
 func TestFuzzSeedsReachEveryMessage(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("testdata", "fuzz", "FuzzParseScenario", "*"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no seed corpus: %v", err)
+	seeds, err := fuzzseed.Read(filepath.Join("testdata", "fuzz", "FuzzParseScenario"))
+	if err != nil {
+		t.Fatal(err)
 	}
 	var all strings.Builder
-	for _, file := range files {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, body, _ := strings.Cut(string(data), "\n")
-		in, err := strconv.Unquote(strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(body), "[]byte("), ")"))
-		if err != nil {
-			t.Fatalf("%s: %v", file, err)
-		}
-		if _, err := ParseScenario("s.yaml", []byte(in)); err != nil {
+	for _, in := range seeds {
+		if _, err := ParseScenario("s.yaml", in); err != nil {
 			all.WriteString(err.Error() + "\n")
 		}
 	}

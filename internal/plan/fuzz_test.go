@@ -1,13 +1,13 @@
 package plan
 
 import (
-	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"unicode"
+
+	"github.com/asr-preflight/asr-preflight/internal/fuzzseed"
 )
 
 // problemLine is the shape of every message about a plan: the file, a line when there is one, and
@@ -54,23 +54,13 @@ func FuzzParse(f *testing.F) {
 // TestFuzzSeedsReachEveryMessage: the committed seed corpus produces every kind of message the
 // parser has, so that fuzzing starts from all of them.
 func TestFuzzSeedsReachEveryMessage(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("testdata", "fuzz", "FuzzParse", "*"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no seed corpus: %v", err)
+	seeds, err := fuzzseed.Read(filepath.Join("testdata", "fuzz", "FuzzParse"))
+	if err != nil {
+		t.Fatal(err)
 	}
 	var all strings.Builder
-	for _, file := range files {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, body, _ := strings.Cut(string(data), "\n")
-		quoted := strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(body), "[]byte("), ")")
-		in, err := strconv.Unquote(quoted)
-		if err != nil {
-			t.Fatalf("%s: %v", file, err)
-		}
-		if _, err := Parse("plan.yaml", []byte(in)); err != nil {
+	for _, in := range seeds {
+		if _, err := Parse("plan.yaml", in); err != nil {
 			all.WriteString(err.Error() + "\n")
 		}
 	}
