@@ -40,6 +40,7 @@ const (
 	Privileges   = inventory.PrivilegesPart
 	Azure        = inventory.AzurePart
 	Vault        = inventory.VaultPart
+	Fabrics      = inventory.FabricsPart
 	ConfigServer = inventory.ConfigServerPart
 	Guest        = inventory.GuestPart
 )

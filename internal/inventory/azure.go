@@ -3,6 +3,7 @@ package inventory
 import (
 	"slices"
 	"strings"
+	"time"
 )
 
 // Azure is what was read of the Azure half of a failback.
@@ -13,6 +14,8 @@ type Azure struct {
 	VMs []AzureVM `json:"vms"`
 	// ProtectedItems are the vault's replication protected items, when a vault was named.
 	ProtectedItems []ProtectedItem `json:"protectedItems,omitempty"`
+	// Fabrics are the vault's fabrics, when asked for.
+	Fabrics *Fabrics `json:"fabrics,omitempty"`
 }
 
 // AzureVM is an Azure virtual machine.
@@ -48,6 +51,55 @@ type ProtectedItem struct {
 	RecoveryVMID          string        `json:"recoveryVmId,omitempty"`
 	MemoryMB              int64         `json:"memoryMB,omitempty"`
 	HealthErrors          []HealthError `json:"healthErrors,omitempty"`
+
+	// What the item goes through: the process server (classic) or appliance (InMageRcm) it
+	// replicated through, the classic master target, the appliance reprotected to (InMageRcmFailback).
+	ProcessServerID    string `json:"processServerId,omitempty"`
+	ProcessServerName  string `json:"processServerName,omitempty"`
+	MasterTargetID     string `json:"masterTargetId,omitempty"`
+	ReprotectAgentID   string `json:"reprotectAgentId,omitempty"`
+	ReprotectAgentName string `json:"reprotectAgentName,omitempty"`
+
+	// The Mobility agent: re-registered after failover (nil when not said), its last heartbeat.
+	AgentRegistered *bool     `json:"agentRegistered,omitempty"`
+	AgentHeartbeat  time.Time `json:"agentHeartbeat,omitzero"`
+	AgentVersion    string    `json:"agentVersion,omitempty"`
+
+	// The on-premises VM as Site Recovery last discovered it (modernized).
+	DiscoveredVM *DiscoveredVM `json:"discoveredVm,omitempty"`
+
+	// Where a reprotected modernized item fails back to.
+	TargetVCenterID string `json:"targetVCenterId,omitempty"`
+	TargetDatastore string `json:"targetDatastore,omitempty"`
+	TargetVMName    string `json:"targetVmName,omitempty"`
+
+	// Replication: the protected disks, initial replication, resync, the last planned failover.
+	Disks                     []ProtectedDisk `json:"disks,omitempty"`
+	InitialReplicationHealth  string          `json:"initialReplicationHealth,omitempty"`
+	InitialReplicationPercent *int            `json:"initialReplicationPercent,omitempty"`
+	ResyncRequired            bool            `json:"resyncRequired,omitempty"`
+	LastPlannedFailover       string          `json:"lastPlannedFailover,omitempty"` // Succeeded, Failed, Cancelled, Unknown
+}
+
+// DiscoveredVM is the on-premises VM as Site Recovery last discovered it.
+type DiscoveredVM struct {
+	Datastores  []string `json:"datastores,omitempty"`
+	PowerStatus string   `json:"powerStatus,omitempty"`
+	Deleted     bool     `json:"deleted,omitempty"`
+	VCenterID   string   `json:"vCenterId,omitempty"`
+}
+
+// ProtectedDisk is one disk of a protected item.
+type ProtectedDisk struct {
+	Name          string `json:"name"`
+	CapacityBytes int64  `json:"capacityBytes,omitempty"`
+	// InitialReplicationDone is nil when Site Recovery does not say.
+	InitialReplicationDone *bool     `json:"initialReplicationDone,omitempty"`
+	PendingMB              float64   `json:"pendingMB,omitempty"` // data pending in the log datastore and at the source agent
+	ProgressPercent        *int      `json:"progressPercent,omitempty"`
+	LastSync               time.Time `json:"lastSync,omitzero"`
+	ResyncRequired         bool      `json:"resyncRequired,omitempty"`
+	Stage                  string    `json:"stage,omitempty"` // classic: the disk's protection stage
 }
 
 // HealthError is a health error Site Recovery reports on an item.
@@ -84,6 +136,12 @@ const (
 	StateFailoverCommitted     = "UnplannedFailoverCommitted"
 	StateFailoverCommitPending = "UnplannedFailoverCommitPendingStatesBegin"
 )
+
+// Modernized reports whether the item belongs to the modernized architecture (InMageRcm,
+// InMageRcmFailback) rather than the classic one (InMageAzureV2, InMage).
+func (it ProtectedItem) Modernized() bool {
+	return it.InstanceType == "InMageRcm" || it.InstanceType == "InMageRcmFailback"
+}
 
 // Forward reports whether the item's provider replicates to Azure (InMageAzureV2, InMageRcm) rather
 // than back to on-premises (InMage, InMageRcmFailback).

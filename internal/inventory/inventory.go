@@ -39,6 +39,7 @@ const (
 	PrivilegesPart   Part = "vcenter/privileges"         // the account's privileges on the target objects
 	AzurePart        Part = "azure"                      // the subscription's VMs
 	VaultPart        Part = "azure/vault"                // the vault's protected items
+	FabricsPart      Part = "azure/fabrics"              // the vault's fabrics: appliances, classic servers
 	ConfigServerPart Part = "probe/configuration-server" // TCP and TLS to the configuration server, from where the tool runs
 	GuestPart        Part = "probe/guest"                // the opt-in probe inside the Azure VMs (--probe-guest)
 )

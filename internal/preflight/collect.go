@@ -61,6 +61,7 @@ func newSnapshot(cfg *Config) *inventory.Snapshot {
 		s.Parts.Skip(inventory.AzurePart, "Azure is not configured: the plan has no azure section, and no --subscription or AZURE_SUBSCRIPTION_ID is set")
 	case !cfg.Plan.FromVault():
 		s.Parts.Skip(inventory.VaultPart, "the plan names no azure.vault")
+		s.Parts.Skip(inventory.FabricsPart, "the plan names no azure.vault")
 	}
 	switch {
 	case !cfg.Guest:
@@ -218,7 +219,9 @@ func collectAzureInto(ctx context.Context, cfg *Config, b budget, end time.Time,
 	az.TryTimeout = min(time.Until(end)/3, 30*time.Second)
 	actx, cancel := b.collector(ctx, "Azure Resource Manager "+az.EndpointURL(), end)
 	defer cancel()
-	inv, got, err := azure.Collect(actx, az, azureRequest(cfg.Plan))
+	req := azureRequest(cfg.Plan)
+	req.Fabrics = req.Vault != nil && checks.Needs(cfg.Active, checks.Fabrics)
+	inv, got, err := azure.Collect(actx, az, req)
 	if err != nil {
 		parts[inventory.AzurePart] = inventory.State{Error: oneLine(err)}
 		return

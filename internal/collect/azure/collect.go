@@ -27,10 +27,11 @@ type Resource struct {
 type Request struct {
 	ResourceGroups []string
 	Vault          *Resource // nil: no Site Recovery part
+	Fabrics        bool      // with the vault, also its fabrics (appliances, classic servers)
 }
 
 // Collect reads every VM's power state in the subscription (one listing), the vault's protected
-// items (one listing), the VMs of the requested resource groups and of those the items name (one
+// items and fabrics (one listing each), the VMs of the requested resource groups and of those the items name (one
 // listing each), and VM sizes per location in use (one listing each), following pages. It never
 // changes anything.
 func Collect(ctx context.Context, cfg Config, req Request) (*inventory.Azure, inventory.Parts, error) {
@@ -56,6 +57,13 @@ func Collect(ctx context.Context, cfg Config, req Request) (*inventory.Azure, in
 			parts.Fail(inventory.VaultPart, fmt.Errorf("reading vault %s/%s: %w", req.Vault.ResourceGroup, req.Vault.Name, failure(ctx, err)))
 		} else {
 			parts.Collect(inventory.VaultPart)
+		}
+		if req.Fabrics {
+			if inv.Fabrics, err = fabrics(ctx, cfg.SubscriptionID, cred, opts, *req.Vault); err != nil {
+				parts.Fail(inventory.FabricsPart, fmt.Errorf("reading the fabrics of vault %s/%s: %w", req.Vault.ResourceGroup, req.Vault.Name, failure(ctx, err)))
+			} else {
+				parts.Collect(inventory.FabricsPart)
+			}
 		}
 		for _, it := range inv.ProtectedItems {
 			groups = append(groups, it.RecoveryResourceGroup)

@@ -2,3 +2,6 @@ package azure
 
 // DecodeItem is decodeItem, for the tests of package azure_test.
 var DecodeItem = decodeItem
+
+// DecodeFabric is decodeFabric, for the tests of package azure_test.
+var DecodeFabric = decodeFabric

@@ -24,10 +24,7 @@ func decodeItem(it *asr.ReplicationProtectedItem) inventory.ProtectedItem {
 	for _, op := range p.AllowedOperations {
 		item.AllowedOperations = append(item.AllowedOperations, deref(op))
 	}
-	for _, e := range p.HealthErrors {
-		item.HealthErrors = append(item.HealthErrors, inventory.HealthError{Code: deref(e.ErrorCode), Level: deref(e.ErrorLevel), Message: deref(e.ErrorMessage),
-			PossibleCauses: deref(e.PossibleCauses), RecommendedAction: deref(e.RecommendedAction)})
-	}
+	item.HealthErrors = healthErrors(p.HealthErrors)
 	switch d := p.ProviderSpecificDetails.(type) {
 	case *asr.InMageAzureV2ReplicationDetails:
 		item.InstanceType, item.DiscoveryType, item.OSType = "InMageAzureV2", deref(d.DiscoveryType), deref(d.OSType)
@@ -35,6 +32,8 @@ func decodeItem(it *asr.ReplicationProtectedItem) inventory.ProtectedItem {
 		item.RecoveryVMName, item.RecoveryVMID = deref(d.RecoveryAzureVMName), deref(d.TargetVMID)
 		item.RecoveryResourceGroup = resourceGroupOf(deref(d.RecoveryAzureResourceGroupID))
 		item.MemoryMB = int64(deref(d.SourceVMRAMSizeInMB))
+		item.ProcessServerID, item.ProcessServerName, item.MasterTargetID = deref(d.ProcessServerID), deref(d.ProcessServerName), deref(d.MasterTargetID)
+		item.AgentHeartbeat, item.AgentVersion = deref(d.LastHeartbeat), deref(d.AgentVersion)
 	case *asr.InMageReplicationDetails:
 		item.InstanceType, item.DiscoveryType, item.OSName = "InMage", deref(d.DiscoveryType), deref(d.OSVersion)
 		item.ActiveSiteType = deref(d.ActiveSiteType)
@@ -42,22 +41,93 @@ func decodeItem(it *asr.ReplicationProtectedItem) inventory.ProtectedItem {
 			item.OSType = deref(os.OSType)
 		}
 		item.MemoryMB = int64(deref(d.SourceVMRAMSizeInMB))
+		item.ProcessServerID, item.MasterTargetID, item.AgentHeartbeat = deref(d.ProcessServerID), deref(d.MasterTargetID), deref(d.LastHeartbeat)
+		for _, disk := range d.ProtectedDisks {
+			if disk != nil {
+				item.Disks = append(item.Disks, inventory.ProtectedDisk{Name: deref(disk.DiskName), CapacityBytes: deref(disk.DiskCapacityInBytes),
+					ProgressPercent: intOf(disk.ResyncProgressPercentage), ResyncRequired: yes(deref(disk.ResyncRequired)), Stage: deref(disk.ProtectionStage)})
+			}
+		}
 	case *asr.InMageRcmReplicationDetails:
 		item.InstanceType, item.DiscoveryType, item.OSType = "InMageRcm", deref(d.DiscoveryType), deref(d.OSType)
 		item.RecoveryVMName = deref(d.TargetVMName)
 		item.RecoveryResourceGroup = resourceGroupOf(deref(d.TargetResourceGroupID))
 		item.MemoryMB = int64(deref(d.AllocatedMemoryInMB))
+		item.ProcessServerID, item.ProcessServerName = deref(d.ProcessServerID), deref(d.ProcessServerName)
+		item.AgentRegistered, item.ResyncRequired = d.IsAgentRegistrationSuccessfulAfterFailover, yes(deref(d.ResyncRequired))
+		if a := d.MobilityAgentDetails; a != nil {
+			item.AgentHeartbeat, item.AgentVersion = deref(a.LastHeartbeatUTC), deref(a.Version)
+		}
+		if v := d.DiscoveredVMDetails; v != nil {
+			item.DiscoveredVM = discovered(v.Datastores, v.PowerStatus, v.IsDeleted, v.VCenterID)
+		}
+		for _, disk := range d.ProtectedDisks {
+			if disk != nil {
+				item.Disks = append(item.Disks, inventory.ProtectedDisk{Name: deref(disk.DiskName), CapacityBytes: deref(disk.CapacityInBytes),
+					InitialReplicationDone: boolOf(disk.IsInitialReplicationComplete),
+					PendingMB:              deref(disk.DataPendingInLogDataStoreInMB) + deref(disk.DataPendingAtSourceAgentInMB)})
+			}
+		}
 	case *asr.InMageRcmFailbackReplicationDetails:
 		item.InstanceType, item.OSType = "InMageRcmFailback", deref(d.OSType)
 		item.RecoveryVMID = deref(d.AzureVirtualMachineID)
 		if id, err := arm.ParseResourceID(item.RecoveryVMID); err == nil {
 			item.RecoveryVMName, item.RecoveryResourceGroup = id.Name, id.ResourceGroupName
 		}
+		item.ReprotectAgentID, item.ReprotectAgentName = deref(d.ReprotectAgentID), deref(d.ReprotectAgentName)
+		item.TargetVCenterID, item.TargetDatastore, item.TargetVMName = deref(d.TargetvCenterID), deref(d.TargetDataStoreName), deref(d.TargetVMName)
+		item.AgentRegistered, item.ResyncRequired = d.IsAgentRegistrationSuccessfulAfterFailover, yes(deref(d.ResyncRequired))
+		item.InitialReplicationPercent = intOf(d.InitialReplicationProgressPercentage)
+		if h := d.InitialReplicationProgressHealth; h != nil {
+			item.InitialReplicationHealth = string(*h)
+		}
+		if st := d.LastPlannedFailoverStatus; st != nil {
+			item.LastPlannedFailover = string(*st)
+		}
+		if a := d.MobilityAgentDetails; a != nil {
+			item.AgentHeartbeat, item.AgentVersion = deref(a.LastHeartbeatUTC), deref(a.Version)
+		}
+		if v := d.DiscoveredVMDetails; v != nil {
+			item.DiscoveredVM = discovered(v.Datastores, v.PowerStatus, v.IsDeleted, v.VCenterID)
+		}
+		for _, disk := range d.ProtectedDisks {
+			if disk == nil {
+				continue
+			}
+			pd := inventory.ProtectedDisk{Name: deref(disk.DiskName), CapacityBytes: deref(disk.CapacityInBytes),
+				InitialReplicationDone: boolOf(disk.IsInitialReplicationComplete), LastSync: deref(disk.LastSyncTime),
+				PendingMB: deref(disk.DataPendingInLogDataStoreInMB) + deref(disk.DataPendingAtSourceAgentInMB)}
+			if ir := disk.IrDetails; ir != nil {
+				pd.ProgressPercent = intOf(ir.ProgressPercentage)
+			}
+			item.Disks = append(item.Disks, pd)
+		}
 	case nil:
 	default:
 		item.InstanceType = deref(d.GetReplicationProviderSpecificSettings().InstanceType)
 	}
 	return item
+}
+
+// discovered keeps what Site Recovery last discovered of the on-premises VM.
+func discovered(datastores []*string, power *string, deleted *bool, vcenter *string) *inventory.DiscoveredVM {
+	v := &inventory.DiscoveredVM{PowerStatus: deref(power), Deleted: deref(deleted), VCenterID: deref(vcenter)}
+	for _, ds := range datastores {
+		v.Datastores = append(v.Datastores, deref(ds))
+	}
+	return v
+}
+
+// yes reads Site Recovery's string booleans ("true", "Yes").
+func yes(s string) bool { return strings.EqualFold(s, "true") || strings.EqualFold(s, "yes") }
+
+// boolOf reads a string boolean, nil when absent.
+func boolOf(s *string) *bool {
+	if s == nil || *s == "" {
+		return nil
+	}
+	b := yes(*s)
+	return &b
 }
 
 // resourceGroupOf returns the resource group named by a resource group ID, or "".

@@ -185,3 +185,62 @@ func TestRecordedItemStates(t *testing.T) {
 		t.Errorf("failback plan: %q, want %q", names, want)
 	}
 }
+
+// recordedFabrics decodes the recorded modernized and classic fabrics with the SDK, then the collector.
+func recordedFabrics(t *testing.T) *inventory.Fabrics {
+	t.Helper()
+	out := &inventory.Fabrics{}
+	for _, name := range []string{"rcm-fabric.json", "classic-fabric.json"} {
+		var f asr.Fabric
+		if err := json.Unmarshal(recorded(t, name), &f); err != nil {
+			t.Fatal(err)
+		}
+		azure.DecodeFabric(out, &f)
+	}
+	return out
+}
+
+// TestRecordedFabrics: both recorded fabrics decode to what the checks read.
+func TestRecordedFabrics(t *testing.T) {
+	f := recordedFabrics(t)
+	if names := strings.Join(f.ApplianceNames(), ","); names != "Rcm-App-150,Rcm-App-151" {
+		t.Fatalf("appliances %s", names)
+	}
+	a := f.Appliance("", "rcm-app-151")
+	if a == nil || a.ID != "c145803b-80bc-4a11-b8ae-d2a4d150700e" || len(a.Roles) != len(inventory.ApplianceRoles) {
+		t.Fatalf("Rcm-App-151: %+v", a)
+	}
+	for _, kind := range inventory.ApplianceRoles {
+		r, ok := a.Role(kind)
+		if !ok || r.Health != "Normal" || r.LastHeartbeat.IsZero() || r.Version == "" {
+			t.Errorf("%s: %v %+v", kind, ok, r)
+		}
+	}
+	if a.Resources["disk usage"] != "Healthy" || len(a.Resources) != 5 || a.FreeSpacePercent == nil ||
+		!slices.Contains(a.AccessibleDatastores, "SharedDS-84-85") || a.VCenterID == "" {
+		t.Errorf("Rcm-App-151 details: %+v", a)
+	}
+	if len(f.Classic) != 1 {
+		t.Fatalf("classic fabrics: %+v", f.Classic)
+	}
+	c := f.Classic[0]
+	if c.ConfigServer.Name != "PwsTestCS" || c.ConfigServer.ServiceStatus != "Running" || c.ConfigServer.LastHeartbeat.IsZero() ||
+		len(c.ProcessServers) != 2 || len(c.MasterTargets) != 2 {
+		t.Fatalf("classic fabric: %+v", c)
+	}
+	// The recorded classic item goes through the recorded process server V2A-PS-200 and master target.
+	it := recordedItem(t, "classic-item-failedover.json")
+	cf, ps, mt := f.ClassicServers(it.ProcessServerID, it.MasterTargetID)
+	if cf == nil || ps == nil || ps.Name != "V2A-PS-200" || ps.ServiceStatus != "Running" || mt == nil || !slices.Contains(mt.Datastores, "datastore1") {
+		t.Errorf("classic servers of %s: %+v %+v %+v", it.FriendlyName, cf, ps, mt)
+	}
+	if it.AgentHeartbeat.IsZero() || it.AgentVersion != "9.41.0.0" {
+		t.Errorf("classic agent: %+v", it)
+	}
+	// The recorded modernized item before reprotect: its appliance, agent, disks and last-seen original.
+	rcm := recordedItem(t, "rcm-item-failedover-152-get.json")
+	if rcm.ProcessServerName != "Rcm-App-151" || rcm.AgentRegistered == nil || !*rcm.AgentRegistered || rcm.AgentHeartbeat.IsZero() ||
+		len(rcm.Disks) != 2 || rcm.DiscoveredVM == nil || rcm.DiscoveredVM.Deleted || !slices.Contains(rcm.DiscoveredVM.Datastores, "SharedDS-84-85") {
+		t.Errorf("modernized item: %+v", rcm)
+	}
+}
