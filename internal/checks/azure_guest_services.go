@@ -36,6 +36,8 @@ func (GuestServices) Run(s *Input) []Result {
 	return perAzureVM(s, func(vm *derive.VM) Result {
 		st, probed := s.Probes.Guest[vm.Name]
 		switch {
+		case vm.Modernized:
+			return Result{Status: Skip, Message: vm.Name + " is modernized: there is no configuration server to reach (asr.agent reads the agent's registration and heartbeat)"}
 		case !probed:
 			return Result{Status: Skip, Message: fmt.Sprintf("Azure VM %s was not found (see azure.vm-exists)", vm.Azure)}
 		case st.Error != "":

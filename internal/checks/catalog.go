@@ -23,6 +23,9 @@ const (
 	docReplication  = docBase + "vmware-azure-troubleshoot-replication"
 	docPrepare      = docBase + "vmware-azure-prepare-failback"
 	docSupportMatrx = docBase + "vmware-physical-azure-support-matrix"
+	docModernized   = docBase + "failover-failback-overview-modernized"
+	docMigrate      = docBase + "move-from-classic-to-modernized-vmware-disaster-recovery"
+	docAppliance    = docBase + "deploy-vmware-azure-replication-appliance-modernized"
 )
 
 // Codes is the catalog of ASR error codes the tool predicts or explains, keyed by code.
@@ -98,6 +101,46 @@ var Codes = map[string]CodeInfo{
 		Symptoms: "Replication stalls; no data reaches the process server.",
 		Fix:      "Open TCP 9443 from the machine to the process server (firewall, NSG, routing) and check the process server is running.",
 		DocURL:   docReplication,
+	},
+	"161011": {
+		Code:     "161011",
+		Title:    "No test failover has been done for the machine",
+		Cause:    "Site Recovery recommends a test failover to validate the recovery plan; none was run in the period it expects (a warning on healthy modernized items).",
+		Symptoms: "Replication health shows a warning; replication itself is unaffected.",
+		Fix:      "Run a test failover of the machine (or its recovery plan) into an isolated network, then clean it up.",
+		DocURL:   docBase + "vmware-azure-tutorial-failover-failback-modernized",
+	},
+	"325091": {
+		Code:     "325091",
+		Title:    "No recent crash-consistent recovery point",
+		Cause:    "Site Recovery has not received a crash-consistent recovery point within the replication policy's window: data is not flowing from the machine (agent, appliance or network).",
+		Symptoms: "Replication health turns critical; the latest recovery point grows old, so a failover or failback would lose more data.",
+		Fix:      "Check the Mobility agent on the machine and the appliance's process server (health, heartbeat, free space, throughput) and the network between them, then wait for a fresh recovery point.",
+		DocURL:   docReplication,
+	},
+	"325092": {
+		Code:     "325092",
+		Title:    "No recent app-consistent recovery point",
+		Cause:    "Site Recovery has not received an application-consistent recovery point within the replication policy's window (VSS or pre-script failures in the guest, or data not flowing).",
+		Symptoms: "Replication health turns critical or warns; app-consistent recovery points are missing.",
+		Fix:      "Check VSS (Windows) or the consistency scripts (Linux) in the guest and the Mobility agent's logs; make sure crash-consistent points arrive first.",
+		DocURL:   docReplication,
+	},
+	"548004": {
+		Code:     "548004",
+		Title:    "Site Recovery is recomputing the replication health",
+		Cause:    "Information only: Site Recovery is recalculating the item's replication health (seen on healthy reprotected items).",
+		Symptoms: "An information entry on the item; nothing is wrong.",
+		Fix:      "Nothing to do; the entry clears by itself.",
+		DocURL:   docReplication,
+	},
+	"310056": {
+		Code:     "310056",
+		Title:    "Enabling replication failed",
+		Cause:    "The enable-replication job for the machine failed (agent installation, credentials, appliance or network), so the item never started replicating.",
+		Symptoms: "The item stays in EnablingFailed; only DisableProtection is allowed; no failover, reprotect or failback is possible.",
+		Fix:      "Open the failed job in the vault for the underlying error, fix it, disable replication for the item and enable it again.",
+		DocURL:   docBase + "vmware-azure-troubleshoot-replication",
 	},
 }
 

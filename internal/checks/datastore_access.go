@@ -30,31 +30,70 @@ func (DatastoreAccess) Info() Info {
 	}
 }
 
-// Run checks every target datastore on the master target's host and, before failback, on the
-// hosts its VMs will run on.
+// Run checks every target datastore: classic, on the master target's host and, before failback,
+// on the hosts its VMs will run on; modernized, on the hosts its VMs will run on, and among the
+// datastores the appliance they go through can reach.
 func (DatastoreAccess) Run(s *Input) []Result {
 	mt := s.Facts.MasterTarget
 	var out []Result
-	if mt.VM == nil {
+	if mt.VM == nil && s.Facts.HasClassic() {
 		out = append(out, Result{Target: "master-target", Status: Skip,
 			Message: "cannot check the datastores on the master target's host: " + mt.Problem + " (see master-target.vm)"})
 	}
 	for _, g := range s.Facts.Datastores {
 		// The hosts that must reach the datastore, each with the reason.
 		var uses []hostUse
-		if mt.VM != nil {
-			uses = addUse(uses, mt.VM.Host, fmt.Sprintf("master target %s's host", mt.VM.Name))
-		}
-		if s.Phase == Failback {
-			for _, vm := range g.VMs {
-				if _, known := s.VCenter.Host(vm.Host); known { // an unknown host is esxi.host's to report
-					uses = addUse(uses, vm.Host, "where "+vm.Name+" will run")
-				}
+		for _, vm := range g.VMs {
+			if !vm.Modernized && mt.VM != nil {
+				uses = addUse(uses, mt.VM.Host, fmt.Sprintf("master target %s's host", mt.VM.Name))
 			}
 		}
-		out = append(out, datastoreAccess(s.VCenter, g, uses))
+		for _, vm := range g.VMs {
+			if _, known := s.VCenter.Host(vm.Host); known && (s.Phase == Failback || vm.Modernized) { // an unknown host is esxi.host's to report
+				uses = addUse(uses, vm.Host, "where "+vm.Name+" will run")
+			}
+		}
+		r := datastoreAccess(s.VCenter, g, uses)
+		applianceReach(s, g, &r)
+		out = append(out, r)
 	}
 	return out
+}
+
+// applianceReach adds to a datastore's result whether the appliances its modernized VMs go through
+// can reach it (the reprotect agent's accessible datastores).
+func applianceReach(s *Input, g derive.Group, r *Result) {
+	seen := map[string]bool{}
+	for _, vm := range g.VMs {
+		if !vm.Modernized || vm.Appliance == "" || seen[vm.Appliance] {
+			continue
+		}
+		seen[vm.Appliance] = true
+		ag := s.Facts.ApplianceOf(vm)
+		var problem string
+		status := Fail
+		switch st := s.Parts[Fabrics]; {
+		case st.Error != "":
+			status, problem = Error, fmt.Sprintf("cannot tell whether appliance %s reaches datastore %s: %s", vm.Appliance, g.Name, st.Error)
+		case !st.Collected:
+			continue // no vault: asr.appliance skips for the same reason
+		case ag == nil || ag.Appliance == nil:
+			status, problem = Skip, fmt.Sprintf("appliance %s is not registered, so its reach is unknown (see asr.appliance)", vm.Appliance)
+		case !slices.ContainsFunc(ag.Appliance.AccessibleDatastores, func(d string) bool { return strings.EqualFold(d, g.Name) }):
+			problem = fmt.Sprintf("datastore %s is not among the datastores appliance %s can reach (%s); reprotect of %s cannot write to it",
+				g.Name, vm.Appliance, strings.Join(ag.Appliance.AccessibleDatastores, ", "), vmNames(ag.VMs))
+			r.Code = "8061"
+			r.Fix = "Choose a datastore the appliance reaches, or make this one visible to the appliance's vCenter and ESXi hosts, then refresh the appliance's discovery."
+		default:
+			r.Message += fmt.Sprintf("; appliance %s reaches it", vm.Appliance)
+			continue
+		}
+		if r.Status == Pass {
+			r.Status, r.Message = status, problem
+		} else {
+			r.Status, r.Message = worst(r.Status, status), r.Message+"; "+problem
+		}
+	}
 }
 
 // hostUse is a host that must reach a datastore, and why.
@@ -105,7 +144,7 @@ func datastoreAccess(inv *inventory.VCenter, g derive.Group, uses []hostUse) Res
 	switch {
 	case r.Status == Pass && len(hosts) == 0: // nothing to say of its mounts: the master target's problem is reported once
 		r.Status = Skip
-		r.Message = fmt.Sprintf("datastore %s (%s) is accessible, but no host is known to check its mounts on (see master-target.vm)", name, ds.Type)
+		r.Message = fmt.Sprintf("datastore %s (%s) is accessible, but no host is known to check its mounts on (see esxi.host)", name, ds.Type)
 	case r.Status == Pass:
 		r.Message = fmt.Sprintf("datastore %s (%s) is mounted read-write and accessible on %s", name, ds.Type, strings.Join(hosts, ", "))
 	default:

@@ -47,7 +47,7 @@ func TestDatastoreAccess(t *testing.T) {
 			[]want{{"ds01", Fail, "8061", "datastore ds01 is not accessible"}}},
 		{"no master target: skips, never a pass on no host", func(s *inventory.Snapshot) { vmRef(s, "mt01").Name = "other" }, []want{
 			{"master-target", Skip, "", "cannot check the datastores on the master target's host: no VM named mt01 (plan masterTarget) in datacenter DC1 (see master-target.vm)"},
-			{"ds01", Skip, "", "datastore ds01 (VMFS) is accessible, but no host is known to check its mounts on (see master-target.vm)"}}},
+			{"ds01", Skip, "", "datastore ds01 (VMFS) is accessible, but no host is known to check its mounts on (see esxi.host)"}}},
 		{"no master target, the VM's host still checked", func(s *inventory.Snapshot) {
 			vmRef(s, "mt01").Name = "other"
 			s.Plan.VMs[0].Host = "esx02"

@@ -32,6 +32,9 @@ const maxDisks = 60
 
 // Run returns one result per problem found, or one pass.
 func (MasterTargetVM) Run(s *Input) []Result {
+	if !s.Facts.HasClassic() {
+		return []Result{{Target: "-", Status: Skip, Message: "no classic VM in the plan: the modernized architecture has no master target"}}
+	}
 	if s.Facts.MasterTarget.VM == nil {
 		return []Result{{Target: "master-target", Status: Fail, Message: s.Facts.MasterTarget.Problem,
 			Fix: "Deploy the master target server, or set masterTarget in the plan to its VM name in vCenter."}}
@@ -68,7 +71,7 @@ func (MasterTargetVM) Run(s *Input) []Result {
 	}
 	family := guestFamily(mt)
 	for _, vm := range s.Facts.VMs {
-		if vm.OnPrem == nil {
+		if vm.OnPrem == nil || vm.Modernized {
 			continue
 		}
 		if f := guestFamily(*vm.OnPrem); family != "" && f != "" && f != family {
@@ -88,7 +91,7 @@ func diskCount(mt inventory.VM, vms []derive.VM) (int, string) {
 	n := len(mt.Details.Disks)
 	detail := fmt.Sprintf("%d of its own", n)
 	for _, vm := range vms {
-		if vm.OnPrem != nil && vm.OnPrem.Details != nil {
+		if !vm.Modernized && vm.OnPrem != nil && vm.OnPrem.Details != nil {
 			n += len(vm.OnPrem.Details.Disks)
 			detail += fmt.Sprintf(" + %d of %s", len(vm.OnPrem.Details.Disks), vm.Name)
 		}

@@ -33,6 +33,9 @@ const where = "the verdict holds for where this tool runs; run it from the Azure
 // Run reports whether a TCP connection, then a TLS handshake, to the configuration server
 // succeeded within 5 s.
 func (ConfigurationServer) Run(s *Input) []Result {
+	if !s.Facts.HasClassic() {
+		return []Result{{Target: "-", Status: Skip, Message: "no classic VM in the plan: the modernized architecture has no configuration server (asr.appliance checks the appliance)"}}
+	}
 	p := s.Probes.ConfigServer
 	if p == nil {
 		return []Result{{Target: "-", Status: Error, Message: "the configuration server was not probed"}}

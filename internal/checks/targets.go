@@ -7,15 +7,28 @@ import (
 	"github.com/asr-preflight/asr-preflight/internal/derive"
 )
 
-// unplaced is the one skip a host-based check gives for the plan VMs whose host cannot be told:
-// the master target's problem is master-target.vm's to report, once.
+// unplaced are the skips a host-based check gives for the plan VMs whose host cannot be told: one
+// for the classic VMs (the master target's problem is master-target.vm's to report, once), one per
+// modernized VM (whose plan must name its host).
 func unplaced(s *Input) []Result {
-	vms, why := s.Facts.Unplaced()
-	if len(vms) == 0 {
-		return nil
+	var classic []*derive.VM
+	var out []Result
+	why := ""
+	for i := range s.Facts.VMs {
+		vm := &s.Facts.VMs[i]
+		switch {
+		case vm.HostProblem == "":
+		case vm.Modernized:
+			out = append(out, Result{Target: vm.Name, Status: Skip, Message: fmt.Sprintf("cannot tell which host %s will run on: %s", vm.Name, vm.HostProblem)})
+		default:
+			classic, why = append(classic, vm), vm.HostProblem
+		}
 	}
-	return []Result{{Target: "master-target", Status: Skip,
-		Message: fmt.Sprintf("cannot tell which host %s will run on: %s", vmNames(vms), why)}}
+	if len(classic) > 0 {
+		out = append(out, Result{Target: "master-target", Status: Skip,
+			Message: fmt.Sprintf("cannot tell which host %s will run on: %s", vmNames(classic), why)})
+	}
+	return out
 }
 
 // vmNames lists plan VMs' names: "web01, db01".

@@ -2,8 +2,10 @@ package checks
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
+	"github.com/asr-preflight/asr-preflight/internal/derive"
 	"github.com/asr-preflight/asr-preflight/internal/inventory"
 )
 
@@ -23,6 +25,13 @@ var ASRPrivileges = []string{
 	"VirtualMachine.State.RemoveSnapshot",
 }
 
+// CreateSnapshot is needed besides, before failback of a modernized VM (the ASR docs' fix #118395).
+const CreateSnapshot = "VirtualMachine.State.CreateSnapshot"
+
+// CheckedPrivileges are the privileges collected: the ASR role's, and CreateSnapshot, which counts
+// only before failback of a modernized VM.
+var CheckedPrivileges = append(slices.Clone(ASRPrivileges), CreateSnapshot)
+
 // VCenterPrivileges reports objects on which the account lacks privileges ASR needs.
 type VCenterPrivileges struct{}
 
@@ -33,7 +42,7 @@ func (VCenterPrivileges) Info() Info {
 		Title:  "The vCenter account holds every privilege ASR needs on the datacenter, target hosts and datastores",
 		Phases: []Phase{Reprotect, Failback},
 		Needs:  []inventory.Part{VCenter, Privileges},
-		Cause:  "With a read-only vCenter account, protection and failover work, but reprotect fails: the datastores are not listed during reprotect.",
+		Cause:  "With a read-only vCenter account, protection and failover work, but reprotect fails: the datastores are not listed during reprotect. Failback of a modernized VM also needs VirtualMachine.State.CreateSnapshot.",
 		Fix:    "Give the account ASR uses for vCenter a role with the listed privileges on the datacenter (propagated), update the vCenter credentials on the configuration server, and retry.",
 		DocURL: docBase + "vmware-azure-tutorial-prepare-on-premises#prepare-an-account-for-automatic-discovery",
 	}
@@ -46,14 +55,34 @@ func (VCenterPrivileges) Run(s *Input) []Result {
 	if p.Principal != "" {
 		who = "account " + p.Principal
 	}
+	// CreateSnapshot counts only before failback of a modernized VM.
+	needed := func(id string) bool {
+		return id != CreateSnapshot || s.Phase == Failback && slices.ContainsFunc(s.Facts.VMs, func(vm derive.VM) bool { return vm.Modernized })
+	}
+	checked := 0
+	for _, id := range p.Checked {
+		if needed(id) {
+			checked++
+		}
+	}
 	var out []Result
 	for _, e := range p.Entities {
-		if len(e.Missing) == 0 {
+		var missing []string
+		for _, id := range e.Missing {
+			if needed(id) {
+				missing = append(missing, id)
+			}
+		}
+		if len(missing) == 0 {
 			continue
 		}
+		consequence := "reprotect will not list the datastores"
+		if slices.Equal(missing, []string{CreateSnapshot}) {
+			consequence = "failback of a modernized VM snapshots it on-premises and fails without it"
+		}
 		out = append(out, Result{Target: e.Name, Status: Fail, Message: fmt.Sprintf(
-			"%s lacks %d of %d privileges on %s %s: %s; reprotect will not list the datastores",
-			who, len(e.Missing), len(p.Checked), kind(e.Type), e.Name, strings.Join(e.Missing, ", "))})
+			"%s lacks %d of %d privileges on %s %s: %s; %s",
+			who, len(missing), checked, kind(e.Type), e.Name, strings.Join(missing, ", "), consequence)})
 	}
 	if len(out) == 0 {
 		names := make([]string, len(p.Entities))
@@ -61,7 +90,7 @@ func (VCenterPrivileges) Run(s *Input) []Result {
 			names[i] = kind(e.Type) + " " + e.Name
 		}
 		out = append(out, Result{Target: "vcenter", Status: Pass, Message: fmt.Sprintf(
-			"%s holds all %d privileges on %s", who, len(p.Checked), strings.Join(names, ", "))})
+			"%s holds all %d privileges on %s", who, checked, strings.Join(names, ", "))})
 	}
 	return out
 }

@@ -29,19 +29,56 @@ func (NameCollision) Info() Info {
 	}
 }
 
-// Run evaluates every plan VM against the VMs on the master target's host.
+// Run evaluates every classic plan VM against the VMs on the master target's host, and every
+// modernized one against the datacenter.
 func (NameCollision) Run(s *Input) []Result {
 	mt := s.Facts.MasterTarget.VM
-	if mt == nil {
-		return []Result{{Target: "master-target", Status: Skip,
-			Message: "cannot tell the master target's ESXi host: " + s.Facts.MasterTarget.Problem + " (see master-target.vm)"}}
+	var out []Result
+	if mt == nil && s.Facts.HasClassic() {
+		out = append(out, Result{Target: "master-target", Status: Skip,
+			Message: "cannot tell the master target's ESXi host: " + s.Facts.MasterTarget.Problem + " (see master-target.vm)"})
 	}
-	out := make([]Result, 0, len(s.Facts.VMs))
 	for i := range s.Facts.VMs {
-		vm := &s.Facts.VMs[i]
-		out = append(out, nameCollision(s, *mt, vm))
+		switch vm := &s.Facts.VMs[i]; {
+		case vm.Modernized:
+			out = append(out, modernizedCollision(s, vm))
+		case mt != nil:
+			out = append(out, nameCollision(s, *mt, vm))
+		}
 	}
 	return out
+}
+
+// modernizedCollision: with no master target, failback to an alternate location creates the VM
+// under its target name in the datacenter, where no VM may carry that name; failback to the
+// original location wants the original VM.
+func modernizedCollision(s *Input, vm *derive.VM) Result {
+	same := s.Facts.Named(vm.TargetName)
+	r := Result{Target: vm.Name}
+	in := "datacenter " + s.VCenter.Datacenter
+	switch {
+	case vm.Location == plan.Alternate && len(same) > 0:
+		r.Status, r.Code = Fail, "78052"
+		r.Message = fmt.Sprintf("%s already in %s; alternate-location failback creates a new VM named %s there", derive.DescribeVMs(same), in, vm.TargetName)
+		r.Fix = "Rename or remove the VM that carries the name, or fail back under another name (a new target VM name)."
+	case vm.Location == plan.Alternate:
+		r.Status, r.Message = Pass, fmt.Sprintf("no VM named %s in %s, where alternate-location failback creates it", vm.TargetName, in)
+	case vm.Item != nil && vm.Item.DiscoveredVM != nil && vm.Item.DiscoveredVM.Deleted:
+		r.Status = Warn
+		r.Message = fmt.Sprintf("Site Recovery last saw the original VM of %s deleted; failback to the original location needs it (%d VM(s) named %s in %s now)", vm.Name, len(same), vm.TargetName, in)
+		r.Fix = "Check the original VM still exists; if not, set location: alternate for this VM in the plan."
+	case len(same) == 0:
+		r.Status = Fail
+		r.Message = fmt.Sprintf("no VM named %s in %s: failback to the original location needs the original VM", vm.TargetName, in)
+		r.Fix = "Set location: alternate for this VM in the plan, so failback recreates it."
+	case len(same) == 1:
+		r.Status, r.Message = Pass, fmt.Sprintf("exactly one VM named %s in %s, the original: %s", vm.TargetName, in, derive.DescribeVMs(same))
+	default:
+		r.Status = Warn
+		r.Message = fmt.Sprintf("%d VMs named %s in %s (%s); failback to the original location expects exactly one", len(same), vm.TargetName, in, derive.DescribeVMs(same))
+		r.Fix = "Rename or remove the VMs that are not the original, so ASR finds exactly one."
+	}
+	return r
 }
 
 func nameCollision(s *Input, mt inventory.VM, vm *derive.VM) Result {

@@ -5,12 +5,14 @@
 package derive
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/asr-preflight/asr-preflight/internal/inventory"
 	"github.com/asr-preflight/asr-preflight/internal/plan"
+	"github.com/asr-preflight/asr-preflight/internal/result"
 )
 
 // Facts are the shared facts of one snapshot.
@@ -19,6 +21,8 @@ type Facts struct {
 	VMs          []VM    // one per plan VM, in plan order
 	Hosts        []Group // the hosts plan VMs will run on, in order of first use
 	Datastores   []Group // the target datastores, in order of first use
+	// Appliances are the modernized appliances the plan VMs go through, in order of first use.
+	Appliances []ApplianceGroup
 
 	named map[string][]inventory.VM // vCenter's VMs by name
 }
@@ -44,16 +48,57 @@ func (m MasterTarget) Host() string {
 // VM is what is known of one plan VM.
 type VM struct {
 	plan.VM
+	// Modernized: its item is InMageRcm or InMageRcmFailback, or, with no item known, the plan
+	// names no master target. Otherwise classic.
+	Modernized    bool
 	OnPrem        *inventory.VM // the one on-premises VM of its name
 	OnPremProblem string        // why there is not exactly one
-	// Host is the ESXi host it will run on: the plan's, else the master target's; "" when that
-	// cannot be told, and HostProblem says why.
+	// Host is the ESXi host it will run on: the plan's; else the master target's (classic) or its
+	// original VM's (modernized); "" when that cannot be told, and HostProblem says why.
 	Host        string
 	HostProblem string
-	Azure       AzureRef                 // the Azure VM it failed over to, and who says so
-	AzureVM     *inventory.AzureVM       // that VM, in its resource group
-	Elsewhere   []inventory.AzureVM      // VMs of its name (or Site Recovery's recorded ID) in other resource groups
-	Item        *inventory.ProtectedItem // its Site Recovery item, when the vault was read
+	// TargetDatastore and TargetName are where and under which name it fails back: the item's
+	// (modernized failback), else the plan's.
+	TargetDatastore, TargetName string
+	Azure                       AzureRef                 // the Azure VM it failed over to, and who says so
+	AzureVM                     *inventory.AzureVM       // that VM, in its resource group
+	Elsewhere                   []inventory.AzureVM      // VMs of its name (or Site Recovery's recorded ID) in other resource groups
+	Item                        *inventory.ProtectedItem // its Site Recovery item, when the vault was read
+	// Appliance is the modernized appliance it goes through — before reprotect the plan's, else the
+	// one it replicated through; before failback the one the item records — and who says so.
+	Appliance, ApplianceFrom string
+	// Classic names the classic servers its item goes through, as the vault's fabric records them.
+	Classic ClassicServers
+}
+
+// ClassicServers are the classic configuration, process and master target servers of an item.
+type ClassicServers struct {
+	Fabric        *inventory.ClassicFabric
+	ProcessServer *inventory.Role
+	MasterTarget  *inventory.MasterTargetServer
+}
+
+// ApplianceGroup is a modernized appliance, as the fabric records it (nil when it does not), and
+// the plan VMs going through it.
+type ApplianceGroup struct {
+	Name      string
+	Appliance *inventory.Appliance
+	VMs       []*VM
+}
+
+// ApplianceOf returns the appliance group the VM goes through, nil when it has none.
+func (f *Facts) ApplianceOf(vm *VM) *ApplianceGroup {
+	for i := range f.Appliances {
+		if slices.Contains(f.Appliances[i].VMs, vm) {
+			return &f.Appliances[i]
+		}
+	}
+	return nil
+}
+
+// HasClassic reports whether any plan VM is classic.
+func (f *Facts) HasClassic() bool {
+	return slices.ContainsFunc(f.VMs, func(vm VM) bool { return !vm.Modernized })
 }
 
 // Memory is the memory the VM powers on with, in MB: the plan's memoryMB, else its on-premises
@@ -110,26 +155,81 @@ func Derive(s *inventory.Snapshot) *Facts {
 	if s.Azure != nil && s.Parts[inventory.AzurePart].Collected {
 		azureVMs = index(s.Azure.VMs)
 	}
+	var fabrics *inventory.Fabrics
+	if s.Azure != nil && s.Parts[inventory.FabricsPart].Collected {
+		fabrics = s.Azure.Fabrics
+	}
 	f.VMs = make([]VM, len(s.Plan.VMs))
 	for i, pv := range s.Plan.VMs {
 		vm := &f.VMs[i]
 		vm.VM = pv
+		vm.Item = item(items, pv.Name)
+		vm.Modernized = vm.Item != nil && vm.Item.Modernized() || vm.Item == nil && s.Plan.MasterTarget == ""
 		if vc != nil {
 			vm.OnPrem, vm.OnPremProblem = onPrem(f.named[pv.Name], pv.Name)
+			vm.Host, vm.HostProblem = f.targetHost(vm)
 		}
-		vm.Host = pv.Host
-		if vm.Host == "" && vc != nil {
-			if vm.Host = f.MasterTarget.Host(); vm.Host == "" {
-				vm.HostProblem = "no host in the plan, and the master target's host is unknown (see master-target.vm)"
-			}
+		vm.TargetDatastore, vm.TargetName = pv.Datastore, pv.Name
+		if it := vm.Item; it != nil && it.Modernized() && s.Phase == result.Failback {
+			vm.TargetDatastore, vm.TargetName = cmp.Or(it.TargetDatastore, pv.Datastore), cmp.Or(it.TargetVMName, pv.Name)
 		}
-		vm.Item = item(items, pv.Name)
 		vm.Azure = AzureTarget(pv, vm.Item)
 		vm.AzureVM, vm.Elsewhere = azureVMs.locate(vm.Azure)
+		if vm.Modernized {
+			vm.Appliance, vm.ApplianceFrom = appliance(s, vm)
+		} else if fabrics != nil && vm.Item != nil {
+			vm.Classic.Fabric, vm.Classic.ProcessServer, vm.Classic.MasterTarget = fabrics.ClassicServers(vm.Item.ProcessServerID, vm.Item.MasterTargetID)
+		}
 	}
 	f.Hosts = groupBy(f.VMs, func(vm *VM) string { return vm.Host })
-	f.Datastores = groupBy(f.VMs, func(vm *VM) string { return vm.Datastore })
+	f.Datastores = groupBy(f.VMs, func(vm *VM) string { return vm.TargetDatastore })
+	for _, g := range groupBy(f.VMs, func(vm *VM) string { return vm.Appliance }) {
+		ag := ApplianceGroup{Name: g.Name, VMs: g.VMs}
+		if fabrics != nil {
+			id := ""
+			if it := g.VMs[0].Item; it != nil && strings.EqualFold(g.VMs[0].ApplianceFrom, "Site Recovery") {
+				id = cmp.Or(it.ReprotectAgentID, it.ProcessServerID)
+			}
+			ag.Appliance = fabrics.Appliance(id, g.Name)
+		}
+		f.Appliances = append(f.Appliances, ag)
+	}
 	return f
+}
+
+// targetHost is the ESXi host a VM will run on: the plan's; else, classic, the master target's;
+// modernized, its original VM's. Else why not.
+func (f *Facts) targetHost(vm *VM) (string, string) {
+	switch {
+	case vm.VM.Host != "":
+		return vm.VM.Host, ""
+	case !vm.Modernized && f.MasterTarget.Host() != "":
+		return f.MasterTarget.Host(), ""
+	case !vm.Modernized:
+		return "", "no host in the plan, and the master target's host is unknown (see master-target.vm)"
+	case vm.Location == plan.Original && vm.OnPrem != nil && vm.OnPrem.Host != "":
+		return vm.OnPrem.Host, ""
+	}
+	return "", "no host in the plan, and no original VM to run where it ran (the modernized architecture has no master target): set host in the plan"
+}
+
+// appliance is the modernized appliance a VM goes through, and who says so: before reprotect the
+// plan VM's, the plan's, else the one it replicated through; before failback the one the item
+// records, else the plan's.
+func appliance(s *inventory.Snapshot, vm *VM) (string, string) {
+	it := vm.Item
+	if s.Phase == result.Failback && it != nil && it.ReprotectAgentName != "" {
+		return it.ReprotectAgentName, "Site Recovery"
+	}
+	switch {
+	case vm.VM.Appliance != "":
+		return vm.VM.Appliance, "the plan"
+	case s.Plan.Appliance != "":
+		return s.Plan.Appliance, "the plan"
+	case it != nil && s.Phase == result.Reprotect && it.ProcessServerName != "":
+		return it.ProcessServerName, "Site Recovery"
+	}
+	return "", ""
 }
 
 // groupBy groups the VMs by key, in order of first use; VMs of an empty key are left out.
@@ -151,18 +251,6 @@ func groupBy(vms []VM, key func(*VM) string) []Group {
 		out[j].VMs = append(out[j].VMs, vm)
 	}
 	return out
-}
-
-// Unplaced are the plan VMs whose host cannot be told, with the reason they share.
-func (f *Facts) Unplaced() ([]*VM, string) {
-	var out []*VM
-	why := ""
-	for i := range f.VMs {
-		if vm := &f.VMs[i]; vm.HostProblem != "" {
-			out, why = append(out, vm), vm.HostProblem
-		}
-	}
-	return out, why
 }
 
 // masterTarget finds the master target VM, or says why it cannot.

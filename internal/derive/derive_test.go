@@ -81,9 +81,8 @@ func TestDeriveMasterTargetProblems(t *testing.T) {
 				t.Errorf("got %+v, want problem %q", f.MasterTarget, tc.want)
 			}
 			// The VM without a host of its own cannot be placed; the one with a host can.
-			vms, why := f.Unplaced()
-			if len(vms) != 1 || vms[0].Name != "web01" || !strings.Contains(why, "see master-target.vm") || f.VMs[1].Host != "esx03" {
-				t.Errorf("unplaced %v (%s); db01 on %q", vms, why, f.VMs[1].Host)
+			if web, db := f.VMs[0], f.VMs[1]; web.Host != "" || !strings.Contains(web.HostProblem, "see master-target.vm") || db.Host != "esx03" || db.HostProblem != "" {
+				t.Errorf("web01 on %q (%s); db01 on %q (%s)", web.Host, web.HostProblem, db.Host, db.HostProblem)
 			}
 		})
 	}

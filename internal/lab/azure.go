@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	azfake "github.com/Azure/azure-sdk-for-go/sdk/azcore/fake"
@@ -56,6 +57,29 @@ type Item struct {
 	MemoryMB          int32
 	RecoveryVM        *AzureVM // the failed-over Azure VM
 	HealthErrors      []asr.HealthError
+
+	// Appliance is the appliance a modernized item replicated through (InMageRcm) or was
+	// reprotected to (InMageRcmFailback); classic items go through the classic fabric's servers.
+	Appliance           string
+	AgentRegistered     *bool         // modernized: after failover; default true
+	AgentHeartbeatAge   time.Duration // default 1 min
+	Disks               []Disk        // default one disk, replicated
+	ResyncRequired      bool
+	TargetDatastore     string // InMageRcmFailback
+	TargetVMName        string // InMageRcmFailback; default the item's name
+	OriginalDeleted     bool   // modernized: Site Recovery last saw the on-premises VM deleted
+	LastPlannedFailover string // InMageRcmFailback: Succeeded, Failed…
+}
+
+// Disk is a protected disk of a lab item.
+type Disk struct {
+	Name               string
+	SizeGB             int
+	InitialReplication *bool // done; default true
+	PendingMB          float64
+	ProgressPercent    *int
+	LastSyncAge        *time.Duration // InMageRcmFailback; default 5 min
+	ResyncRequired     bool           // classic InMage
 }
 
 // ItemTypes are the providers the lab serves: classic and modernized, forward and reverse.
@@ -93,7 +117,9 @@ type Azure struct {
 	VaultGroup   string
 	Vault        string
 	Items        []Item
-	PageSize     int // items per page in every listing; default 50
+	Appliances   []Appliance    // the modernized fabric's, when any
+	Classic      *ClassicFabric // the classic fabric, when any
+	PageSize     int            // items per page in every listing; default 50
 
 	// Guest is what the Run Command probe prints in each VM (by name); default: all well.
 	Guest map[string]string
@@ -159,11 +185,12 @@ func (a *Azure) Transport() policy.Transporter {
 	})
 	rec := asrfake.NewServerFactoryTransport(&asrfake.ServerFactory{
 		ReplicationProtectedItemsServer: asrfake.ReplicationProtectedItemsServer{NewListPager: a.listItems},
+		ReplicationFabricsServer:        asrfake.ReplicationFabricsServer{NewListPager: a.listFabrics},
 	})
 	return transportFunc(func(req *http.Request) (*http.Response, error) {
 		a.Requests.Add(1)
 		name, _ := req.Context().Value(runtime.CtxAPINameKey{}).(string)
-		if strings.HasPrefix(name, "ReplicationProtectedItemsClient.") {
+		if strings.HasPrefix(name, "ReplicationProtectedItemsClient.") || strings.HasPrefix(name, "ReplicationFabricsClient.") {
 			return rec.Do(req)
 		}
 		return compute.Do(req)
@@ -267,26 +294,80 @@ func (a *Azure) item(it Item) *asr.ReplicationProtectedItem {
 		rgID = to.Ptr(fmt.Sprintf("/subscriptions/%s/resourceGroups/%s", a.Subscription, vm.ResourceGroup))
 	}
 	discovery := &it.DiscoveryType
+	now := time.Now().UTC()
+	heartbeat := to.Ptr(now.Add(-cmp.Or(it.AgentHeartbeatAge, time.Minute)))
+	apID, apName := to.Ptr(Appliance{Name: it.Appliance}.ID()), to.Ptr(it.Appliance)
+	registered := cmp.Or(it.AgentRegistered, to.Ptr(true))
+	originalDatastores := []*string{to.Ptr(it.TargetDatastore)} // the original VM's, as Site Recovery last discovered them
 	switch it.InstanceType {
 	case "InMage":
 		d := &asr.InMageReplicationDetails{InstanceType: to.Ptr("InMage"), DiscoveryType: discovery, OSVersion: to.Ptr(it.OSName),
-			OSDetails: &asr.OSDiskDetails{OSType: to.Ptr(it.OSType)}, SourceVMRAMSizeInMB: to.Ptr(it.MemoryMB)}
+			OSDetails: &asr.OSDiskDetails{OSType: to.Ptr(it.OSType)}, SourceVMRAMSizeInMB: to.Ptr(it.MemoryMB),
+			ProcessServerID: to.Ptr(ClassicProcessServerID), MasterTargetID: to.Ptr(ClassicMasterTargetID), LastHeartbeat: heartbeat}
 		if it.ActiveSiteType != "" {
 			d.ActiveSiteType = to.Ptr(it.ActiveSiteType)
 		}
+		for _, disk := range it.Disks {
+			resync := "No"
+			if disk.ResyncRequired {
+				resync = "Yes"
+			}
+			d.ProtectedDisks = append(d.ProtectedDisks, &asr.InMageProtectedDiskDetails{DiskName: to.Ptr(disk.Name),
+				DiskCapacityInBytes: to.Ptr(int64(disk.SizeGB) << 30), ProtectionStage: to.Ptr("DifferentialSync"), ResyncRequired: to.Ptr(resync)})
+		}
 		p.ProviderSpecificDetails = d
 	case "InMageRcm":
-		p.ProviderSpecificDetails = &asr.InMageRcmReplicationDetails{InstanceType: to.Ptr("InMageRcm"), DiscoveryType: discovery,
-			OSType: to.Ptr(it.OSType), AllocatedMemoryInMB: to.Ptr(float64(it.MemoryMB)), TargetVMName: vmName, TargetResourceGroupID: rgID}
+		d := &asr.InMageRcmReplicationDetails{InstanceType: to.Ptr("InMageRcm"), DiscoveryType: discovery,
+			OSType: to.Ptr(it.OSType), AllocatedMemoryInMB: to.Ptr(float64(it.MemoryMB)), TargetVMName: vmName, TargetResourceGroupID: rgID,
+			ProcessServerID: apID, ProcessServerName: apName, IsAgentRegistrationSuccessfulAfterFailover: registered,
+			MobilityAgentDetails: &asr.InMageRcmMobilityAgentDetails{LastHeartbeatUTC: heartbeat, Version: to.Ptr("9.62.0.0")},
+			ResyncRequired:       to.Ptr(boolString(it.ResyncRequired))}
+		d.DiscoveredVMDetails = &asr.InMageRcmDiscoveredProtectedVMDetails{Datastores: originalDatastores, IsDeleted: &it.OriginalDeleted, PowerStatus: to.Ptr("OFF")}
+		for _, disk := range it.Disks {
+			d.ProtectedDisks = append(d.ProtectedDisks, &asr.InMageRcmProtectedDiskDetails{DiskName: to.Ptr(disk.Name), CapacityInBytes: to.Ptr(int64(disk.SizeGB) << 30),
+				IsInitialReplicationComplete: to.Ptr("true")})
+		}
+		p.ProviderSpecificDetails = d
 	case "InMageRcmFailback":
-		p.ProviderSpecificDetails = &asr.InMageRcmFailbackReplicationDetails{InstanceType: to.Ptr("InMageRcmFailback"),
-			OSType: to.Ptr(it.OSType), AzureVirtualMachineID: vmID}
+		d := &asr.InMageRcmFailbackReplicationDetails{InstanceType: to.Ptr("InMageRcmFailback"), OSType: to.Ptr(it.OSType), AzureVirtualMachineID: vmID,
+			ReprotectAgentID: apID, ReprotectAgentName: apName, TargetDataStoreName: to.Ptr(it.TargetDatastore), TargetVMName: to.Ptr(cmp.Or(it.TargetVMName, it.Name)),
+			TargetvCenterID: to.Ptr("lab-vcenter"), IsAgentRegistrationSuccessfulAfterFailover: registered, ResyncRequired: to.Ptr(boolString(it.ResyncRequired)),
+			MobilityAgentDetails: &asr.InMageRcmFailbackMobilityAgentDetails{LastHeartbeatUTC: heartbeat, Version: to.Ptr("9.62.0.0")}}
+		if it.LastPlannedFailover != "" {
+			d.LastPlannedFailoverStatus = to.Ptr(asr.PlannedFailoverStatus(it.LastPlannedFailover))
+		}
+		d.DiscoveredVMDetails = &asr.InMageRcmFailbackDiscoveredProtectedVMDetails{Datastores: originalDatastores, IsDeleted: &it.OriginalDeleted, PowerStatus: to.Ptr("OFF")}
+		done := int32(100)
+		for _, disk := range it.Disks {
+			ir := cmp.Or(disk.InitialReplication, to.Ptr(true))
+			progress := &done
+			if disk.ProgressPercent != nil {
+				progress = to.Ptr(int32(*disk.ProgressPercent))
+			}
+			lastSync := 5 * time.Minute
+			if disk.LastSyncAge != nil {
+				lastSync = *disk.LastSyncAge
+			}
+			d.ProtectedDisks = append(d.ProtectedDisks, &asr.InMageRcmFailbackProtectedDiskDetails{DiskName: to.Ptr(disk.Name),
+				CapacityInBytes: to.Ptr(int64(disk.SizeGB) << 30), IsInitialReplicationComplete: to.Ptr(boolString(*ir)),
+				DataPendingInLogDataStoreInMB: to.Ptr(disk.PendingMB), LastSyncTime: to.Ptr(now.Add(-lastSync)),
+				IrDetails: &asr.InMageRcmFailbackSyncDetails{ProgressPercentage: progress}})
+		}
+		p.ProviderSpecificDetails = d
 	default:
 		p.ProviderSpecificDetails = &asr.InMageAzureV2ReplicationDetails{InstanceType: to.Ptr("InMageAzureV2"), DiscoveryType: discovery,
 			OSType: to.Ptr(it.OSType), OSName: to.Ptr(it.OSName), SourceVMRAMSizeInMB: to.Ptr(it.MemoryMB),
-			RecoveryAzureVMName: vmName, TargetVMID: vmID, RecoveryAzureResourceGroupID: rgID}
+			RecoveryAzureVMName: vmName, TargetVMID: vmID, RecoveryAzureResourceGroupID: rgID,
+			ProcessServerID: to.Ptr(ClassicProcessServerID), MasterTargetID: to.Ptr(ClassicMasterTargetID), LastHeartbeat: heartbeat, AgentVersion: to.Ptr("9.55.0.0")}
 	}
 	return &asr.ReplicationProtectedItem{Name: to.Ptr(strings.ToLower(it.Name) + "-item"), Properties: p}
+}
+
+func boolString(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
 }
 
 // routes maps ARM request paths to the SDK operation the fakes dispatch on.
@@ -300,6 +381,7 @@ var routes = []struct {
 	{http.MethodGet, regexp.MustCompile(`(?i)^/subscriptions/[^/]+/providers/Microsoft\.Compute/locations/[^/]+/vmSizes(/fake_page_\d+)?$`), "VirtualMachineSizesClient.NewListPager"},
 	{http.MethodPost, regexp.MustCompile(`(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Compute/virtualMachines/[^/]+/runCommand$`), "VirtualMachinesClient.BeginRunCommand"},
 	{http.MethodGet, regexp.MustCompile(`(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.RecoveryServices/vaults/[^/]+/replicationProtectedItems(/fake_page_\d+)?$`), "ReplicationProtectedItemsClient.NewListPager"},
+	{http.MethodGet, regexp.MustCompile(`(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.RecoveryServices/vaults/[^/]+/replicationFabrics(/fake_page_\d+)?$`), "ReplicationFabricsClient.NewListPager"},
 }
 
 // Serve serves the fakes over plain HTTP on 127.0.0.1, for the real binary to reach through

@@ -3,6 +3,7 @@ package lab
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -123,6 +124,45 @@ type AzureSpec struct {
 	Items        []ItemSpec        `yaml:"items"` // default: each plan VM, failed over
 	ThrottleOnce bool              `yaml:"throttleOnce"`
 	Guest        map[string]string `yaml:"guest"` // Run Command output per VM
+	// Appliances are the modernized fabric's replication appliances; default appliance01, healthy,
+	// when an item is modernized.
+	Appliances []ApplianceSpec `yaml:"appliances"`
+	Classic    *ClassicSpec    `yaml:"classic"` // the classic fabric (cs01, ps01, the master target); default healthy
+}
+
+// ApplianceSpec is a replication appliance; every role is healthy unless said otherwise.
+type ApplianceSpec struct {
+	Name                 string              `yaml:"name"`
+	Health               string              `yaml:"health"`               // every role's: Normal (default), Warning, Critical, None
+	HeartbeatMinutes     *int                `yaml:"heartbeatMinutes"`     // every role's last heartbeat, minutes before each request; default 1
+	Roles                map[string]RoleSpec `yaml:"roles"`                // processServer, rcmProxy, pushInstaller, replicationAgent, reprotectAgent, marsAgent, dra
+	Resources            map[string]string   `yaml:"resources"`            // the process server's diskUsage, memoryUsage, processorUsage, systemLoad, throughput: Healthy (default), Warning, Critical, Unknown
+	AccessibleDatastores []string            `yaml:"accessibleDatastores"` // the reprotect agent's; default every datastore of the scenario
+}
+
+// RoleSpec changes one role of an appliance.
+type RoleSpec struct {
+	Missing          bool              `yaml:"missing"`
+	Health           string            `yaml:"health"`
+	HeartbeatMinutes *int              `yaml:"heartbeatMinutes"`
+	HealthErrors     []HealthErrorSpec `yaml:"healthErrors"`
+}
+
+// ClassicSpec changes the classic fabric's servers.
+type ClassicSpec struct {
+	HeartbeatMinutes *int   `yaml:"heartbeatMinutes"` // default 1
+	ServiceStatus    string `yaml:"serviceStatus"`    // the configuration and process servers': Running (default), Stopped
+}
+
+// DiskSpec is a protected disk of an item.
+type DiskSpec struct {
+	Name               string `yaml:"name"`
+	SizeGB             int    `yaml:"sizeGB"`             // default 40
+	InitialReplication *bool  `yaml:"initialReplication"` // done; default true
+	PendingMB          int    `yaml:"pendingMB"`
+	ProgressPercent    *int   `yaml:"progressPercent"`
+	LastSyncMinutes    *int   `yaml:"lastSyncMinutes"` // InMageRcmFailback; default 5
+	ResyncRequired     bool   `yaml:"resyncRequired"`  // InMage
 }
 
 // ResourceSpec names an Azure resource.
@@ -157,6 +197,16 @@ type ItemSpec struct {
 	MemoryMB          int               `yaml:"memoryMB"`
 	RecoveryVM        *ResourceSpec     `yaml:"recoveryVM"` // default rg-dr/<name>; classic InMage items record none
 	HealthErrors      []HealthErrorSpec `yaml:"healthErrors"`
+	// Modernized items: the appliance (default the first), the agent, the disks, where failback goes.
+	Appliance             string     `yaml:"appliance"`
+	AgentRegistered       *bool      `yaml:"agentRegistered"`       // after failover; default true
+	AgentHeartbeatMinutes *int       `yaml:"agentHeartbeatMinutes"` // default 1 (classic items too)
+	Disks                 []DiskSpec `yaml:"disks"`                 // default one 40 GB disk, replicated (modernized)
+	ResyncRequired        bool       `yaml:"resyncRequired"`
+	TargetDatastore       string     `yaml:"targetDatastore"` // default the plan VM's datastore
+	TargetVMName          string     `yaml:"targetVMName"`
+	OriginalDeleted       bool       `yaml:"originalDeleted"`     // Site Recovery last saw the on-premises VM deleted
+	LastPlannedFailover   string     `yaml:"lastPlannedFailover"` // InMageRcmFailback: Succeeded, Failed, Cancelled, Unknown
 }
 
 // HealthErrorSpec is a health error on an item.
@@ -212,6 +262,7 @@ var (
 	powerStates = []string{"poweredOn", "poweredOff", "suspended"}
 	guests      = []string{"linux", "windows"}
 	faultTypes  = []string{"NoPermission", "NotAuthenticated", "InvalidState", "Generic"}
+	healths     = []string{"Normal", "Warning", "Critical", "None"}
 )
 
 func (sc *Scenario) defaults() {
@@ -288,6 +339,29 @@ func (sc *Scenario) azureDefaults() {
 			it.RecoveryVM = &ResourceSpec{ResourceGroup: DRGroup, Name: it.Name}
 		}
 		it.OS, it.OSName, it.MemoryMB = cmp.Or(it.OS, "Linux"), cmp.Or(it.OSName, "Red Hat Enterprise Linux 8"), cmp.Or(it.MemoryMB, 4096)
+		if modernized(it.InstanceType) {
+			if a.Appliances == nil {
+				a.Appliances = []ApplianceSpec{{Name: "appliance01"}}
+			}
+			it.Appliance = cmp.Or(it.Appliance, a.Appliances[0].Name)
+			if it.Disks == nil {
+				it.Disks = []DiskSpec{{Name: "disk0"}}
+			}
+		}
+		it.TargetDatastore = cmp.Or(it.TargetDatastore, sc.planDatastore(it.Name))
+		for j := range it.Disks {
+			it.Disks[j].Name, it.Disks[j].SizeGB = cmp.Or(it.Disks[j].Name, fmt.Sprintf("disk%d", j)), cmp.Or(it.Disks[j].SizeGB, 40)
+		}
+	}
+	for i := range a.Appliances {
+		if a.Appliances[i].AccessibleDatastores == nil {
+			for _, ds := range sc.VCenter.Datastores {
+				a.Appliances[i].AccessibleDatastores = append(a.Appliances[i].AccessibleDatastores, ds.Name)
+			}
+		}
+	}
+	if a.Classic == nil {
+		a.Classic = &ClassicSpec{}
 	}
 	if a.VMs == nil { // the failed-over VMs: each item's, and each plan VM's
 		for _, it := range a.Items {
@@ -319,6 +393,21 @@ func vsphereMethod(name string) bool {
 	_, isType := lookup(name)
 	_, isRequest := lookup(strings.TrimSuffix(name, "_Task") + "RequestType")
 	return isType && isRequest
+}
+
+// modernized reports whether an instance type is the modernized architecture's.
+func modernized(instanceType string) bool {
+	return instanceType == "InMageRcm" || instanceType == "InMageRcmFailback"
+}
+
+// planDatastore is the datastore the scenario's plan gives a VM, else the first datastore.
+func (sc *Scenario) planDatastore(name string) string {
+	for _, vm := range sc.Plan.VMs {
+		if vm.Name == name && vm.Datastore != "" {
+			return vm.Datastore
+		}
+	}
+	return cmp.Or(sc.Plan.Defaults.Datastore, sc.VCenter.Datastores[0].Name)
 }
 
 func (sc *Scenario) validate(d *strictyaml.Doc) {
@@ -370,8 +459,55 @@ func (sc *Scenario) validate(d *strictyaml.Doc) {
 		}
 	}
 	if a := sc.Azure; a != nil {
+		minutes := func(field string, m *int) {
+			if m != nil {
+				between(field, *m, 0, 1_000_000, "minutes")
+			}
+		}
 		for i, it := range a.Items {
-			between(fmt.Sprintf("azure.items[%d].memoryMB", i), it.MemoryMB, 1, plan.MaxMemoryMB, "MB (24 TB, the most vSphere gives a VM)")
+			at := fmt.Sprintf("azure.items[%d]", i)
+			between(at+".memoryMB", it.MemoryMB, 1, plan.MaxMemoryMB, "MB (24 TB, the most vSphere gives a VM)")
+			minutes(at+".agentHeartbeatMinutes", it.AgentHeartbeatMinutes)
+			if it.LastPlannedFailover != "" {
+				oneOf(at+".lastPlannedFailover", it.LastPlannedFailover, []string{"Succeeded", "Failed", "Cancelled", "Unknown"})
+			}
+			for j, disk := range it.Disks {
+				dat := fmt.Sprintf("%s.disks[%d]", at, j)
+				between(dat+".sizeGB", disk.SizeGB, 1, maxDiskGB, "GB (62 TB, the largest virtual disk)")
+				between(dat+".pendingMB", disk.PendingMB, 0, maxDiskGB<<10, "MB")
+				if disk.ProgressPercent != nil {
+					between(dat+".progressPercent", *disk.ProgressPercent, 0, 100, "%")
+				}
+				minutes(dat+".lastSyncMinutes", disk.LastSyncMinutes)
+			}
+		}
+		for i, ap := range a.Appliances {
+			at := fmt.Sprintf("azure.appliances[%d]", i)
+			if ap.Name == "" {
+				d.Addf(at+".name", "missing; expected the appliance's name")
+			}
+			oneOf(at+".health", cmp.Or(ap.Health, "Normal"), healths)
+			minutes(at+".heartbeatMinutes", ap.HeartbeatMinutes)
+			for _, role := range slices.Sorted(maps.Keys(ap.Roles)) {
+				rat := at + ".roles." + role
+				if !slices.Contains(Roles, role) {
+					d.Addf(rat, "unknown role; expected one of %s", strings.Join(Roles, ", "))
+					continue
+				}
+				oneOf(rat+".health", cmp.Or(ap.Roles[role].Health, "Normal"), healths)
+				minutes(rat+".heartbeatMinutes", ap.Roles[role].HeartbeatMinutes)
+			}
+			for _, what := range slices.Sorted(maps.Keys(ap.Resources)) {
+				if !slices.Contains(Resources, what) {
+					d.Addf(at+".resources."+what, "unknown resource; expected one of %s", strings.Join(Resources, ", "))
+					continue
+				}
+				oneOf(at+".resources."+what, ap.Resources[what], []string{"Healthy", "Warning", "Critical", "Unknown"})
+			}
+		}
+		if c := a.Classic; c != nil {
+			minutes("azure.classic.heartbeatMinutes", c.HeartbeatMinutes)
+			oneOf("azure.classic.serviceStatus", cmp.Or(c.ServiceStatus, "Running"), []string{"Running", "Stopped"})
 		}
 	}
 	for i, ds := range v.Datastores {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	asr "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/recoveryservices/armrecoveryservicessiterecovery/v2"
@@ -221,16 +222,63 @@ func (w *World) startAzure(sc *Scenario) error {
 		if r := it.RecoveryVM; r != nil {
 			item.RecoveryVM = &AzureVM{ResourceGroup: r.ResourceGroup, Name: r.Name}
 		}
-		for _, e := range it.HealthErrors {
-			item.HealthErrors = append(item.HealthErrors, asr.HealthError{ErrorCode: to.Ptr(e.Code), ErrorLevel: to.Ptr(cmp.Or(e.Level, "Error")),
-				ErrorMessage: to.Ptr(e.Message), RecommendedAction: to.Ptr(e.RecommendedAction)})
+		item.HealthErrors = healthErrors(it.HealthErrors)
+		item.Appliance, item.AgentRegistered, item.AgentHeartbeatAge = it.Appliance, it.AgentRegistered, minutesOr(it.AgentHeartbeatMinutes, 1)
+		item.ResyncRequired, item.TargetDatastore, item.TargetVMName = it.ResyncRequired, it.TargetDatastore, it.TargetVMName
+		item.OriginalDeleted, item.LastPlannedFailover = it.OriginalDeleted, it.LastPlannedFailover
+		for _, d := range it.Disks {
+			disk := Disk{Name: d.Name, SizeGB: d.SizeGB, InitialReplication: d.InitialReplication, PendingMB: float64(d.PendingMB),
+				ProgressPercent: d.ProgressPercent, ResyncRequired: d.ResyncRequired}
+			if d.LastSyncMinutes != nil {
+				age := minutesOr(d.LastSyncMinutes, 0)
+				disk.LastSyncAge = &age
+			}
+			item.Disks = append(item.Disks, disk)
 		}
 		az.Items = append(az.Items, item)
+	}
+	for _, ap := range a.Appliances {
+		appliance := Appliance{Name: ap.Name, Health: ap.Health, HeartbeatAge: minutesOr(ap.HeartbeatMinutes, 1), Resources: ap.Resources,
+			AccessibleDatastores: ap.AccessibleDatastores, Roles: map[string]Role{}}
+		for kind, r := range ap.Roles {
+			role := Role{Missing: r.Missing, Health: r.Health, HealthErrors: healthErrors(r.HealthErrors)}
+			if r.HeartbeatMinutes != nil {
+				age := minutesOr(r.HeartbeatMinutes, 0)
+				role.HeartbeatAge = &age
+			}
+			appliance.Roles[kind] = role
+		}
+		az.Appliances = append(az.Appliances, appliance)
+	}
+	if c := a.Classic; c != nil {
+		az.Classic = &ClassicFabric{ConfigServer: "cs01", ProcessServer: "ps01", MasterTarget: sc.VCenter.MasterTarget.Name,
+			HeartbeatAge: minutesOr(c.HeartbeatMinutes, 1), ServiceStatus: c.ServiceStatus}
+		for _, ds := range sc.VCenter.Datastores {
+			az.Classic.Datastores = append(az.Classic.Datastores, ds.Name)
+		}
 	}
 	az.ThrottleOnce.Store(a.ThrottleOnce)
 	w.Azure, w.ARM = az, az.Serve()
 	w.closers = append(w.closers, w.ARM.Close)
 	return nil
+}
+
+// healthErrors turns a scenario's health errors into the ARM model.
+func healthErrors(specs []HealthErrorSpec) []asr.HealthError {
+	var out []asr.HealthError
+	for _, e := range specs {
+		out = append(out, asr.HealthError{ErrorCode: to.Ptr(e.Code), ErrorLevel: to.Ptr(cmp.Or(e.Level, "Error")),
+			ErrorMessage: to.Ptr(e.Message), RecommendedAction: to.Ptr(e.RecommendedAction)})
+	}
+	return out
+}
+
+// minutesOr is a scenario's minutes as a duration, def minutes when not given.
+func minutesOr(m *int, def int) time.Duration {
+	if m == nil {
+		return time.Duration(def) * time.Minute
+	}
+	return time.Duration(*m) * time.Minute
 }
 
 func (w *World) startConfigServer(sc *Scenario) error {

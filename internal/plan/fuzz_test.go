@@ -68,7 +68,7 @@ func TestFuzzSeedsReachEveryMessage(t *testing.T) {
 		": syntax: ", "empty plan", "a second YAML document", "unknown field", "field given twice",
 		"expected a mapping, got", "expected a list, got", "expected an integer, got", "expected a string, got",
 		"contains the control character", "version: expected 1, got", "version: missing", "configurationServer: expected host[:port]",
-		"azure.subscriptionId: expected a subscription ID", "masterTarget: missing", "azure.vault: expected both",
+		"azure.subscriptionId: expected a subscription ID", "azure.vault: expected both",
 		"defaults.location: expected", "vms: missing", ".name: missing", "duplicate VM name", ".location: expected",
 		".datastore: missing", ".memoryMB: expected a number of MB", ".azureVM: expected both",
 	} {

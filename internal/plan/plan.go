@@ -1,5 +1,5 @@
 // Package plan reads and validates the operator's plan file: which VMs fail back, where to, and
-// through which master target.
+// through which replication appliance (modernized) or master target (classic).
 package plan
 
 import (
@@ -27,7 +27,8 @@ const (
 type Plan struct {
 	Version             int      `yaml:"version" json:"version"`
 	VCenter             VCenter  `yaml:"vcenter,omitempty" json:"vcenter"`
-	MasterTarget        string   `yaml:"masterTarget" json:"masterTarget"`
+	MasterTarget        string   `yaml:"masterTarget,omitempty" json:"masterTarget,omitempty"` // classic only
+	Appliance           string   `yaml:"appliance,omitempty" json:"appliance,omitempty"`       // modernized: the replication appliance reprotect uses
 	ConfigurationServer string   `yaml:"configurationServer,omitempty" json:"configurationServer,omitempty"`
 	Azure               *Azure   `yaml:"azure,omitempty" json:"azure,omitempty"`
 	Defaults            Defaults `yaml:"defaults,omitempty" json:"defaults"`
@@ -68,6 +69,7 @@ type VM struct {
 	Host      string    `yaml:"host,omitempty" json:"host,omitempty"`
 	MemoryMB  int       `yaml:"memoryMB,omitempty" json:"memoryMB,omitempty"`
 	AzureVM   *Resource `yaml:"azureVM,omitempty" json:"azureVM,omitempty"`
+	Appliance string    `yaml:"appliance,omitempty" json:"appliance,omitempty"` // modernized: overrides the plan's
 }
 
 // Error lists every problem found in a plan file, one per line.
@@ -77,7 +79,7 @@ type Error = strictyaml.Error
 // Any problem is returned as an *Error naming the file, line and field.
 func Parse(name string, data []byte) (*Plan, error) {
 	var pl Plan
-	d, err := strictyaml.Decode(name, data, &pl, "plan", "empty plan; expected a YAML mapping with version, masterTarget and vms")
+	d, err := strictyaml.Decode(name, data, &pl, "plan", "empty plan; expected a YAML mapping with version and vms")
 	if err != nil {
 		return nil, err
 	}
@@ -122,9 +124,6 @@ func (pl *Plan) validate(d *strictyaml.Doc) {
 	}
 	if pl.Azure != nil && pl.Azure.SubscriptionID != "" && !ValidSubscription(pl.Azure.SubscriptionID) {
 		d.Addf("azure.subscriptionId", "expected a subscription ID (a GUID such as 00000000-0000-0000-0000-000000000000), got %q", pl.Azure.SubscriptionID)
-	}
-	if pl.MasterTarget == "" {
-		d.Addf("masterTarget", "missing; expected the master target VM's name in vCenter")
 	}
 	if pl.Azure != nil && (pl.Azure.Vault.ResourceGroup == "") != (pl.Azure.Vault.Name == "") {
 		d.Addf("azure.vault", "expected both resourceGroup and name")

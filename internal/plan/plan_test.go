@@ -48,14 +48,14 @@ func TestParseBad(t *testing.T) {
 		in   string
 		want []string
 	}{
-		{"empty", "", []string{"plan.yaml: empty plan; expected a YAML mapping with version, masterTarget and vms"}},
+		{"empty", "", []string{"plan.yaml: empty plan; expected a YAML mapping with version and vms"}},
 		{"syntax", "version: 1\nmasterTarget: mt01: x\n", []string{"plan.yaml:2: syntax: mapping values are not allowed in this context"}},
 		{"key twice", head + "masterTarget: mt02\nvms:\n  - {name: a, datastore: ds}\n", []string{"plan.yaml:3: masterTarget: field given twice"}},
 		{"not a mapping", "- a\n", []string{"plan.yaml:1: plan: expected a mapping, got a list"}},
 		{"unknown key", head + "colour: red\nvms:\n  - {name: a, datastore: ds}\n",
-			[]string{"plan.yaml:3: colour: unknown field; expected one of version, vcenter, masterTarget, configurationServer, azure, defaults, vms"}},
+			[]string{"plan.yaml:3: colour: unknown field; expected one of version, vcenter, masterTarget, appliance, configurationServer, azure, defaults, vms"}},
 		{"unknown VM key", head + "vms:\n  - name: a\n    datastore: ds\n    size: 3\n",
-			[]string{"plan.yaml:6: vms[0].size: unknown field; expected one of name, location, datastore, host, memoryMB, azureVM"}},
+			[]string{"plan.yaml:6: vms[0].size: unknown field; expected one of name, location, datastore, host, memoryMB, azureVM, appliance"}},
 		{"missing vms", head, []string{"plan.yaml:1: vms: missing; expected a list of at least one VM, or azure.vault to take them from Site Recovery"}},
 		{"empty vms", head + "vms: []\n", []string{"plan.yaml:3: vms: missing; expected a list of at least one VM, or azure.vault to take them from Site Recovery"}},
 		{"bad default location", head + "defaults: {location: home}\nvms:\n  - {name: a, datastore: ds}\n", []string{`plan.yaml:3: defaults.location: expected "original" or "alternate", got "home"`}},
@@ -68,7 +68,6 @@ func TestParseBad(t *testing.T) {
 			[]string{`plan.yaml:4: vms[0].memoryMB: expected an integer, got "lots"`}},
 		{"missing fields", "version: 2\nvms:\n  - location: original\n", []string{
 			"plan.yaml:1: version: expected 1, got 2",
-			"plan.yaml:1: masterTarget: missing; expected the master target VM's name in vCenter",
 			"plan.yaml:3: vms[0].name: missing; expected the on-premises VM's name",
 			"plan.yaml:3: vms[0].datastore: missing; expected the target datastore's name (or defaults.datastore)",
 		}},

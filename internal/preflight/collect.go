@@ -196,7 +196,7 @@ func vcenterRequest(cfg *Config) vcenter.Request {
 		req.Details = append(req.Details, p.MasterTarget)
 	}
 	if checks.Needs(cfg.Active, checks.Privileges) {
-		req.Privileges, req.Principal = checks.ASRPrivileges, cfg.Principal
+		req.Privileges, req.Principal = checks.CheckedPrivileges, cfg.Principal
 		for _, vm := range p.VMs {
 			if vm.Host != "" {
 				req.Hosts = append(req.Hosts, vm.Host)
@@ -270,8 +270,8 @@ func probeGuests(ctx context.Context, cfg *Config, b budget, end time.Time, s *i
 	g8.SetLimit(8) // Run Commands at once
 	for _, vm := range facts.VMs {
 		target := vm.AzureVM
-		if target == nil {
-			continue // azure.vm-exists reports it
+		if target == nil || vm.Modernized {
+			continue // azure.vm-exists reports it; a modernized VM has no configuration server to reach
 		}
 		t := *target
 		if t.OSType == "" && vm.Item != nil {

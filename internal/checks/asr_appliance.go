@@ -1,0 +1,233 @@
+package checks
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/asr-preflight/asr-preflight/internal/derive"
+	"github.com/asr-preflight/asr-preflight/internal/inventory"
+)
+
+func init() { Register(Appliance{}) }
+
+// Appliance reports replication appliances (modernized) and classic servers that reprotect or
+// failback would go through and that are missing, unhealthy, silent or overloaded.
+type Appliance struct{}
+
+// Info describes the check.
+func (Appliance) Info() Info {
+	return Info{
+		ID:     "asr.appliance",
+		Title:  "The replication appliance (or classic servers) the VMs go through is healthy in every role",
+		Phases: []Phase{Reprotect, Failback},
+		Needs:  []inventory.Part{Azure, Vault, Fabrics},
+		Cause:  "Reprotect and failback run through one on-premises replication appliance (modernized) — its process server, RCM proxy, push installer, replication agent, reprotect agent, MARS agent and DRA — or, classic, through the configuration server, a process server and a master target. A role that is missing, unhealthy or silent, or an appliance carrying more than 60 disks, makes the job fail.",
+		Fix:    "Repair the appliance named in the message (its services, network path to Azure, disk space), or choose another registered appliance for reprotect; spread more than 60 disks over several appliances.",
+		DocURL: docAppliance,
+	}
+}
+
+// maxApplianceDisks is how many disks one appliance may carry back for failback.
+const maxApplianceDisks = 60
+
+// Run reports each appliance the plan's modernized VMs go through, and each classic server the
+// classic ones do, once.
+func (Appliance) Run(s *Input) []Result {
+	var out []Result
+	for _, vm := range s.Facts.VMs {
+		if vm.Modernized && vm.Item != nil && vm.Appliance == "" {
+			out = append(out, Result{Target: vm.Name, Status: Fail,
+				Message: fmt.Sprintf("no replication appliance known for %s: Site Recovery records none, and the plan names none", vm.Name),
+				Fix:     "Set appliance in the plan (for the VM, or for all) to the replication appliance reprotect should use."})
+		}
+	}
+	for _, g := range s.Facts.Appliances {
+		out = append(out, appliance(s, g))
+	}
+	out = append(out, classicServers(s)...)
+	if len(out) == 0 {
+		out = append(out, Result{Target: "-", Status: Skip, Message: "no plan VM has a protected item to tell its appliance or servers (see asr.protected-item)"})
+	}
+	return out
+}
+
+// appliance evaluates one modernized appliance: every role, the process server's resources, and
+// the disks the VMs going through it carry.
+func appliance(s *Input, g derive.ApplianceGroup) Result {
+	r := Result{Target: g.Name, Status: Pass}
+	who := fmt.Sprintf("appliance %s (named by %s, for %s)", g.Name, g.VMs[0].ApplianceFrom, vmNames(g.VMs))
+	a := g.Appliance
+	if a == nil {
+		known := "it has none"
+		if names := s.Azure.Fabrics.ApplianceNames(); len(names) > 0 {
+			known = "it has " + strings.Join(names, ", ")
+		}
+		r.Status, r.Message = Fail, fmt.Sprintf("%s is not registered in vault %s's fabrics (%s)", who, vaultName(s.Plan), known)
+		r.Fix = "Register the appliance with the vault, or set appliance in the plan to one that is."
+		return r
+	}
+	var problems, fine []string
+	note := func(st Status, text string) {
+		r.Status = worst(r.Status, st)
+		if st == Pass {
+			fine = append(fine, text)
+		} else {
+			problems = append(problems, text)
+		}
+	}
+	for _, kind := range inventory.ApplianceRoles {
+		role, ok := a.Role(kind)
+		if !ok {
+			note(Fail, "no "+kind+" role is registered")
+			continue
+		}
+		st, text := roleHealth(s, "its "+kind, role)
+		if kind == inventory.RoleProcessServer && st == Fail && strings.Contains(text, "heartbeat") && r.Code == "" {
+			r.Code = "806"
+		}
+		if st != Pass {
+			note(st, text)
+		}
+	}
+	for _, what := range slices.Sorted(maps.Keys(a.Resources)) {
+		switch st := a.Resources[what]; st {
+		case "Critical":
+			note(Fail, fmt.Sprintf("its process server's %s is Critical", what))
+		case "Warning":
+			note(Warn, fmt.Sprintf("its process server's %s is Warning", what))
+		}
+	}
+	disks, unknown := 0, []string{}
+	for _, vm := range g.VMs {
+		n, ok := diskCountOf(vm)
+		if !ok {
+			unknown = append(unknown, vm.Name)
+		}
+		disks += n
+	}
+	diskText := fmt.Sprintf("%d VM(s) carry %d disk(s) through it", len(g.VMs), disks)
+	if len(unknown) > 0 {
+		diskText += fmt.Sprintf(" (disks unknown for %s)", strings.Join(unknown, ", "))
+	}
+	if disks > maxApplianceDisks {
+		note(Fail, diskText+fmt.Sprintf("; one appliance carries at most %d for failback", maxApplianceDisks))
+		r.Fix = "Spread the VMs over several appliances (set appliance per VM in the plan), at most 60 disks each."
+	} else {
+		note(Pass, diskText)
+	}
+	if r.Status == Pass {
+		r.Message = fmt.Sprintf("%s: all %d roles registered, health Normal, heartbeats fresh; %s", who, len(inventory.ApplianceRoles), strings.Join(fine, "; "))
+	} else {
+		r.Message = fmt.Sprintf("%s: %s", who, strings.Join(problems, "; "))
+	}
+	return r
+}
+
+// roleHealth judges one role (or classic server), named who in messages: its health, its
+// heartbeat, its service, its health errors.
+func roleHealth(s *Input, who string, role inventory.Role) (Status, string) {
+	status, hb := heartbeat(s, who, role.LastHeartbeat)
+	var parts []string
+	if status != Pass {
+		parts = append(parts, hb)
+	}
+	switch role.Health {
+	case "", "Normal":
+	case "Warning":
+		status = worst(status, Warn)
+		parts = append(parts, fmt.Sprintf("%s's health is Warning", who))
+	case "Critical":
+		status = worst(status, Fail)
+		parts = append(parts, fmt.Sprintf("%s's health is Critical", who))
+	default:
+		status = worst(status, Warn)
+		parts = append(parts, fmt.Sprintf("%s reports no health (%s)", who, role.Health))
+	}
+	if role.ServiceStatus != "" && !strings.EqualFold(role.ServiceStatus, "Running") {
+		status = worst(status, Fail)
+		parts = append(parts, fmt.Sprintf("%s's service is %s", who, role.ServiceStatus))
+	}
+	for _, e := range role.HealthErrors {
+		st := Fail
+		switch {
+		case strings.EqualFold(e.Level, "Info"):
+			continue
+		case strings.EqualFold(e.Level, "Warning"):
+			st = Warn
+		}
+		status = worst(status, st)
+		text := fmt.Sprintf("%s reports error %s: %s", who, e.Code, e.Message)
+		if c, known := Codes[e.Code]; known {
+			text = fmt.Sprintf("%s reports error %s (%s)", who, e.Code, c.Title)
+		}
+		parts = append(parts, text)
+	}
+	if len(parts) == 0 {
+		return Pass, hb
+	}
+	return status, strings.Join(parts, ", ")
+}
+
+// diskCountOf is how many disks a VM carries: those Site Recovery protects, else its original's.
+func diskCountOf(vm *derive.VM) (int, bool) {
+	switch {
+	case vm.Item != nil && len(vm.Item.Disks) > 0:
+		return len(vm.Item.Disks), true
+	case vm.OnPrem != nil && vm.OnPrem.Details != nil:
+		return len(vm.OnPrem.Details.Disks), true
+	}
+	return 0, false
+}
+
+// classicServers evaluates the configuration, process and master target servers the classic VMs'
+// items go through, each once.
+func classicServers(s *Input) []Result {
+	var out []Result
+	seen := map[string]bool{}
+	add := func(kind, id string, role *inventory.Role, code string, vm *derive.VM) {
+		name := id
+		if role != nil {
+			name = cmp.Or(role.Name, role.ID)
+		}
+		if seen[kind+"/"+name] {
+			return
+		}
+		seen[kind+"/"+name] = true
+		r := Result{Target: name}
+		if role == nil {
+			r.Status, r.Message = Fail, fmt.Sprintf("the %s %s that %s goes through is not registered in vault %s's fabrics", kind, id, vm.Name, vaultName(s.Plan))
+			out = append(out, r)
+			return
+		}
+		st, text := roleHealth(s, fmt.Sprintf("the classic %s %s", kind, name), *role)
+		r.Status, r.Message = st, text
+		if st == Fail && strings.Contains(text, "heartbeat") {
+			r.Code = code
+		}
+		out = append(out, r)
+	}
+	for i := range s.Facts.VMs {
+		vm := &s.Facts.VMs[i]
+		if vm.Modernized || vm.Item == nil {
+			continue
+		}
+		c := vm.Classic
+		if c.Fabric != nil {
+			add("configuration server", c.Fabric.Name, &c.Fabric.ConfigServer, "", vm)
+		}
+		if id := vm.Item.ProcessServerID; id != "" {
+			add("process server", id, c.ProcessServer, "806", vm)
+		}
+		if id := vm.Item.MasterTargetID; id != "" {
+			var mt *inventory.Role
+			if c.MasterTarget != nil {
+				mt = &c.MasterTarget.Role
+			}
+			add("master target", id, mt, "78022", vm)
+		}
+	}
+	return out
+}
