@@ -65,7 +65,7 @@ func TestDataFlowsOneWay(t *testing.T) {
 		"internal/collect/vcenter": {"internal/inventory"},
 		"internal/collect/azure":   {"internal/inventory"},
 		"internal/collect/probe":   nil,
-		"internal/derive":          {"internal/inventory", "internal/plan"},
+		"internal/derive":          {"internal/inventory", "internal/plan", "internal/result"},
 		"internal/checks":          {"internal/derive", "internal/inventory", "internal/plan", "internal/result"},
 		"internal/report":          {"internal/result"},
 	}
