@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/asr-preflight/asr-preflight/internal/derive"
 	"github.com/asr-preflight/asr-preflight/internal/inventory"
@@ -78,7 +79,7 @@ func healthy() *inventory.Snapshot {
 // allParts has every part collected.
 func allParts() inventory.Parts {
 	p := inventory.Parts{}
-	for _, part := range []inventory.Part{VCenter, VMDetails, Licenses, Privileges, Azure, Vault, ConfigServer, Guest} {
+	for _, part := range []inventory.Part{VCenter, VMDetails, Licenses, Privileges, Azure, Vault, Fabrics, ConfigServer, Guest} {
 		p.Collect(part)
 	}
 	return p
@@ -108,12 +109,23 @@ type checkCase struct {
 	want   []want
 }
 
-// runCases runs a check on each case's snapshot and compares the results, in order.
+// runCases runs a check on each case's change to healthy() and compares the results, in order.
 func runCases(t *testing.T, c Check, cases []checkCase) {
+	t.Helper()
+	runCasesFrom(t, c, healthy, cases)
+}
+
+// runModernized is runCases on modernized().
+func runModernized(t *testing.T, c Check, cases []checkCase) {
+	t.Helper()
+	runCasesFrom(t, c, modernized, cases)
+}
+
+func runCasesFrom(t *testing.T, c Check, base func() *inventory.Snapshot, cases []checkCase) {
 	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			s := healthy()
+			s := base()
 			if tc.change != nil {
 				tc.change(s)
 			}
@@ -166,4 +178,38 @@ func itemRef(s *inventory.Snapshot, name string) *inventory.ProtectedItem {
 
 func azureVMRef(s *inventory.Snapshot, name string) *inventory.AzureVM {
 	return ref(s.Azure.VMs, func(v inventory.AzureVM) string { return v.Name }, name)
+}
+
+// collectedAt is the time of collection of the test snapshots.
+var collectedAt = time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+
+// healthyAppliance is a replication appliance with every role Normal, heartbeats a minute old.
+func healthyAppliance(name string, datastores ...string) inventory.Appliance {
+	a := inventory.Appliance{ID: "id-" + name, Name: name, Resources: map[string]string{"disk usage": "Healthy", "memory usage": "Healthy"},
+		AccessibleDatastores: datastores}
+	for _, kind := range inventory.ApplianceRoles {
+		a.Roles = append(a.Roles, inventory.Role{Kind: kind, ID: a.ID, Name: name, Health: "Normal", LastHeartbeat: collectedAt.Add(-time.Minute)})
+	}
+	return a
+}
+
+// modernized is healthy() with the modernized architecture: no master target, web01 and db01
+// reprotected (InMageRcmFailback) through appliance app01, which reaches ds01; each VM on esx02,
+// its original's host.
+func modernized() *inventory.Snapshot {
+	s := healthy()
+	s.CollectedAt = collectedAt
+	s.Plan.MasterTarget, s.Plan.ConfigurationServer = "", ""
+	s.VCenter.VMs = s.VCenter.VMs[1:] // no master target
+	for i := range s.Azure.ProtectedItems {
+		it := &s.Azure.ProtectedItems[i]
+		it.InstanceType, it.AllowedOperations = "InMageRcmFailback", []string{"PlannedFailover", "DisableProtection"}
+		it.ReprotectAgentID, it.ReprotectAgentName, it.TargetDatastore, it.TargetVMName = "id-app01", "app01", "ds01", it.FriendlyName
+		it.AgentRegistered, it.AgentHeartbeat = new(bool), collectedAt.Add(-2*time.Minute)
+		*it.AgentRegistered = true
+		done := true
+		it.Disks = []inventory.ProtectedDisk{{Name: "disk0", CapacityBytes: 40 * gib, InitialReplicationDone: &done, LastSync: collectedAt.Add(-5 * time.Minute)}}
+	}
+	s.Azure.Fabrics = &inventory.Fabrics{Appliances: []inventory.Appliance{healthyAppliance("app01", "ds01"), healthyAppliance("app02")}}
+	return s
 }

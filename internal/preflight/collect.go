@@ -102,7 +102,8 @@ func planFromVault(ctx context.Context, cfg *Config, b budget, s *inventory.Snap
 }
 
 // VaultVMs are the plan VMs of the vault's items ready for the phase — failed over for reprotect,
-// reprotected for failback — with the Azure VM Site Recovery recorded, and its memory when asked.
+// reprotected for failback — with the Azure VM Site Recovery recorded, the datastore a modernized
+// item fails back to, and, when asked (for a plan to review), its memory and appliance.
 func VaultVMs(inv *inventory.Azure, phase checks.Phase, memory bool) []plan.VM {
 	want := inventory.Reprotected
 	if phase == checks.Reprotect {
@@ -113,9 +114,13 @@ func VaultVMs(inv *inventory.Azure, phase checks.Phase, memory bool) []plan.VM {
 		if it.Stage() != want || it.FriendlyName == "" {
 			continue
 		}
-		vm := plan.VM{Name: it.FriendlyName}
+		vm := plan.VM{Name: it.FriendlyName, Datastore: it.TargetDatastore}
 		if memory {
 			vm.MemoryMB = int(it.MemoryMB)
+			vm.Appliance = it.ProcessServerName
+			if phase == checks.Failback {
+				vm.Appliance = it.ReprotectAgentName
+			}
 		}
 		if it.RecoveryVMName != "" && it.RecoveryResourceGroup != "" {
 			vm.AzureVM = &plan.Resource{ResourceGroup: it.RecoveryResourceGroup, Name: it.RecoveryVMName}

@@ -54,11 +54,28 @@ func WritePlan(ctx context.Context, in Input, vp VaultPlan) ([]byte, error) {
 	p := plan.Plan{Version: 1, MasterTarget: vp.MasterTarget, Defaults: plan.Defaults{Datastore: vp.Datastore},
 		Azure: &plan.Azure{SubscriptionID: cfg.SubscriptionID, Vault: plan.Resource{ResourceGroup: rg, Name: name}},
 		VMs:   VaultVMs(inv, vp.Phase, true)}
+	hoistAppliance(&p)
 	out, err := p.Marshal()
 	if err != nil {
 		return nil, err
 	}
-	head := fmt.Sprintf("# Taken from vault %s for %s: %d VM(s). Review masterTarget, defaults and each VM's\n# location and datastore before use.\n",
+	head := fmt.Sprintf("# Taken from vault %s for %s: %d VM(s). Review the appliance (or masterTarget, for classic VMs),\n# defaults and each VM's location and datastore before use.\n",
 		vp.Vault, vp.Phase, len(p.VMs))
 	return append([]byte(head), out...), nil
+}
+
+// hoistAppliance writes one plan-wide appliance when every VM names the same one.
+func hoistAppliance(p *plan.Plan) {
+	if len(p.VMs) == 0 || p.VMs[0].Appliance == "" {
+		return
+	}
+	for _, vm := range p.VMs {
+		if vm.Appliance != p.VMs[0].Appliance {
+			return
+		}
+	}
+	p.Appliance = p.VMs[0].Appliance
+	for i := range p.VMs {
+		p.VMs[i].Appliance = ""
+	}
 }

@@ -85,17 +85,20 @@ func TestRequestsGrowByPages(t *testing.T) {
 	counts := map[int]int64{}
 	for _, n := range []int{5, 200} {
 		a := fakeAzure(n)
-		_, _, err := azure.Collect(context.Background(), config(a), azure.Request{ResourceGroups: []string{"rg-dr"}, Vault: &azure.Resource{ResourceGroup: "rg-asr", Name: "vault01"}})
-		if err != nil {
-			t.Fatal(err)
+		a.Appliances = []lab.Appliance{{Name: "appliance01"}, {Name: "appliance02"}}
+		a.Classic = &lab.ClassicFabric{ConfigServer: "cs01", ProcessServer: "ps01", MasterTarget: "mt01"}
+		inv, parts, err := azure.Collect(context.Background(), config(a), azure.Request{ResourceGroups: []string{"rg-dr"},
+			Vault: &azure.Resource{ResourceGroup: "rg-asr", Name: "vault01"}, Fabrics: true})
+		if err != nil || !parts[inventory.FabricsPart].Collected || len(inv.Fabrics.Appliances) != 2 || len(inv.Fabrics.Classic) != 1 {
+			t.Fatalf("%v %v %+v", err, parts, inv.Fabrics)
 		}
 		counts[n] = a.Requests.Load()
 	}
-	// 5 VMs: 1 page each of all VMs, rg-dr, sizes, items = 4. 200 VMs at 50 a page: all VMs 201 → 5
-	// pages, rg-dr 4, sizes 1, items 4 = 14.
+	// 5 VMs: 1 page each of all VMs, rg-dr, sizes, items, fabrics = 5. 200 VMs at 50 a page: all
+	// VMs 201 → 5 pages, rg-dr 4, sizes 1, items 4, fabrics 1 = 15.
 	t.Logf("ARM requests: 5 VMs %d, 200 VMs %d", counts[5], counts[200])
-	if counts[5] != 4 || counts[200] != 14 {
-		t.Errorf("ARM requests: %d for 5 VMs, %d for 200; want 4 and 14 (pages, not VMs)", counts[5], counts[200])
+	if counts[5] != 5 || counts[200] != 15 {
+		t.Errorf("ARM requests: %d for 5 VMs, %d for 200; want 5 and 15 (pages, not VMs)", counts[5], counts[200])
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	asr "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/recoveryservices/armrecoveryservicessiterecovery/v2"
 
@@ -242,5 +243,59 @@ func TestRecordedFabrics(t *testing.T) {
 	if rcm.ProcessServerName != "Rcm-App-151" || rcm.AgentRegistered == nil || !*rcm.AgentRegistered || rcm.AgentHeartbeat.IsZero() ||
 		len(rcm.Disks) != 2 || rcm.DiscoveredVM == nil || rcm.DiscoveredVM.Deleted || !slices.Contains(rcm.DiscoveredVM.Datastores, "SharedDS-84-85") {
 		t.Errorf("modernized item: %+v", rcm)
+	}
+}
+
+// TestRecordedAppliances: the recorded fabric's two appliances, with their heartbeats moved to
+// now (the recording is from 2021), are healthy in every role for the recorded items that go
+// through them; left as recorded, every role is taken as down.
+func TestRecordedAppliances(t *testing.T) {
+	verdict := func(shift bool) map[string]string {
+		f := recordedFabrics(t)
+		now := time.Now().UTC()
+		if shift {
+			latest := time.Time{}
+			for _, a := range f.Appliances {
+				for _, r := range a.Roles {
+					if r.LastHeartbeat.After(latest) {
+						latest = r.LastHeartbeat
+					}
+				}
+			}
+			for i := range f.Appliances {
+				for j := range f.Appliances[i].Roles {
+					f.Appliances[i].Roles[j].LastHeartbeat = f.Appliances[i].Roles[j].LastHeartbeat.Add(now.Sub(latest))
+				}
+			}
+		}
+		items := recordedItems(t)[:4] // the modernized ones
+		s := &inventory.Snapshot{Phase: checks.Reprotect, CollectedAt: now, Plan: &plan.Plan{Azure: &plan.Azure{Vault: plan.Resource{ResourceGroup: "V2A-ECY", Name: "Rcm-Vault-150"}}},
+			Azure: &inventory.Azure{ProtectedItems: items, Fabrics: f}, Parts: inventory.Parts{}}
+		for _, p := range []inventory.Part{inventory.AzurePart, inventory.VaultPart, inventory.FabricsPart} {
+			s.Parts.Collect(p)
+		}
+		for _, it := range items {
+			s.Plan.VMs = append(s.Plan.VMs, plan.VM{Name: it.FriendlyName})
+		}
+		out := map[string]string{}
+		for _, r := range checks.Run(t.Context(), []checks.Check{checks.Appliance{}}, &checks.Input{Snapshot: s, Facts: derive.Derive(s)}, checks.Options{}) {
+			out[r.Target] = string(r.Status) + " " + r.Code + " | " + r.Message
+		}
+		return out
+	}
+	fresh := verdict(true)
+	for _, name := range []string{"Rcm-App-150", "Rcm-App-151"} {
+		if !strings.HasPrefix(fresh[name], "pass  | appliance "+name+" (named by Site Recovery") || !strings.Contains(fresh[name], "all 7 roles registered, health Normal, heartbeats fresh") {
+			t.Errorf("%s, heartbeats moved to now: %s", name, fresh[name])
+		}
+	}
+	if !strings.Contains(fresh["Rcm-App-151"], "for Rcm-W2K19-155, Rcm-W2K19-152") || !strings.Contains(fresh["Rcm-App-150"], "for Rcm-Ub18-154, Rcm-W2K16-153") {
+		t.Errorf("the items go through the appliances they recorded: %v", fresh)
+	}
+	stale := verdict(false)
+	for _, name := range []string{"Rcm-App-150", "Rcm-App-151"} {
+		if !strings.HasPrefix(stale[name], "fail 806 | ") || !strings.Contains(stale[name], "(more than an hour: taken as down)") {
+			t.Errorf("%s, heartbeats of 2021: %s", name, stale[name])
+		}
 	}
 }

@@ -1,0 +1,214 @@
+package checks
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/asr-preflight/asr-preflight/internal/inventory"
+	"github.com/asr-preflight/asr-preflight/internal/plan"
+)
+
+func TestArchitecture(t *testing.T) {
+	runCases(t, Architecture{}, []checkCase{
+		{"classic warns", nil, []want{{"web01", Warn, "", "web01 is protected with the classic architecture (InMage), out of support since March 2026"}, {"db01", Warn, "", ""}}},
+		{"no item", func(s *inventory.Snapshot) { s.Azure.ProtectedItems = s.Azure.ProtectedItems[1:] }, []want{
+			{"web01", Skip, "", "(see asr.protected-item)"}, {"db01", Warn, "", ""}}},
+	})
+	runModernized(t, Architecture{}, []checkCase{
+		{"modernized passes", nil, []want{{"web01", Pass, "", "web01 is protected with the modernized architecture (InMageRcmFailback)"}, {"db01", Pass, "", ""}}},
+	})
+}
+
+func TestAppliance(t *testing.T) {
+	role := func(s *inventory.Snapshot, kind string) *inventory.Role {
+		a := &s.Azure.Fabrics.Appliances[0]
+		for i := range a.Roles {
+			if a.Roles[i].Kind == kind {
+				return &a.Roles[i]
+			}
+		}
+		t.Fatalf("no %s", kind)
+		return nil
+	}
+	runModernized(t, Appliance{}, []checkCase{
+		{"healthy", nil, []want{{"app01", Pass, "",
+			"appliance app01 (named by Site Recovery, for web01, db01): all 7 roles registered, health Normal, heartbeats fresh; 2 VM(s) carry 2 disk(s) through it"}}},
+		{"not registered", func(s *inventory.Snapshot) { s.Azure.Fabrics.Appliances = s.Azure.Fabrics.Appliances[1:] }, []want{{"app01", Fail, "",
+			"appliance app01 (named by Site Recovery, for web01, db01) is not registered in vault rg-asr/vault01's fabrics (it has app02)"}}},
+		{"a role missing", func(s *inventory.Snapshot) {
+			a := &s.Azure.Fabrics.Appliances[0]
+			a.Roles = a.Roles[:4] // no reprotect agent, MARS agent, DRA
+		}, []want{{"app01", Fail, "", "no reprotect agent role is registered; no MARS agent role is registered; no DRA role is registered"}}},
+		{"heartbeat late", func(s *inventory.Snapshot) {
+			role(s, inventory.RoleRCMProxy).LastHeartbeat = collectedAt.Add(-20 * time.Minute)
+		},
+			[]want{{"app01", Warn, "", "its RCM proxy last sent a heartbeat 20 min ago (more than 15 minutes)"}}},
+		{"process server down", func(s *inventory.Snapshot) {
+			role(s, inventory.RoleProcessServer).LastHeartbeat = collectedAt.Add(-3 * time.Hour)
+		},
+			[]want{{"app01", Fail, "806", "its process server last sent a heartbeat 3 h 0 min ago (more than an hour: taken as down)"}}},
+		{"critical, with a known error", func(s *inventory.Snapshot) {
+			r := role(s, inventory.RoleReprotectAgent)
+			r.Health, r.HealthErrors = "Critical", []inventory.HealthError{{Code: "325091", Level: "Error"}, {Code: "548004", Level: "Info"}}
+		}, []want{{"app01", Fail, "", "its reprotect agent's health is Critical, its reprotect agent reports error 325091 (No recent crash-consistent recovery point)"}}},
+		{"warning health", func(s *inventory.Snapshot) { role(s, inventory.RoleDRA).Health = "Warning" },
+			[]want{{"app01", Warn, "", "its DRA's health is Warning"}}},
+		{"resources", func(s *inventory.Snapshot) {
+			s.Azure.Fabrics.Appliances[0].Resources = map[string]string{"disk usage": "Critical", "throughput": "Warning", "memory usage": "Unknown"}
+		}, []want{{"app01", Fail, "", "its process server's disk usage is Critical; its process server's throughput is Warning"}}},
+		{"over 60 disks", func(s *inventory.Snapshot) {
+			s.Azure.ProtectedItems[0].Disks = make([]inventory.ProtectedDisk, 60)
+		}, []want{{"app01", Fail, "", "2 VM(s) carry 61 disk(s) through it; one appliance carries at most 60 for failback"}}},
+		{"60 disks", func(s *inventory.Snapshot) { s.Azure.ProtectedItems[0].Disks = make([]inventory.ProtectedDisk, 59) },
+			[]want{{"app01", Pass, "", "2 VM(s) carry 60 disk(s) through it"}}},
+		{"no appliance known", func(s *inventory.Snapshot) {
+			s.Phase = Reprotect
+			for i := range s.Azure.ProtectedItems {
+				s.Azure.ProtectedItems[i].InstanceType = "InMageRcm"
+			}
+		}, []want{{"web01", Fail, "", "no replication appliance known for web01: Site Recovery records none, and the plan names none"}, {"db01", Fail, "", ""}}},
+		{"before reprotect, the plan's appliance", func(s *inventory.Snapshot) {
+			s.Phase, s.Plan.Appliance = Reprotect, "app02"
+			for i := range s.Azure.ProtectedItems {
+				s.Azure.ProtectedItems[i].InstanceType, s.Azure.ProtectedItems[i].ProcessServerName = "InMageRcm", "app01"
+			}
+			s.Plan.VMs[1].Appliance = "app01"
+		}, []want{{"app02", Pass, "", "appliance app02 (named by the plan, for web01)"}, {"app01", Pass, "", "appliance app01 (named by the plan, for db01)"}}},
+		{"before reprotect, the appliance replicated through", func(s *inventory.Snapshot) {
+			s.Phase = Reprotect
+			for i := range s.Azure.ProtectedItems {
+				s.Azure.ProtectedItems[i].InstanceType, s.Azure.ProtectedItems[i].ProcessServerName = "InMageRcm", "APP01"
+			}
+		}, []want{{"APP01", Pass, "", "appliance APP01 (named by Site Recovery, for web01, db01)"}}},
+	})
+	// Classic: the configuration, process and master target servers the items record.
+	classic := func(s *inventory.Snapshot) {
+		s.CollectedAt = collectedAt
+		hb := collectedAt.Add(-time.Minute)
+		s.Azure.Fabrics = &inventory.Fabrics{Classic: []inventory.ClassicFabric{{Name: "cs-fabric",
+			ConfigServer:   inventory.Role{Kind: "configuration server", Name: "cs01", LastHeartbeat: hb, ServiceStatus: "Running"},
+			ProcessServers: []inventory.Role{{Kind: "process server", ID: "ps-1", Name: "ps01", LastHeartbeat: hb, Health: "Normal", ServiceStatus: "Running"}},
+			MasterTargets:  []inventory.MasterTargetServer{{Role: inventory.Role{Kind: "master target", ID: "mt-1", Name: "mt01", LastHeartbeat: hb}}}}}}
+		for i := range s.Azure.ProtectedItems {
+			s.Azure.ProtectedItems[i].ProcessServerID, s.Azure.ProtectedItems[i].MasterTargetID = "ps-1", "mt-1"
+		}
+	}
+	runCases(t, Appliance{}, []checkCase{
+		{"classic servers", classic, []want{
+			{"cs01", Pass, "", "the classic configuration server cs01 last sent a heartbeat 1 min ago"},
+			{"ps01", Pass, "", "the classic process server ps01 last sent a heartbeat 1 min ago"},
+			{"mt01", Pass, "", "the classic master target mt01 last sent a heartbeat 1 min ago"}}},
+		{"classic master target silent, process server stopped", func(s *inventory.Snapshot) {
+			classic(s)
+			c := &s.Azure.Fabrics.Classic[0]
+			c.MasterTargets[0].LastHeartbeat = collectedAt.Add(-2 * time.Hour)
+			c.ProcessServers[0].ServiceStatus = "Stopped"
+		}, []want{{"cs01", Pass, "", ""}, {"ps01", Fail, "", "the classic process server ps01's service is Stopped"},
+			{"mt01", Fail, "78022", "the classic master target mt01 last sent a heartbeat 2 h 0 min ago"}}},
+		{"classic server not registered", func(s *inventory.Snapshot) {
+			classic(s)
+			s.Azure.ProtectedItems[0].MasterTargetID = "mt-9"
+		}, []want{{"cs01", Pass, "", ""}, {"ps01", Pass, "", ""},
+			{"mt-9", Fail, "", "the master target mt-9 that web01 goes through is not registered in vault rg-asr/vault01's fabrics"}, {"mt01", Pass, "", ""}}},
+	})
+}
+
+func TestAgent(t *testing.T) {
+	reprotect := func(s *inventory.Snapshot) {
+		s.Phase = Reprotect
+		for i := range s.Azure.ProtectedItems {
+			s.Azure.ProtectedItems[i].InstanceType = "InMageRcm"
+		}
+	}
+	runModernized(t, Agent{}, []checkCase{
+		{"registered, fresh", reprotect, []want{{"web01", Pass, "", "web01: the Mobility agent re-registered after failover; its Mobility agent last sent a heartbeat 2 min ago"}, {"db01", Pass, "", ""}}},
+		{"not registered", func(s *inventory.Snapshot) {
+			reprotect(s)
+			*s.Azure.ProtectedItems[0].AgentRegistered = false
+		}, []want{{"web01", Fail, "", "the Mobility agent did not re-register with Site Recovery after failover"}, {"db01", Pass, "", ""}}},
+		{"not said", func(s *inventory.Snapshot) {
+			reprotect(s)
+			s.Azure.ProtectedItems[0].AgentRegistered = nil
+		}, []want{{"web01", Warn, "", "Site Recovery does not say whether the Mobility agent re-registered"}, {"db01", Pass, "", ""}}},
+		{"silent", func(s *inventory.Snapshot) {
+			reprotect(s)
+			s.Azure.ProtectedItems[1].AgentHeartbeat = collectedAt.Add(-26 * time.Hour)
+		}, []want{{"web01", Pass, "", ""}, {"db01", Fail, "78174", "its Mobility agent last sent a heartbeat 26 h 0 min ago (more than an hour: taken as down)"}}},
+	})
+}
+
+func TestReplication(t *testing.T) {
+	no := false
+	pct := 42
+	runModernized(t, Replication{}, []checkCase{
+		{"complete", nil, []want{{"web01", Pass, "", "web01: initial replication complete on all 1 disk(s), no resync required"}, {"db01", Pass, "", ""}}},
+		{"pending disk, resync", func(s *inventory.Snapshot) {
+			it := &s.Azure.ProtectedItems[0]
+			it.Disks = append(it.Disks, inventory.ProtectedDisk{Name: "disk1", InitialReplicationDone: &no, PendingMB: 2048, ProgressPercent: &pct})
+			it.InitialReplicationPercent, it.ResyncRequired = &pct, true
+		}, []want{{"web01", Fail, "", "web01: initial replication is not finished: disk1 has 2048 MB pending, 42% done (42% overall); Site Recovery requires a resync of the item"},
+			{"db01", Pass, "", ""}}},
+		{"a disk silent for long, last failback failed", func(s *inventory.Snapshot) {
+			it := &s.Azure.ProtectedItems[1]
+			it.Disks[0].LastSync, it.LastPlannedFailover = collectedAt.Add(-3*time.Hour), "Failed"
+		}, []want{{"web01", Pass, "", ""}, {"db01", Warn, "", "db01: disk0 last synced 3 h 0 min ago; the last planned failover failed"}}},
+		{"not reprotected", func(s *inventory.Snapshot) { s.Azure.ProtectedItems[0].InstanceType = "InMageRcm" }, []want{
+			{"web01", Skip, "", "web01 is not reprotected (see asr.protected-item)"}, {"db01", Pass, "", ""}}},
+	})
+	runCases(t, Replication{}, []checkCase{
+		{"classic, resyncing", func(s *inventory.Snapshot) {
+			s.Azure.ProtectedItems[0].Disks = []inventory.ProtectedDisk{{Name: "Disk0", Stage: "Resync (Step I)"}, {Name: "Disk1", ResyncRequired: true}}
+		}, []want{{"web01", Fail, "", "Disk0 is still resyncing (Resync (Step I)); Disk1 needs a resync"}, {"db01", Pass, "", "no resync required (the classic item lists no disks)"}}},
+	})
+}
+
+// TestModernizedVCenterChecks: the vCenter checks read the modernized facts — the host a VM runs
+// on is its original's, the datastore the item's, the appliance must reach it — and the classic
+// ones skip.
+func TestModernizedVCenterChecks(t *testing.T) {
+	runModernized(t, DatastoreAccess{}, []checkCase{
+		{"reached, mounted where the VMs run", nil, []want{{"ds01", Pass, "", "datastore ds01 (VMFS) is mounted read-write and accessible on esx02; appliance app01 reaches it"}}},
+		{"not reached by the appliance", func(s *inventory.Snapshot) { s.Azure.Fabrics.Appliances[0].AccessibleDatastores = []string{"ds07"} },
+			[]want{{"ds01", Fail, "8061", "datastore ds01 is not among the datastores appliance app01 can reach (ds07); reprotect of web01, db01 cannot write to it"}}},
+		{"the item's datastore before failback", func(s *inventory.Snapshot) { s.Azure.ProtectedItems[1].TargetDatastore = "ds02" }, []want{
+			{"ds01", Pass, "", ""}, {"ds02", Fail, "8061", "datastore ds02 (target of db01) is not in datacenter DC1"}}},
+		{"fabrics unreadable", func(s *inventory.Snapshot) { s.Parts.Fail(Fabrics, errors.New("reading the fabrics: HTTP 403")) },
+			[]want{{"ds01", Error, "", "cannot tell whether appliance app01 reaches datastore ds01: reading the fabrics: HTTP 403"}}},
+	})
+	runModernized(t, NameCollision{}, []checkCase{
+		{"original present", nil, []want{{"web01", Pass, "", "exactly one VM named web01 in datacenter DC1, the original"}, {"db01", Pass, "", ""}}},
+		{"alternate, name taken", func(s *inventory.Snapshot) { s.Plan.VMs[0].Location = plan.Alternate }, []want{
+			{"web01", Fail, "78052", "web01 (vm-2 on esx02, poweredOff) already in datacenter DC1; alternate-location failback creates a new VM named web01 there"}, {"db01", Pass, "", ""}}},
+		{"alternate, under another name", func(s *inventory.Snapshot) {
+			s.Plan.VMs[0].Location, s.Azure.ProtectedItems[0].TargetVMName = plan.Alternate, "web01-restored"
+		}, []want{{"web01", Pass, "", "no VM named web01-restored in datacenter DC1"}, {"db01", Pass, "", ""}}},
+		{"original last seen deleted", func(s *inventory.Snapshot) {
+			s.Azure.ProtectedItems[1].DiscoveredVM = &inventory.DiscoveredVM{Deleted: true}
+		},
+			[]want{{"web01", Pass, "", ""}, {"db01", Warn, "", "Site Recovery last saw the original VM of db01 deleted"}}},
+		{"original gone", func(s *inventory.Snapshot) { s.VCenter.VMs = s.VCenter.VMs[:1] }, []want{{"web01", Pass, "", ""},
+			{"db01", Fail, "", "no VM named db01 in datacenter DC1: failback to the original location needs the original VM"}}},
+	})
+	runModernized(t, ESXiHost{}, []checkCase{
+		{"the original's host", nil, []want{{"esx02", Pass, "", "(target of web01, db01)"}}},
+		{"no original, no host", func(s *inventory.Snapshot) { s.VCenter.VMs = s.VCenter.VMs[:1] }, []want{
+			{"db01", Skip, "", "cannot tell which host db01 will run on: no host in the plan, and no original VM"}, {"esx02", Pass, "", "(target of web01)"}}},
+	})
+	runModernized(t, MasterTargetVM{}, []checkCase{
+		{"skips", nil, []want{{"-", Skip, "", "no classic VM in the plan: the modernized architecture has no master target"}}}})
+	runModernized(t, ConfigurationServer{}, []checkCase{
+		{"skips", nil, []want{{"-", Skip, "", "no classic VM in the plan"}}}})
+	runModernized(t, VCenterPrivileges{}, []checkCase{
+		{"CreateSnapshot before modernized failback", func(s *inventory.Snapshot) {
+			s.VCenter.Privileges.Checked = append(s.VCenter.Privileges.Checked, CreateSnapshot)
+			s.VCenter.Privileges.Entities[0].Missing = []string{CreateSnapshot}
+		}, []want{{"DC1", Fail, "", "the logged-in account lacks 1 of 3 privileges on datacenter DC1: VirtualMachine.State.CreateSnapshot; failback of a modernized VM snapshots it"}}},
+	})
+	runCases(t, VCenterPrivileges{}, []checkCase{
+		{"CreateSnapshot does not count for classic", func(s *inventory.Snapshot) {
+			s.VCenter.Privileges.Checked = append(s.VCenter.Privileges.Checked, CreateSnapshot)
+			s.VCenter.Privileges.Entities[0].Missing = []string{CreateSnapshot}
+		}, []want{{"vcenter", Pass, "", "holds all 2 privileges"}}},
+	})
+}
