@@ -2,6 +2,7 @@ package lab
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/vmware/govmomi/simulator"
 	"github.com/vmware/govmomi/vim25/methods"
@@ -90,29 +91,43 @@ func (l *Lab) AssignLicense(host, key, editionKey, name string) error {
 	return nil
 }
 
-// AddAccount lets another account log in; a read-only account holds only the System privileges
-// (Anonymous, View, Read) everywhere, as vCenter's ReadOnly role.
-func (l *Lab) AddAccount(user, password string, readOnly bool) {
+// AddAccount lets another account log in. A read-only account holds only the System privileges
+// (Anonymous, View, Read) everywhere, as vCenter's ReadOnly role; otherwise it holds every
+// privilege but those denied.
+func (l *Lab) AddAccount(user, password string, readOnly bool, denied ...string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.accounts[user] = password
-	if !readOnly {
+	if !readOnly && len(denied) == 0 {
 		return
 	}
 	if l.authz == nil {
 		m := l.Model.Map()
 		base := m.Get(*l.Model.ServiceContent.AuthorizationManager).(*simulator.AuthorizationManager)
-		l.authz = &authorization{AuthorizationManager: base, readOnly: l.readOnly}
+		l.authz = &authorization{AuthorizationManager: base, granted: l.granted}
 		m.Put(l.authz)
 	}
-	l.readOnlyUsers[user] = true
+	l.limits[user] = limit{readOnly: readOnly, denied: denied}
 }
 
-// readOnly reports whether the account was added as read-only.
-func (l *Lab) readOnly(user string) bool {
+// limit is what an account may not do.
+type limit struct {
+	readOnly bool
+	denied   []string
+}
+
+// granted reports whether the account holds the privilege.
+func (l *Lab) granted(user, privilege string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.readOnlyUsers[user]
+	lim, limited := l.limits[user]
+	switch {
+	case !limited:
+		return true
+	case lim.readOnly:
+		return readOnlyPrivileges[privilege]
+	}
+	return !slices.Contains(lim.denied, privilege)
 }
 
 func (l *Lab) validLogin(req *types.Login) bool {
@@ -122,11 +137,11 @@ func (l *Lab) validLogin(req *types.Login) bool {
 	return ok && pw == req.Password
 }
 
-// authorization answers privilege questions as vCenter would for read-only accounts; vcsim grants
+// authorization answers privilege questions as vCenter would for limited accounts; vcsim grants
 // everything to everyone.
 type authorization struct {
 	*simulator.AuthorizationManager
-	readOnly func(user string) bool
+	granted func(user, privilege string) bool
 }
 
 var readOnlyPrivileges = map[string]bool{"System.Anonymous": true, "System.View": true, "System.Read": true}
@@ -134,8 +149,8 @@ var readOnlyPrivileges = map[string]bool{"System.Anonymous": true, "System.View"
 // HasPrivilegeOnEntities answers for the calling session's account.
 func (a *authorization) HasPrivilegeOnEntities(ctx *simulator.Context, req *types.HasPrivilegeOnEntities) soap.HasFault {
 	body := a.AuthorizationManager.HasPrivilegeOnEntities(req).(*methods.HasPrivilegeOnEntitiesBody)
-	if ctx.Session != nil && a.readOnly(ctx.Session.UserName) {
-		deny(body.Res.Returnval)
+	if ctx.Session != nil {
+		a.limit(ctx.Session.UserName, body.Res.Returnval)
 	}
 	return body
 }
@@ -143,17 +158,16 @@ func (a *authorization) HasPrivilegeOnEntities(ctx *simulator.Context, req *type
 // HasUserPrivilegeOnEntities answers for the named account.
 func (a *authorization) HasUserPrivilegeOnEntities(req *types.HasUserPrivilegeOnEntities) soap.HasFault {
 	body := a.AuthorizationManager.HasUserPrivilegeOnEntities(req).(*methods.HasUserPrivilegeOnEntitiesBody)
-	if a.readOnly(req.UserName) {
-		deny(body.Res.Returnval)
-	}
+	a.limit(req.UserName, body.Res.Returnval)
 	return body
 }
 
-func deny(ps []types.EntityPrivilege) {
+// limit withdraws what the account does not hold.
+func (a *authorization) limit(user string, ps []types.EntityPrivilege) {
 	for i := range ps {
 		for j := range ps[i].PrivAvailability {
 			p := &ps[i].PrivAvailability[j]
-			p.IsGranted = readOnlyPrivileges[p.PrivId]
+			p.IsGranted = p.IsGranted && a.granted(user, p.PrivId)
 		}
 	}
 }

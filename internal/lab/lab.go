@@ -60,10 +60,10 @@ type Lab struct {
 	Password string
 	CAFile   string // PEM file of the server's certificate
 
-	mu            sync.Mutex
-	accounts      map[string]string // user → password
-	readOnlyUsers map[string]bool
-	authz         *authorization
+	mu       sync.Mutex
+	accounts map[string]string // user → password
+	limits   map[string]limit  // user → what it may not do
+	authz    *authorization
 }
 
 // VM is a VM the lab creates.
@@ -129,7 +129,7 @@ func Start(o Options) (*Lab, error) {
 	m.Service.Listen = &url.URL{Host: o.Addr, User: url.UserPassword(o.Username, o.Password)}
 	s := m.Service.NewServer()
 	lab := &Lab{Model: m, Server: s, Username: o.Username, Password: o.Password,
-		accounts: map[string]string{o.Username: o.Password}, readOnlyUsers: map[string]bool{}}
+		accounts: map[string]string{o.Username: o.Password}, limits: map[string]limit{}}
 	m.Map().SessionManager().ValidLogin = lab.validLogin
 	u := *s.URL
 	u.User = nil

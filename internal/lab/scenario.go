@@ -105,10 +105,11 @@ type IPSpec struct {
 
 // AccountSpec is another vCenter account; Use makes the checker log in with it.
 type AccountSpec struct {
-	User     string `yaml:"user"`
-	Password string `yaml:"password"`
-	ReadOnly bool   `yaml:"readOnly"`
-	Use      bool   `yaml:"use"`
+	User     string   `yaml:"user"`
+	Password string   `yaml:"password"`
+	ReadOnly bool     `yaml:"readOnly"`
+	Deny     []string `yaml:"deny"` // privileges it lacks, e.g. VirtualMachine.State.CreateSnapshot
+	Use      bool     `yaml:"use"`
 }
 
 // FaultSpec makes every call of a vSphere method fail.

@@ -141,7 +141,7 @@ func (w *World) shape(sc *Scenario) error {
 		w.shapeVM(w.refs[i+1], vm)
 	}
 	for _, a := range v.Accounts {
-		l.AddAccount(a.User, a.Password, a.ReadOnly)
+		l.AddAccount(a.User, a.Password, a.ReadOnly, a.Deny...)
 		if a.Use {
 			w.user, w.pass = a.User, a.Password
 		}

@@ -203,6 +203,7 @@ func vcenterRequest(cfg *Config) vcenter.Request {
 	if checks.Needs(cfg.Active, checks.Privileges) {
 		req.Privileges, req.Principal = checks.CheckedPrivileges, cfg.Principal
 		for _, vm := range p.VMs {
+			req.Originals = append(req.Originals, vm.Name)
 			if vm.Host != "" {
 				req.Hosts = append(req.Hosts, vm.Host)
 			}

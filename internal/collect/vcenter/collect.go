@@ -39,6 +39,7 @@ type Request struct {
 	Privileges   []string // privilege IDs to check ("X.*" means every privilege under X); none: skip
 	Principal    string   // check this account's privileges instead of the session's own
 	MasterTarget string   // its host is a privilege target
+	Originals    []string // names of VMs whose hosts are privilege targets too (where failback to the original runs)
 	Hosts        []string // further target hosts (privileges)
 	Datastores   []string // target datastores (privileges)
 }
@@ -240,11 +241,13 @@ func datacenter(ctx context.Context, vc *vim25.Client, name string) (namedRef, e
 // refs maps inventory names to managed object references, for follow-up calls.
 type refs struct {
 	host, datastore, vm map[string][]types.ManagedObjectReference // by name
+	hostOf              map[types.ManagedObjectReference]string   // a VM's host, by name
 }
 
 // decode turns the property collector's answer into the inventory.
 func decode(inv *inventory.VCenter, objs []types.ObjectContent) refs {
-	r := refs{host: map[string][]types.ManagedObjectReference{}, datastore: map[string][]types.ManagedObjectReference{}, vm: map[string][]types.ManagedObjectReference{}}
+	r := refs{host: map[string][]types.ManagedObjectReference{}, datastore: map[string][]types.ManagedObjectReference{}, vm: map[string][]types.ManagedObjectReference{},
+		hostOf: map[types.ManagedObjectReference]string{}}
 	hostName := map[string]string{}
 	for _, oc := range objs {
 		if oc.Obj.Type == "HostSystem" {
@@ -268,6 +271,7 @@ func decode(inv *inventory.VCenter, objs []types.ObjectContent) refs {
 		case "VirtualMachine":
 			vm := decodeVM(oc, hostName)
 			r.vm[vm.Name] = append(r.vm[vm.Name], oc.Obj)
+			r.hostOf[oc.Obj] = vm.Host
 			inv.VMs = append(inv.VMs, vm)
 		}
 	}

@@ -35,8 +35,10 @@ func privileges(ctx context.Context, vc *vim25.Client, sm *session.Manager, dc t
 			}
 		}
 	}
-	for _, vm := range inv.VMsNamed(req.MasterTarget) {
-		add(r.host, vm.Host)
+	for _, name := range append([]string{req.MasterTarget}, req.Originals...) {
+		for _, ref := range r.vm[name] {
+			add(r.host, r.hostOf[ref])
+		}
 	}
 	for _, h := range req.Hosts {
 		add(r.host, h)
