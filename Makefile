@@ -22,10 +22,11 @@ lint: ## gofmt and go vet
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
-demo: build ## Run the lab's mixed scenario through reprotect and failback; print both reports
-	@for phase in reprotect failback; do \
-		echo "=== asr-preflight $$phase — lab scenario test/scenarios/mixed.yaml (vcsim + fake Azure on 127.0.0.1)"; echo; \
-		code=0; bin/asr-preflight-lab run --scenario test/scenarios/mixed.yaml -- $$phase || code=$$?; \
+demo: build ## Run the lab's demo estates — modernized before reprotect and failback, classic before reprotect — and print the reports
+	@for run in mixed-modernized:reprotect mixed-modernized-failback:failback mixed:reprotect; do \
+		scenario=$${run%%:*}; phase=$${run##*:}; \
+		echo "=== asr-preflight $$phase — lab scenario test/scenarios/$$scenario.yaml (vcsim + fake Azure on 127.0.0.1)"; echo; \
+		code=0; bin/asr-preflight-lab run --scenario test/scenarios/$$scenario.yaml -- $$phase || code=$$?; \
 		echo; echo "asr-preflight $$phase exited $$code (0 pass, 4 warnings, 3 fail or error): the scenario breaks things on purpose"; echo; \
 	done
 

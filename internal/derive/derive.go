@@ -101,20 +101,28 @@ func (f *Facts) HasClassic() bool {
 	return slices.ContainsFunc(f.VMs, func(vm VM) bool { return !vm.Modernized })
 }
 
-// Memory is the memory the VM powers on with, in MB: the plan's memoryMB, else its on-premises
-// VM's configured memory, else what Site Recovery recorded; problem says why none is known.
+// Memory is the memory the VM powers on with, in MB: the plan's memoryMB; else, failing back to
+// the original, its on-premises VM's configured memory; else what Site Recovery recorded, else the
+// failed-over Azure VM's size. Failing back to an alternate location, the VM of its name
+// on-premises (if any) is not the one that powers on, so it never counts. Problem says why none is
+// known.
 func (vm *VM) Memory() (mb int64, problem string) {
+	original := vm.Location != plan.Alternate
 	switch {
 	case vm.MemoryMB > 0:
 		return int64(vm.MemoryMB), ""
-	case vm.OnPrem != nil && vm.OnPrem.MemoryMB > 0:
+	case original && vm.OnPrem != nil && vm.OnPrem.MemoryMB > 0:
 		return vm.OnPrem.MemoryMB, ""
 	case vm.Item != nil && vm.Item.MemoryMB > 0:
 		return vm.Item.MemoryMB, ""
-	case vm.OnPrem != nil:
+	case vm.AzureVM != nil && vm.AzureVM.MemoryMB > 0:
+		return vm.AzureVM.MemoryMB, ""
+	case original && vm.OnPrem != nil:
 		return 0, "its configured memory is not reported; set memoryMB"
+	case original:
+		return 0, vm.OnPremProblem + "; set memoryMB"
 	}
-	return 0, vm.OnPremProblem + "; set memoryMB"
+	return 0, "neither Site Recovery nor its Azure VM says how much memory it has; set memoryMB"
 }
 
 // AzureRef is the Azure VM a plan VM failed over to, and who said so.

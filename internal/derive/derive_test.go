@@ -131,9 +131,22 @@ func TestDeriveMemory(t *testing.T) {
 		t.Errorf("the plan's memoryMB wins: %d", mb)
 	}
 	s = snapshot()
+	s.Plan.VMs[0].Location = plan.Alternate // a new VM: Site Recovery's memory, not the namesake's on-premises
+	if mb, _ := Derive(s).VMs[0].Memory(); mb != 2048 {
+		t.Errorf("alternate location: %d", mb)
+	}
+	s = snapshot()
 	s.VCenter.VMs[1].Name = "web01-old" // no original: Site Recovery's recorded memory fills in
 	if mb, problem := Derive(s).VMs[0].Memory(); mb != 2048 || problem != "" {
 		t.Errorf("the item's memory fills in: %d %q", mb, problem)
+	}
+	s.Azure.ProtectedItems[0].MemoryMB, s.Azure.VMs[0].MemoryMB = 0, 16384 // then the Azure VM's size
+	if mb, _ := Derive(s).VMs[0].Memory(); mb != 16384 {
+		t.Errorf("the Azure VM's size fills in: %d", mb)
+	}
+	s.Azure.VMs[0].MemoryMB, s.Plan.VMs[0].Location = 0, plan.Alternate
+	if _, problem := Derive(s).VMs[0].Memory(); problem != "neither Site Recovery nor its Azure VM says how much memory it has; set memoryMB" {
+		t.Errorf("alternate, nothing known: %q", problem)
 	}
 }
 

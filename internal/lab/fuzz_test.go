@@ -66,6 +66,11 @@ func TestFuzzSeedsReachEveryMessage(t *testing.T) {
 		"masterTarget.guest: expected one of", "vms[0].name: missing", "vms[0].host: no such host", "vms[0].guest: expected one of",
 		"vms[0].powerState: expected one of", "faults[0].fault: expected one of", "instanceType: expected one of",
 		"healthErrors[0].level: expected one of", "accounts: expected at most one account", "s.yaml: plan:",
+		"appliances[0].name: missing", "appliances[0].health: expected one of", "appliances[0].heartbeatMinutes: expected",
+		".roles.dispatcher: unknown role", ".roles.dra.health: expected one of", ".roles.dra.heartbeatMinutes: expected",
+		".resources.fans: unknown resource", ".resources.diskUsage: expected one of", "classic.heartbeatMinutes: expected",
+		"classic.serviceStatus: expected one of", ".agentHeartbeatMinutes: expected", ".lastPlannedFailover: expected one of",
+		".disks[0].sizeGB: expected", ".disks[0].pendingMB: expected", ".disks[0].progressPercent: expected", ".disks[0].lastSyncMinutes: expected",
 	} {
 		if !strings.Contains(all.String(), fragment) {
 			t.Errorf("no seed reaches %q", fragment)

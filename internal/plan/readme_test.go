@@ -6,20 +6,32 @@ import (
 	"testing"
 )
 
-// TestREADMEExample keeps the README's plan example valid.
-func TestREADMEExample(t *testing.T) {
+// TestREADMEExamples keeps the README's plan examples valid: the modernized one first, then the
+// classic one.
+func TestREADMEExamples(t *testing.T) {
 	b, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, after, _ := strings.Cut(string(b), "## The plan")
-	_, block, _ := strings.Cut(after, "```yaml\n")
-	block, _, _ = strings.Cut(block, "```")
-	p, err := Parse("README.md", []byte(block))
-	if err != nil {
-		t.Fatalf("the README's plan example does not load:\n%v", err)
+	_, section, _ := strings.Cut(string(b), "\n## The plan\n")
+	section, _, _ = strings.Cut(section, "\n## ")
+	var plans []*Plan
+	for _, block := range strings.Split(section, "```yaml\n")[1:] {
+		block, _, _ = strings.Cut(block, "```")
+		p, err := Parse("README.md", []byte(block))
+		if err != nil {
+			t.Fatalf("a README plan example does not load:\n%v\n%s", err, block)
+		}
+		plans = append(plans, p)
 	}
-	if p.VMs[0].AzureVM == nil || p.Defaults.Datastore != "ds01" || !p.FromVault() {
-		t.Errorf("example read as %+v", p)
+	if len(plans) != 2 {
+		t.Fatalf("want the modernized and the classic examples, got %d", len(plans))
+	}
+	m, c := plans[0], plans[1]
+	if m.MasterTarget != "" || m.Appliance == "" || m.VMs[0].Appliance == "" || m.VMs[0].AzureVM == nil || m.Defaults.Datastore != "ds01" || !m.FromVault() {
+		t.Errorf("modernized example read as %+v", m)
+	}
+	if c.MasterTarget == "" || c.ConfigurationServerAddr() != "cs01.example.com:443" {
+		t.Errorf("classic example read as %+v", c)
 	}
 }
