@@ -171,3 +171,36 @@ func closedAddr() string {
 	defer l.Close()
 	return l.Addr().String()
 }
+
+// TestPlanWritesAppliance: asr-preflight plan writes the appliance the modernized items name —
+// plan-wide when they agree, per VM otherwise — and, before failback, the datastore each records.
+func TestPlanWritesAppliance(t *testing.T) {
+	w := startScenario(t, `azure:
+  appliances: [{name: appliance01}, {name: appliance02}]
+  items:
+    - {name: web01, instanceType: InMageRcmFailback, appliance: appliance01, targetDatastore: LocalDS_0}
+    - {name: db01, instanceType: InMageRcmFailback, appliance: appliance02, targetDatastore: LocalDS_0}
+    - {name: app01, instanceType: InMageRcm, appliance: appliance02}
+`)
+	for _, tc := range []struct {
+		phase string
+		check func(p plan.Plan) bool
+	}{
+		{"failback", func(p plan.Plan) bool {
+			return p.Appliance == "" && len(p.VMs) == 2 && p.VMs[0].Appliance == "appliance01" && p.VMs[1].Appliance == "appliance02" &&
+				p.VMs[0].Datastore == "LocalDS_0" && p.MasterTarget == ""
+		}},
+		{"reprotect", func(p plan.Plan) bool {
+			return p.Appliance == "appliance02" && len(p.VMs) == 1 && p.VMs[0].Appliance == ""
+		}},
+	} {
+		res := run(t, "", w.Env(), "plan", "--vault", "rg-asr/vault01", "--phase", tc.phase)
+		var p plan.Plan
+		if err := yaml.Unmarshal([]byte(res.stdout), &p); res.code != 0 || err != nil || !tc.check(p) {
+			t.Errorf("%s: exit %d, %v\n%s%s", tc.phase, res.code, err, res.stdout, res.stderr)
+		}
+		if _, err := plan.Parse("generated", []byte(res.stdout)); err != nil && tc.phase == "failback" {
+			t.Errorf("the generated failback plan does not load: %v", err)
+		}
+	}
+}
