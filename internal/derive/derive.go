@@ -367,3 +367,58 @@ func DescribeVMs(vms []inventory.VM) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// Scope maps each plan VM to the targets whose results apply to it — itself, the host it will run
+// on and its original's, its datastore, the appliance (modernized) or the master target and classic servers it goes
+// through — and names what each target is, for the verdicts and the reports. Results about vCenter,
+// Azure, the datacenter or a check as a whole apply to every VM.
+func (f *Facts) Scope(s *inventory.Snapshot) result.Scope {
+	sc := result.Scope{Depends: map[string][]string{}, Global: []string{"vcenter", "azure", "probe", "-"},
+		Kinds: map[string]string{"vcenter": "vCenter", "azure": "Azure", "probe": "probe", "-": "check", "master-target": "master target"}}
+	if s.VCenter != nil && s.VCenter.Datacenter != "" {
+		sc.Global = append(sc.Global, s.VCenter.Datacenter)
+		sc.Kinds[s.VCenter.Datacenter] = "vCenter"
+	}
+	cs := s.Plan.ConfigurationServerAddr()
+	for i := range f.VMs {
+		vm := &f.VMs[i]
+		sc.VMs = append(sc.VMs, vm.Name)
+		deps := []string{vm.Name}
+		add := func(target, kind string) {
+			if target != "" {
+				deps = append(deps, target)
+				if _, named := sc.Kinds[target]; !named {
+					sc.Kinds[target] = kind
+				}
+			}
+		}
+		sc.Kinds[vm.Name] = "VM"
+		add(vm.Host, "host")
+		if vm.OnPrem != nil {
+			add(vm.OnPrem.Host, "host") // reprotect reaches the original there
+		}
+		add(vm.TargetDatastore, "datastore")
+		if vm.Modernized {
+			add(vm.Appliance, "appliance")
+		} else {
+			add("master-target", "master target")
+			add(f.MasterTarget.Name, "master target")
+			add(cs, "configuration server")
+			if c := vm.Classic; c.Fabric != nil {
+				add(c.Fabric.ConfigServer.Name, "configuration server")
+			}
+			if c := vm.Classic; c.ProcessServer != nil {
+				add(c.ProcessServer.Name, "process server")
+			}
+			if c := vm.Classic; c.MasterTarget != nil {
+				add(c.MasterTarget.Name, "master target")
+			}
+			if it := vm.Item; it != nil {
+				add(it.ProcessServerID, "process server")
+				add(it.MasterTargetID, "master target")
+			}
+		}
+		sc.Depends[vm.Name] = deps
+	}
+	return sc
+}

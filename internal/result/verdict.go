@@ -1,0 +1,107 @@
+package result
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+)
+
+// Verdict is what the results say of one VM for the phase.
+type Verdict string
+
+// The verdicts.
+const (
+	Ready   Verdict = "ready"   // nothing fails or errors for it
+	Warned  Verdict = "warn"    // only warnings apply to it
+	Blocked Verdict = "blocked" // a failure applies to it
+	Unknown Verdict = "unknown" // no failure, but something that applies to it could not be evaluated
+)
+
+// Verdicts lists the verdicts as reports order them: what needs action first.
+var Verdicts = []Verdict{Blocked, Unknown, Warned, Ready}
+
+// VM is one plan VM's verdict and the results behind it.
+type VM struct {
+	Name    string   `json:"name"`
+	Verdict Verdict  `json:"verdict"`
+	Reasons []Reason `json:"reasons"` // the failures, errors and warnings that apply to it, worst first
+}
+
+// Reason is a result that applies to a VM.
+type Reason struct {
+	Check  string `json:"check"`
+	Target string `json:"target"`
+	Status Status `json:"status"`
+	Code   string `json:"code"`
+}
+
+// Problem is a failure, error or warning, with what it is about and the VMs it applies to.
+type Problem struct {
+	Result
+	About string   // what the target is: VM, host, datastore, appliance, master target, vCenter…
+	VMs   []string // the plan VMs it applies to, in plan order
+}
+
+// Scope says which results apply to which VM.
+type Scope struct {
+	VMs     []string            // the plan VMs, in plan order
+	Depends map[string][]string // per VM, the targets whose results apply to it: itself, its host, datastore, appliance…
+	Global  []string            // targets whose results apply to every VM: vCenter, Azure, a check as a whole ("-")…
+	Kinds   map[string]string   // what each target is, for reports; unknown targets are "other"
+}
+
+// rank orders statuses from the worst.
+var rank = map[Status]int{Fail: 0, Error: 1, Warn: 2, Skip: 3, Pass: 4}
+
+// Judge gives every VM its verdict from the results that apply to it, and lists each failure,
+// error and warning once with the VMs it applies to, worst first.
+func Judge(results []Result, sc Scope) ([]VM, []Problem) {
+	order := make(map[string]int, len(sc.VMs))
+	byTarget := map[string][]string{} // target → the VMs its results apply to, in plan order
+	for i, vm := range sc.VMs {
+		order[vm] = i
+		for _, t := range sc.Depends[vm] {
+			if list := byTarget[t]; len(list) == 0 || list[len(list)-1] != vm {
+				byTarget[t] = append(list, vm)
+			}
+		}
+	}
+	global := map[string]bool{}
+	for _, t := range sc.Global {
+		global[t] = true
+	}
+	var problems []Problem
+	for _, r := range results {
+		if r.Status != Fail && r.Status != Error && r.Status != Warn {
+			continue
+		}
+		p := Problem{Result: r, About: cmp.Or(sc.Kinds[r.Target], "other"), VMs: byTarget[r.Target]}
+		if global[r.Target] {
+			p.VMs = sc.VMs
+		}
+		problems = append(problems, p)
+	}
+	slices.SortStableFunc(problems, func(a, b Problem) int {
+		return cmp.Or(cmp.Compare(rank[a.Status], rank[b.Status]), strings.Compare(a.Check, b.Check), strings.Compare(a.Target, b.Target))
+	})
+	vms := make([]VM, len(sc.VMs))
+	for i, name := range sc.VMs {
+		vms[i] = VM{Name: name, Verdict: Ready, Reasons: []Reason{}}
+	}
+	for _, p := range problems {
+		for _, name := range p.VMs {
+			vm := &vms[order[name]]
+			vm.Reasons = append(vm.Reasons, Reason{Check: p.Check, Target: p.Target, Status: p.Status, Code: p.Code})
+			switch {
+			case p.Status == Fail:
+				vm.Verdict = Blocked
+			case p.Status == Error && vm.Verdict != Blocked:
+				vm.Verdict = Unknown
+			case p.Status == Warn && vm.Verdict == Ready:
+				vm.Verdict = Warned
+			}
+		}
+	}
+	slices.SortFunc(vms, func(a, b VM) int { return strings.Compare(a.Name, b.Name) })
+	return vms, problems
+}
