@@ -80,8 +80,14 @@ func applianceReach(s *Input, g derive.Group, r *Result) {
 		case ag == nil || ag.Appliance == nil:
 			status, problem = Skip, fmt.Sprintf("appliance %s is not registered, so its reach is unknown (see asr.appliance)", vm.Appliance)
 		case !slices.ContainsFunc(ag.Appliance.AccessibleDatastores, func(d string) bool { return strings.EqualFold(d, g.Name) }):
+			var through []*derive.VM // the datastore's VMs that go through this appliance
+			for _, other := range g.VMs {
+				if other.Modernized && other.Appliance == vm.Appliance {
+					through = append(through, other)
+				}
+			}
 			problem = fmt.Sprintf("datastore %s is not among the datastores appliance %s can reach (%s); reprotect of %s cannot write to it",
-				g.Name, vm.Appliance, strings.Join(ag.Appliance.AccessibleDatastores, ", "), vmNames(ag.VMs))
+				g.Name, vm.Appliance, strings.Join(ag.Appliance.AccessibleDatastores, ", "), vmNames(through))
 			r.Code = "8061"
 			r.Fix = "Choose a datastore the appliance reaches, or make this one visible to the appliance's vCenter and ESXi hosts, then refresh the appliance's discovery."
 		default:

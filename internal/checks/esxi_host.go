@@ -34,7 +34,7 @@ var (
 
 // Run evaluates every host a plan VM will run on.
 func (ESXiHost) Run(s *Input) []Result {
-	out := unplaced(s)
+	out := unplaced(s, true)
 	for _, g := range s.Facts.Hosts {
 		r := Result{Target: g.Name, Status: Pass}
 		var problems []string

@@ -32,7 +32,7 @@ func freeLicense(editionKey, name string) bool {
 
 // Run evaluates the licence of every host a plan VM will run on.
 func (ESXiLicense) Run(s *Input) []Result {
-	out := unplaced(s)
+	out := unplaced(s, false)
 	for _, g := range s.Facts.Hosts {
 		r := Result{Target: g.Name}
 		h, ok := s.VCenter.Host(g.Name)

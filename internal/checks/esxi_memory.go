@@ -35,7 +35,7 @@ const headroom = 0.10
 // Run sums, per host, the memory of the plan VMs that will run there and compares it with the
 // host's free memory.
 func (ESXiMemory) Run(s *Input) []Result {
-	out := unplaced(s)
+	out := unplaced(s, false)
 	for _, g := range s.Facts.Hosts {
 		out = append(out, hostMemory(s.VCenter, g))
 	}

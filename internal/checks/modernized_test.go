@@ -193,7 +193,11 @@ func TestModernizedVCenterChecks(t *testing.T) {
 	runModernized(t, ESXiHost{}, []checkCase{
 		{"the original's host", nil, []want{{"esx02", Pass, "", "(target of web01, db01)"}}},
 		{"no original, no host", func(s *inventory.Snapshot) { s.VCenter.VMs = s.VCenter.VMs[:1] }, []want{
-			{"db01", Skip, "", "cannot tell which host db01 will run on: no host in the plan, and no original VM"}, {"esx02", Pass, "", "(target of web01)"}}},
+			{"db01", Warn, "", "cannot tell which host db01 will run on: no host in the plan, and no original VM"}, {"esx02", Pass, "", "(target of web01)"}}},
+	})
+	runModernized(t, ESXiMemory{}, []checkCase{
+		{"no original, no host", func(s *inventory.Snapshot) { s.VCenter.VMs = s.VCenter.VMs[:1] }, []want{
+			{"db01", Skip, "", "cannot tell which host db01 will run on (see esxi.host)"}, {"esx02", Pass, "", ""}}},
 	})
 	runModernized(t, MasterTargetVM{}, []checkCase{
 		{"skips", nil, []want{{"-", Skip, "", "no classic VM in the plan: the modernized architecture has no master target"}}}})

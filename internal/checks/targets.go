@@ -7,10 +7,11 @@ import (
 	"github.com/asr-preflight/asr-preflight/internal/derive"
 )
 
-// unplaced are the skips a host-based check gives for the plan VMs whose host cannot be told: one
-// for the classic VMs (the master target's problem is master-target.vm's to report, once), one per
-// modernized VM (whose plan must name its host).
-func unplaced(s *Input) []Result {
+// unplaced are the results a host-based check gives for the plan VMs whose host cannot be told: a
+// skip for the classic VMs (the master target's problem is master-target.vm's to report, once);
+// for each modernized VM, whose plan must name its host, a warning from esxi.host (the one that
+// reports it) and a skip from the others — never a silent pass.
+func unplaced(s *Input, reports bool) []Result {
 	var classic []*derive.VM
 	var out []Result
 	why := ""
@@ -18,8 +19,11 @@ func unplaced(s *Input) []Result {
 		vm := &s.Facts.VMs[i]
 		switch {
 		case vm.HostProblem == "":
+		case vm.Modernized && reports:
+			out = append(out, Result{Target: vm.Name, Status: Warn, Message: fmt.Sprintf("cannot tell which host %s will run on: %s; its host is not checked", vm.Name, vm.HostProblem),
+				Fix: "Set host for " + vm.Name + " in the plan: the ESXi host it will run on after failback."})
 		case vm.Modernized:
-			out = append(out, Result{Target: vm.Name, Status: Skip, Message: fmt.Sprintf("cannot tell which host %s will run on: %s", vm.Name, vm.HostProblem)})
+			out = append(out, Result{Target: vm.Name, Status: Skip, Message: fmt.Sprintf("cannot tell which host %s will run on (see esxi.host)", vm.Name)})
 		default:
 			classic, why = append(classic, vm), vm.HostProblem
 		}
