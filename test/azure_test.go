@@ -3,6 +3,8 @@ package test
 import (
 	"context"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +14,7 @@ import (
 	"github.com/asr-preflight/asr-preflight/internal/checks"
 	"github.com/asr-preflight/asr-preflight/internal/lab"
 	"github.com/asr-preflight/asr-preflight/internal/plan"
+	"github.com/asr-preflight/asr-preflight/internal/report"
 	"github.com/asr-preflight/asr-preflight/internal/result"
 )
 
@@ -85,7 +88,11 @@ func TestAzureUnreachable(t *testing.T) {
 	if res.code != 3 {
 		t.Fatalf("exit %d, want 3\n%s%s", res.code, res.stdout, res.stderr)
 	}
-	expectAzureDown(t, decode(t, res.stdout).Results, "connection refused")
+	r := decode(t, res.stdout)
+	expectAzureDown(t, r.Results, "connection refused")
+	if len(r.VMs) == 0 || r.Summary.VMs != (report.VMCounts{Unknown: len(r.VMs)}) {
+		t.Errorf("Azure down must leave every VM unknown: %+v", r.Summary.VMs)
+	}
 }
 
 // expectAzureDown checks results of a run where Azure did not answer: every Azure check reports
@@ -201,6 +208,38 @@ func TestPlanWritesAppliance(t *testing.T) {
 		}
 		if _, err := plan.Parse("generated", []byte(res.stdout)); err != nil && tc.phase == "failback" {
 			t.Errorf("the generated failback plan does not load: %v", err)
+		}
+	}
+}
+
+// TestReadyFileBackToPlan: the ready list of a run is what asr-preflight plan --only-vms takes
+// back — a plan of just the VMs that can go now.
+func TestReadyFileBackToPlan(t *testing.T) {
+	w := startScenarioFile(t, "mixed-modernized.yaml") // web01 ready; db01 and app01 blocked
+	ready := filepath.Join(t.TempDir(), "ready")
+	res := run(t, "", w.Env(), "reprotect", "-p", w.PlanPath, "--ready-file", ready, "-f", "json")
+	if b, err := os.ReadFile(ready); res.code != 3 || err != nil || string(b) != "web01\n" {
+		t.Fatalf("exit %d, ready list %q, %v\n%s", res.code, b, err, res.stderr)
+	}
+	if err := os.WriteFile(ready, []byte("# from the run\nweb01\nnot-an-item\n\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res = run(t, "", w.Env(), "plan", "--vault", "rg-asr/vault01", "--only-vms", ready)
+	var p plan.Plan
+	if err := yaml.Unmarshal([]byte(res.stdout), &p); res.code != 0 || err != nil || len(p.VMs) != 1 || p.VMs[0].Name != "web01" ||
+		!strings.Contains(res.stdout, "# Left out, not items of the vault ready for reprotect: not-an-item") {
+		t.Errorf("plan: exit %d, %v\n%s%s", res.code, err, res.stdout, res.stderr)
+	}
+	for _, tc := range []struct{ list, stderr string }{
+		{"# nothing\n\n", "names no VM; expected one VM name per line"},
+		{"db02\n", "none of its 1 VM(s) is an item of vault rg-asr/vault01 ready for reprotect"},
+	} {
+		if err := os.WriteFile(ready, []byte(tc.list), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		res = run(t, "", w.Env(), "plan", "--vault", "rg-asr/vault01", "--only-vms", ready)
+		if res.code == 0 || res.stdout != "" || !strings.Contains(res.stderr, tc.stderr) {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q", tc.list, res.code, res.stdout, res.stderr)
 		}
 	}
 }

@@ -121,7 +121,7 @@ func TestNameCollisionFails(t *testing.T) {
 	if res.code != 3 {
 		t.Fatalf("exit %d, want 3\n%s\n%s", res.code, res.stdout, res.stderr)
 	}
-	if !strings.Contains(res.stdout, "FAIL vm.name-collision [db01] ASR 78052") {
+	if !strings.Contains(res.stdout, "\nblocked  db01   78052  ") || !strings.Contains(res.stdout, "VM db01\n  FAIL vm.name-collision ASR 78052\n") {
 		t.Errorf("text report on stdout lacks the failure:\n%s", res.stdout)
 	}
 	data, err := os.ReadFile(filepath.Join(dir, "r.json"))
@@ -197,6 +197,9 @@ func TestVCenterUnreachable(t *testing.T) {
 			t.Errorf("want an error with a one-line reason, got %+v", res)
 		}
 	}
+	if len(r.VMs) == 0 || r.Summary.VMs != (report.VMCounts{Unknown: len(r.VMs)}) {
+		t.Errorf("vCenter down must leave every VM unknown: %+v %+v", r.Summary.VMs, r.VMs)
+	}
 }
 
 func TestWrongPasswordNeverShown(t *testing.T) {
@@ -270,11 +273,14 @@ func TestReportFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	res := run(t, "", w.Env(), "reprotect", "-p", w.PlanPath, "--json", filepath.Join(dir, "r.json"),
-		"--junit", blocked, "--markdown", filepath.Join(dir, "r.md"))
+		"--junit", blocked, "--markdown", filepath.Join(dir, "r.md"), "--html", filepath.Join(dir, "r.html"), "--ready-file", filepath.Join(dir, "ready"))
 	if res.code != 1 || !strings.Contains(res.stderr, "writing junit report "+blocked+": ") {
 		t.Errorf("exit %d, stderr %s", res.code, res.stderr)
 	}
-	for _, name := range []string{"r.json", "r.md"} {
+	if b, err := os.ReadFile(filepath.Join(dir, "ready")); err != nil || string(b) != "app01\ndb01\nweb01\n" {
+		t.Errorf("ready list %q, %v", b, err)
+	}
+	for _, name := range []string{"r.json", "r.md", "r.html"} {
 		if b, err := os.ReadFile(filepath.Join(dir, name)); err != nil || len(b) == 0 {
 			t.Errorf("%s not written: %v", name, err)
 		}
@@ -298,7 +304,7 @@ func TestBadInput(t *testing.T) {
 			`:5: vms[1].name: duplicate VM name "a"; already used by vms[0]` + "\n"},
 		{"missing plan file", []string{"failback", "-p", "/nonexistent/plan.yaml"}, "asr-preflight: reading plan: open /nonexistent/plan.yaml: no such file or directory\n"},
 		{"no plan flag", []string{"reprotect"}, "asr-preflight: required flag(s) \"plan\" not set\n"},
-		{"bad format", []string{"reprotect", "-p", badPlan, "-f", "yaml"}, `asr-preflight: --format: unknown format "yaml"; expected one of text, json, junit, markdown` + "\n"},
+		{"bad format", []string{"reprotect", "-p", badPlan, "-f", "yaml"}, `asr-preflight: --format: unknown format "yaml"; expected one of text, json, junit, markdown, html` + "\n"},
 		{"unknown flag", []string{"reprotect", "--colour"}, "asr-preflight: unknown flag: --colour\n"},
 		{"unknown code", []string{"explain", "12345"}, `asr-preflight: unknown ASR code or check "12345"; known codes: 806, 8038, 8061, 78022, 78052, 78093, 78174, 78186, 95226, 161011, 310056, 325091, 325092, 548004; checks: ` + strings.Join(checks.IDs(), ", ") + "\n"},
 		{"no vCenter URL", []string{"reprotect", "-p", writePlan(t, healthyPlan)}, "asr-preflight: no vCenter URL: set --vcenter-url, GOVC_URL or vcenter.url in the plan\n"},
@@ -329,6 +335,10 @@ func TestBadInput(t *testing.T) {
 			"asr-preflight: --json " + good + ": the same file as the plan file (--plan); each output needs a file of its own\n"},
 		{"two reports, one file", []string{"reprotect", "-p", good, "--json", filepath.Join(dir, "r"), "--markdown", filepath.Join(dir, "r")},
 			"asr-preflight: --markdown " + filepath.Join(dir, "r") + ": the same file as --json's; each output needs a file of its own\n"},
+		{"include-warn alone", []string{"reprotect", "-p", good, "--include-warn"},
+			"asr-preflight: --include-warn: it adds the warn VMs to --ready-file FILE, which is not set\n"},
+		{"ready list over the HTML report", []string{"reprotect", "-p", good, "--html", filepath.Join(dir, "r"), "--ready-file", filepath.Join(dir, "r")},
+			"asr-preflight: --ready-file " + filepath.Join(dir, "r") + ": the same file as --html's; each output needs a file of its own\n"},
 		{"report in a missing folder", []string{"reprotect", "-p", good, "--junit", "/nonexistent/r.xml"},
 			"asr-preflight: --junit /nonexistent/r.xml: folder /nonexistent does not exist\n"},
 		{"control character in a name", []string{"reprotect", "-p", writePlan(t, "version: 1\nmasterTarget: \"mt\\e[2J01\"\nvms: [{name: a, datastore: ds}]\n")},
@@ -412,7 +422,7 @@ func TestTerminal(t *testing.T) {
 		if !bytes.Contains(out, []byte("collecting vCenter inventory")) {
 			t.Errorf("no progress on a terminal:\n%s", out)
 		}
-		if colored := bytes.Contains(out, []byte("\x1b[32mPASS")); colored == noColor {
+		if colored := bytes.Contains(out, []byte("\x1b[32mready")); colored == noColor {
 			t.Errorf("NO_COLOR=%v: colour %v:\n%q", noColor, colored, out)
 		}
 	}

@@ -3,6 +3,7 @@ package test
 import (
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,6 +14,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/asr-preflight/asr-preflight/internal/report"
+	"github.com/asr-preflight/asr-preflight/internal/result"
 )
 
 var updateExpected = flag.Bool("update", false, "rewrite the scenarios' expected files from what the tool reports")
@@ -20,11 +22,12 @@ var updateExpected = flag.Bool("update", false, "rewrite the scenarios' expected
 // expected is what a scenario must produce: NAME.expected beside NAME.yaml. Passes are counted
 // nowhere, so that adding a check that passes changes no expected file.
 type expected struct {
-	Phase    string   `yaml:"phase"`
-	Args     []string `yaml:"args,omitempty"`
-	Exit     int      `yaml:"exit"`
-	Summary  counts   `yaml:"summary"`
-	Problems []string `yaml:"problems"` // every result that is not a pass: "check target status [code]", sorted
+	Phase    string                    `yaml:"phase"`
+	Args     []string                  `yaml:"args,omitempty"`
+	Exit     int                       `yaml:"exit"`
+	Summary  counts                    `yaml:"summary"`
+	Problems []string                  `yaml:"problems"` // every result that is not a pass: "check target status [code]", sorted
+	VMs      map[string]result.Verdict `yaml:"vms"`      // every plan VM's verdict
 }
 
 // counts are a report's summary without the passes.
@@ -56,6 +59,23 @@ func results(r report.Report, problems bool) []string {
 	return out
 }
 
+// unowned reports a failure or error that applies to no VM of the plan: the VMs it should block
+// would be reported ready (or only warned).
+func unowned(t *testing.T, r report.Report) {
+	t.Helper()
+	applied := map[[2]string]bool{}
+	for _, vm := range r.VMs {
+		for _, rs := range vm.Reasons {
+			applied[[2]string{rs.Check, rs.Target}] = true
+		}
+	}
+	for _, res := range r.Results {
+		if (res.Status == result.Fail || res.Status == result.Error) && len(r.VMs) > 0 && !applied[[2]string{res.Check, res.Target}] {
+			t.Errorf("%s [%s] %s applies to no VM: %s", res.Check, res.Target, res.Status, res.Message)
+		}
+	}
+}
+
 // TestScenarios runs every scenario in test/scenarios through the real binaries: asr-preflight-lab
 // run serves it and runs asr-preflight, which also saves a snapshot; asr-preflight analyze then
 // replays the snapshot, offline, and must give the same result for every (check, target). Adding
@@ -84,7 +104,12 @@ func TestScenarios(t *testing.T) {
 			res := runBinary(t, labBinary, "", nil, args...)
 			live := decode(t, res.stdout)
 			s := live.Summary
-			got := expected{Phase: want.Phase, Args: want.Args, Exit: res.code, Summary: counts{s.Warn, s.Fail, s.Error, s.Skip}, Problems: results(live, true)}
+			got := expected{Phase: want.Phase, Args: want.Args, Exit: res.code, Summary: counts{s.Warn, s.Fail, s.Error, s.Skip}, Problems: results(live, true),
+				VMs: map[string]result.Verdict{}}
+			for _, vm := range live.VMs {
+				got.VMs[vm.Name] = vm.Verdict
+			}
+			unowned(t, live)
 			if *updateExpected {
 				var out strings.Builder
 				enc := yaml.NewEncoder(&out)
@@ -97,9 +122,9 @@ func TestScenarios(t *testing.T) {
 				}
 				return
 			}
-			if got.Exit != want.Exit || got.Summary != want.Summary || !slices.Equal(got.Problems, want.Problems) {
-				t.Errorf("%s: exit %d, want %d; summary %+v, want %+v\n got: %s\nwant: %s\n(stderr: %s)", name, got.Exit, want.Exit, got.Summary, want.Summary,
-					strings.Join(got.Problems, "\n      "), strings.Join(want.Problems, "\n      "), res.stderr)
+			if got.Exit != want.Exit || got.Summary != want.Summary || !slices.Equal(got.Problems, want.Problems) || !maps.Equal(got.VMs, want.VMs) {
+				t.Errorf("%s: exit %d, want %d; summary %+v, want %+v\n got: %s\nwant: %s\nverdicts %v, want %v\n(stderr: %s)", name, got.Exit, want.Exit,
+					got.Summary, want.Summary, strings.Join(got.Problems, "\n      "), strings.Join(want.Problems, "\n      "), got.VMs, want.VMs, res.stderr)
 			}
 
 			// The snapshot replayed offline gives the same results as the live run.

@@ -68,10 +68,14 @@ func newAnalyzeCmd() *cobra.Command {
 
 // reportFlags are the flags of the checks and the reports, shared by the phases and analyze.
 func reportFlags(fl *pflag.FlagSet, f *preflight.Flags) {
-	fl.StringVarP(&f.Format, "format", "f", "text", "report format on standard output: text, json, junit or markdown")
+	fl.StringVarP(&f.Format, "format", "f", "text", "report format on standard output: text, json, junit, markdown or html")
+	fl.BoolVarP(&f.Verbose, "verbose", "v", false, "text report: print every pass and skip, and every ready VM")
 	fl.StringVar(&f.JSON, "json", "", "also write the JSON report to `FILE`")
 	fl.StringVar(&f.JUnit, "junit", "", "also write the JUnit XML report to `FILE`")
 	fl.StringVar(&f.Markdown, "markdown", "", "also write the Markdown report to `FILE`")
+	fl.StringVar(&f.HTML, "html", "", "also write the HTML report (one self-contained file) to `FILE`")
+	fl.StringVar(&f.ReadyFile, "ready-file", "", "write the names of the ready VMs to `FILE`, one per line")
+	fl.BoolVar(&f.IncludeWarn, "include-warn", false, "--ready-file lists the VMs with only warnings too")
 	fl.StringSliceVar(&f.Only, "only", nil, "run only these check `IDS` (comma list)")
 	fl.StringSliceVar(&f.Skip, "skip", nil, "skip these check `IDS` (comma list)")
 	fl.StringSliceVar(&f.Ignore, "ignore", nil, "report failures of these check `IDS` as warnings (comma list)")

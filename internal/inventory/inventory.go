@@ -15,16 +15,18 @@ const SnapshotVersion = 1
 
 // Snapshot is everything collected for one run.
 type Snapshot struct {
-	SnapshotVersion int          `json:"snapshotVersion"`
-	Tool            string       `json:"tool"`
-	ToolVersion     string       `json:"toolVersion"`
-	CollectedAt     time.Time    `json:"collectedAt"` // the "now" of time-dependent verdicts, live or replayed
-	Phase           result.Phase `json:"phase"`
-	Plan            *plan.Plan   `json:"plan"` // as resolved: the VMs checked, with what the vault filled in
-	Parts           Parts        `json:"parts"`
-	VCenter         *VCenter     `json:"vcenter,omitempty"`
-	Azure           *Azure       `json:"azure,omitempty"`
-	Probes          Probes       `json:"probes"`
+	SnapshotVersion int       `json:"snapshotVersion"`
+	Tool            string    `json:"tool"`
+	ToolVersion     string    `json:"toolVersion"`
+	CollectedAt     time.Time `json:"collectedAt"` // the "now" of time-dependent verdicts, live or replayed
+	// VCenterAddress is the host:port the vCenter inventory was read from, for reports.
+	VCenterAddress string       `json:"vcenterAddress,omitempty"`
+	Phase          result.Phase `json:"phase"`
+	Plan           *plan.Plan   `json:"plan"` // as resolved: the VMs checked, with what the vault filled in
+	Parts          Parts        `json:"parts"`
+	VCenter        *VCenter     `json:"vcenter,omitempty"`
+	Azure          *Azure       `json:"azure,omitempty"`
+	Probes         Probes       `json:"probes"`
 }
 
 // Part names a piece of the inventory that checks may need.

@@ -56,6 +56,9 @@ func (b budget) checks(ctx context.Context) (context.Context, context.CancelFunc
 func newSnapshot(cfg *Config) *inventory.Snapshot {
 	s := &inventory.Snapshot{SnapshotVersion: inventory.SnapshotVersion, Tool: "asr-preflight", ToolVersion: cfg.Version,
 		CollectedAt: time.Now().UTC(), Phase: cfg.Phase, Plan: cfg.Plan, Parts: inventory.Parts{}}
+	if cfg.VCenter != nil {
+		s.VCenterAddress = cfg.VCenter.Address()
+	}
 	switch {
 	case cfg.Azure == nil:
 		s.Parts.Skip(inventory.AzurePart, "Azure is not configured: the plan has no azure section, and no --subscription or AZURE_SUBSCRIPTION_ID is set")

@@ -51,7 +51,9 @@ type Input struct {
 // Flags are the values of the phase commands' flags (and of analyze's, which has a subset).
 type Flags struct {
 	Plan, Snapshot, SaveSnapshot          string
-	Format, JSON, JUnit, Markdown         string
+	Format, JSON, JUnit, Markdown, HTML   string
+	ReadyFile                             string // --ready-file
+	IncludeWarn, Verbose                  bool   // --include-warn, -v
 	Only, Skip, Ignore                    []string
 	Concurrency                           int
 	Timeout, CheckTimeout                 time.Duration
@@ -86,18 +88,31 @@ type Config struct {
 
 // Output says where the reports go.
 type Output struct {
-	Format   report.Format
-	Color    bool
-	Stdout   io.Writer
-	Files    []File // in a fixed order: snapshot, JSON, JUnit, Markdown
-	Snapshot string // --save-snapshot
+	Format      report.Format
+	Text        report.Options // colour and verbosity of the text report on standard output
+	Stdout      io.Writer
+	Files       []File // in a fixed order: snapshot, JSON, JUnit, Markdown, HTML, ready list
+	Snapshot    string // --save-snapshot
+	IncludeWarn bool   // the ready list names the warn VMs too
+	Context     report.Context
 }
 
-// File is a report (or the snapshot) written to a file.
+// File is an output written to a file.
 type File struct {
 	Flag, Path string
-	Format     report.Format // "" for the snapshot
+	Content    Content
+	Format     report.Format // of a report
 }
+
+// Content is what an output file holds.
+type Content int
+
+// The contents of output files.
+const (
+	ReportFile   Content = iota // a report in File.Format
+	SnapshotFile                // the inventory (--save-snapshot)
+	ReadyFile                   // the names of the ready VMs, one per line (--ready-file)
+)
 
 // Resolve checks every flag and variable, reads the plan, and resolves each setting — flag, then
 // environment, then plan — before any network traffic. Its errors are *InputError.
@@ -116,6 +131,10 @@ func Resolve(in Input) (*Config, error) {
 	}
 	if cfg.Output.Files, err = outputFiles(f, f.Plan, "the plan file (--plan)"); err != nil {
 		return nil, err
+	}
+	cfg.Output.Context.Plan = f.Plan
+	if f.Plan == "-" {
+		cfg.Output.Context.Plan = "<stdin>"
 	}
 	if cfg.Azure, err = resolveAzure(in, cfg.Plan); err != nil {
 		return nil, err
@@ -151,7 +170,11 @@ func resolveAnalysis(in Input) (*Config, error) {
 	}
 	cfg := &Config{Phase: in.Phase, Version: in.Version, Stderr: in.Stderr,
 		Runner: checks.Options{Concurrency: f.Concurrency, CheckTimeout: f.CheckTimeout, Skip: f.Skip, Ignore: f.Ignore},
-		Output: Output{Format: format, Color: in.Color && format == report.Text, Stdout: in.Stdout, Snapshot: f.SaveSnapshot}}
+		Output: Output{Format: format, Text: report.Options{Color: in.Color && format == report.Text, Verbose: f.Verbose},
+			Stdout: in.Stdout, Snapshot: f.SaveSnapshot, IncludeWarn: f.IncludeWarn}}
+	if f.IncludeWarn && f.ReadyFile == "" {
+		return nil, inputErr("--include-warn: it adds the warn VMs to --ready-file FILE, which is not set")
+	}
 	if err := cfg.selectChecks(f.Only); err != nil {
 		return nil, err
 	}
@@ -234,8 +257,9 @@ func outputFiles(f Flags, input, inputName string) ([]File, error) {
 			seen[abs] = inputName
 		}
 	}
-	for _, file := range []File{{"--save-snapshot", f.SaveSnapshot, ""}, {"--json", f.JSON, report.JSON}, {"--junit", f.JUnit, report.JUnit},
-		{"--markdown", f.Markdown, report.Markdown}} {
+	for _, file := range []File{{"--save-snapshot", f.SaveSnapshot, SnapshotFile, ""}, {"--json", f.JSON, ReportFile, report.JSON},
+		{"--junit", f.JUnit, ReportFile, report.JUnit}, {"--markdown", f.Markdown, ReportFile, report.Markdown},
+		{"--html", f.HTML, ReportFile, report.HTML}, {"--ready-file", f.ReadyFile, ReadyFile, ""}} {
 		if file.Path == "" {
 			continue
 		}

@@ -8,7 +8,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/asr-preflight/asr-preflight/internal/checks"
 	"github.com/asr-preflight/asr-preflight/internal/derive"
@@ -89,6 +91,7 @@ func Analyze(ctx context.Context, in Input) (*Outcome, error) {
 	if cfg.Output.Files, err = outputFiles(in.Flags, in.Flags.Snapshot, "the snapshot (--snapshot)"); err != nil {
 		return nil, err
 	}
+	cfg.Output.Context.Snapshot = in.Flags.Snapshot
 	snap.Phase = cfg.Phase
 	st.done("load")
 	return finish(ctx, cfg, snap, started, st), nil
@@ -101,32 +104,63 @@ func finish(ctx context.Context, cfg *Config, snap *inventory.Snapshot, started 
 	progress(cfg.Stderr, "running checks…")
 	results := checks.Run(ctx, cfg.Selected, &checks.Input{Snapshot: snap, Facts: facts}, cfg.Runner)
 	st.done("analyze")
-	rep := report.New(cfg.Version, cfg.Phase, started, time.Since(started), results)
+	vms, problems := result.Judge(results, facts.Scope(snap))
+	rep := report.New(cfg.Version, cfg.Phase, reportContext(cfg.Output.Context, snap), started, time.Since(started), results, vms, problems)
 	rep.Steps = st.list
 	out := &Outcome{Report: rep, Snapshot: snap, Facts: facts}
 	out.Failed = write(cfg.Output, rep, snap)
 	return out
 }
 
+// reportContext completes what the report names with what the snapshot knows: the vCenter it was
+// read from and the vault.
+func reportContext(c report.Context, snap *inventory.Snapshot) report.Context {
+	c.VCenter = snap.VCenterAddress
+	if pl := snap.Plan; pl != nil && pl.Azure != nil && pl.Azure.Vault.Name != "" {
+		c.Vault = pl.Azure.Vault.ResourceGroup + "/" + pl.Azure.Vault.Name
+	}
+	return c
+}
+
 // write is the report step: the report on standard output, then each file in a fixed order,
 // whatever happened to the others.
 func write(o Output, rep report.Report, snap *inventory.Snapshot) []error {
 	var failed []error
-	if err := report.Write(o.Stdout, o.Format, rep, o.Color); err != nil {
+	if err := report.Write(o.Stdout, o.Format, rep, o.Text); err != nil {
 		failed = append(failed, fmt.Errorf("writing the report: %w", err))
 	}
 	for _, f := range o.Files {
 		var err error
-		if f.Format == "" {
+		switch f.Content {
+		case SnapshotFile:
 			err = writeFile(f.Path, "snapshot", func(w io.Writer) error { return SaveSnapshot(w, snap) })
-		} else {
-			err = writeFile(f.Path, string(f.Format)+" report", func(w io.Writer) error { return report.Write(w, f.Format, rep, false) })
+		case ReadyFile:
+			err = writeFile(f.Path, "list of ready VMs", func(w io.Writer) error { return writeReady(w, rep, o.IncludeWarn) })
+		default:
+			err = writeFile(f.Path, string(f.Format)+" report", func(w io.Writer) error { return report.Write(w, f.Format, rep, report.Options{}) })
 		}
 		if err != nil {
 			failed = append(failed, err)
 		}
 	}
 	return failed
+}
+
+// writeReady writes the names of the ready VMs (and the warn ones, when asked), one per line, in
+// name order: what a script reprotects at once. A name that would break the list — with a line
+// break or another control character in it — is left out, never mangled.
+func writeReady(w io.Writer, rep report.Report, includeWarn bool) error {
+	var b strings.Builder
+	for _, vm := range rep.VMs {
+		if vm.Verdict == result.Ready || includeWarn && vm.Verdict == result.Warned {
+			if strings.ContainsFunc(vm.Name, unicode.IsControl) {
+				continue
+			}
+			b.WriteString(vm.Name + "\n")
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 // writeFile writes through a temporary file in the same folder, renamed into place once complete:

@@ -15,6 +15,7 @@ import (
 	"github.com/asr-preflight/asr-preflight/internal/collect/azure"
 	"github.com/asr-preflight/asr-preflight/internal/inventory"
 	"github.com/asr-preflight/asr-preflight/internal/plan"
+	"github.com/asr-preflight/asr-preflight/internal/report"
 	"github.com/asr-preflight/asr-preflight/internal/result"
 )
 
@@ -64,8 +65,9 @@ func TestFinish(t *testing.T) {
 	}
 	var stdout bytes.Buffer
 	cfg := &Config{Phase: result.Failback, Runner: checks.Options{Concurrency: 2}, Version: "test",
-		Output: Output{Format: "json", Stdout: &stdout, Files: []File{{"--save-snapshot", filepath.Join(dir, "snap.json"), ""},
-			{"--junit", blocked, "junit"}, {"--markdown", filepath.Join(dir, "r.md"), "markdown"}}}}
+		Output: Output{Format: "json", Stdout: &stdout, Files: []File{{"--save-snapshot", filepath.Join(dir, "snap.json"), SnapshotFile, ""},
+			{"--junit", blocked, ReportFile, "junit"}, {"--markdown", filepath.Join(dir, "r.md"), ReportFile, "markdown"},
+			{"--ready-file", filepath.Join(dir, "ready.txt"), ReadyFile, ""}}}}
 	if err := cfg.selectChecks([]string{"esxi.memory", "vm.name-collision"}); err != nil {
 		t.Fatal(err)
 	}
@@ -87,6 +89,9 @@ func TestFinish(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
 			t.Errorf("%s not written after a failed output: %v", name, err)
 		}
+	}
+	if ready, err := os.ReadFile(filepath.Join(dir, "ready.txt")); string(ready) != "web01\n" {
+		t.Errorf("ready list %q, %v", ready, err)
 	}
 	if !strings.Contains(stdout.String(), `"check": "esxi.memory"`) {
 		t.Errorf("stdout: %s", stdout.String())
@@ -149,5 +154,21 @@ func TestBudget(t *testing.T) {
 	<-cctx.Done()
 	if err := context.Cause(cctx); err == nil || !strings.HasPrefix(err.Error(), "no answer from vCenter vc:443 within ") || !errors.Is(cctx.Err(), context.DeadlineExceeded) {
 		t.Errorf("cause %v", err)
+	}
+}
+
+// TestReadyList: the ready VMs, the warn ones only when asked, and never a name that would break
+// the list.
+func TestReadyList(t *testing.T) {
+	rep := report.Report{VMs: []result.VM{{Name: "app01", Verdict: result.Warned}, {Name: "bad\nname", Verdict: result.Ready},
+		{Name: "db01", Verdict: result.Blocked}, {Name: "file01", Verdict: result.Unknown}, {Name: "web01", Verdict: result.Ready}}}
+	for _, tc := range []struct {
+		warn bool
+		want string
+	}{{false, "web01\n"}, {true, "app01\nweb01\n"}} {
+		var b strings.Builder
+		if err := writeReady(&b, rep, tc.warn); err != nil || b.String() != tc.want {
+			t.Errorf("include warn %v: %q, %v; want %q", tc.warn, b.String(), err, tc.want)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/asr-preflight/asr-preflight/internal/inventory"
 	"github.com/asr-preflight/asr-preflight/internal/plan"
 	"github.com/asr-preflight/asr-preflight/internal/result"
+	"github.com/asr-preflight/asr-preflight/internal/strictyaml"
 )
 
 // VaultPlan is what asr-preflight plan asks for: a vault, the phase whose items to take, and what to
@@ -20,6 +22,7 @@ type VaultPlan struct {
 	Phase                   result.Phase
 	MasterTarget, Datastore string
 	Timeout                 time.Duration
+	OnlyVMs                 string // a file of VM names, one per line (a --ready-file): take only those
 }
 
 // WritePlan reads the vault's protected items and renders a plan of those ready for the phase,
@@ -34,6 +37,10 @@ func WritePlan(ctx context.Context, in Input, vp VaultPlan) ([]byte, error) {
 	}
 	if vp.Timeout <= 0 {
 		return nil, inputErr("--timeout: expected a positive duration, got %v", vp.Timeout)
+	}
+	only, err := readNames(vp.OnlyVMs)
+	if err != nil {
+		return nil, err
 	}
 	cfg, _, err := in.AzureConfig(nil)
 	if err != nil {
@@ -54,6 +61,19 @@ func WritePlan(ctx context.Context, in Input, vp VaultPlan) ([]byte, error) {
 	p := plan.Plan{Version: 1, MasterTarget: vp.MasterTarget, Defaults: plan.Defaults{Datastore: vp.Datastore},
 		Azure: &plan.Azure{SubscriptionID: cfg.SubscriptionID, Vault: plan.Resource{ResourceGroup: rg, Name: name}},
 		VMs:   VaultVMs(inv, vp.Phase, true)}
+	var missing []string
+	if only != nil {
+		p.VMs = slices.DeleteFunc(p.VMs, func(vm plan.VM) bool { return !slices.Contains(only, vm.Name) })
+		for _, name := range only {
+			if !slices.ContainsFunc(p.VMs, func(vm plan.VM) bool { return vm.Name == name }) {
+				missing = append(missing, name)
+			}
+		}
+	}
+	if only != nil && len(p.VMs) == 0 {
+		// A plan with a vault and no VMs would check every item of the vault.
+		return nil, fmt.Errorf("--only-vms %s: none of its %d VM(s) is an item of vault %s ready for %s", vp.OnlyVMs, len(only), vp.Vault, vp.Phase)
+	}
 	hoistAppliance(&p)
 	out, err := p.Marshal()
 	if err != nil {
@@ -61,7 +81,36 @@ func WritePlan(ctx context.Context, in Input, vp VaultPlan) ([]byte, error) {
 	}
 	head := fmt.Sprintf("# Taken from vault %s for %s: %d VM(s). Review the appliance (or masterTarget, for classic VMs),\n# defaults and each VM's location and datastore before use.\n",
 		vp.Vault, vp.Phase, len(p.VMs))
+	if len(missing) > 0 {
+		head += fmt.Sprintf("# Left out, not items of the vault ready for %s: %s (from --only-vms %s).\n", vp.Phase, strings.Join(missing, ", "), vp.OnlyVMs)
+	}
 	return append([]byte(head), out...), nil
+}
+
+// readNames reads a list of VM names, one per line (blank lines and # comments ignored); nil
+// when no file is named. A file that names no VM is an input error: a plan of no VMs would take
+// the whole vault.
+func readNames(path string) ([]string, error) {
+	if path == "" {
+		return nil, nil
+	}
+	data, err := readLimited(path)
+	if err != nil {
+		return nil, inputErr("--only-vms: %v", err)
+	}
+	if len(data) > strictyaml.MaxBytes {
+		return nil, inputErr("--only-vms %s: larger than %d bytes", path, strictyaml.MaxBytes)
+	}
+	var names []string
+	for line := range strings.Lines(string(data)) {
+		if name := strings.TrimSpace(line); name != "" && !strings.HasPrefix(name, "#") && !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	if len(names) == 0 {
+		return nil, inputErr("--only-vms %s: names no VM; expected one VM name per line (as --ready-file writes them)", path)
+	}
+	return names, nil
 }
 
 // hoistAppliance writes one plan-wide appliance when every VM names the same one.

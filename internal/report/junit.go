@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/asr-preflight/asr-preflight/internal/result"
 )
@@ -35,12 +36,14 @@ type junitProblem struct {
 	Body    string `xml:",chardata"`
 }
 
+// writeJUnit renders one test case per result, then one per VM (classname "vm"): blocked VMs fail,
+// unknown ones are errors, so CI dashboards show the VMs.
 func writeJUnit(w io.Writer, r Report) error {
 	s := junitSuite{
 		Name:      "asr-preflight " + string(r.Phase),
-		Tests:     len(r.Results),
-		Failures:  r.Summary.Fail,
-		Errors:    r.Summary.Error,
+		Tests:     len(r.Results) + len(r.VMs),
+		Failures:  r.Summary.Fail + r.Summary.VMs.Blocked,
+		Errors:    r.Summary.Error + r.Summary.VMs.Unknown,
 		Skipped:   r.Summary.Skip,
 		Time:      fmt.Sprintf("%.3f", float64(r.DurationMs)/1000),
 		Timestamp: r.StartedAt.Format("2006-01-02T15:04:05Z07:00"),
@@ -57,6 +60,19 @@ func writeJUnit(w io.Writer, r Report) error {
 			c.Skipped = &junitProblem{Message: res.Message}
 		default:
 			c.SystemOut = fmt.Sprintf("%s: %s", res.Status, details(res))
+		}
+		s.Cases = append(s.Cases, c)
+	}
+	for _, vm := range r.VMs {
+		c := junitCase{ClassName: "vm", Name: vm.Name}
+		p := &junitProblem{Message: string(vm.Verdict) + ": " + reasons(vm), Body: reasons(vm)}
+		switch vm.Verdict {
+		case result.Blocked:
+			c.Failure = p
+		case result.Unknown:
+			c.Error = p
+		default:
+			c.SystemOut = p.Message
 		}
 		s.Cases = append(s.Cases, c)
 	}
@@ -90,4 +106,22 @@ func details(r result.Result) string {
 		s += "\nDoc: " + r.DocURL
 	}
 	return s
+}
+
+// reasons lists a VM's reasons as "check [target] ASR code" lines.
+func reasons(vm result.VM) string {
+	if len(vm.Reasons) == 0 {
+		return "nothing fails, errs or warns for it"
+	}
+	var b strings.Builder
+	for i, rs := range vm.Reasons {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		fmt.Fprintf(&b, "%s %s [%s]", rs.Status, rs.Check, rs.Target)
+		if rs.Code != "" {
+			fmt.Fprintf(&b, " ASR %s", rs.Code)
+		}
+	}
+	return b.String()
 }

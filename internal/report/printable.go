@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+
+	"github.com/asr-preflight/asr-preflight/internal/result"
 )
 
 // printable escapes what must not reach a terminal or a Markdown file raw — control characters
@@ -29,4 +31,37 @@ func printable(s string) string {
 
 func unsafeRune(r rune) bool {
 	return unicode.IsControl(r) || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069
+}
+
+// printableReport is the report with printable applied to every text that a human-readable
+// renderer prints.
+func printableReport(r Report) Report {
+	r.Context = Context{Plan: printable(r.Context.Plan), Snapshot: printable(r.Context.Snapshot), VCenter: printable(r.Context.VCenter), Vault: printable(r.Context.Vault)}
+	r.Results = printableResults(r.Results)
+	vms := make([]result.VM, len(r.VMs))
+	for i, vm := range r.VMs {
+		vms[i] = result.VM{Name: printable(vm.Name), Verdict: vm.Verdict, Reasons: make([]result.Reason, len(vm.Reasons))}
+		for j, rs := range vm.Reasons {
+			vms[i].Reasons[j] = result.Reason{Check: printable(rs.Check), Target: printable(rs.Target), Status: rs.Status, Code: printable(rs.Code)}
+		}
+	}
+	r.VMs = vms
+	problems := make([]result.Problem, len(r.Problems))
+	for i, p := range r.Problems {
+		problems[i] = result.Problem{Result: printableResults([]result.Result{p.Result})[0], About: p.About, VMs: make([]string, len(p.VMs))}
+		for j, name := range p.VMs {
+			problems[i].VMs[j] = printable(name)
+		}
+	}
+	r.Problems = problems
+	return r
+}
+
+func printableResults(rs []result.Result) []result.Result {
+	out := make([]result.Result, len(rs))
+	for i, r := range rs {
+		out[i] = result.Result{Check: printable(r.Check), Target: printable(r.Target), Status: r.Status, Code: printable(r.Code),
+			Title: printable(r.Title), Message: printable(r.Message), Fix: printable(r.Fix), DocURL: printable(r.DocURL), Ignored: r.Ignored}
+	}
+	return out
 }

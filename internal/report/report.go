@@ -1,5 +1,6 @@
-// Package report renders check results as text, JSON, JUnit XML or Markdown. Renderers are pure
-// functions of the report.
+// Package report renders a run's results as text, JSON, JUnit XML, Markdown or HTML: the verdict of
+// every VM first, then each problem once with the VMs it affects. Renderers are pure functions of
+// the report.
 package report
 
 import (
@@ -20,11 +21,24 @@ type Report struct {
 	Tool          string          `json:"tool"`
 	Version       string          `json:"version"`
 	Phase         result.Phase    `json:"phase"`
+	Context       Context         `json:"context"`
 	StartedAt     time.Time       `json:"startedAt"`
 	DurationMs    int64           `json:"durationMs"`
 	Summary       Summary         `json:"summary"`
+	VMs           []result.VM     `json:"vms"` // every plan VM's verdict, sorted by name
 	Results       []result.Result `json:"results"`
 	Steps         []Step          `json:"steps,omitempty"` // how long each step of the pipeline took
+	// Problems are the failures, errors and warnings, each with the VMs it affects, worst first:
+	// what the human-readable reports are built around.
+	Problems []result.Problem `json:"-"`
+}
+
+// Context names what the run was about.
+type Context struct {
+	Plan     string `json:"plan,omitempty"`     // the plan file of a live run
+	Snapshot string `json:"snapshot,omitempty"` // the snapshot an offline analysis read
+	VCenter  string `json:"vcenter,omitempty"`  // host:port the inventory was read from
+	Vault    string `json:"vault,omitempty"`    // resource group/name
 }
 
 // Step is one step of the pipeline and its duration.
@@ -33,28 +47,69 @@ type Step struct {
 	Ms   int64  `json:"ms"`
 }
 
-// Summary counts results by status.
+// Summary counts results by status, and VMs by verdict.
 type Summary struct {
-	Pass  int `json:"pass"`
-	Warn  int `json:"warn"`
-	Fail  int `json:"fail"`
-	Error int `json:"error"`
-	Skip  int `json:"skip"`
+	Pass  int      `json:"pass"`
+	Warn  int      `json:"warn"`
+	Fail  int      `json:"fail"`
+	Error int      `json:"error"`
+	Skip  int      `json:"skip"`
+	VMs   VMCounts `json:"vms"`
 }
 
-// New builds a report from sorted results.
-func New(version string, phase result.Phase, started time.Time, took time.Duration, results []result.Result) Report {
+// VMCounts counts VMs by verdict.
+type VMCounts struct {
+	Ready   int `json:"ready"`
+	Warn    int `json:"warn"`
+	Blocked int `json:"blocked"`
+	Unknown int `json:"unknown"`
+}
+
+// Count is the number of VMs of the verdict.
+func (c VMCounts) Count(v result.Verdict) int {
+	switch v {
+	case result.Ready:
+		return c.Ready
+	case result.Warned:
+		return c.Warn
+	case result.Blocked:
+		return c.Blocked
+	}
+	return c.Unknown
+}
+
+// New builds a report from sorted results and the verdicts judged from them.
+func New(version string, phase result.Phase, ctx Context, started time.Time, took time.Duration, results []result.Result,
+	vms []result.VM, problems []result.Problem) Report {
 	r := Report{
 		SchemaVersion: SchemaVersion,
 		Tool:          "asr-preflight",
 		Version:       version,
 		Phase:         phase,
+		Context:       ctx,
 		StartedAt:     started.UTC().Truncate(time.Second),
 		DurationMs:    took.Milliseconds(),
 		Results:       results,
+		VMs:           vms,
+		Problems:      problems,
 	}
 	if r.Results == nil {
 		r.Results = []result.Result{}
+	}
+	if r.VMs == nil {
+		r.VMs = []result.VM{}
+	}
+	for _, vm := range vms {
+		switch vm.Verdict {
+		case result.Ready:
+			r.Summary.VMs.Ready++
+		case result.Warned:
+			r.Summary.VMs.Warn++
+		case result.Blocked:
+			r.Summary.VMs.Blocked++
+		default:
+			r.Summary.VMs.Unknown++
+		}
 	}
 	for _, res := range results {
 		switch res.Status {
@@ -102,10 +157,11 @@ const (
 	JSON     Format = "json"
 	JUnit    Format = "junit"
 	Markdown Format = "markdown"
+	HTML     Format = "html"
 )
 
 // Formats lists every format, for help and validation.
-var Formats = []Format{Text, JSON, JUnit, Markdown}
+var Formats = []Format{Text, JSON, JUnit, Markdown, HTML}
 
 // ParseFormat validates a format name.
 func ParseFormat(s string) (Format, error) {
@@ -121,15 +177,23 @@ func ParseFormat(s string) (Format, error) {
 	return "", fmt.Errorf("unknown format %q; expected one of %s", s, strings.Join(names, ", "))
 }
 
-// Write renders the report in the format. Colour applies to text only.
-func Write(w io.Writer, f Format, r Report, color bool) error {
+// Options tune the text report.
+type Options struct {
+	Color   bool // ANSI colours (a terminal without NO_COLOR)
+	Verbose bool // every pass and skip in full, not a line per check
+}
+
+// Write renders the report in the format; the options apply to text only.
+func Write(w io.Writer, f Format, r Report, o Options) error {
 	switch f {
 	case JSON:
 		return writeJSON(w, r)
 	case JUnit:
 		return writeJUnit(w, r)
 	case Markdown:
-		return writeMarkdown(w, r)
+		return writeMarkdown(w, printableReport(r))
+	case HTML:
+		return writeHTML(w, printableReport(r))
 	}
-	return writeText(w, r, color)
+	return writeText(w, printableReport(r), o)
 }

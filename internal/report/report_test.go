@@ -3,6 +3,8 @@ package report
 import (
 	"bytes"
 	"flag"
+	"fmt"
+	"html"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,9 +16,14 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files")
 
-// sample is a report with one result of every status.
+// sample is a report with one result of every status, a host failure that blocks two VMs and a
+// datastore error that leaves one unknown.
 func sample() Report {
 	rs := []result.Result{
+		{Check: "datastore.capacity", Target: "ds1", Status: result.Error, Title: "Datastore has room",
+			Message: "cannot read datastore ds1: permission denied", Fix: "Grant Datastore.Browse."},
+		{Check: "esxi.memory", Target: "esx01", Status: result.Fail, Title: "Enough memory on the host", Code: "",
+			Message: "esx01 has 2 GiB of memory free; the 2 VMs that power on there need 24 GiB", Fix: "Free memory on esx01."},
 		{Check: "vcenter.connection", Target: "vcenter", Status: result.Pass, Title: "vCenter is reachable",
 			Message: "connected to VMware vCenter Server 8.0.2 (API 8.0.2.0), datacenter DC1"},
 		{Check: "vm.name-collision", Target: "app01", Status: result.Skip, Title: "No name collision", Message: "skipped by --skip"},
@@ -26,19 +33,30 @@ func sample() Report {
 		{Check: "vm.name-collision", Target: "web01", Status: result.Warn, Title: "No name collision",
 			Message: "2 VMs named web01 <in> DC1 & more", Fix: "Rename the copies.", DocURL: "https://example.com/doc"},
 		{Check: "vm.name-collision", Target: "evil\x1b[2J\x00", Status: result.Fail, Code: "78052", Title: "No name collision",
-			Message: "a VM named \"evil\x1b[2J\x00\nFAKE PASS\u202e\" from vCenter", Fix: "Rename it."},
-		{Check: "vm.name-collision", Target: "vcenter", Status: result.Error, Title: "No name collision",
-			Message: "cannot reach vCenter at https://vc/sdk: connection refused", Fix: "Fix the connection."},
+			Message: "a VM named \"evil\x1b[2J\x00\nFAKE PASS\u202e\" from vCenter <script>alert(1)</script>", Fix: "Rename it."},
+		{Check: "vm.name-collision", Target: "file01", Status: result.Pass, Title: "No name collision", Message: "no other VM named file01"},
+		{Check: "vm.name-collision", Target: "log01", Status: result.Warn, Title: "No name collision", Message: "a template named log01", Ignored: true},
 	}
+	sc := result.Scope{
+		VMs:     []string{"db01", "web01", "app01", "evil\x1b[2J\x00", "file01", "log01"},
+		Global:  []string{"vcenter"},
+		Depends: map[string][]string{"db01": {"db01", "esx01"}, "web01": {"web01", "esx01"}, "app01": {"app01", "esx02", "ds1"}},
+		Kinds:   map[string]string{"esx01": "host", "esx02": "host", "ds1": "datastore", "db01": "VM", "web01": "VM", "app01": "VM", "evil\x1b[2J\x00": "VM", "file01": "VM", "log01": "VM", "vcenter": "vCenter"},
+	}
+	for _, vm := range []string{"evil\x1b[2J\x00", "file01", "log01"} {
+		sc.Depends[vm] = []string{vm}
+	}
+	vms, problems := result.Judge(rs, sc)
 	started := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
-	return New("1.2.3", result.Reprotect, started, 1234*time.Millisecond, rs)
+	ctx := Context{Plan: "plan.yaml", VCenter: "vc.example.com:443", Vault: "rg-asr/vault01"}
+	return New("1.2.3", result.Reprotect, ctx, started, 1234*time.Millisecond, rs, vms, problems)
 }
 
 func TestGolden(t *testing.T) {
 	for _, f := range Formats {
 		t.Run(string(f), func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := Write(&buf, f, sample(), false); err != nil {
+			if err := Write(&buf, f, sample(), Options{}); err != nil {
 				t.Fatal(err)
 			}
 			golden := filepath.Join("testdata", "report."+string(f)+".golden")
@@ -60,9 +78,10 @@ func TestGolden(t *testing.T) {
 
 func TestColorOnlyWhenAsked(t *testing.T) {
 	var plain, color bytes.Buffer
-	_ = Write(&plain, Text, sample(), false)
-	_ = Write(&color, Text, sample(), true)
-	if bytes.Contains(plain.Bytes(), []byte("\x1b[")) || !bytes.Contains(color.Bytes(), []byte("\x1b[31mFAIL\x1b[0m")) {
+	_ = Write(&plain, Text, sample(), Options{})
+	_ = Write(&color, Text, sample(), Options{Color: true})
+	if bytes.Contains(plain.Bytes(), []byte("\x1b[")) || !bytes.Contains(color.Bytes(), []byte("\x1b[31mFAIL\x1b[0m")) ||
+		!bytes.Contains(color.Bytes(), []byte("\x1b[31mblocked\x1b[0m")) {
 		t.Error("colour must appear only when asked for")
 	}
 }
@@ -72,7 +91,7 @@ func TestColorOnlyWhenAsked(t *testing.T) {
 func TestControlCharactersEscaped(t *testing.T) {
 	for _, f := range []Format{Text, Markdown} {
 		var buf bytes.Buffer
-		if err := Write(&buf, f, sample(), false); err != nil {
+		if err := Write(&buf, f, sample(), Options{}); err != nil {
 			t.Fatal(err)
 		}
 		out := buf.String()
@@ -87,7 +106,7 @@ func TestControlCharactersEscaped(t *testing.T) {
 
 func TestSummaryAndExitCode(t *testing.T) {
 	r := sample()
-	if r.Summary != (Summary{Pass: 1, Warn: 1, Fail: 2, Error: 1, Skip: 1}) {
+	if r.Summary != (Summary{Pass: 2, Warn: 2, Fail: 3, Error: 1, Skip: 1, VMs: VMCounts{Ready: 1, Warn: 1, Blocked: 3, Unknown: 1}}) {
 		t.Errorf("summary %+v", r.Summary)
 	}
 	tests := []struct {
@@ -105,7 +124,93 @@ func TestSummaryAndExitCode(t *testing.T) {
 			t.Errorf("%+v: exit %d, want %d", tc.s, got, tc.want)
 		}
 	}
-	if _, err := ParseFormat("yaml"); err == nil || err.Error() != `unknown format "yaml"; expected one of text, json, junit, markdown` {
+	if _, err := ParseFormat("yaml"); err == nil || err.Error() != `unknown format "yaml"; expected one of text, json, junit, markdown, html` {
 		t.Errorf("ParseFormat: %v", err)
+	}
+}
+
+// many is a report of n ready VMs and one blocked by a host.
+func many(n int) Report {
+	rs := []result.Result{{Check: "esxi.memory", Target: "esx09", Status: result.Fail, Message: "esx09 is short of memory"}}
+	sc := result.Scope{Depends: map[string][]string{}, Kinds: map[string]string{"esx09": "host"}}
+	for i := range n + 1 {
+		vm := fmt.Sprintf("vm%03d", i)
+		sc.VMs = append(sc.VMs, vm)
+		sc.Depends[vm] = []string{vm}
+		rs = append(rs, result.Result{Check: "vm.name-collision", Target: vm, Status: result.Pass, Message: "no other VM named " + vm})
+	}
+	sc.Depends["vm000"] = append(sc.Depends["vm000"], "esx09")
+	vms, problems := result.Judge(rs, sc)
+	return New("1.2.3", result.Failback, Context{}, time.Time{}, time.Second, rs, vms, problems)
+}
+
+// TestTextFoldsReadyAndPasses: beyond 50 ready VMs their count replaces their lines, and passes
+// are one line per check — unless verbose.
+func TestTextFoldsReadyAndPasses(t *testing.T) {
+	for _, tc := range []struct {
+		ready      int
+		verbose    bool
+		rows       int // ready rows in the table
+		passLines  int // "PASS vm.name-collision" lines
+		folded     string
+		passCounts string
+	}{
+		{50, false, 50, 0, "", "vm.name-collision: 51 passed"},
+		{51, false, 0, 0, "ready    51 VMs (--ready-file lists them, -v prints them)", "vm.name-collision: 52 passed"},
+		{51, true, 51, 52, "", ""},
+	} {
+		var buf bytes.Buffer
+		if err := Write(&buf, Text, many(tc.ready), Options{Verbose: tc.verbose}); err != nil {
+			t.Fatal(err)
+		}
+		out := buf.String()
+		if got := strings.Count(out, "\nready    vm"); got != tc.rows {
+			t.Errorf("%d ready, verbose %v: %d ready rows, want %d:\n%s", tc.ready, tc.verbose, got, tc.rows, out)
+		}
+		if got := strings.Count(out, "PASS vm.name-collision"); got != tc.passLines {
+			t.Errorf("%d ready, verbose %v: %d pass lines, want %d", tc.ready, tc.verbose, got, tc.passLines)
+		}
+		for _, want := range []string{tc.folded, tc.passCounts, "blocked  vm000", "blocks 1 VM: vm000"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%d ready, verbose %v: no %q in\n%s", tc.ready, tc.verbose, want, out)
+			}
+		}
+		if !strings.HasSuffix(out, fmt.Sprintf("%d pass, 0 warn, 1 fail, 0 error, 0 skip in 1000 ms\n", tc.ready+1)) {
+			t.Errorf("last line: %q", out[strings.LastIndex(out[:len(out)-1], "\n"):])
+		}
+	}
+}
+
+// TestHTMLSelfContained: the page loads nothing, its policy allows exactly its own style sheet and
+// script, and what came from vCenter is escaped.
+func TestHTMLSelfContained(t *testing.T) {
+	var buf bytes.Buffer
+	if err := Write(&buf, HTML, sample(), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	page := buf.String()
+	for _, bad := range []string{" src=", "<link", "url(", "@import", "<script>alert", "\x1b", "\u202e"} {
+		if strings.Contains(page, bad) {
+			t.Errorf("the page contains %q", bad)
+		}
+	}
+	between := func(open, end string) string {
+		i := strings.Index(page, open)
+		j := strings.Index(page, end)
+		if i < 0 || j < i {
+			t.Fatalf("no %s…%s block", open, end)
+		}
+		return page[i+len(open) : j]
+	}
+	for _, block := range []string{between("<style>", "</style>"), between("<script>", "</script>")} {
+		if !strings.Contains(html.UnescapeString(page), digest(block)) {
+			t.Errorf("the policy does not allow the inline block starting %q", block[:40])
+		}
+	}
+	for _, want := range []string{`data-verdict="blocked"`, "blocks 2 VMs: db01, web01", `href="https://example.com/doc"`,
+		"from vCenter &lt;script&gt;alert(1)&lt;/script&gt;", "<dd>rg-asr/vault01</dd>", "asr-preflight 1.2.3"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page lacks %q", want)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/asr-preflight/asr-preflight/internal/result"
 )
@@ -16,30 +17,105 @@ var colors = map[result.Status]string{
 	result.Skip:  "\x1b[2m",
 }
 
-func writeText(w io.Writer, r Report, color bool) error {
+// verdictColors are the colours of the verdicts: those of the statuses behind them.
+var verdictColors = map[result.Verdict]string{
+	result.Ready:   colors[result.Pass],
+	result.Warned:  colors[result.Warn],
+	result.Blocked: colors[result.Fail],
+	result.Unknown: colors[result.Error],
+}
+
+const reset = "\x1b[0m"
+
+// writeText renders the verdict table, the problems grouped by target, the passes and skips per
+// check (in full when verbose), and the counts.
+func writeText(w io.Writer, r Report, o Options) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "asr-preflight %s\n\n", r.Phase)
-	for _, res := range r.Results {
-		label := strings.ToUpper(string(res.Status))
-		if color {
-			label = colors[res.Status] + label + "\x1b[0m"
+	paint := func(color, s string) string {
+		if o.Color {
+			return color + s + reset
 		}
-		fmt.Fprintf(&b, "%s %s [%s]", label, printable(res.Check), printable(res.Target))
-		if res.Code != "" {
-			fmt.Fprintf(&b, " ASR %s", printable(res.Code))
+		return s
+	}
+	label := func(s result.Status) string { return paint(colors[s], strings.ToUpper(string(s))) }
+
+	fmt.Fprintf(&b, "asr-preflight %s%s\n%s\n\n", r.Phase, context(r.Context), vmCounts(r.Summary.VMs))
+
+	t := verdictTable(r, o.Verbose)
+	if len(t.Rows) > 0 {
+		// The verdict is painted outside the tab writer, which would count the colour codes as text.
+		var cells strings.Builder
+		tw := tabwriter.NewWriter(&cells, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "VM\tASR CODES\tREASON")
+		for _, rw := range t.Rows {
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", rw.VM.Name, rw.Codes, rw.Reason)
 		}
-		fmt.Fprintf(&b, "\n  %s\n", printable(res.Message))
-		if res.Status != result.Pass && res.Status != result.Skip {
-			if res.Fix != "" {
-				fmt.Fprintf(&b, "  fix: %s\n", printable(res.Fix))
-			}
-			if res.DocURL != "" {
-				fmt.Fprintf(&b, "  doc: %s\n", printable(res.DocURL))
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		lines := strings.Split(cells.String(), "\n")
+		fmt.Fprintf(&b, "%-9s%s\n", "VERDICT", lines[0])
+		for i, rw := range t.Rows {
+			fmt.Fprintf(&b, "%s  %s\n", paint(verdictColors[rw.VM.Verdict], fmt.Sprintf("%-7s", rw.VM.Verdict)), strings.TrimRight(lines[i+1], " "))
+		}
+	}
+	if t.Folded > 0 {
+		fmt.Fprintf(&b, "%s  %d VMs (--ready-file lists them, -v prints them)\n", paint(verdictColors[result.Ready], "ready  "), t.Folded)
+	}
+
+	if gs := groups(r.Problems); len(gs) > 0 {
+		b.WriteString("\nProblems\n")
+		for _, g := range gs {
+			fmt.Fprintf(&b, "\n%s\n", g.Heading)
+			for _, p := range g.Problems {
+				fmt.Fprintf(&b, "  %s %s", label(p.Status), p.Check)
+				if p.Code != "" {
+					fmt.Fprintf(&b, " ASR %s", p.Code)
+				}
+				fmt.Fprintf(&b, "\n    %s\n", p.Message)
+				if a := affects(p, o.Verbose); a != "" {
+					fmt.Fprintf(&b, "    %s\n", a)
+				}
+				if p.Fix != "" {
+					fmt.Fprintf(&b, "    fix: %s\n", p.Fix)
+				}
+				if p.DocURL != "" {
+					fmt.Fprintf(&b, "    doc: %s\n", p.DocURL)
+				}
 			}
 		}
 	}
-	s := r.Summary
-	fmt.Fprintf(&b, "\n%d pass, %d warn, %d fail, %d error, %d skip in %d ms\n", s.Pass, s.Warn, s.Fail, s.Error, s.Skip, r.DurationMs)
+
+	if o.Verbose {
+		b.WriteString("\nPassed and skipped\n")
+		for _, res := range r.Results {
+			if res.Status == result.Pass || res.Status == result.Skip {
+				fmt.Fprintf(&b, "  %s %s [%s]\n    %s\n", label(res.Status), res.Check, res.Target, res.Message)
+			}
+		}
+	} else if ts := tallies(r.Results); len(ts) > 0 {
+		b.WriteString("\nPassed and skipped (-v prints each)\n")
+		for _, t := range ts {
+			fmt.Fprintf(&b, "  %s: %s", t.Check, t.counts())
+			if len(t.Why) == 1 {
+				fmt.Fprintf(&b, " (%s)", t.Why[0])
+			}
+			b.WriteString("\n")
+		}
+	}
+
+	fmt.Fprintf(&b, "\n%s in %d ms\n", statusCounts(r.Summary), r.DurationMs)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// context is the header's account of what was checked: " · plan x · vCenter y · vault z".
+func context(c Context) string {
+	var s string
+	for _, part := range [][2]string{{"plan", c.Plan}, {"snapshot", c.Snapshot}, {"vCenter", c.VCenter}, {"vault", c.Vault}} {
+		if part[1] != "" {
+			s += " · " + part[0] + " " + part[1]
+		}
+	}
+	return s
 }

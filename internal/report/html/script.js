@@ -1,0 +1,48 @@
+// Filters of the verdict table: one checkbox per verdict and a text search, also read from and
+// written to the address's fragment (#verdict=blocked,unknown&q=db) so a link shows the same view.
+(function () {
+  "use strict";
+  var boxes = Array.prototype.slice.call(document.querySelectorAll("#filters input[name=verdict]"));
+  var search = document.getElementById("q");
+  var shown = document.getElementById("shown");
+  var rows = Array.prototype.slice.call(document.querySelectorAll("#vms tbody tr"));
+
+  function read() {
+    var params = new URLSearchParams(location.hash.slice(1));
+    if (params.has("verdict")) {
+      var wanted = params.get("verdict").split(",");
+      boxes.forEach(function (b) { b.checked = wanted.indexOf(b.value) >= 0; });
+    }
+    if (params.has("q")) {
+      search.value = params.get("q");
+    }
+  }
+
+  function apply() {
+    var on = boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; });
+    var term = search.value.trim().toLowerCase();
+    var n = 0;
+    rows.forEach(function (r) {
+      var show = on.indexOf(r.dataset.verdict) >= 0 && (term === "" || r.textContent.toLowerCase().indexOf(term) >= 0);
+      r.hidden = !show;
+      if (show) n++;
+    });
+    shown.textContent = n + " of " + rows.length + " VMs shown";
+  }
+
+  function write() {
+    var params = new URLSearchParams();
+    if (boxes.some(function (b) { return !b.checked; })) {
+      params.set("verdict", boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; }).join(","));
+    }
+    if (search.value !== "") params.set("q", search.value);
+    history.replaceState(null, "", params.toString() === "" ? location.pathname : "#" + params.toString());
+  }
+
+  boxes.forEach(function (b) { b.addEventListener("change", function () { apply(); write(); }); });
+  search.addEventListener("input", function () { apply(); write(); });
+  window.addEventListener("hashchange", function () { read(); apply(); });
+  document.getElementById("filters").addEventListener("submit", function (e) { e.preventDefault(); });
+  read();
+  apply();
+})();

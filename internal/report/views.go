@@ -1,0 +1,245 @@
+package report
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/asr-preflight/asr-preflight/internal/result"
+)
+
+// The views below are what the human-readable renderers share: the verdict table, the problems
+// grouped by what they are about, and the passes and skips counted per check.
+
+// foldReady is the number of ready VMs above which the verdict table gives their count, not their
+// lines (unless verbose).
+const foldReady = 50
+
+// row is one line of the verdict table.
+type row struct {
+	VM      result.VM
+	Codes   string   // the ASR codes of its worst reasons, "-" if none
+	Reason  string   // its first reason, in a few words ("" when ready)
+	Details []detail // its reasons with their messages
+}
+
+// detail is a reason with its message.
+type detail struct {
+	result.Reason
+	Message string
+}
+
+// table is the verdict table: the VMs that need action first.
+type table struct {
+	Rows   []row
+	Folded int // ready VMs counted, not listed
+}
+
+// verdictTable orders the VMs blocked, unknown, warn, ready (by name within each), folding the
+// ready ones when there are many and the report is not verbose.
+func verdictTable(r Report, verbose bool) table {
+	messages := map[[2]string]string{}
+	for _, p := range r.Problems {
+		messages[[2]string{p.Check, p.Target}] = p.Message
+	}
+	var t table
+	fold := !verbose && r.Summary.VMs.Ready > foldReady
+	for _, v := range result.Verdicts {
+		for _, vm := range r.VMs {
+			if vm.Verdict != v {
+				continue
+			}
+			if v == result.Ready && fold {
+				t.Folded++
+				continue
+			}
+			rw := row{VM: vm, Codes: codes(vm)}
+			for _, rs := range vm.Reasons {
+				rw.Details = append(rw.Details, detail{Reason: rs, Message: messages[[2]string{rs.Check, rs.Target}]})
+			}
+			if len(vm.Reasons) > 0 {
+				rw.Reason = firstReason(vm.Name, rw.Details[0])
+			}
+			t.Rows = append(t.Rows, rw)
+		}
+	}
+	return t
+}
+
+// firstReason is a VM's first reason in a few words, naming its target unless that is the VM or
+// the message already starts with it.
+func firstReason(vm string, d detail) string {
+	msg := strings.TrimPrefix(d.Message, vm+": ")
+	if d.Target != vm && !strings.HasPrefix(msg, d.Target+" ") && !strings.HasPrefix(msg, d.Target+":") {
+		msg = d.Target + ": " + msg
+	}
+	return brief(msg)
+}
+
+// codes lists the distinct ASR codes of a VM's worst reasons.
+func codes(vm result.VM) string {
+	var list []string
+	for _, rs := range vm.Reasons {
+		if rs.Status == vm.Reasons[0].Status && rs.Code != "" && !slices.Contains(list, rs.Code) {
+			list = append(list, rs.Code)
+		}
+	}
+	if len(list) == 0 {
+		return "-"
+	}
+	return strings.Join(list, ",")
+}
+
+// briefRunes is roughly how long the verdict table's reason may be.
+const briefRunes = 60
+
+// brief shortens a message to a few words, cut at a space.
+func brief(s string) string {
+	if utf8.RuneCountInString(s) <= briefRunes {
+		return s
+	}
+	cut := []rune(s)[:briefRunes]
+	if i := strings.LastIndexByte(string(cut), ' '); i > briefRunes/2 {
+		return strings.TrimRight(string(cut)[:i], " ,;:") + "…"
+	}
+	return string(cut) + "…"
+}
+
+// kindOrder orders the problem groups: what affects every VM, then the servers and objects VMs go
+// through, then the VMs themselves.
+var kindOrder = []string{"vCenter", "Azure", "probe", "check", "configuration server", "process server", "master target",
+	"appliance", "host", "datastore", "VM"}
+
+// group is the problems about one target.
+type group struct {
+	Heading  string // "host esx01", "vCenter", "VM db01"…
+	Problems []result.Problem
+	rank     int // the kind's place in kindOrder
+}
+
+// groups gathers the problems by target, ordered by kind (others last) then by their worst problem.
+func groups(problems []result.Problem) []group {
+	var list []group
+	at := map[string]int{}
+	for _, p := range problems {
+		i, ok := at[p.Target]
+		if !ok {
+			i = len(list)
+			at[p.Target] = i
+			rank := slices.Index(kindOrder, p.About)
+			if rank < 0 {
+				rank = len(kindOrder)
+			}
+			list = append(list, group{Heading: heading(p), rank: rank})
+		}
+		list[i].Problems = append(list[i].Problems, p)
+	}
+	slices.SortStableFunc(list, func(a, b group) int { return a.rank - b.rank })
+	return list
+}
+
+// heading names a problem's target with its kind.
+func heading(p result.Problem) string {
+	switch {
+	case p.Target == "-":
+		return "the run as a whole"
+	case strings.EqualFold(p.Target, p.About):
+		return p.About
+	}
+	return p.About + " " + p.Target
+}
+
+// shownVMs is how many VM names a text or Markdown problem lists before "and N more".
+const shownVMs = 10
+
+// affects says which VMs a problem blocks, leaves unknown or concerns — "blocks 40 VMs: a, b, …"
+// — or "" when it is about a single VM and that VM is its target.
+func affects(p result.Problem, all bool) string {
+	if len(p.VMs) == 0 || len(p.VMs) == 1 && p.VMs[0] == p.Target {
+		return ""
+	}
+	names := p.VMs
+	more := ""
+	if !all && len(names) > shownVMs {
+		more = fmt.Sprintf(" and %d more", len(names)-shownVMs)
+		names = names[:shownVMs]
+	}
+	noun := "VMs"
+	if len(p.VMs) == 1 {
+		noun = "VM"
+	}
+	format := map[result.Status]string{result.Fail: "blocks %d %s", result.Error: "leaves %d %s unknown", result.Warn: "concerns %d %s"}[p.Status]
+	return fmt.Sprintf(format, len(p.VMs), noun) + ": " + strings.Join(names, ", ") + more
+}
+
+// tally counts one check's passes and skips.
+type tally struct {
+	Check   string
+	Passed  int
+	Skipped int
+	Why     []string // the distinct reasons for the skips
+}
+
+// tallies counts passes and skips per check, in check order.
+func tallies(results []result.Result) []tally {
+	var list []tally
+	at := map[string]int{}
+	for _, r := range results {
+		if r.Status != result.Pass && r.Status != result.Skip {
+			continue
+		}
+		i, ok := at[r.Check]
+		if !ok {
+			i = len(list)
+			at[r.Check] = i
+			list = append(list, tally{Check: r.Check})
+		}
+		t := &list[i]
+		if r.Status == result.Pass {
+			t.Passed++
+		} else {
+			t.Skipped++
+			if !slices.Contains(t.Why, r.Message) {
+				t.Why = append(t.Why, r.Message)
+			}
+		}
+	}
+	return list
+}
+
+// counts is a tally as words: "197 passed, 3 skipped".
+func (t tally) counts() string {
+	var parts []string
+	if t.Passed > 0 {
+		parts = append(parts, fmt.Sprintf("%d passed", t.Passed))
+	}
+	if t.Skipped > 0 {
+		parts = append(parts, fmt.Sprintf("%d skipped", t.Skipped))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// vmCounts is the verdict counts as words: "4 VMs: 1 blocked, 1 unknown, 1 warn, 1 ready".
+func vmCounts(c VMCounts) string {
+	total := c.Ready + c.Warn + c.Blocked + c.Unknown
+	noun := "VMs"
+	if total == 1 {
+		noun = "VM"
+	}
+	var parts []string
+	for _, v := range result.Verdicts {
+		if n := c.Count(v); n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, v))
+		}
+	}
+	if len(parts) == 0 {
+		return fmt.Sprintf("%d %s", total, noun)
+	}
+	return fmt.Sprintf("%d %s: %s", total, noun, strings.Join(parts, ", "))
+}
+
+// statusCounts is the last line's counts: "1 pass, 1 warn, 2 fail, 1 error, 1 skip".
+func statusCounts(s Summary) string {
+	return fmt.Sprintf("%d pass, %d warn, %d fail, %d error, %d skip", s.Pass, s.Warn, s.Fail, s.Error, s.Skip)
+}
