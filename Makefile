@@ -3,10 +3,10 @@ GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: help build test lint bench demo clean
+.PHONY: help build test lint bench demo screenshot clean
 
 help: ## List the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
 
 build: ## Build bin/asr-preflight and bin/asr-preflight-lab
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/asr-preflight ./cmd/asr-preflight
@@ -29,6 +29,13 @@ demo: build ## Run the lab's demo estates — modernized before reprotect and fa
 		code=0; bin/asr-preflight-lab run --scenario test/scenarios/$$scenario.yaml -- $$phase || code=$$?; \
 		echo; echo "asr-preflight $$phase exited $$code (0 pass, 4 warnings, 3 fail or error): the scenario breaks things on purpose"; echo; \
 	done
+
+screenshot: build ## Redraw docs/report.png, the README's picture of the demo's HTML report (needs chromium)
+	@dir=$$(mktemp -d); trap 'rm -rf "$$dir"' EXIT; \
+	bin/asr-preflight-lab run --scenario test/scenarios/mixed-modernized.yaml -- reprotect --html "$$dir/report.html" >/dev/null || true; \
+	chromium --headless --no-sandbox --disable-gpu --no-first-run --disable-sync --disable-background-networking \
+		--disable-component-update --host-resolver-rules='MAP * ~NOTFOUND' --user-data-dir="$$dir/profile" \
+		--hide-scrollbars --window-size=1100,860 --screenshot=docs/report.png "file://$$dir/report.html" 2>/dev/null
 
 clean: ## Remove built binaries
 	rm -rf bin
