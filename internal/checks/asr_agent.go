@@ -18,6 +18,7 @@ func (Agent) Info() Info {
 	c := Codes["78174"]
 	return Info{
 		ID:     "asr.agent",
+		Kind:   VMKind,
 		Title:  "The failed-over VM's Mobility agent re-registered after failover and sends heartbeats",
 		Code:   c.Code,
 		Phases: []Phase{Reprotect},

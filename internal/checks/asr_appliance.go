@@ -1,7 +1,6 @@
 package checks
 
 import (
-	"cmp"
 	"fmt"
 	"maps"
 	"slices"
@@ -9,6 +8,7 @@ import (
 
 	"github.com/asr-preflight/asr-preflight/internal/derive"
 	"github.com/asr-preflight/asr-preflight/internal/inventory"
+	"github.com/asr-preflight/asr-preflight/internal/result"
 )
 
 func init() { Register(Appliance{}) }
@@ -21,6 +21,7 @@ type Appliance struct{}
 func (Appliance) Info() Info {
 	return Info{
 		ID:     "asr.appliance",
+		Kind:   ApplianceKind,
 		Title:  "The replication appliance (or classic servers) the VMs go through is healthy in every role",
 		Phases: []Phase{Reprotect, Failback},
 		Needs:  []inventory.Part{Azure, Vault, Fabrics},
@@ -39,7 +40,7 @@ func (Appliance) Run(s *Input) []Result {
 	var out []Result
 	for _, vm := range s.Facts.VMs {
 		if vm.Modernized && vm.Item != nil && vm.Appliance == "" {
-			out = append(out, Result{Target: vm.Name, Status: Fail,
+			out = append(out, Result{Target: vm.Name, Kind: VMKind, Status: Fail,
 				Message: fmt.Sprintf("no replication appliance known for %s: Site Recovery records none, and the plan names none", vm.Name),
 				Fix:     "Set appliance in the plan (for the VM, or for all) to the replication appliance reprotect should use."})
 		}
@@ -185,48 +186,29 @@ func diskCountOf(vm *derive.VM) (int, bool) {
 // classicServers evaluates the configuration, process and master target servers the classic VMs'
 // items go through, each once.
 func classicServers(s *Input) []Result {
+	codes := map[Kind]string{ProcessServerKind: "806", MasterTargetKind: "78022"} // a silent server fails with ASR's code
 	var out []Result
-	seen := map[string]bool{}
-	add := func(kind, id string, role *inventory.Role, code string, vm *derive.VM) {
-		name := id
-		if role != nil {
-			name = cmp.Or(role.Name, role.ID)
-		}
-		if seen[kind+"/"+name] {
-			return
-		}
-		seen[kind+"/"+name] = true
-		r := Result{Target: name}
-		if role == nil {
-			r.Status, r.Message = Fail, fmt.Sprintf("the %s %s that %s goes through is not registered in vault %s's fabrics", kind, id, vm.Name, vaultName(s.Plan))
-			out = append(out, r)
-			return
-		}
-		st, text := roleHealth(s, fmt.Sprintf("the classic %s %s", kind, name), *role)
-		r.Status, r.Message = st, text
-		if st == Fail && strings.Contains(text, "heartbeat") {
-			r.Code = code
-		}
-		out = append(out, r)
-	}
+	seen := map[result.Ref]bool{}
 	for i := range s.Facts.VMs {
 		vm := &s.Facts.VMs[i]
-		if vm.Modernized || vm.Item == nil {
-			continue
-		}
-		c := vm.Classic
-		if c.Fabric != nil {
-			add("configuration server", c.Fabric.Name, &c.Fabric.ConfigServer, "", vm)
-		}
-		if id := vm.Item.ProcessServerID; id != "" {
-			add("process server", id, c.ProcessServer, "806", vm)
-		}
-		if id := vm.Item.MasterTargetID; id != "" {
-			var mt *inventory.Role
-			if c.MasterTarget != nil {
-				mt = &c.MasterTarget.Role
+		for _, srv := range vm.Servers() {
+			ref := result.Ref{Kind: srv.Kind, Name: srv.Name}
+			if seen[ref] {
+				continue
 			}
-			add("master target", id, mt, "78022", vm)
+			seen[ref] = true
+			r := Result{Target: srv.Name, Kind: srv.Kind}
+			if srv.Role == nil {
+				r.Status, r.Message = Fail, fmt.Sprintf("the %s %s that %s goes through is not registered in vault %s's fabrics", srv.Kind.Label(), srv.ID, vm.Name, vaultName(s.Plan))
+				out = append(out, r)
+				continue
+			}
+			st, text := roleHealth(s, fmt.Sprintf("the classic %s %s", srv.Kind.Label(), srv.Name), *srv.Role)
+			r.Status, r.Message = st, text
+			if st == Fail && strings.Contains(text, "heartbeat") {
+				r.Code = codes[srv.Kind]
+			}
+			out = append(out, r)
 		}
 	}
 	return out

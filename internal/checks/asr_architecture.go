@@ -17,6 +17,7 @@ type Architecture struct{}
 func (Architecture) Info() Info {
 	return Info{
 		ID:     "asr.architecture",
+		Kind:   VMKind,
 		Title:  "The VM is protected with the modernized architecture, not the retired classic one",
 		Phases: []Phase{Reprotect, Failback},
 		Needs:  []inventory.Part{Azure, Vault},

@@ -22,6 +22,7 @@ type ASRProtectedItem struct{}
 func (ASRProtectedItem) Info() Info {
 	return Info{
 		ID:     "asr.protected-item",
+		Kind:   VMKind,
 		Title:  "Site Recovery protects the VM and allows the next step",
 		Phases: []Phase{Reprotect, Failback},
 		Needs:  []inventory.Part{Azure, Vault},
@@ -112,6 +113,7 @@ type ASRHealth struct{}
 func (ASRHealth) Info() Info {
 	return Info{
 		ID:     "asr.health",
+		Kind:   VMKind,
 		Title:  "Site Recovery reports no health error on the VM's protected item",
 		Phases: []Phase{Reprotect, Failback},
 		Needs:  []inventory.Part{Azure, Vault},
@@ -159,6 +161,7 @@ type OSSupport struct{}
 func (OSSupport) Info() Info {
 	return Info{
 		ID:     "guest.os-support",
+		Kind:   VMKind,
 		Title:  "The machine is not Windows Server 2008 R2 protected as a physical server",
 		Phases: []Phase{Reprotect, Failback},
 		Needs:  []inventory.Part{Azure, Vault},

@@ -19,6 +19,7 @@ type Replication struct{}
 func (Replication) Info() Info {
 	return Info{
 		ID:     "asr.replication",
+		Kind:   VMKind,
 		Title:  "Replication back to on-premises finished initial replication on every disk and needs no resync",
 		Phases: []Phase{Failback},
 		Needs:  []inventory.Part{Azure, Vault},

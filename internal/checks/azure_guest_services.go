@@ -20,6 +20,7 @@ func (GuestServices) Info() Info {
 	c := Codes["95226"]
 	return Info{
 		ID:     "azure.guest-services",
+		Kind:   VMKind,
 		Title:  "Inside the Azure VM, the Mobility service runs and reaches the configuration server (opt-in)",
 		Code:   c.Code,
 		Phases: []Phase{Reprotect},

@@ -22,6 +22,7 @@ type AzureVMExists struct{}
 func (AzureVMExists) Info() Info {
 	return Info{
 		ID:     "azure.vm-exists",
+		Kind:   VMKind,
 		Title:  "The failed-over Azure VM exists",
 		Phases: []Phase{Reprotect, Failback},
 		Needs:  []inventory.Part{Azure},
@@ -60,6 +61,7 @@ type AzureResourceGroup struct{}
 func (AzureResourceGroup) Info() Info {
 	return Info{
 		ID:     "azure.resource-group",
+		Kind:   VMKind,
 		Title:  "The failed-over Azure VM is still in its resource group",
 		Phases: []Phase{Reprotect, Failback},
 		Needs:  []inventory.Part{Azure},
@@ -96,6 +98,7 @@ func (AzureVMRunning) Info() Info {
 	c := Codes["78093"]
 	return Info{
 		ID:     "azure.vm-running",
+		Kind:   VMKind,
 		Title:  "The failed-over Azure VM is running and provisioned",
 		Code:   c.Code,
 		Phases: []Phase{Reprotect, Failback},

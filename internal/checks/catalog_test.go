@@ -25,8 +25,8 @@ func TestCatalogComplete(t *testing.T) {
 	}
 	for _, c := range All() {
 		i := c.Info()
-		if i.ID == "" || i.Title == "" || i.Cause == "" || i.Fix == "" || !strings.HasPrefix(i.DocURL, "https://") || len(i.Phases) == 0 {
-			t.Errorf("check %q lacks ID, title, cause, fix, doc link or phases: %+v", i.ID, i)
+		if i.ID == "" || i.Title == "" || i.Kind == "" || i.Cause == "" || i.Fix == "" || !strings.HasPrefix(i.DocURL, "https://") || len(i.Phases) == 0 {
+			t.Errorf("check %q lacks ID, title, kind of target, cause, fix, doc link or phases: %+v", i.ID, i)
 		}
 		if _, ok := Codes[i.Code]; i.Code != "" && !ok {
 			t.Errorf("check %s predicts ASR code %s, which the catalog does not know", i.ID, i.Code)

@@ -19,10 +19,22 @@ type (
 	Phase  = result.Phase
 	Status = result.Status
 	Result = result.Result
+	Kind   = result.Kind
 )
 
-// The phases and statuses.
+// The kinds of target, the phases and the statuses.
 const (
+	VMKind            = result.VMKind
+	HostKind          = result.HostKind
+	DatastoreKind     = result.DatastoreKind
+	DatacenterKind    = result.DatacenterKind
+	VCenterKind       = result.VCenterKind
+	ApplianceKind     = result.ApplianceKind
+	ConfigServerKind  = result.ConfigServerKind
+	ProcessServerKind = result.ProcessServerKind
+	MasterTargetKind  = result.MasterTargetKind
+	CheckKind         = result.CheckKind
+
 	Reprotect = result.Reprotect
 	Failback  = result.Failback
 	Pass      = result.Pass
@@ -50,6 +62,7 @@ const (
 type Info struct {
 	ID     string
 	Title  string
+	Kind   Kind   // what its results' targets are, unless a result says otherwise
 	Code   string // ASR error code the check predicts, "" if none
 	Phases []Phase
 	Needs  []inventory.Part // the runner gives the check a skip or an error without running it when one is missing

@@ -20,6 +20,7 @@ func (DatastoreAccess) Info() Info {
 	c := Codes["8061"]
 	return Info{
 		ID:     "datastore.access",
+		Kind:   DatastoreKind,
 		Title:  "Each target datastore is VMFS or vSAN, mounted read-write and accessible where it is used",
 		Code:   c.Code,
 		Phases: []Phase{Reprotect, Failback},
@@ -37,7 +38,7 @@ func (DatastoreAccess) Run(s *Input) []Result {
 	mt := s.Facts.MasterTarget
 	var out []Result
 	if mt.VM == nil && s.Facts.HasClassic() {
-		out = append(out, Result{Target: "master-target", Status: Skip,
+		out = append(out, Result{Target: "master-target", Kind: MasterTargetKind, Status: Skip,
 			Message: "cannot check the datastores on the master target's host: " + mt.Problem + " (see master-target.vm)"})
 	}
 	for _, g := range s.Facts.Datastores {
@@ -45,12 +46,12 @@ func (DatastoreAccess) Run(s *Input) []Result {
 		var uses []hostUse
 		for _, vm := range g.VMs {
 			if !vm.Modernized && mt.VM != nil {
-				uses = addUse(uses, mt.VM.Host, fmt.Sprintf("master target %s's host", mt.VM.Name))
+				uses = addUse(uses, mt.VM.Host, fmt.Sprintf("master target %s's host", mt.VM.Name), vm.Name)
 			}
 		}
 		for _, vm := range g.VMs {
 			if _, known := s.VCenter.Host(vm.Host); known && (s.Phase == Failback || vm.Modernized) { // an unknown host is esxi.host's to report
-				uses = addUse(uses, vm.Host, "where "+vm.Name+" will run")
+				uses = addUse(uses, vm.Host, "where "+vm.Name+" will run", vm.Name)
 			}
 		}
 		r := datastoreAccess(s.VCenter, g, uses)
@@ -88,6 +89,11 @@ func applianceReach(s *Input, g derive.Group, r *Result) {
 			}
 			problem = fmt.Sprintf("datastore %s is not among the datastores appliance %s can reach (%s); reprotect of %s cannot write to it",
 				g.Name, vm.Appliance, strings.Join(ag.Appliance.AccessibleDatastores, ", "), vmNames(through))
+			if r.Status != Fail || r.VMs != nil { // not after a problem of the datastore itself, which concerns all its VMs
+				for _, t := range through {
+					r.VMs = append(r.VMs, t.Name)
+				}
+			}
 			r.Code = "8061"
 			r.Fix = "Choose a datastore the appliance reaches, or make this one visible to the appliance's vCenter and ESXi hosts, then refresh the appliance's discovery."
 		default:
@@ -102,14 +108,21 @@ func applianceReach(s *Input, g derive.Group, r *Result) {
 	}
 }
 
-// hostUse is a host that must reach a datastore, and why.
-type hostUse struct{ host, why string }
+// hostUse is a host that must reach a datastore, why, and the VMs that need it to.
+type hostUse struct {
+	host, why string
+	vms       []string
+}
 
-func addUse(uses []hostUse, host, why string) []hostUse {
-	if host == "" || slices.ContainsFunc(uses, func(u hostUse) bool { return u.host == host }) {
+func addUse(uses []hostUse, host, why, vm string) []hostUse {
+	if host == "" {
 		return uses
 	}
-	return append(uses, hostUse{host, why})
+	if i := slices.IndexFunc(uses, func(u hostUse) bool { return u.host == host }); i >= 0 {
+		uses[i].vms = append(uses[i].vms, vm)
+		return uses
+	}
+	return append(uses, hostUse{host, why, []string{vm}})
 }
 
 func datastoreAccess(inv *inventory.VCenter, g derive.Group, uses []hostUse) Result {
@@ -136,12 +149,14 @@ func datastoreAccess(inv *inventory.VCenter, g derive.Group, uses []hostUse) Res
 		problems = append(problems, fmt.Sprintf("datastore %s is not accessible", name))
 		r.Status, r.Code = Fail, "8061"
 	}
-	var hosts []string
+	whole := r.Status == Fail // a problem of the datastore itself concerns all its VMs
+	var hosts, concerned []string
 	for _, u := range uses {
 		hosts = append(hosts, u.host)
 		if p := mountProblem(ds.Mounts, u.host); p != "" {
 			problems = append(problems, fmt.Sprintf("datastore %s %s on host %s (%s); it must be mounted read-write and accessible", name, p, u.host, u.why))
 			r.Status, r.Code = Fail, "8061"
+			concerned = append(concerned, u.vms...)
 		}
 	}
 	if r.Code == "8061" {
@@ -155,6 +170,9 @@ func datastoreAccess(inv *inventory.VCenter, g derive.Group, uses []hostUse) Res
 		r.Message = fmt.Sprintf("datastore %s (%s) is mounted read-write and accessible on %s", name, ds.Type, strings.Join(hosts, ", "))
 	default:
 		r.Message = strings.Join(problems, "; ")
+		if !whole {
+			r.VMs = concerned // only those that need a host it is not mounted on
+		}
 	}
 	return r
 }

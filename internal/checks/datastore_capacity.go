@@ -18,6 +18,7 @@ type DatastoreCapacity struct{}
 func (DatastoreCapacity) Info() Info {
 	return Info{
 		ID:     "datastore.capacity",
+		Kind:   DatastoreKind,
 		Title:  "Each target datastore has free space for the disks of the VMs reprotected to it",
 		Phases: []Phase{Reprotect},
 		Needs:  []inventory.Part{VCenter, VMDetails},

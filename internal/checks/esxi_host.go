@@ -18,6 +18,7 @@ type ESXiHost struct{}
 func (ESXiHost) Info() Info {
 	return Info{
 		ID:     "esxi.host",
+		Kind:   HostKind,
 		Title:  "Every target host is a connected ESXi host of a supported version, not in maintenance mode",
 		Phases: []Phase{Reprotect, Failback},
 		Needs:  []inventory.Part{VCenter},

@@ -16,6 +16,7 @@ type ESXiLicense struct{}
 func (ESXiLicense) Info() Info {
 	return Info{
 		ID:     "esxi.license",
+		Kind:   HostKind,
 		Title:  "No target host runs a free ESXi edition",
 		Phases: []Phase{Reprotect, Failback},
 		Needs:  []inventory.Part{VCenter, Licenses},

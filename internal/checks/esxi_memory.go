@@ -19,6 +19,7 @@ func (ESXiMemory) Info() Info {
 	c := Codes["8038"]
 	return Info{
 		ID:     "esxi.memory",
+		Kind:   HostKind,
 		Title:  "Each target host has free memory for all the VMs that power on there",
 		Code:   c.Code,
 		Phases: []Phase{Failback},

@@ -17,6 +17,7 @@ type LinuxNetwork struct{}
 func (LinuxNetwork) Info() Info {
 	return Info{
 		ID:     "guest.linux-network",
+		Kind:   VMKind,
 		Title:  "Linux VMs with a static IP are flagged: they come back with DHCP",
 		Phases: []Phase{Failback},
 		Needs:  []inventory.Part{VCenter, VMDetails},

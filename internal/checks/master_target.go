@@ -18,6 +18,7 @@ type MasterTargetVM struct{}
 func (MasterTargetVM) Info() Info {
 	return Info{
 		ID:     "master-target.vm",
+		Kind:   MasterTargetKind,
 		Title:  "The master target VM meets the reprotect prerequisites",
 		Phases: []Phase{Reprotect, Failback},
 		Needs:  []inventory.Part{VCenter, VMDetails},
@@ -77,6 +78,7 @@ func (MasterTargetVM) Run(s *Input) []Result {
 		if f := guestFamily(*vm.OnPrem); family != "" && f != "" && f != family {
 			fail("Use a "+familyName(f)+" master target for "+familyName(f)+" VMs.",
 				"runs %s, but protected VM %s runs %s; the master target must match the protected VMs' OS family", familyName(family), vm.Name, familyName(f))
+			out[len(out)-1].VMs = []string{vm.Name} // the others match it
 		}
 	}
 	if len(out) == 0 {

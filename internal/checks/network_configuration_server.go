@@ -17,6 +17,7 @@ func (ConfigurationServer) Info() Info {
 	c := Codes["95226"]
 	return Info{
 		ID:     "network.configuration-server",
+		Kind:   ConfigServerKind,
 		Title:  "The configuration server answers on TCP 443 with TLS",
 		Code:   c.Code,
 		Phases: []Phase{Reprotect, Failback},

@@ -62,6 +62,13 @@ func runOne(ctx context.Context, c Check, s *Input, o Options) []Result {
 	for i := range rs {
 		r := &rs[i]
 		r.Check, r.Title = info.ID, info.Title
+		switch {
+		case r.Kind != "":
+		case r.Target == "-":
+			r.Kind = CheckKind
+		default:
+			r.Kind = info.Kind
+		}
 		if r.Status == Fail || r.Status == Warn {
 			fix, doc := info.Fix, info.DocURL
 			if e, ok := Codes[r.Code]; ok {
@@ -94,9 +101,9 @@ func sourceState(info Info, s *Input) *Result {
 		for _, part := range []inventory.Part{inventory.Part(root), p} {
 			switch st, asked := s.Parts[part]; {
 			case st.Error != "":
-				return &Result{Target: root, Status: Error, Message: st.Error, Fix: sourceFix}
+				return &Result{Target: root, Kind: Kind(root), Status: Error, Message: st.Error, Fix: sourceFix}
 			case !st.Collected && (asked || part == p):
-				return &Result{Target: root, Status: Error, Message: fmt.Sprintf("%s was not collected", part), Fix: sourceFix}
+				return &Result{Target: root, Kind: Kind(root), Status: Error, Message: fmt.Sprintf("%s was not collected", part), Fix: sourceFix}
 			}
 		}
 	}

@@ -21,7 +21,7 @@ type fakeCheck struct {
 }
 
 func (f fakeCheck) Info() Info {
-	return Info{ID: f.id, Title: "fake " + f.id, Phases: []Phase{Reprotect}, Needs: f.needs, Fix: "fake fix", DocURL: "https://example.invalid/" + f.id}
+	return Info{ID: f.id, Title: "fake " + f.id, Kind: HostKind, Phases: []Phase{Reprotect}, Needs: f.needs, Fix: "fake fix", DocURL: "https://example.invalid/" + f.id}
 }
 func (f fakeCheck) Run(*Input) []Result { return f.run() }
 
@@ -76,35 +76,36 @@ func TestRunFailsClosed(t *testing.T) {
 		opts    Options
 		want    Status
 		message string
+		kind    Kind // of the result's target: the check's, "check" for "-", the source's
 	}{
-		{"pass", fakeCheck{id: "x", run: pass}, nil, Options{}, Pass, "ok"},
-		{"timeout", fakeCheck{id: "x", run: block}, nil, Options{CheckTimeout: 20 * time.Millisecond}, Error, "check did not finish within 20ms"},
-		{"panic", fakeCheck{id: "x", run: func() []Result { panic("boom") }}, nil, Options{}, Error, "check crashed: boom"},
-		{"no result", fakeCheck{id: "x", run: func() []Result { return nil }}, nil, Options{}, Error, "check returned no result"},
+		{"pass", fakeCheck{id: "x", run: pass}, nil, Options{}, Pass, "ok", HostKind},
+		{"timeout", fakeCheck{id: "x", run: block}, nil, Options{CheckTimeout: 20 * time.Millisecond}, Error, "check did not finish within 20ms", CheckKind},
+		{"panic", fakeCheck{id: "x", run: func() []Result { panic("boom") }}, nil, Options{}, Error, "check crashed: boom", CheckKind},
+		{"no result", fakeCheck{id: "x", run: func() []Result { return nil }}, nil, Options{}, Error, "check returned no result", CheckKind},
 		{"vcenter down", fakeCheck{id: "x", needs: []inventory.Part{VCenter}, run: pass},
 			func(s *inventory.Snapshot) {
 				s.VCenter = nil
 				s.Parts.Fail(VCenter, errors.New("cannot reach vCenter at https://vc/sdk: connection refused"))
 			},
-			Options{}, Error, "cannot reach vCenter at https://vc/sdk: connection refused"},
+			Options{}, Error, "cannot reach vCenter at https://vc/sdk: connection refused", VCenterKind},
 		{"vcenter not collected", fakeCheck{id: "x", needs: []inventory.Part{VCenter}, run: pass},
-			func(s *inventory.Snapshot) { delete(s.Parts, VCenter) }, Options{}, Error, "vcenter was not collected"},
+			func(s *inventory.Snapshot) { delete(s.Parts, VCenter) }, Options{}, Error, "vcenter was not collected", VCenterKind},
 		{"optional part unavailable", fakeCheck{id: "x", needs: []inventory.Part{VCenter, Privileges}, run: pass},
 			func(s *inventory.Snapshot) { s.Parts.Fail(Privileges, errors.New("reading privileges: NoPermission")) },
-			Options{}, Error, "reading privileges: NoPermission"},
-		{"optional part not collected", fakeCheck{id: "x", needs: []inventory.Part{VCenter, VMDetails}, run: pass}, nil, Options{}, Error, "vcenter/details was not collected"},
+			Options{}, Error, "reading privileges: NoPermission", VCenterKind},
+		{"optional part not collected", fakeCheck{id: "x", needs: []inventory.Part{VCenter, VMDetails}, run: pass}, nil, Options{}, Error, "vcenter/details was not collected", VCenterKind},
 		{"optional part collected", fakeCheck{id: "x", needs: []inventory.Part{VMDetails}, run: pass},
-			func(s *inventory.Snapshot) { s.Parts.Collect(VMDetails) }, Options{}, Pass, "ok"},
+			func(s *inventory.Snapshot) { s.Parts.Collect(VMDetails) }, Options{}, Pass, "ok", HostKind},
 		{"optional part, vCenter down", fakeCheck{id: "x", needs: []inventory.Part{Licenses}, run: pass},
-			func(s *inventory.Snapshot) { s.Parts.Fail(VCenter, errors.New("cannot reach vCenter")) }, Options{}, Error, "cannot reach vCenter"},
+			func(s *inventory.Snapshot) { s.Parts.Fail(VCenter, errors.New("cannot reach vCenter")) }, Options{}, Error, "cannot reach vCenter", VCenterKind},
 		{"not configured wins over an error", fakeCheck{id: "x", needs: []inventory.Part{Azure, Guest}, run: pass},
 			func(s *inventory.Snapshot) {
 				s.Parts.Fail(Azure, errors.New("no answer from Azure"))
 				s.Parts.Skip(Guest, "opt-in: run with --probe-guest")
-			}, Options{}, Skip, "opt-in: run with --probe-guest"},
-		{"skipped", fakeCheck{id: "x", run: pass}, nil, Options{Skip: []string{"x"}}, Skip, "skipped by --skip"},
+			}, Options{}, Skip, "opt-in: run with --probe-guest", CheckKind},
+		{"skipped", fakeCheck{id: "x", run: pass}, nil, Options{Skip: []string{"x"}}, Skip, "skipped by --skip", CheckKind},
 		{"ignored fail", fakeCheck{id: "x", run: func() []Result { return []Result{{Target: "t", Status: Fail, Message: "bad"}} }},
-			nil, Options{Ignore: []string{"x"}}, Warn, "ignored by --ignore (was fail): bad"},
+			nil, Options{Ignore: []string{"x"}}, Warn, "ignored by --ignore (was fail): bad", HostKind},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -119,6 +120,9 @@ func TestRunFailsClosed(t *testing.T) {
 			r := rs[0]
 			if r.Status != tc.want || !strings.HasPrefix(r.Message, tc.message) {
 				t.Errorf("got %s %q, want %s %q", r.Status, r.Message, tc.want, tc.message)
+			}
+			if r.Kind != tc.kind {
+				t.Errorf("kind %q, want %q", r.Kind, tc.kind)
 			}
 			if r.Check != "x" || r.Title != "fake x" {
 				t.Errorf("catalog fields not filled: %+v", r)

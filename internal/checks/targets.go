@@ -20,16 +20,16 @@ func unplaced(s *Input, reports bool) []Result {
 		switch {
 		case vm.HostProblem == "":
 		case vm.Modernized && reports:
-			out = append(out, Result{Target: vm.Name, Status: Warn, Message: fmt.Sprintf("cannot tell which host %s will run on: %s; its host is not checked", vm.Name, vm.HostProblem),
+			out = append(out, Result{Target: vm.Name, Kind: VMKind, Status: Warn, Message: fmt.Sprintf("cannot tell which host %s will run on: %s; its host is not checked", vm.Name, vm.HostProblem),
 				Fix: "Set host for " + vm.Name + " in the plan: the ESXi host it will run on after failback."})
 		case vm.Modernized:
-			out = append(out, Result{Target: vm.Name, Status: Skip, Message: fmt.Sprintf("cannot tell which host %s will run on (see esxi.host)", vm.Name)})
+			out = append(out, Result{Target: vm.Name, Kind: VMKind, Status: Skip, Message: fmt.Sprintf("cannot tell which host %s will run on (see esxi.host)", vm.Name)})
 		default:
 			classic, why = append(classic, vm), vm.HostProblem
 		}
 	}
 	if len(classic) > 0 {
-		out = append(out, Result{Target: "master-target", Status: Skip,
+		out = append(out, Result{Target: "master-target", Kind: MasterTargetKind, Status: Skip,
 			Message: fmt.Sprintf("cannot tell which host %s will run on: %s", vmNames(classic), why)})
 	}
 	return out

@@ -17,6 +17,7 @@ type VCenterConnection struct{}
 func (VCenterConnection) Info() Info {
 	return Info{
 		ID:     "vcenter.connection",
+		Kind:   VCenterKind,
 		Title:  "vCenter is reachable, accepts the login and runs a supported version",
 		Phases: []Phase{Reprotect, Failback},
 		Needs:  []inventory.Part{VCenter},

@@ -39,6 +39,7 @@ type VCenterPrivileges struct{}
 func (VCenterPrivileges) Info() Info {
 	return Info{
 		ID:     "vcenter.privileges",
+		Kind:   VCenterKind,
 		Title:  "The vCenter account holds every privilege ASR needs on the datacenter, target hosts and datastores",
 		Phases: []Phase{Reprotect, Failback},
 		Needs:  []inventory.Part{VCenter, Privileges},
@@ -80,7 +81,7 @@ func (VCenterPrivileges) Run(s *Input) []Result {
 		if slices.Equal(missing, []string{CreateSnapshot}) {
 			consequence = "failback of a modernized VM snapshots it on-premises and fails without it"
 		}
-		out = append(out, Result{Target: e.Name, Status: Fail, Message: fmt.Sprintf(
+		out = append(out, Result{Target: e.Name, Kind: entityKind[e.Type], Status: Fail, Message: fmt.Sprintf(
 			"%s lacks %d of %d privileges on %s %s: %s; %s",
 			who, len(missing), checked, kind(e.Type), e.Name, strings.Join(missing, ", "), consequence)})
 	}
@@ -95,15 +96,13 @@ func (VCenterPrivileges) Run(s *Input) []Result {
 	return out
 }
 
-// kind names a managed object type for operators.
+// entityKind is the kind of target a privilege entity is, by its managed object type.
+var entityKind = map[string]Kind{"Datacenter": DatacenterKind, "HostSystem": HostKind, "Datastore": DatastoreKind}
+
+// kind names a managed object type in words: "datacenter", "host", "datastore".
 func kind(t string) string {
-	switch t {
-	case "Datacenter":
-		return "datacenter"
-	case "HostSystem":
-		return "host"
-	case "Datastore":
-		return "datastore"
+	if k, ok := entityKind[t]; ok {
+		return k.Label()
 	}
 	return t
 }

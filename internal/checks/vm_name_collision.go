@@ -19,6 +19,7 @@ func (NameCollision) Info() Info {
 	c := Codes["78052"]
 	return Info{
 		ID:     "vm.name-collision",
+		Kind:   VMKind,
 		Title:  "No other VM carries the protected VM's name on the master target's ESXi host",
 		Code:   c.Code,
 		Phases: []Phase{Reprotect, Failback},
@@ -35,7 +36,7 @@ func (NameCollision) Run(s *Input) []Result {
 	mt := s.Facts.MasterTarget.VM
 	var out []Result
 	if mt == nil && s.Facts.HasClassic() {
-		out = append(out, Result{Target: "master-target", Status: Skip,
+		out = append(out, Result{Target: "master-target", Kind: MasterTargetKind, Status: Skip,
 			Message: "cannot tell the master target's ESXi host: " + s.Facts.MasterTarget.Problem + " (see master-target.vm)"})
 	}
 	for i := range s.Facts.VMs {

@@ -368,54 +368,79 @@ func DescribeVMs(vms []inventory.VM) string {
 	return strings.Join(parts, ", ")
 }
 
-// Scope maps each plan VM to the targets whose results apply to it — itself, the host it will run
-// on and its original's, its datastore, the appliance (modernized) or the master target and classic servers it goes
-// through — and names what each target is, for the verdicts and the reports. Results about vCenter,
-// Azure, the datacenter or a check as a whole apply to every VM.
+// Server is a classic server a VM's item goes through, named as the checks name it.
+type Server struct {
+	Kind result.Kind
+	Name string          // its name, else its ID (as the item or the fabric records it)
+	ID   string          // as the item records it
+	Role *inventory.Role // nil when the vault's fabrics do not list it
+}
+
+// Servers lists the classic configuration, process and master target servers a classic VM's
+// item goes through.
+func (vm *VM) Servers() []Server {
+	if vm.Modernized || vm.Item == nil {
+		return nil
+	}
+	var out []Server
+	add := func(kind result.Kind, id string, role *inventory.Role) {
+		name := id
+		if role != nil {
+			name = cmp.Or(role.Name, role.ID)
+		}
+		out = append(out, Server{Kind: kind, Name: name, ID: id, Role: role})
+	}
+	c := vm.Classic
+	if c.Fabric != nil {
+		add(result.ConfigServerKind, c.Fabric.Name, &c.Fabric.ConfigServer)
+	}
+	if id := vm.Item.ProcessServerID; id != "" {
+		add(result.ProcessServerKind, id, c.ProcessServer)
+	}
+	if id := vm.Item.MasterTargetID; id != "" {
+		var mt *inventory.Role
+		if c.MasterTarget != nil {
+			mt = &c.MasterTarget.Role
+		}
+		add(result.MasterTargetKind, id, mt)
+	}
+	return out
+}
+
+// Scope maps each plan VM to the targets whose results apply to it — itself; the host it will run
+// on and, failing back to the original, its original's; its datastore; the appliance (modernized)
+// or the master target, configuration and process servers and the probes (classic) it goes
+// through. Results about vCenter, the datacenter, Azure or a check as a whole apply to every VM.
 func (f *Facts) Scope(s *inventory.Snapshot) result.Scope {
-	sc := result.Scope{Depends: map[string][]string{}, Global: []string{"vcenter", "azure", "probe", "-"},
-		Kinds: map[string]string{"vcenter": "vCenter", "azure": "Azure", "probe": "probe", "-": "check", "master-target": "master target"}}
+	sc := result.Scope{Depends: map[string][]result.Ref{},
+		Global: []result.Ref{{Kind: result.VCenterKind, Name: "vcenter"}, {Kind: result.AzureKind, Name: "azure"}, {Kind: result.CheckKind, Name: "-"}}}
 	if s.VCenter != nil && s.VCenter.Datacenter != "" {
-		sc.Global = append(sc.Global, s.VCenter.Datacenter)
-		sc.Kinds[s.VCenter.Datacenter] = "vCenter"
+		sc.Global = append(sc.Global, result.Ref{Kind: result.DatacenterKind, Name: s.VCenter.Datacenter})
 	}
 	cs := s.Plan.ConfigurationServerAddr()
 	for i := range f.VMs {
 		vm := &f.VMs[i]
 		sc.VMs = append(sc.VMs, vm.Name)
-		deps := []string{vm.Name}
-		add := func(target, kind string) {
-			if target != "" {
-				deps = append(deps, target)
-				if _, named := sc.Kinds[target]; !named {
-					sc.Kinds[target] = kind
-				}
+		deps := []result.Ref{{Kind: result.VMKind, Name: vm.Name}}
+		add := func(kind result.Kind, name string) {
+			if name != "" {
+				deps = append(deps, result.Ref{Kind: kind, Name: name})
 			}
 		}
-		sc.Kinds[vm.Name] = "VM"
-		add(vm.Host, "host")
-		if vm.OnPrem != nil {
-			add(vm.OnPrem.Host, "host") // reprotect reaches the original there
+		add(result.HostKind, vm.Host)
+		if vm.OnPrem != nil && vm.Location == plan.Original {
+			add(result.HostKind, vm.OnPrem.Host) // failback to the original reaches it there
 		}
-		add(vm.TargetDatastore, "datastore")
+		add(result.DatastoreKind, vm.TargetDatastore)
 		if vm.Modernized {
-			add(vm.Appliance, "appliance")
+			add(result.ApplianceKind, vm.Appliance)
 		} else {
-			add("master-target", "master target")
-			add(f.MasterTarget.Name, "master target")
-			add(cs, "configuration server")
-			if c := vm.Classic; c.Fabric != nil {
-				add(c.Fabric.ConfigServer.Name, "configuration server")
-			}
-			if c := vm.Classic; c.ProcessServer != nil {
-				add(c.ProcessServer.Name, "process server")
-			}
-			if c := vm.Classic; c.MasterTarget != nil {
-				add(c.MasterTarget.Name, "master target")
-			}
-			if it := vm.Item; it != nil {
-				add(it.ProcessServerID, "process server")
-				add(it.MasterTargetID, "master target")
+			add(result.MasterTargetKind, "master-target")
+			add(result.MasterTargetKind, f.MasterTarget.Name)
+			add(result.ConfigServerKind, cs)
+			add(result.ProbeKind, "probe") // the configuration server and guest probes serve classic VMs
+			for _, srv := range vm.Servers() {
+				add(srv.Kind, srv.Name)
 			}
 		}
 		sc.Depends[vm.Name] = deps

@@ -206,7 +206,9 @@ func vcenterRequest(cfg *Config) vcenter.Request {
 	if checks.Needs(cfg.Active, checks.Privileges) {
 		req.Privileges, req.Principal = checks.CheckedPrivileges, cfg.Principal
 		for _, vm := range p.VMs {
-			req.Originals = append(req.Originals, vm.Name)
+			if vm.Location == plan.Original { // failing back to the original reaches its host
+				req.Originals = append(req.Originals, vm.Name)
+			}
 			if vm.Host != "" {
 				req.Hosts = append(req.Hosts, vm.Host)
 			}

@@ -44,16 +44,16 @@ func writeMarkdown(w io.Writer, r Report) error {
 	if gs := groups(r.Problems); len(gs) > 0 {
 		b.WriteString("### Problems\n\n| About | Status | Check | ASR code | Message | Fix |\n|---|---|---|---|---|---|\n")
 		for _, g := range gs {
-			for _, p := range g.Problems {
-				msg := p.Message
-				if a := affects(p, false); a != "" {
+			for _, e := range g.Entries {
+				msg := e.Message
+				if a := affects(e.Problem, false); a != "" {
 					msg += " — " + a
 				}
-				fix := p.Fix
-				if p.DocURL != "" {
-					fix += fmt.Sprintf(" ([doc](%s))", p.DocURL)
+				fix := cell(e.Fix)
+				if e.DocURL != "" {
+					fix += fmt.Sprintf(" ([doc](%s))", strings.NewReplacer("(", "%28", ")", "%29", " ", "%20").Replace(e.DocURL))
 				}
-				fmt.Fprintf(&b, "| %s | %s | `%s` | %s | %s | %s |\n", cell(g.Heading), icons[p.Status], cell(p.Check), cell(p.Code), cell(msg), cell(fix))
+				fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", cell(g.Heading), icons[e.Status], cell(strings.Join(e.Checks, ", ")), cell(e.Code), cell(msg), fix)
 			}
 		}
 		b.WriteString("\n")
@@ -63,8 +63,13 @@ func writeMarkdown(w io.Writer, r Report) error {
 	return err
 }
 
-// cell escapes text for a Markdown table cell: control characters as escapes, then what Markdown
-// would read as markup.
+// cell escapes text for a Markdown table cell: control characters as escapes (printable, done
+// for the whole report), then every character Markdown or GFM would read as markup — emphasis,
+// links and images, code, strike-through, HTML, the cell separator — with a backslash or as an
+// entity, so that a name from vCenter or Azure shows as written and loads nothing.
 func cell(s string) string {
-	return strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;").Replace(s)
+	return markdown.Replace(s)
 }
+
+var markdown = strings.NewReplacer(`\`, `\\`, "|", `\|`, "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "`", "\\`", "~", `\~`,
+	"<", "&lt;", ">", "&gt;", "&", "&amp;")

@@ -42,16 +42,14 @@ func printableReport(r Report) Report {
 	for i, vm := range r.VMs {
 		vms[i] = result.VM{Name: printable(vm.Name), Verdict: vm.Verdict, Reasons: make([]result.Reason, len(vm.Reasons))}
 		for j, rs := range vm.Reasons {
-			vms[i].Reasons[j] = result.Reason{Check: printable(rs.Check), Target: printable(rs.Target), Status: rs.Status, Code: printable(rs.Code)}
+			vms[i].Reasons[j] = result.Reason{Check: printable(rs.Check), Target: printable(rs.Target), Kind: rs.Kind, Status: rs.Status,
+				Code: printable(rs.Code), Message: printable(rs.Message)}
 		}
 	}
 	r.VMs = vms
 	problems := make([]result.Problem, len(r.Problems))
 	for i, p := range r.Problems {
-		problems[i] = result.Problem{Result: printableResults([]result.Result{p.Result})[0], About: p.About, VMs: make([]string, len(p.VMs))}
-		for j, name := range p.VMs {
-			problems[i].VMs[j] = printable(name)
-		}
+		problems[i] = result.Problem{Result: printableResults([]result.Result{p.Result})[0], VMs: printables(p.VMs)}
 	}
 	r.Problems = problems
 	return r
@@ -60,8 +58,20 @@ func printableReport(r Report) Report {
 func printableResults(rs []result.Result) []result.Result {
 	out := make([]result.Result, len(rs))
 	for i, r := range rs {
-		out[i] = result.Result{Check: printable(r.Check), Target: printable(r.Target), Status: r.Status, Code: printable(r.Code),
-			Title: printable(r.Title), Message: printable(r.Message), Fix: printable(r.Fix), DocURL: printable(r.DocURL), Ignored: r.Ignored}
+		out[i] = result.Result{Check: printable(r.Check), Target: printable(r.Target), Kind: r.Kind, Status: r.Status, Code: printable(r.Code),
+			Title: printable(r.Title), Message: printable(r.Message), Fix: printable(r.Fix), DocURL: printable(r.DocURL), Ignored: r.Ignored,
+			VMs: printables(r.VMs)}
+	}
+	return out
+}
+
+func printables(list []string) []string {
+	if list == nil {
+		return nil
+	}
+	out := make([]string, len(list))
+	for i, s := range list {
+		out[i] = printable(s)
 	}
 	return out
 }

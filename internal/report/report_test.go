@@ -20,31 +20,33 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 // datastore error that leaves one unknown.
 func sample() Report {
 	rs := []result.Result{
-		{Check: "datastore.capacity", Target: "ds1", Status: result.Error, Title: "Datastore has room",
+		{Check: "datastore.capacity", Target: "ds1", Kind: result.DatastoreKind, Status: result.Error, Title: "Datastore has room",
 			Message: "cannot read datastore ds1: permission denied", Fix: "Grant Datastore.Browse."},
-		{Check: "esxi.memory", Target: "esx01", Status: result.Fail, Title: "Enough memory on the host", Code: "",
+		{Check: "esxi.memory", Target: "esx01", Kind: result.HostKind, Status: result.Fail, Title: "Enough memory on the host", Code: "",
 			Message: "esx01 has 2 GiB of memory free; the 2 VMs that power on there need 24 GiB", Fix: "Free memory on esx01."},
-		{Check: "vcenter.connection", Target: "vcenter", Status: result.Pass, Title: "vCenter is reachable",
+		{Check: "vcenter.connection", Target: "vcenter", Kind: result.VCenterKind, Status: result.Pass, Title: "vCenter is reachable",
 			Message: "connected to VMware vCenter Server 8.0.2 (API 8.0.2.0), datacenter DC1"},
-		{Check: "vm.name-collision", Target: "app01", Status: result.Skip, Title: "No name collision", Message: "skipped by --skip"},
-		{Check: "vm.name-collision", Target: "db01", Status: result.Fail, Code: "78052", Title: "No name collision",
+		{Check: "vm.name-collision", Kind: result.VMKind, Target: "app01", Status: result.Skip, Title: "No name collision", Message: "skipped by --skip"},
+		{Check: "vm.name-collision", Kind: result.VMKind, Target: "db01", Status: result.Fail, Code: "78052", Title: "No name collision",
 			Message: "db01 (vm-48 on esx01, poweredOff) already on host esx01 | master target's host",
 			Fix:     "Pick a master target on another host.", DocURL: "https://learn.microsoft.com/azure/site-recovery/x#error-code-78052"},
-		{Check: "vm.name-collision", Target: "web01", Status: result.Warn, Title: "No name collision",
+		{Check: "vm.name-collision", Kind: result.VMKind, Target: "web01", Status: result.Warn, Title: "No name collision",
 			Message: "2 VMs named web01 <in> DC1 & more", Fix: "Rename the copies.", DocURL: "https://example.com/doc"},
-		{Check: "vm.name-collision", Target: "evil\x1b[2J\x00", Status: result.Fail, Code: "78052", Title: "No name collision",
+		{Check: "vm.name-collision", Kind: result.VMKind, Target: "evil\x1b[2J\x00", Status: result.Fail, Code: "78052", Title: "No name collision",
 			Message: "a VM named \"evil\x1b[2J\x00\nFAKE PASS\u202e\" from vCenter <script>alert(1)</script>", Fix: "Rename it."},
-		{Check: "vm.name-collision", Target: "file01", Status: result.Pass, Title: "No name collision", Message: "no other VM named file01"},
-		{Check: "vm.name-collision", Target: "log01", Status: result.Warn, Title: "No name collision", Message: "a template named log01", Ignored: true},
+		{Check: "vm.name-collision", Kind: result.VMKind, Target: "file01", Status: result.Pass, Title: "No name collision", Message: "no other VM named file01"},
+		{Check: "vm.name-collision", Kind: result.VMKind, Target: "log01", Status: result.Warn, Title: "No name collision", Message: "a template named log01", Ignored: true},
 	}
+	vm := func(name string) result.Ref { return result.Ref{Kind: result.VMKind, Name: name} }
+	esx01 := result.Ref{Kind: result.HostKind, Name: "esx01"}
 	sc := result.Scope{
-		VMs:     []string{"db01", "web01", "app01", "evil\x1b[2J\x00", "file01", "log01"},
-		Global:  []string{"vcenter"},
-		Depends: map[string][]string{"db01": {"db01", "esx01"}, "web01": {"web01", "esx01"}, "app01": {"app01", "esx02", "ds1"}},
-		Kinds:   map[string]string{"esx01": "host", "esx02": "host", "ds1": "datastore", "db01": "VM", "web01": "VM", "app01": "VM", "evil\x1b[2J\x00": "VM", "file01": "VM", "log01": "VM", "vcenter": "vCenter"},
+		VMs:    []string{"db01", "web01", "app01", "evil\x1b[2J\x00", "file01", "log01"},
+		Global: []result.Ref{{Kind: result.VCenterKind, Name: "vcenter"}},
+		Depends: map[string][]result.Ref{"db01": {vm("db01"), esx01}, "web01": {vm("web01"), esx01},
+			"app01": {vm("app01"), {Kind: result.HostKind, Name: "esx02"}, {Kind: result.DatastoreKind, Name: "ds1"}}},
 	}
-	for _, vm := range []string{"evil\x1b[2J\x00", "file01", "log01"} {
-		sc.Depends[vm] = []string{vm}
+	for _, name := range []string{"evil\x1b[2J\x00", "file01", "log01"} {
+		sc.Depends[name] = []result.Ref{vm(name)}
 	}
 	vms, problems := result.Judge(rs, sc)
 	started := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
@@ -86,21 +88,43 @@ func TestColorOnlyWhenAsked(t *testing.T) {
 	}
 }
 
-// TestControlCharactersEscaped: names from vCenter or Azure never reach a terminal or a Markdown
-// file with their control characters raw.
+// TestControlCharactersEscaped: names from vCenter or Azure never reach a terminal, a Markdown or
+// an HTML file with their control characters raw; Markdown shows the escapes as written.
 func TestControlCharactersEscaped(t *testing.T) {
-	for _, f := range []Format{Text, Markdown} {
+	for _, tc := range []struct {
+		f          Format
+		name, text string
+	}{
+		{Text, `evil\x1b[2J\x00`, `\x0aFAKE PASS\u202e`},
+		{Markdown, `evil\\x1b\[2J\\x00`, `\\x0aFAKE PASS\\u202e`},
+		{HTML, `evil\x1b[2J\x00`, `\x0aFAKE PASS\u202e`},
+	} {
 		var buf bytes.Buffer
-		if err := Write(&buf, f, sample(), Options{}); err != nil {
+		if err := Write(&buf, tc.f, sample(), Options{}); err != nil {
 			t.Fatal(err)
 		}
 		out := buf.String()
 		if strings.ContainsAny(out, "\x1b\x00\u202e") || strings.Contains(out, "\nFAKE PASS") {
-			t.Errorf("%s: raw control characters:\n%q", f, out)
+			t.Errorf("%s: raw control characters:\n%q", tc.f, out)
 		}
-		if !strings.Contains(out, `evil\x1b[2J\x00`) || !strings.Contains(out, `\x0aFAKE PASS\u202e`) {
-			t.Errorf("%s: escapes missing:\n%s", f, out)
+		if !strings.Contains(out, tc.name) || !strings.Contains(out, tc.text) {
+			t.Errorf("%s: escapes missing:\n%s", tc.f, out)
 		}
+	}
+}
+
+// TestMarkdownShowsNamesAsWritten: a name that Markdown would read as emphasis, a link or an
+// image (loading it) shows as written.
+func TestMarkdownShowsNamesAsWritten(t *testing.T) {
+	r := sample()
+	r.VMs[0].Name = "**bold** [evil](https://evil.example/x) ![i](https://evil.example/p.png) `c` ~~s~~ a\\|b_c&d"
+	var buf bytes.Buffer
+	if err := Write(&buf, Markdown, r, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	want := `\*\*bold\*\* \[evil\](https://evil.example/x) !\[i\](https://evil.example/p.png) \` + "`c\\`" + ` \~\~s\~\~ a\\\|b\_c&amp;d`
+	if !strings.Contains(buf.String(), want) {
+		t.Errorf("want %s in\n%s", want, buf.String())
 	}
 }
 
@@ -131,15 +155,16 @@ func TestSummaryAndExitCode(t *testing.T) {
 
 // many is a report of n ready VMs and one blocked by a host.
 func many(n int) Report {
-	rs := []result.Result{{Check: "esxi.memory", Target: "esx09", Status: result.Fail, Message: "esx09 is short of memory"}}
-	sc := result.Scope{Depends: map[string][]string{}, Kinds: map[string]string{"esx09": "host"}}
+	esx09 := result.Ref{Kind: result.HostKind, Name: "esx09"}
+	rs := []result.Result{{Check: "esxi.memory", Target: esx09.Name, Kind: esx09.Kind, Status: result.Fail, Message: "esx09 is short of memory"}}
+	sc := result.Scope{Depends: map[string][]result.Ref{}}
 	for i := range n + 1 {
 		vm := fmt.Sprintf("vm%03d", i)
 		sc.VMs = append(sc.VMs, vm)
-		sc.Depends[vm] = []string{vm}
-		rs = append(rs, result.Result{Check: "vm.name-collision", Target: vm, Status: result.Pass, Message: "no other VM named " + vm})
+		sc.Depends[vm] = []result.Ref{{Kind: result.VMKind, Name: vm}}
+		rs = append(rs, result.Result{Check: "vm.name-collision", Target: vm, Kind: result.VMKind, Status: result.Pass, Message: "no other VM named " + vm})
 	}
-	sc.Depends["vm000"] = append(sc.Depends["vm000"], "esx09")
+	sc.Depends["vm000"] = append(sc.Depends["vm000"], esx09)
 	vms, problems := result.Judge(rs, sc)
 	return New("1.2.3", result.Failback, Context{}, time.Time{}, time.Second, rs, vms, problems)
 }

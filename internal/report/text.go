@@ -42,6 +42,9 @@ func writeText(w io.Writer, r Report, o Options) error {
 	fmt.Fprintf(&b, "asr-preflight %s%s\n%s\n\n", r.Phase, context(r.Context), vmCounts(r.Summary.VMs))
 
 	t := verdictTable(r, o.Verbose)
+	if len(t.Rows) == 0 && t.Folded > 0 {
+		b.WriteString("VERDICT\n")
+	}
 	if len(t.Rows) > 0 {
 		// The verdict is painted outside the tab writer, which would count the colour codes as text.
 		var cells strings.Builder
@@ -67,20 +70,20 @@ func writeText(w io.Writer, r Report, o Options) error {
 		b.WriteString("\nProblems\n")
 		for _, g := range gs {
 			fmt.Fprintf(&b, "\n%s\n", g.Heading)
-			for _, p := range g.Problems {
-				fmt.Fprintf(&b, "  %s %s", label(p.Status), p.Check)
-				if p.Code != "" {
-					fmt.Fprintf(&b, " ASR %s", p.Code)
+			for _, e := range g.Entries {
+				fmt.Fprintf(&b, "  %s %s", label(e.Status), strings.Join(e.Checks, ", "))
+				if e.Code != "" {
+					fmt.Fprintf(&b, " ASR %s", e.Code)
 				}
-				fmt.Fprintf(&b, "\n    %s\n", p.Message)
-				if a := affects(p, o.Verbose); a != "" {
+				fmt.Fprintf(&b, "\n    %s\n", e.Message)
+				if a := affects(e.Problem, o.Verbose); a != "" {
 					fmt.Fprintf(&b, "    %s\n", a)
 				}
-				if p.Fix != "" {
-					fmt.Fprintf(&b, "    fix: %s\n", p.Fix)
+				if e.Fix != "" {
+					fmt.Fprintf(&b, "    fix: %s\n", e.Fix)
 				}
-				if p.DocURL != "" {
-					fmt.Fprintf(&b, "    doc: %s\n", p.DocURL)
+				if e.DocURL != "" {
+					fmt.Fprintf(&b, "    doc: %s\n", e.DocURL)
 				}
 			}
 		}
@@ -95,12 +98,24 @@ func writeText(w io.Writer, r Report, o Options) error {
 		}
 	} else if ts := tallies(r.Results); len(ts) > 0 {
 		b.WriteString("\nPassed and skipped (-v prints each)\n")
+		var why []string                 // the reasons of the checks that only skipped, for one reason, in order
+		skipped := map[string][]string{} // reason → those checks
 		for _, t := range ts {
+			if t.Passed == 0 && len(t.Why) == 1 {
+				if skipped[t.Why[0]] == nil {
+					why = append(why, t.Why[0])
+				}
+				skipped[t.Why[0]] = append(skipped[t.Why[0]], t.Check)
+				continue
+			}
 			fmt.Fprintf(&b, "  %s: %s", t.Check, t.counts())
 			if len(t.Why) == 1 {
 				fmt.Fprintf(&b, " (%s)", t.Why[0])
 			}
 			b.WriteString("\n")
+		}
+		for _, w := range why {
+			fmt.Fprintf(&b, "  skipped %s: %s\n", strings.Join(skipped[w], ", "), w)
 		}
 	}
 

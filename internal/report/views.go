@@ -18,16 +18,9 @@ const foldReady = 50
 
 // row is one line of the verdict table.
 type row struct {
-	VM      result.VM
-	Codes   string   // the ASR codes of its worst reasons, "-" if none
-	Reason  string   // its first reason, in a few words ("" when ready)
-	Details []detail // its reasons with their messages
-}
-
-// detail is a reason with its message.
-type detail struct {
-	result.Reason
-	Message string
+	VM     result.VM
+	Codes  string // the ASR codes of its worst reasons, "-" if none
+	Reason string // its first reason, in a few words ("" when ready)
 }
 
 // table is the verdict table: the VMs that need action first.
@@ -39,10 +32,6 @@ type table struct {
 // verdictTable orders the VMs blocked, unknown, warn, ready (by name within each), folding the
 // ready ones when there are many and the report is not verbose.
 func verdictTable(r Report, verbose bool) table {
-	messages := map[[2]string]string{}
-	for _, p := range r.Problems {
-		messages[[2]string{p.Check, p.Target}] = p.Message
-	}
 	var t table
 	fold := !verbose && r.Summary.VMs.Ready > foldReady
 	for _, v := range result.Verdicts {
@@ -55,11 +44,8 @@ func verdictTable(r Report, verbose bool) table {
 				continue
 			}
 			rw := row{VM: vm, Codes: codes(vm)}
-			for _, rs := range vm.Reasons {
-				rw.Details = append(rw.Details, detail{Reason: rs, Message: messages[[2]string{rs.Check, rs.Target}]})
-			}
 			if len(vm.Reasons) > 0 {
-				rw.Reason = firstReason(vm.Name, rw.Details[0])
+				rw.Reason = firstReason(vm.Name, vm.Reasons[0])
 			}
 			t.Rows = append(t.Rows, rw)
 		}
@@ -69,10 +55,10 @@ func verdictTable(r Report, verbose bool) table {
 
 // firstReason is a VM's first reason in a few words, naming its target unless that is the VM or
 // the message already starts with it.
-func firstReason(vm string, d detail) string {
-	msg := strings.TrimPrefix(d.Message, vm+": ")
-	if d.Target != vm && !strings.HasPrefix(msg, d.Target+" ") && !strings.HasPrefix(msg, d.Target+":") {
-		msg = d.Target + ": " + msg
+func firstReason(vm string, rs result.Reason) string {
+	msg := strings.TrimPrefix(rs.Message, vm+": ")
+	if (rs.Kind != result.VMKind || rs.Target != vm) && !strings.HasPrefix(msg, rs.Target+" ") && !strings.HasPrefix(msg, rs.Target+":") {
+		msg = heading(rs.Kind, rs.Target) + ": " + msg
 	}
 	return brief(msg)
 }
@@ -108,46 +94,70 @@ func brief(s string) string {
 
 // kindOrder orders the problem groups: what affects every VM, then the servers and objects VMs go
 // through, then the VMs themselves.
-var kindOrder = []string{"vCenter", "Azure", "probe", "check", "configuration server", "process server", "master target",
-	"appliance", "host", "datastore", "VM"}
+var kindOrder = []result.Kind{result.VCenterKind, result.DatacenterKind, result.AzureKind, result.CheckKind, result.ProbeKind,
+	result.ConfigServerKind, result.ProcessServerKind, result.MasterTargetKind, result.ApplianceKind, result.HostKind,
+	result.DatastoreKind, result.VMKind}
+
+// entry is a problem, and the other checks that report the very same about the same target (a
+// source down makes every check that needs it report one error).
+type entry struct {
+	result.Problem
+	Checks []string // the problem's check first
+}
 
 // group is the problems about one target.
 type group struct {
-	Heading  string // "host esx01", "vCenter", "VM db01"…
-	Problems []result.Problem
-	rank     int // the kind's place in kindOrder
+	Heading string // "host esx01", "vCenter", "VM db01"…
+	Entries []entry
+	rank    int // the kind's place in kindOrder
 }
 
-// groups gathers the problems by target, ordered by kind (others last) then by their worst problem.
+// groups gathers the problems by target, ordered by kind (others last) then by their worst
+// problem, each problem once.
 func groups(problems []result.Problem) []group {
 	var list []group
-	at := map[string]int{}
+	at := map[result.Ref]int{}
 	for _, p := range problems {
-		i, ok := at[p.Target]
+		i, ok := at[p.Ref()]
 		if !ok {
 			i = len(list)
-			at[p.Target] = i
-			rank := slices.Index(kindOrder, p.About)
+			at[p.Ref()] = i
+			rank := slices.Index(kindOrder, p.Kind)
 			if rank < 0 {
 				rank = len(kindOrder)
 			}
-			list = append(list, group{Heading: heading(p), rank: rank})
+			list = append(list, group{Heading: heading(p.Kind, p.Target), rank: rank})
 		}
-		list[i].Problems = append(list[i].Problems, p)
+		g := &list[i]
+		if j := slices.IndexFunc(g.Entries, func(e entry) bool { return same(e.Problem, p) }); j >= 0 {
+			g.Entries[j].Checks = append(g.Entries[j].Checks, p.Check)
+			continue
+		}
+		g.Entries = append(g.Entries, entry{Problem: p, Checks: []string{p.Check}})
 	}
 	slices.SortStableFunc(list, func(a, b group) int { return a.rank - b.rank })
 	return list
 }
 
-// heading names a problem's target with its kind.
-func heading(p result.Problem) string {
+// same reports whether two problems say the same: status, code, message, fix and VMs.
+func same(a, b result.Problem) bool {
+	return a.Status == b.Status && a.Code == b.Code && a.Message == b.Message && a.Fix == b.Fix && a.DocURL == b.DocURL &&
+		slices.Equal(a.VMs, b.VMs)
+}
+
+// heading names a target with its kind: "host esx01", "vCenter", "the master target"…
+func heading(k result.Kind, target string) string {
 	switch {
-	case p.Target == "-":
+	case target == "-":
 		return "the run as a whole"
-	case strings.EqualFold(p.Target, p.About):
-		return p.About
+	case k == result.MasterTargetKind && target == "master-target":
+		return "the master target"
+	case k == result.ProbeKind && target == "probe":
+		return "the probes"
+	case strings.EqualFold(target, string(k)):
+		return k.Label()
 	}
-	return p.About + " " + p.Target
+	return k.Label() + " " + target
 }
 
 // shownVMs is how many VM names a text or Markdown problem lists before "and N more".
@@ -156,7 +166,7 @@ const shownVMs = 10
 // affects says which VMs a problem blocks, leaves unknown or concerns — "blocks 40 VMs: a, b, …"
 // — or "" when it is about a single VM and that VM is its target.
 func affects(p result.Problem, all bool) string {
-	if len(p.VMs) == 0 || len(p.VMs) == 1 && p.VMs[0] == p.Target {
+	if len(p.VMs) == 0 || len(p.VMs) == 1 && p.Kind == result.VMKind && p.VMs[0] == p.Target {
 		return ""
 	}
 	names := p.VMs

@@ -2,6 +2,8 @@
 // the result of one check for one target. It depends on nothing else of the tool.
 package result
 
+import "strings"
+
 // Phase is the ASR job a run prepares for.
 type Phase string
 
@@ -26,10 +28,49 @@ const (
 	Skip  Status = "skip"
 )
 
+// Kind is what a result's target is.
+type Kind string
+
+// The kinds of target.
+const (
+	VMKind            Kind = "vm"
+	HostKind          Kind = "host"
+	DatastoreKind     Kind = "datastore"
+	DatacenterKind    Kind = "datacenter"
+	VCenterKind       Kind = "vcenter"
+	AzureKind         Kind = "azure"
+	ApplianceKind     Kind = "appliance"
+	ConfigServerKind  Kind = "configuration-server"
+	ProcessServerKind Kind = "process-server"
+	MasterTargetKind  Kind = "master-target"
+	ProbeKind         Kind = "probe"
+	CheckKind         Kind = "check" // the check as a whole (target "-")
+)
+
+// Label is the kind in words, for reports: "VM", "host", "configuration server"…
+func (k Kind) Label() string {
+	switch k {
+	case VMKind:
+		return "VM"
+	case VCenterKind:
+		return "vCenter"
+	case AzureKind:
+		return "Azure"
+	}
+	return strings.ReplaceAll(string(k), "-", " ")
+}
+
+// Ref names a target: its kind and name.
+type Ref struct {
+	Kind Kind
+	Name string
+}
+
 // Result is the outcome of one check for one target.
 type Result struct {
 	Check   string `json:"check"`
 	Target  string `json:"target"`
+	Kind    Kind   `json:"kind"` // what the target is
 	Status  Status `json:"status"`
 	Code    string `json:"code"`
 	Title   string `json:"title"`
@@ -37,4 +78,10 @@ type Result struct {
 	Fix     string `json:"fix"`
 	DocURL  string `json:"docUrl"`
 	Ignored bool   `json:"ignored,omitempty"`
+	// VMs, when set, are the plan VMs the result concerns, narrower than those depending on its
+	// target: a datastore unreachable from one host concerns the VMs that run there.
+	VMs []string `json:"vms,omitempty"`
 }
+
+// Ref is the result's target.
+func (r Result) Ref() Ref { return Ref{r.Kind, r.Target} }

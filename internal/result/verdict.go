@@ -29,35 +29,36 @@ type VM struct {
 
 // Reason is a result that applies to a VM.
 type Reason struct {
-	Check  string `json:"check"`
-	Target string `json:"target"`
-	Status Status `json:"status"`
-	Code   string `json:"code"`
+	Check   string `json:"check"`
+	Target  string `json:"target"`
+	Kind    Kind   `json:"kind"`
+	Status  Status `json:"status"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
 }
 
-// Problem is a failure, error or warning, with what it is about and the VMs it applies to.
+// Problem is a failure, error or warning, with the VMs it applies to.
 type Problem struct {
 	Result
-	About string   // what the target is: VM, host, datastore, appliance, master target, vCenter…
-	VMs   []string // the plan VMs it applies to, in plan order
+	VMs []string // the plan VMs it applies to, in plan order
 }
 
 // Scope says which results apply to which VM.
 type Scope struct {
-	VMs     []string            // the plan VMs, in plan order
-	Depends map[string][]string // per VM, the targets whose results apply to it: itself, its host, datastore, appliance…
-	Global  []string            // targets whose results apply to every VM: vCenter, Azure, a check as a whole ("-")…
-	Kinds   map[string]string   // what each target is, for reports; unknown targets are "other"
+	VMs     []string         // the plan VMs, in plan order
+	Depends map[string][]Ref // per VM, the targets whose results apply to it: itself, its host, datastore, appliance…
+	Global  []Ref            // targets whose results apply to every VM: vCenter, Azure, a check as a whole…
 }
 
 // rank orders statuses from the worst.
 var rank = map[Status]int{Fail: 0, Error: 1, Warn: 2, Skip: 3, Pass: 4}
 
 // Judge gives every VM its verdict from the results that apply to it, and lists each failure,
-// error and warning once with the VMs it applies to, worst first.
+// error and warning once with the VMs it applies to, worst first. A result applies to the VMs that
+// depend on its target, narrowed to its own VMs when it names them.
 func Judge(results []Result, sc Scope) ([]VM, []Problem) {
 	order := make(map[string]int, len(sc.VMs))
-	byTarget := map[string][]string{} // target → the VMs its results apply to, in plan order
+	byTarget := map[Ref][]string{} // target → the VMs its results apply to, in plan order
 	for i, vm := range sc.VMs {
 		order[vm] = i
 		for _, t := range sc.Depends[vm] {
@@ -66,18 +67,24 @@ func Judge(results []Result, sc Scope) ([]VM, []Problem) {
 			}
 		}
 	}
-	global := map[string]bool{}
 	for _, t := range sc.Global {
-		global[t] = true
+		byTarget[t] = sc.VMs
 	}
 	var problems []Problem
 	for _, r := range results {
 		if r.Status != Fail && r.Status != Error && r.Status != Warn {
 			continue
 		}
-		p := Problem{Result: r, About: cmp.Or(sc.Kinds[r.Target], "other"), VMs: byTarget[r.Target]}
-		if global[r.Target] {
-			p.VMs = sc.VMs
+		p := Problem{Result: r, VMs: byTarget[r.Ref()]}
+		if len(r.VMs) > 0 {
+			p.VMs = nil
+			for _, vm := range r.VMs {
+				if _, planned := order[vm]; planned {
+					p.VMs = append(p.VMs, vm)
+				}
+			}
+			slices.SortFunc(p.VMs, func(a, b string) int { return order[a] - order[b] })
+			p.VMs = slices.Compact(p.VMs)
 		}
 		problems = append(problems, p)
 	}
@@ -91,7 +98,7 @@ func Judge(results []Result, sc Scope) ([]VM, []Problem) {
 	for _, p := range problems {
 		for _, name := range p.VMs {
 			vm := &vms[order[name]]
-			vm.Reasons = append(vm.Reasons, Reason{Check: p.Check, Target: p.Target, Status: p.Status, Code: p.Code})
+			vm.Reasons = append(vm.Reasons, Reason{Check: p.Check, Target: p.Target, Kind: p.Kind, Status: p.Status, Code: p.Code, Message: p.Message})
 			switch {
 			case p.Status == Fail:
 				vm.Verdict = Blocked

@@ -6,40 +6,43 @@ import (
 )
 
 func TestJudge(t *testing.T) {
+	vm := func(name string) Ref { return Ref{VMKind, name} }
+	esx01, esx02, ds01 := Ref{HostKind, "esx01"}, Ref{HostKind, "esx02"}, Ref{DatastoreKind, "ds01"}
 	sc := Scope{
 		VMs:     []string{"web01", "db01", "app01", "file01"},
-		Depends: map[string][]string{"web01": {"web01", "esx01"}, "db01": {"db01", "esx01", "ds01"}, "app01": {"app01", "esx02", "ds01"}, "file01": {"file01"}},
-		Global:  []string{"vcenter"},
-		Kinds:   map[string]string{"esx01": "host", "esx02": "host", "ds01": "datastore", "vcenter": "vCenter"},
+		Depends: map[string][]Ref{"web01": {vm("web01"), esx01}, "db01": {vm("db01"), esx01, ds01}, "app01": {vm("app01"), esx02, ds01}, "file01": {vm("file01")}},
+		Global:  []Ref{{VCenterKind, "vcenter"}},
 	}
 	results := []Result{
-		{Check: "a.pass", Target: "web01", Status: Pass},
-		{Check: "a.skip", Target: "file01", Status: Skip},
-		{Check: "b.warn", Target: "vcenter", Status: Warn},             // every VM
-		{Check: "c.error", Target: "ds01", Status: Error},              // db01, app01
-		{Check: "d.fail", Target: "esx01", Status: Fail, Code: "8038"}, // web01, db01
-		{Check: "e.fail", Target: "esx09", Status: Fail},               // no plan VM
+		{Check: "a.pass", Target: "web01", Kind: VMKind, Status: Pass},
+		{Check: "a.skip", Target: "file01", Kind: VMKind, Status: Skip},
+		{Check: "b.warn", Target: "vcenter", Kind: VCenterKind, Status: Warn, Message: "w"},                  // every VM
+		{Check: "c.error", Target: "ds01", Kind: DatastoreKind, Status: Error, Message: "e"},                 // db01, app01
+		{Check: "d.fail", Target: "esx01", Kind: HostKind, Status: Fail, Code: "8038", Message: "f"},         // web01, db01
+		{Check: "e.fail", Target: "esx09", Kind: HostKind, Status: Fail},                                     // no plan VM
+		{Check: "f.fail", Target: "esx01", Kind: VMKind, Status: Fail},                                       // a VM named like the host, not planned
+		{Check: "g.warn", Target: "ds01", Kind: DatastoreKind, Status: Warn, VMs: []string{"app01", "nope"}}, // narrowed to app01
 	}
 	vms, problems := Judge(results, sc)
 	want := []VM{
-		{"app01", Unknown, []Reason{{"c.error", "ds01", Error, ""}, {"b.warn", "vcenter", Warn, ""}}},
-		{"db01", Blocked, []Reason{{"d.fail", "esx01", Fail, "8038"}, {"c.error", "ds01", Error, ""}, {"b.warn", "vcenter", Warn, ""}}},
-		{"file01", Warned, []Reason{{"b.warn", "vcenter", Warn, ""}}},
-		{"web01", Blocked, []Reason{{"d.fail", "esx01", Fail, "8038"}, {"b.warn", "vcenter", Warn, ""}}},
+		{"app01", Unknown, []Reason{{"c.error", "ds01", DatastoreKind, Error, "", "e"}, {"b.warn", "vcenter", VCenterKind, Warn, "", "w"}, {"g.warn", "ds01", DatastoreKind, Warn, "", ""}}},
+		{"db01", Blocked, []Reason{{"d.fail", "esx01", HostKind, Fail, "8038", "f"}, {"c.error", "ds01", DatastoreKind, Error, "", "e"}, {"b.warn", "vcenter", VCenterKind, Warn, "", "w"}}},
+		{"file01", Warned, []Reason{{"b.warn", "vcenter", VCenterKind, Warn, "", "w"}}},
+		{"web01", Blocked, []Reason{{"d.fail", "esx01", HostKind, Fail, "8038", "f"}, {"b.warn", "vcenter", VCenterKind, Warn, "", "w"}}},
 	}
 	if !reflect.DeepEqual(vms, want) {
 		t.Errorf("verdicts\n got %+v\nwant %+v", vms, want)
 	}
 	type brief struct {
-		check, about string
-		vms          []string
+		check string
+		vms   []string
 	}
 	var got []brief
 	for _, p := range problems {
-		got = append(got, brief{p.Check, p.About, p.VMs})
+		got = append(got, brief{p.Check, p.VMs})
 	}
-	wantProblems := []brief{{"d.fail", "host", []string{"web01", "db01"}}, {"e.fail", "other", nil},
-		{"c.error", "datastore", []string{"db01", "app01"}}, {"b.warn", "vCenter", []string{"web01", "db01", "app01", "file01"}}}
+	wantProblems := []brief{{"d.fail", []string{"web01", "db01"}}, {"e.fail", nil}, {"f.fail", nil},
+		{"c.error", []string{"db01", "app01"}}, {"b.warn", []string{"web01", "db01", "app01", "file01"}}, {"g.warn", []string{"app01"}}}
 	if !reflect.DeepEqual(got, wantProblems) {
 		t.Errorf("problems\n got %+v\nwant %+v", got, wantProblems)
 	}
