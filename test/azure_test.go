@@ -221,24 +221,26 @@ func TestReadyFileBackToPlan(t *testing.T) {
 	if b, err := os.ReadFile(ready); res.code != 3 || err != nil || string(b) != "web01\n" {
 		t.Fatalf("exit %d, ready list %q, %v\n%s", res.code, b, err, res.stderr)
 	}
-	if err := os.WriteFile(ready, []byte("# from the run\nweb01\nnot-an-item\n\n"), 0o644); err != nil {
+	// As written on Windows: a byte order mark, CRLF line ends, an empty line.
+	if err := os.WriteFile(ready, []byte("\ufeffweb01\r\n# not-an-item\r\n\r\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	res = run(t, "", w.Env(), "plan", "--vault", "rg-asr/vault01", "--only-vms", ready)
 	var p plan.Plan
 	if err := yaml.Unmarshal([]byte(res.stdout), &p); res.code != 0 || err != nil || len(p.VMs) != 1 || p.VMs[0].Name != "web01" ||
-		!strings.Contains(res.stdout, "# Left out, not items of the vault ready for reprotect: not-an-item") {
+		!strings.Contains(res.stdout, "# Left out, not items of the vault ready for reprotect: # not-an-item") ||
+		!strings.Contains(res.stderr, "left out, not items of vault rg-asr/vault01 ready for reprotect: # not-an-item") {
 		t.Errorf("plan: exit %d, %v\n%s%s", res.code, err, res.stdout, res.stderr)
 	}
 	for _, tc := range []struct{ list, stderr string }{
-		{"# nothing\n\n", "names no VM; expected one VM name per line"},
+		{"\r\n\n", "names no VM; expected one VM name per line"},
 		{"db02\n", "none of its 1 VM(s) is an item of vault rg-asr/vault01 ready for reprotect"},
 	} {
 		if err := os.WriteFile(ready, []byte(tc.list), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		res = run(t, "", w.Env(), "plan", "--vault", "rg-asr/vault01", "--only-vms", ready)
-		if res.code == 0 || res.stdout != "" || !strings.Contains(res.stderr, tc.stderr) {
+		if res.code != 2 || res.stdout != "" || !strings.Contains(res.stderr, tc.stderr) {
 			t.Errorf("%q: exit %d, stdout %q, stderr %q", tc.list, res.code, res.stdout, res.stderr)
 		}
 	}

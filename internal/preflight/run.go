@@ -108,7 +108,7 @@ func finish(ctx context.Context, cfg *Config, snap *inventory.Snapshot, started 
 	rep := report.New(cfg.Version, cfg.Phase, reportContext(cfg.Output.Context, snap), started, time.Since(started), results, vms, problems)
 	rep.Steps = st.list
 	out := &Outcome{Report: rep, Snapshot: snap, Facts: facts}
-	out.Failed = write(cfg.Output, rep, snap)
+	out.Failed = write(cfg.Output, rep, snap, cfg.Stderr)
 	return out
 }
 
@@ -123,8 +123,8 @@ func reportContext(c report.Context, snap *inventory.Snapshot) report.Context {
 }
 
 // write is the report step: the report on standard output, then each file in a fixed order,
-// whatever happened to the others.
-func write(o Output, rep report.Report, snap *inventory.Snapshot) []error {
+// whatever happened to the others; notes go to stderr.
+func write(o Output, rep report.Report, snap *inventory.Snapshot, stderr io.Writer) []error {
 	var failed []error
 	if err := report.Write(o.Stdout, o.Format, rep, o.Text); err != nil {
 		failed = append(failed, fmt.Errorf("writing the report: %w", err))
@@ -135,7 +135,11 @@ func write(o Output, rep report.Report, snap *inventory.Snapshot) []error {
 		case SnapshotFile:
 			err = writeFile(f.Path, "snapshot", func(w io.Writer) error { return SaveSnapshot(w, snap) })
 		case ReadyFile:
-			err = writeFile(f.Path, "list of ready VMs", func(w io.Writer) error { return writeReady(w, rep, o.IncludeWarn) })
+			var left []string
+			err = writeFile(f.Path, "list of ready VMs", func(w io.Writer) (err error) { left, err = writeReady(w, rep, o.IncludeWarn); return err })
+			if len(left) > 0 {
+				fmt.Fprintf(stderr, "asr-preflight: %s leaves out %d ready VM(s) whose name has a line break or another control character: %q\n", f.Flag, len(left), left)
+			}
 		default:
 			err = writeFile(f.Path, string(f.Format)+" report", func(w io.Writer) error { return report.Write(w, f.Format, rep, report.Options{}) })
 		}
@@ -148,19 +152,20 @@ func write(o Output, rep report.Report, snap *inventory.Snapshot) []error {
 
 // writeReady writes the names of the ready VMs (and the warn ones, when asked), one per line, in
 // name order: what a script reprotects at once. A name that would break the list — with a line
-// break or another control character in it — is left out, never mangled.
-func writeReady(w io.Writer, rep report.Report, includeWarn bool) error {
+// break or another control character in it — is left out, never mangled, and returned.
+func writeReady(w io.Writer, rep report.Report, includeWarn bool) (left []string, err error) {
 	var b strings.Builder
 	for _, vm := range rep.VMs {
 		if vm.Verdict == result.Ready || includeWarn && vm.Verdict == result.Warned {
 			if strings.ContainsFunc(vm.Name, unicode.IsControl) {
+				left = append(left, vm.Name)
 				continue
 			}
 			b.WriteString(vm.Name + "\n")
 		}
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	_, err = io.WriteString(w, b.String())
+	return left, err
 }
 
 // writeFile writes through a temporary file in the same folder, renamed into place once complete:

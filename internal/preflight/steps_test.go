@@ -167,8 +167,8 @@ func TestReadyList(t *testing.T) {
 		want string
 	}{{false, "web01\n"}, {true, "app01\nweb01\n"}} {
 		var b strings.Builder
-		if err := writeReady(&b, rep, tc.warn); err != nil || b.String() != tc.want {
-			t.Errorf("include warn %v: %q, %v; want %q", tc.warn, b.String(), err, tc.want)
+		if left, err := writeReady(&b, rep, tc.warn); err != nil || b.String() != tc.want || len(left) != 1 || left[0] != "bad\nname" {
+			t.Errorf("include warn %v: %q, left out %q, %v; want %q", tc.warn, b.String(), left, err, tc.want)
 		}
 	}
 }

@@ -72,7 +72,10 @@ func WritePlan(ctx context.Context, in Input, vp VaultPlan) ([]byte, error) {
 	}
 	if only != nil && len(p.VMs) == 0 {
 		// A plan with a vault and no VMs would check every item of the vault.
-		return nil, fmt.Errorf("--only-vms %s: none of its %d VM(s) is an item of vault %s ready for %s", vp.OnlyVMs, len(only), vp.Vault, vp.Phase)
+		return nil, inputErr("--only-vms %s: none of its %d VM(s) is an item of vault %s ready for %s", vp.OnlyVMs, len(only), vp.Vault, vp.Phase)
+	}
+	if len(missing) > 0 {
+		fmt.Fprintf(in.Stderr, "asr-preflight: --only-vms %s: left out, not items of vault %s ready for %s: %s\n", vp.OnlyVMs, vp.Vault, vp.Phase, strings.Join(missing, ", "))
 	}
 	hoistAppliance(&p)
 	out, err := p.Marshal()
@@ -87,9 +90,10 @@ func WritePlan(ctx context.Context, in Input, vp VaultPlan) ([]byte, error) {
 	return append([]byte(head), out...), nil
 }
 
-// readNames reads a list of VM names, one per line (blank lines and # comments ignored); nil
-// when no file is named. A file that names no VM is an input error: a plan of no VMs would take
-// the whole vault.
+// readNames reads a list of VM names, one per line, exactly as --ready-file writes them (a
+// UTF-8 byte order mark, CRs of CRLF line ends and empty lines aside: a VM name may start with #
+// or a space); nil when no file is named. A file that names no VM is an input error: a plan of no
+// VMs would take the whole vault.
 func readNames(path string) ([]string, error) {
 	if path == "" {
 		return nil, nil
@@ -102,8 +106,8 @@ func readNames(path string) ([]string, error) {
 		return nil, inputErr("--only-vms %s: larger than %d bytes", path, strictyaml.MaxBytes)
 	}
 	var names []string
-	for line := range strings.Lines(string(data)) {
-		if name := strings.TrimSpace(line); name != "" && !strings.HasPrefix(name, "#") && !slices.Contains(names, name) {
+	for line := range strings.Lines(strings.TrimPrefix(string(data), "\ufeff")) {
+		if name := strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r"); name != "" && !slices.Contains(names, name) {
 			names = append(names, name)
 		}
 	}
