@@ -111,7 +111,7 @@ func appliance(s *Input, g derive.ApplianceGroup) Result {
 	}
 	diskText := fmt.Sprintf("%d VM(s) carry %d disk(s) through it", len(g.VMs), disks)
 	if len(unknown) > 0 {
-		diskText += fmt.Sprintf(" (disks unknown for %s)", strings.Join(unknown, ", "))
+		diskText += fmt.Sprintf(" (disks unknown for %s)", listed(unknown, ", "))
 	}
 	if disks > maxApplianceDisks {
 		note(Fail, diskText+fmt.Sprintf("; one appliance carries at most %d for failback", maxApplianceDisks))
@@ -177,8 +177,8 @@ func diskCountOf(vm *derive.VM) (int, bool) {
 	switch {
 	case vm.Item != nil && len(vm.Item.Disks) > 0:
 		return len(vm.Item.Disks), true
-	case vm.OnPrem != nil && vm.OnPrem.Details != nil:
-		return len(vm.OnPrem.Details.Disks), true
+	case vm.OnPrem != nil && vm.OnPrem.Storage != nil:
+		return vm.OnPrem.Storage.Disks, true
 	}
 	return 0, false
 }

@@ -48,6 +48,7 @@ const (
 const (
 	VCenter      = inventory.VCenterPart
 	VMDetails    = inventory.VMDetailsPart
+	GuestNet     = inventory.GuestNetPart
 	Licenses     = inventory.LicensesPart
 	Privileges   = inventory.PrivilegesPart
 	Azure        = inventory.AzurePart

@@ -167,9 +167,9 @@ func datastoreAccess(inv *inventory.VCenter, g derive.Group, uses []hostUse) Res
 		r.Status = Skip
 		r.Message = fmt.Sprintf("datastore %s (%s) is accessible, but no host is known to check its mounts on (see esxi.host)", name, ds.Type)
 	case r.Status == Pass:
-		r.Message = fmt.Sprintf("datastore %s (%s) is mounted read-write and accessible on %s", name, ds.Type, strings.Join(hosts, ", "))
+		r.Message = fmt.Sprintf("datastore %s (%s) is mounted read-write and accessible on %s", name, ds.Type, listed(hosts, ", "))
 	default:
-		r.Message = strings.Join(problems, "; ")
+		r.Message = listed(problems, "; ")
 		if !whole {
 			r.VMs = concerned // only those that need a host it is not mounted on
 		}

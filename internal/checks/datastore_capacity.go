@@ -2,7 +2,6 @@ package checks
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/asr-preflight/asr-preflight/internal/derive"
 	"github.com/asr-preflight/asr-preflight/internal/inventory"
@@ -21,14 +20,15 @@ func (DatastoreCapacity) Info() Info {
 		Kind:   DatastoreKind,
 		Title:  "Each target datastore has free space for the disks of the VMs reprotected to it",
 		Phases: []Phase{Reprotect},
-		Needs:  []inventory.Part{VCenter, VMDetails},
+		Needs:  []inventory.Part{VCenter},
 		Cause:  "Reprotect replicates every disk of the VM back to the chosen datastore; it stalls when the datastore runs out of space.",
 		Fix:    "Free space on the datastore, grow it, or spread the VMs over several datastores.",
 		DocURL: docBase + "vmware-azure-reprotect",
 	}
 }
 
-// Run compares, per datastore, its free space with the provisioned size of the disks going to it.
+// Run compares, per datastore, its free space with the space provisioned for the VMs going to it
+// (their disks, as vSphere's provisioned space counts them).
 func (DatastoreCapacity) Run(s *Input) []Result {
 	var out []Result
 	for _, g := range s.Facts.Datastores {
@@ -60,31 +60,27 @@ func datastoreCapacity(inv *inventory.VCenter, g derive.Group) Result {
 	switch {
 	case need > ds.FreeBytes:
 		r.Status = Fail
-		r.Message = fmt.Sprintf("%s; the disks of %s need %s: %s short", have, strings.Join(parts, " + "), gb(need>>20), gb((need-ds.FreeBytes)>>20))
+		r.Message = fmt.Sprintf("%s; the provisioned space of %s needs %s: %s short", have, listed(parts, " + "), gb(need>>20), gb((need-ds.FreeBytes)>>20))
 	case len(unknown) > 0:
 		r.Status = Skip
-		r.Message = fmt.Sprintf("%s; disk sizes unknown for %s", have, strings.Join(unknown, ", "))
+		r.Message = fmt.Sprintf("%s; provisioned space unknown for %s", have, listed(unknown, ", "))
 	case float64(ds.FreeBytes-need) < headroom*float64(ds.CapacityBytes):
 		r.Status = Warn
-		r.Message = fmt.Sprintf("%s; the disks of %s need %s, leaving %s, under 10%% of its capacity", have, strings.Join(parts, " + "), gb(need>>20), gb((ds.FreeBytes-need)>>20))
+		r.Message = fmt.Sprintf("%s; the provisioned space of %s needs %s, leaving %s, under 10%% of its capacity", have, listed(parts, " + "), gb(need>>20), gb((ds.FreeBytes-need)>>20))
 	default:
 		r.Status = Pass
-		r.Message = fmt.Sprintf("%s; the disks of %s need %s", have, strings.Join(parts, " + "), gb(need>>20))
+		r.Message = fmt.Sprintf("%s; the provisioned space of %s needs %s", have, listed(parts, " + "), gb(need>>20))
 	}
 	return r
 }
 
-// diskBytes is the provisioned size of the disks of a plan VM's on-premises VM.
+// diskBytes is the space provisioned for a plan VM's on-premises VM.
 func diskBytes(vm *derive.VM) (int64, string) {
 	switch {
 	case vm.OnPrem == nil:
 		return 0, vm.OnPremProblem
-	case vm.OnPrem.Details == nil:
-		return 0, "its disks were not read"
+	case vm.OnPrem.Storage == nil || vm.OnPrem.Storage.ProvisionedBytes == 0 && vm.OnPrem.Storage.Disks > 0:
+		return 0, "vCenter has not computed its provisioned space"
 	}
-	var sum int64
-	for _, d := range vm.OnPrem.Details.Disks {
-		sum += d.CapacityBytes
-	}
-	return sum, ""
+	return vm.OnPrem.Storage.ProvisionedBytes, ""
 }

@@ -50,7 +50,7 @@ func (ESXiHost) Run(s *Input) []Result {
 		if r.Status == Pass {
 			r.Message = fmt.Sprintf("host %s runs %s %s, connected, not in maintenance mode (target of %s)", h.Name, h.Product, h.Version, vmNames(g.VMs))
 		} else {
-			r.Message = strings.Join(problems, "; ")
+			r.Message = listed(problems, "; ")
 		}
 		out = append(out, r)
 	}

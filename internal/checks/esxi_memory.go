@@ -2,7 +2,6 @@ package checks
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/asr-preflight/asr-preflight/internal/derive"
 	"github.com/asr-preflight/asr-preflight/internal/inventory"
@@ -64,17 +63,17 @@ func hostMemory(inv *inventory.VCenter, g derive.Group) Result {
 		parts = append(parts, fmt.Sprintf("%s %s", vm.Name, gb(mb)))
 	}
 	have := fmt.Sprintf("host %s has %s free (%s total, %s in use)", g.Name, gb(freeMB), gb(totalMB), gb(h.MemoryUsageMB))
-	need := fmt.Sprintf("%s need %s", strings.Join(parts, " + "), gb(needMB))
+	need := fmt.Sprintf("%s need %s", listed(parts, " + "), gb(needMB))
 	switch {
 	case needMB > freeMB:
 		r.Status, r.Code = Fail, "8038"
 		r.Message = fmt.Sprintf("%s; %s together: %s short", have, need, gb(needMB-freeMB))
 		if len(unknown) > 0 {
-			r.Message += fmt.Sprintf(", and more for %s, whose memory is unknown", strings.Join(unknown, ", "))
+			r.Message += fmt.Sprintf(", and more for %s, whose memory is unknown", listed(unknown, ", "))
 		}
 	case len(unknown) > 0:
 		r.Status = Error
-		r.Message = fmt.Sprintf("%s; memory unknown for %s", have, strings.Join(unknown, ", "))
+		r.Message = fmt.Sprintf("%s; memory unknown for %s", have, listed(unknown, ", "))
 		r.Fix = "Set memoryMB in the plan for VMs that have no on-premises VM to read it from."
 	case float64(freeMB-needMB) < headroom*float64(totalMB):
 		r.Status = Warn

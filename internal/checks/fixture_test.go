@@ -25,19 +25,21 @@ func healthy() *inventory.Snapshot {
 			License: &inventory.License{EditionKey: "esx.enterprisePlus.cpuPackage", Name: "vSphere 8 Enterprise Plus"}}
 	}
 	dhcp := true
+	// A plan VM: its summary's storage, and the guest network (what the collector reads of it).
 	vm := func(ref, name, host string, memMB int64, disksGB ...int64) inventory.VM {
-		d := &inventory.VMDetails{ToolsRunningStatus: "guestToolsNotRunning", SCSIControllers: []string{"VirtualLsiLogicController"},
-			NICs: []inventory.NIC{{MAC: "00:50:56:00:00:01", DHCP: &dhcp, Addresses: []inventory.IPAddr{{IP: "10.0.0.9", Origin: "dhcp"}}}}}
-		for i, g := range disksGB {
-			d.Disks = append(d.Disks, inventory.Disk{Label: fmt.Sprintf("Hard disk %d", i+1), CapacityBytes: g * gib})
+		st := &inventory.VMStorage{Disks: len(disksGB)}
+		for _, g := range disksGB {
+			st.ProvisionedBytes += g * gib
 		}
 		return inventory.VM{Ref: ref, Name: name, Host: host, ConnectionState: "connected", PowerState: "poweredOff",
-			MemoryMB: memMB, GuestFamily: "linuxGuest", GuestID: "rhel8_64Guest", Details: d}
+			MemoryMB: memMB, GuestFamily: "linuxGuest", GuestID: "rhel8_64Guest", Storage: st, Details: &inventory.VMDetails{
+				NICs: []inventory.NIC{{MAC: "00:50:56:00:00:01", DHCP: &dhcp, Addresses: []inventory.IPAddr{{IP: "10.0.0.9", Origin: "dhcp"}}}}}}
 	}
+	// The master target: every detail.
 	mt := vm("vm-1", "mt01", "esx01", 8192, 100, 1024)
 	mt.PowerState = "poweredOn"
-	mt.Details.ToolsRunningStatus = "guestToolsRunning"
-	mt.Details.EnableUUID = "TRUE"
+	mt.Details = &inventory.VMDetails{ToolsRunningStatus: "guestToolsRunning", EnableUUID: "TRUE", SCSIControllers: []string{"VirtualLsiLogicController"},
+		Disks: []inventory.Disk{{Label: "Hard disk 1", CapacityBytes: 100 * gib}, {Label: "Hard disk 2", CapacityBytes: 1024 * gib}}}
 	inv := &inventory.VCenter{
 		About:      inventory.About{FullName: "VMware vCenter Server 8.0.2", APIType: "VirtualCenter", APIVersion: "8.0.2.0"},
 		Datacenter: "DC1",
@@ -79,7 +81,7 @@ func healthy() *inventory.Snapshot {
 // allParts has every part collected.
 func allParts() inventory.Parts {
 	p := inventory.Parts{}
-	for _, part := range []inventory.Part{VCenter, VMDetails, Licenses, Privileges, Azure, Vault, Fabrics, ConfigServer, Guest} {
+	for _, part := range []inventory.Part{VCenter, VMDetails, GuestNet, Licenses, Privileges, Azure, Vault, Fabrics, ConfigServer, Guest} {
 		p.Collect(part)
 	}
 	return p

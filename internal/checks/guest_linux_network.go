@@ -20,7 +20,7 @@ func (LinuxNetwork) Info() Info {
 		Kind:   VMKind,
 		Title:  "Linux VMs with a static IP are flagged: they come back with DHCP",
 		Phases: []Phase{Failback},
-		Needs:  []inventory.Part{VCenter, VMDetails},
+		Needs:  []inventory.Part{VCenter, GuestNet},
 		Cause:  "A Linux VM with a static IP gets its address from DHCP in Azure, and keeps using DHCP after failback; the network-manager package is removed during recovery in Azure. Windows VMs get their static IP back.",
 		Fix:    "After failback, sign in on the VM's console, reinstall network-manager if the distribution uses it, and set the static IP address again.",
 		DocURL: docFailback + "#common-issues",
@@ -36,7 +36,7 @@ func (LinuxNetwork) Run(s *Input) []Result {
 		switch {
 		case v == nil:
 			r.Status, r.Message = Skip, vm.OnPremProblem+": no guest network to read"
-		case guestFamily(*v) != "linuxGuest":
+		case v.OSFamily() != "linuxGuest":
 			r.Status, r.Message = Skip, fmt.Sprintf("%s is not a Linux guest (%s)", name, cmp.Or(v.GuestFamily, v.GuestID, "unknown OS"))
 		case v.Details == nil || len(v.Details.NICs) == 0:
 			r.Status, r.Message = Skip, fmt.Sprintf("%s is a Linux guest, but VMware Tools report no network configuration (VM %s)", name, v.PowerState)

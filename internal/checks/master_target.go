@@ -70,12 +70,12 @@ func (MasterTargetVM) Run(s *Input) []Result {
 		fail("Spread the VMs over more master targets, or reprotect them in smaller batches.",
 			"would have %d disks attached (%s); at most %d are supported", n, detail, maxDisks)
 	}
-	family := guestFamily(mt)
+	family := mt.OSFamily()
 	for _, vm := range s.Facts.VMs {
 		if vm.OnPrem == nil || vm.Modernized {
 			continue
 		}
-		if f := guestFamily(*vm.OnPrem); family != "" && f != "" && f != family {
+		if f := vm.OnPrem.OSFamily(); family != "" && f != "" && f != family {
 			fail("Use a "+familyName(f)+" master target for "+familyName(f)+" VMs.",
 				"runs %s, but protected VM %s runs %s; the master target must match the protected VMs' OS family", familyName(family), vm.Name, familyName(f))
 			out[len(out)-1].VMs = []string{vm.Name} // the others match it
@@ -88,38 +88,18 @@ func (MasterTargetVM) Run(s *Input) []Result {
 	return out
 }
 
-// diskCount is the master target's disks plus those of the plan VMs, with how it was counted.
+// diskCount is the master target's disks plus those of the classic plan VMs, with how it was
+// counted.
 func diskCount(mt inventory.VM, vms []derive.VM) (int, string) {
 	n := len(mt.Details.Disks)
-	detail := fmt.Sprintf("%d of its own", n)
+	parts := []string{fmt.Sprintf("%d of its own", n)}
 	for _, vm := range vms {
-		if !vm.Modernized && vm.OnPrem != nil && vm.OnPrem.Details != nil {
-			n += len(vm.OnPrem.Details.Disks)
-			detail += fmt.Sprintf(" + %d of %s", len(vm.OnPrem.Details.Disks), vm.Name)
+		if !vm.Modernized && vm.OnPrem != nil && vm.OnPrem.Storage != nil {
+			n += vm.OnPrem.Storage.Disks
+			parts = append(parts, fmt.Sprintf("%d of %s", vm.OnPrem.Storage.Disks, vm.Name))
 		}
 	}
-	return n, detail
-}
-
-// guestFamily is "windowsGuest", "linuxGuest" or "" when unknown, from VMware Tools or else from
-// the configured guest OS.
-func guestFamily(vm inventory.VM) string {
-	switch f := vm.GuestFamily; f {
-	case "windowsGuest", "linuxGuest":
-		return f
-	}
-	id := strings.ToLower(vm.GuestID)
-	switch {
-	case id == "":
-		return ""
-	case strings.HasPrefix(id, "win"):
-		return "windowsGuest"
-	case strings.Contains(id, "linux"), strings.HasPrefix(id, "rhel"), strings.HasPrefix(id, "centos"),
-		strings.HasPrefix(id, "ubuntu"), strings.HasPrefix(id, "debian"), strings.HasPrefix(id, "sles"),
-		strings.HasPrefix(id, "oracle"), strings.HasPrefix(id, "rocky"), strings.HasPrefix(id, "alma"):
-		return "linuxGuest"
-	}
-	return ""
+	return n, listed(parts, " + ")
 }
 
 // familyName is "Windows" or "Linux".

@@ -35,13 +35,25 @@ func unplaced(s *Input, reports bool) []Result {
 	return out
 }
 
-// vmNames lists plan VMs' names: "web01, db01".
+// vmNames lists plan VMs' names: "web01, db01" (see listed).
 func vmNames(vms []*derive.VM) string {
 	names := make([]string, len(vms))
 	for i, vm := range vms {
 		names[i] = vm.Name
 	}
-	return strings.Join(names, ", ")
+	return listed(names, ", ")
+}
+
+// maxListed is how many items a message lists before "… and N more": messages stay readable, and
+// their size does not grow with the VMs.
+const maxListed = 10
+
+// listed joins items with sep, the first maxListed of them and how many more.
+func listed(items []string, sep string) string {
+	if len(items) <= maxListed {
+		return strings.Join(items, sep)
+	}
+	return fmt.Sprintf("%s%s… and %d more", strings.Join(items[:maxListed], sep), sep, len(items)-maxListed)
 }
 
 // gb formats mebibytes as gibibytes: "7.5 GB".

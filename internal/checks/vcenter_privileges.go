@@ -7,6 +7,7 @@ import (
 
 	"github.com/asr-preflight/asr-preflight/internal/derive"
 	"github.com/asr-preflight/asr-preflight/internal/inventory"
+	"github.com/asr-preflight/asr-preflight/internal/plan"
 )
 
 func init() { Register(VCenterPrivileges{}) }
@@ -67,7 +68,13 @@ func (VCenterPrivileges) Run(s *Input) []Result {
 		}
 	}
 	var out []Result
+	var names []string
+	matter := relevant(s)
 	for _, e := range p.Entities {
+		if e.Type != "Datacenter" && !matter[[2]string{e.Type, e.Name}] {
+			continue
+		}
+		names = append(names, kind(e.Type)+" "+e.Name)
 		var missing []string
 		for _, id := range e.Missing {
 			if needed(id) {
@@ -86,14 +93,25 @@ func (VCenterPrivileges) Run(s *Input) []Result {
 			who, len(missing), checked, kind(e.Type), e.Name, strings.Join(missing, ", "), consequence)})
 	}
 	if len(out) == 0 {
-		names := make([]string, len(p.Entities))
-		for i, e := range p.Entities {
-			names[i] = kind(e.Type) + " " + e.Name
-		}
 		out = append(out, Result{Target: "vcenter", Status: Pass, Message: fmt.Sprintf(
-			"%s holds all %d privileges on %s", who, checked, strings.Join(names, ", "))})
+			"%s holds all %d privileges on %s", who, checked, listed(names, ", "))})
 	}
 	return out
+}
+
+// relevant are the objects whose privileges matter, besides the datacenter: the hosts the plan's
+// VMs will run on (and their originals', failing back there), the master target's, and the VMs'
+// datastores — by managed object type and name.
+func relevant(s *Input) map[[2]string]bool {
+	m := map[[2]string]bool{{"HostSystem", s.Facts.MasterTarget.Host()}: true}
+	for _, vm := range s.Facts.VMs {
+		m[[2]string{"HostSystem", vm.Host}] = true
+		if vm.OnPrem != nil && vm.Location == plan.Original {
+			m[[2]string{"HostSystem", vm.OnPrem.Host}] = true
+		}
+		m[[2]string{"Datastore", vm.TargetDatastore}] = true
+	}
+	return m
 }
 
 // entityKind is the kind of target a privilege entity is, by its managed object type.

@@ -20,5 +20,11 @@ func TestVCenterPrivileges(t *testing.T) {
 			s.VCenter.Privileges.Principal = `CORP\asr`
 			s.VCenter.Privileges.Entities[2].Missing = []string{"Datastore.Browse"}
 		}, []want{{"ds01", Fail, "", `account CORP\asr lacks 1 of 2 privileges on datastore ds01: Datastore.Browse`}}},
+		{"hosts and datastores no VM uses do not matter", func(s *inventory.Snapshot) {
+			p := s.VCenter.Privileges
+			p.Entities = append(p.Entities, inventory.EntityPrivilege{Type: "HostSystem", Name: "esx09", Missing: []string{"Task.Create"}},
+				inventory.EntityPrivilege{Type: "Datastore", Name: "scratch", Missing: []string{"Task.Create"}},
+				inventory.EntityPrivilege{Type: "HostSystem", Name: "esx02", Missing: []string{}})
+		}, []want{{"vcenter", Pass, "", "on datacenter DC1, host esx01, datastore ds01, host esx02"}}},
 	})
 }

@@ -36,7 +36,8 @@ type Part string
 // a selected check needs them.
 const (
 	VCenterPart      Part = "vcenter"                    // hosts, datastores, VMs
-	VMDetailsPart    Part = "vcenter/details"            // devices, snapshots, guest network of plan VMs and master target
+	VMDetailsPart    Part = "vcenter/details"            // the master target's devices, snapshots, VMware Tools
+	GuestNetPart     Part = "vcenter/guest-network"      // the guest network of the plan's Linux VMs
 	LicensesPart     Part = "vcenter/licenses"           // host licence assignments
 	PrivilegesPart   Part = "vcenter/privileges"         // the account's privileges on the target objects
 	AzurePart        Part = "azure"                      // the subscription's VMs

@@ -1,5 +1,7 @@
 package inventory
 
+import "strings"
+
 // VCenter is what was read of one vCenter datacenter.
 type VCenter struct {
 	About      About       `json:"about"`
@@ -70,18 +72,50 @@ type VM struct {
 	MemoryMB        int64  `json:"memoryMB"`
 	GuestFamily     string `json:"guestFamily,omitempty"` // from VMware Tools: windowsGuest, linuxGuest…
 	GuestID         string `json:"guestId,omitempty"`     // configured guest OS, e.g. rhel8_64Guest
-	// Details is read only for the plan's VMs and the master target.
+	// Storage is what its summary says of its disks; nil when vCenter did not say.
+	Storage *VMStorage `json:"storage,omitempty"`
+	// Details are read only where a check needs them: all of them for the master target, the
+	// guest network alone for the plan's Linux VMs before failback.
 	Details *VMDetails `json:"details,omitempty"`
 }
 
-// VMDetails are the heavier properties of a VM.
+// VMStorage is what a VM's summary says of its disks.
+type VMStorage struct {
+	Disks int `json:"disks"` // virtual disks
+	// ProvisionedBytes is the space it may take on its datastores (committed plus uncommitted:
+	// vSphere's "provisioned space"); 0 when vCenter has not computed it.
+	ProvisionedBytes int64 `json:"provisionedBytes"`
+}
+
+// OSFamily is "windowsGuest", "linuxGuest" or "" when unknown: from VMware Tools, else from the
+// configured guest OS.
+func (vm VM) OSFamily() string {
+	switch f := vm.GuestFamily; f {
+	case "windowsGuest", "linuxGuest":
+		return f
+	}
+	id := strings.ToLower(vm.GuestID)
+	switch {
+	case id == "":
+		return ""
+	case strings.HasPrefix(id, "win"):
+		return "windowsGuest"
+	case strings.Contains(id, "linux"), strings.HasPrefix(id, "rhel"), strings.HasPrefix(id, "centos"),
+		strings.HasPrefix(id, "ubuntu"), strings.HasPrefix(id, "debian"), strings.HasPrefix(id, "sles"),
+		strings.HasPrefix(id, "oracle"), strings.HasPrefix(id, "rocky"), strings.HasPrefix(id, "alma"):
+		return "linuxGuest"
+	}
+	return ""
+}
+
+// VMDetails are the heavier properties of a VM; only those asked for are filled.
 type VMDetails struct {
-	ToolsRunningStatus string   `json:"toolsRunningStatus"`
-	Snapshots          int      `json:"snapshots"` // root snapshots
-	Disks              []Disk   `json:"disks"`
-	SCSIControllers    []string `json:"scsiControllers"` // device types, e.g. ParaVirtualSCSIController
-	EnableUUID         string   `json:"enableUUID"`      // value of disk.EnableUUID, "" when unset
-	NICs               []NIC    `json:"nics"`
+	ToolsRunningStatus string   `json:"toolsRunningStatus,omitempty"`
+	Snapshots          int      `json:"snapshots,omitempty"` // root snapshots
+	Disks              []Disk   `json:"disks,omitempty"`
+	SCSIControllers    []string `json:"scsiControllers,omitempty"` // device types, e.g. ParaVirtualSCSIController
+	EnableUUID         string   `json:"enableUUID,omitempty"`      // value of disk.EnableUUID, "" when unset
+	NICs               []NIC    `json:"nics,omitempty"`
 }
 
 // Disk is a virtual disk.
