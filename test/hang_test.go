@@ -54,7 +54,7 @@ func TestVCenterStopsAnswering(t *testing.T) {
 	var hung atomic.Bool
 	front := httptest.NewTLSServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		body, _ := readBody(r)
-		if strings.Contains(body, "<RetrievePropertiesEx") && retrievals.Add(1) == 2 { // the datacenter lookup, then the inventory
+		if strings.Contains(body, "<RetrieveProperties ") && retrievals.Add(1) == 2 { // the datacenter lookup, then the inventory
 			hung.Store(true)
 		}
 		if hung.Load() {

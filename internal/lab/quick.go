@@ -31,7 +31,7 @@ func Simulator(hosts, perHost int, tweak func(*simulator.Model)) (*simulator.Mod
 }
 
 // ReadOnlyMethods are the vSphere methods a preflight may call: none of them changes the
-// inventory (container views are session-scoped and destroyed before logout).
+// inventory (container views are session-scoped: logging out destroys them).
 var ReadOnlyMethods = []string{"RetrieveServiceContent", "Login", "Logout", "CreateContainerView", "DestroyView",
 	"RetrievePropertiesEx", "ContinueRetrievePropertiesEx", "RetrieveProperties", "FindByInventoryPath",
 	"QueryAssignedLicenses", "HasPrivilegeOnEntities", "HasUserPrivilegeOnEntities"}

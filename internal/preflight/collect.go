@@ -196,24 +196,13 @@ func collectVCenter(ctx context.Context, cfg *Config, b budget, end time.Time, s
 // that a skipped check causes no collection of its own.
 func vcenterRequest(cfg *Config) vcenter.Request {
 	p := cfg.Plan
-	req := vcenter.Request{MasterTarget: p.MasterTarget, Licenses: checks.Needs(cfg.Active, checks.Licenses)}
-	if checks.Needs(cfg.Active, checks.VMDetails) {
-		for _, vm := range p.VMs {
-			req.Details = append(req.Details, vm.Name)
-		}
-		req.Details = append(req.Details, p.MasterTarget)
+	req := vcenter.Request{MasterTarget: p.MasterTarget, Licenses: checks.Needs(cfg.Active, checks.Licenses),
+		Details: checks.Needs(cfg.Active, checks.VMDetails), GuestNet: checks.Needs(cfg.Active, checks.GuestNet)}
+	for _, vm := range p.VMs {
+		req.VMs = append(req.VMs, vm.Name)
 	}
 	if checks.Needs(cfg.Active, checks.Privileges) {
 		req.Privileges, req.Principal = checks.CheckedPrivileges, cfg.Principal
-		for _, vm := range p.VMs {
-			if vm.Location == plan.Original { // failing back to the original reaches its host
-				req.Originals = append(req.Originals, vm.Name)
-			}
-			if vm.Host != "" {
-				req.Hosts = append(req.Hosts, vm.Host)
-			}
-			req.Datastores = append(req.Datastores, vm.Datastore)
-		}
 	}
 	return req
 }

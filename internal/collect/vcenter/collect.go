@@ -9,9 +9,11 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
-	"github.com/vmware/govmomi/property"
+	"golang.org/x/sync/errgroup"
+
 	"github.com/vmware/govmomi/session"
 	"github.com/vmware/govmomi/view"
 	"github.com/vmware/govmomi/vim25"
@@ -28,20 +30,21 @@ var (
 		"hardware.memorySize", "summary.quickStats.overallMemoryUsage"}
 	dsProps = []string{"name", "summary.type", "summary.accessible", "summary.capacity", "summary.freeSpace", "host"}
 	vmProps = []string{"name", "runtime.host", "runtime.connectionState", "runtime.powerState", "config.template",
-		"config.hardware.memoryMB", "config.guestId", "guest.guestFamily"}
-	detailProps = []string{"guest.toolsRunningStatus", "rootSnapshot", "config.hardware.device", "config.extraConfig", "guest.net"}
+		"config.hardware.memoryMB", "config.guestId", "guest.guestFamily", "summary.config.numVirtualDisks",
+		"summary.storage.committed", "summary.storage.uncommitted"}
+	detailProps   = []string{"guest.toolsRunningStatus", "rootSnapshot", "config.hardware.device", "config.extraConfig"}
+	guestNetProps = []string{"guest.net"}
 )
 
 // Request says which optional parts to collect, so that skipped checks cost nothing.
 type Request struct {
-	Details      []string // names of VMs whose details (devices, snapshots, guest network) to read
+	VMs          []string // the plan's VMs
+	Details      bool     // read the master target's devices, snapshots and VMware Tools state
+	GuestNet     bool     // read the guest network of the plan's VMs that are Linux guests
 	Licenses     bool     // read host licence assignments
-	Privileges   []string // privilege IDs to check ("X.*" means every privilege under X); none: skip
+	Privileges   []string // privilege IDs to check ("X.*" means every privilege under X) on the datacenter, its hosts and datastores; none: skip
 	Principal    string   // check this account's privileges instead of the session's own
-	MasterTarget string   // its host is a privilege target
-	Originals    []string // names of VMs whose hosts are privilege targets too (where failback to the original runs)
-	Hosts        []string // further target hosts (privileges)
-	Datastores   []string // target datastores (privileges)
+	MasterTarget string   // the master target, whose details Details reads
 }
 
 // Collect logs in, reads the datacenter's hosts, datastores and VMs through one container view and
@@ -126,46 +129,120 @@ func collect(ctx context.Context, cfg Config, req Request) (*inventory.VCenter, 
 	}
 	inv.Datacenter = dc.Name
 
-	v, err := view.NewManager(vc).CreateContainerView(ctx, dc.Ref, []string{"HostSystem", "Datastore", "VirtualMachine"}, true)
-	if err != nil {
+	// Two views — the VMs; the hosts and datastores — so that neither retrieval walks the other's
+	// objects. They go with the session: logging out destroys them.
+	var views [2]*view.ContainerView
+	g, gctx := errgroup.WithContext(ctx)
+	for i, kinds := range [][]string{{"VirtualMachine"}, {"HostSystem", "Datastore"}} {
+		g.Go(func() (err error) {
+			views[i], err = view.NewManager(vc).CreateContainerView(gctx, dc.Ref, kinds, true)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
 		return nil, nil, fmt.Errorf("creating inventory view: %w", deadline(ctx, err))
 	}
-	cleanups = append(cleanups, v.Destroy)
 
-	res, err := property.DefaultCollector(vc).RetrieveProperties(ctx, types.RetrieveProperties{SpecSet: []types.PropertyFilterSpec{{
-		ObjectSet: []types.ObjectSpec{{
+	// At once: the VMs, whose values are all scalars, and the hosts and datastores, whose are not
+	// (each answer goes to the decoder that suits it); the licences; the privileges, as soon as the
+	// hosts and datastores are known. An optional part's failure is its own; the inventory's is the
+	// run's.
+	var (
+		vms      []types.ObjectContent
+		r        refs
+		infra    = make(chan struct{}) // closed once r holds the hosts and datastores
+		optional = map[inventory.Part]error{}
+		mu       sync.Mutex
+	)
+	fail := func(p inventory.Part, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if optional[p] == nil {
+			optional[p] = err
+		}
+	}
+	through := func(v *view.ContainerView, props ...types.PropertySpec) ([]types.ObjectContent, error) {
+		return retrieve(gctx, vc, types.PropertyFilterSpec{PropSet: props, ObjectSet: []types.ObjectSpec{{
 			Obj:       v.Reference(),
 			Skip:      types.NewBool(true),
 			SelectSet: []types.BaseSelectionSpec{&types.TraversalSpec{Type: "ContainerView", Path: "view"}},
-		}},
-		PropSet: []types.PropertySpec{
-			{Type: "HostSystem", PathSet: hostProps},
-			{Type: "Datastore", PathSet: dsProps},
-			{Type: "VirtualMachine", PathSet: vmProps},
-		},
-	}}})
-	if err != nil {
-		return nil, nil, fmt.Errorf("reading inventory: %w", deadline(ctx, err))
+		}}})
 	}
-	refs := decode(inv, res.Returnval)
-
-	parts := inventory.Parts{}
-	part := func(p inventory.Part, what string, err error) {
-		if err != nil {
-			parts.Fail(p, fmt.Errorf("reading %s: %w", what, deadline(ctx, err)))
-		} else {
-			parts.Collect(p)
+	g, gctx = errgroup.WithContext(ctx)
+	g.Go(func() (err error) {
+		vms, err = through(views[0], types.PropertySpec{Type: "VirtualMachine", PathSet: vmProps})
+		return err
+	})
+	g.Go(func() error {
+		objs, err := through(views[1], types.PropertySpec{Type: "HostSystem", PathSet: hostProps}, types.PropertySpec{Type: "Datastore", PathSet: dsProps})
+		if err == nil {
+			r = decodeInfra(inv, objs)
+			close(infra)
 		}
-	}
-	if len(req.Details) > 0 {
-		part(inventory.VMDetailsPart, "VM details", details(ctx, vc, inv, req.Details))
-	}
+		return err
+	})
 	if req.Licenses {
-		part(inventory.LicensesPart, "host licences", licenses(ctx, vc, inv))
+		g.Go(func() error {
+			assigned, err := queryLicenses(gctx, vc)
+			select {
+			case <-infra:
+			case <-gctx.Done():
+				return nil
+			}
+			if err != nil {
+				fail(inventory.LicensesPart, err)
+			} else {
+				attachLicenses(inv, assigned)
+			}
+			return nil
+		})
 	}
 	if len(req.Privileges) > 0 {
-		inv.Privileges, err = privileges(ctx, vc, sm, dc.Ref, inv, refs, req)
-		part(inventory.PrivilegesPart, "privileges", err)
+		g.Go(func() error {
+			q, err := prepare(gctx, vc, sm, req)
+			select {
+			case <-infra:
+			case <-gctx.Done():
+				return nil
+			}
+			if err == nil {
+				inv.Privileges, err = privileges(gctx, vc, q, dc, r, req)
+			}
+			if err != nil {
+				fail(inventory.PrivilegesPart, err)
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, nil, fmt.Errorf("reading inventory: %w", deadline(ctx, err))
+	}
+	decodeVMs(inv, vms, &r)
+
+	// Then what needs the VMs' references.
+	if req.Details || req.GuestNet {
+		if err := details(ctx, vc, inv, r, req); err != nil {
+			fail(inventory.VMDetailsPart, err)
+			fail(inventory.GuestNetPart, err)
+		}
+	}
+
+	parts := inventory.Parts{}
+	for _, o := range []struct {
+		part  inventory.Part
+		asked bool
+		what  string
+	}{
+		{inventory.VMDetailsPart, req.Details, "the master target's details"}, {inventory.GuestNetPart, req.GuestNet, "guest networks"},
+		{inventory.LicensesPart, req.Licenses, "host licences"}, {inventory.PrivilegesPart, len(req.Privileges) > 0, "privileges"},
+	} {
+		switch err := optional[o.part]; {
+		case !o.asked:
+		case err != nil:
+			parts.Fail(o.part, fmt.Errorf("reading %s: %w", o.what, deadline(ctx, err)))
+		default:
+			parts.Collect(o.part)
+		}
 	}
 	return inv, parts, nil
 }
@@ -197,19 +274,19 @@ type namedRef struct {
 // every datacenter's name from the root folder (through nested folders).
 func datacenter(ctx context.Context, vc *vim25.Client, name string) (namedRef, error) {
 	const folders = "folders"
-	res, err := property.DefaultCollector(vc).RetrieveProperties(ctx, types.RetrieveProperties{SpecSet: []types.PropertyFilterSpec{{
+	res, err := retrieve(ctx, vc, types.PropertyFilterSpec{
 		ObjectSet: []types.ObjectSpec{{
 			Obj: vc.ServiceContent.RootFolder,
 			SelectSet: []types.BaseSelectionSpec{&types.TraversalSpec{SelectionSpec: types.SelectionSpec{Name: folders},
 				Type: "Folder", Path: "childEntity", SelectSet: []types.BaseSelectionSpec{&types.SelectionSpec{Name: folders}}}},
 		}},
 		PropSet: []types.PropertySpec{{Type: "Datacenter", PathSet: []string{"name"}}},
-	}}})
+	})
 	if err != nil {
 		return namedRef{}, fmt.Errorf("listing datacenters: %w", deadline(ctx, err))
 	}
 	var dcs []namedRef
-	for _, oc := range res.Returnval {
+	for _, oc := range res {
 		if oc.Obj.Type != "Datacenter" {
 			continue
 		}
@@ -241,19 +318,19 @@ func datacenter(ctx context.Context, vc *vim25.Client, name string) (namedRef, e
 // refs maps inventory names to managed object references, for follow-up calls.
 type refs struct {
 	host, datastore, vm map[string][]types.ManagedObjectReference // by name
-	hostOf              map[types.ManagedObjectReference]string   // a VM's host, by name
+	hostName            map[string]string                         // a host's name, by reference value
+	index               map[string]int                            // a VM's place in the inventory, by reference value
 }
 
-// decode turns the property collector's answer into the inventory.
-func decode(inv *inventory.VCenter, objs []types.ObjectContent) refs {
+// decodeInfra turns the hosts and datastores of an answer into the inventory.
+func decodeInfra(inv *inventory.VCenter, objs []types.ObjectContent) refs {
 	r := refs{host: map[string][]types.ManagedObjectReference{}, datastore: map[string][]types.ManagedObjectReference{}, vm: map[string][]types.ManagedObjectReference{},
-		hostOf: map[types.ManagedObjectReference]string{}}
-	hostName := map[string]string{}
+		hostName: map[string]string{}}
 	for _, oc := range objs {
 		if oc.Obj.Type == "HostSystem" {
 			for _, p := range oc.PropSet {
 				if p.Name == "name" {
-					hostName[oc.Obj.Value], _ = p.Val.(string)
+					r.hostName[oc.Obj.Value], _ = p.Val.(string)
 				}
 			}
 		}
@@ -265,22 +342,32 @@ func decode(inv *inventory.VCenter, objs []types.ObjectContent) refs {
 			r.host[h.Name] = append(r.host[h.Name], oc.Obj)
 			inv.Hosts = append(inv.Hosts, h)
 		case "Datastore":
-			d := decodeDatastore(oc, hostName)
+			d := decodeDatastore(oc, r.hostName)
 			r.datastore[d.Name] = append(r.datastore[d.Name], oc.Obj)
 			inv.Datastores = append(inv.Datastores, d)
-		case "VirtualMachine":
-			vm := decodeVM(oc, hostName)
-			r.vm[vm.Name] = append(r.vm[vm.Name], oc.Obj)
-			r.hostOf[oc.Obj] = vm.Host
-			inv.VMs = append(inv.VMs, vm)
 		}
 	}
 	slices.SortFunc(inv.Hosts, func(a, b inventory.Host) int { return strings.Compare(a.Name, b.Name) })
 	slices.SortFunc(inv.Datastores, func(a, b inventory.Datastore) int { return strings.Compare(a.Name, b.Name) })
+	return r
+}
+
+// decodeVMs turns the VMs of an answer into the inventory, their hosts named.
+func decodeVMs(inv *inventory.VCenter, objs []types.ObjectContent, r *refs) {
+	for _, oc := range objs {
+		if oc.Obj.Type == "VirtualMachine" {
+			vm := decodeVM(oc, r.hostName)
+			r.vm[vm.Name] = append(r.vm[vm.Name], oc.Obj)
+			inv.VMs = append(inv.VMs, vm)
+		}
+	}
 	slices.SortFunc(inv.VMs, func(a, b inventory.VM) int {
 		return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.Ref, b.Ref))
 	})
-	return r
+	r.index = make(map[string]int, len(inv.VMs))
+	for i, vm := range inv.VMs {
+		r.index[vm.Ref] = i
+	}
 }
 
 func decodeHost(oc types.ObjectContent) inventory.Host {
@@ -359,9 +446,23 @@ func decodeVM(oc types.ObjectContent, hostName map[string]string) inventory.VM {
 			vm.GuestID, _ = p.Val.(string)
 		case "guest.guestFamily":
 			vm.GuestFamily, _ = p.Val.(string)
+		case "summary.config.numVirtualDisks":
+			n, _ := p.Val.(int32)
+			storage(&vm).Disks = int(n)
+		case "summary.storage.committed", "summary.storage.uncommitted":
+			n, _ := p.Val.(int64)
+			storage(&vm).ProvisionedBytes += n
 		}
 	}
 	return vm
+}
+
+// storage is the VM's storage summary, made when first needed.
+func storage(vm *inventory.VM) *inventory.VMStorage {
+	if vm.Storage == nil {
+		vm.Storage = &inventory.VMStorage{}
+	}
+	return vm.Storage
 }
 
 // enumString returns the value of a vSphere enum property (a named string type).

@@ -125,28 +125,32 @@ func TestCollectErrors(t *testing.T) {
 
 func TestCollectParts(t *testing.T) {
 	m, s := server(t, 2, 2, nil)
-	req := vcenter.Request{Details: []string{"DC0_H0_VM0", "nope"}, Licenses: true, Privileges: []string{"Datastore.Browse", "VirtualMachine.Config.*"},
-		MasterTarget: "DC0_H0_VM1", Hosts: []string{"DC0_H1"}, Datastores: []string{"LocalDS_0"}}
+	req := vcenter.Request{VMs: []string{"DC0_H0_VM0", "nope"}, Details: true, GuestNet: true, Licenses: true,
+		Privileges: []string{"Datastore.Browse", "VirtualMachine.Config.*"}, MasterTarget: "DC0_H0_VM1"}
 	inv, parts, err := vcenter.Collect(context.Background(), config(s), req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	collected := inventory.Parts{}
-	for _, p := range []inventory.Part{inventory.VMDetailsPart, inventory.LicensesPart, inventory.PrivilegesPart} {
+	for _, p := range []inventory.Part{inventory.VMDetailsPart, inventory.GuestNetPart, inventory.LicensesPart, inventory.PrivilegesPart} {
 		collected.Collect(p)
 	}
 	if !maps.Equal(parts, collected) {
 		t.Fatalf("parts %v", parts)
 	}
 	for _, vm := range inv.VMs {
-		if (vm.Details != nil) != (vm.Name == "DC0_H0_VM0") {
-			t.Errorf("details read for %s: %v; want them only for the named VM", vm.Name, vm.Details != nil)
+		// The master target has every detail; plan VM DC0_H0_VM0, a Linux guest, its guest network alone.
+		switch d := vm.Details; {
+		case vm.Name == "DC0_H0_VM0" && (d == nil || d.NICs == nil || d.Disks != nil || d.ToolsRunningStatus != ""),
+			vm.Name == "DC0_H0_VM1" && (d == nil || d.NICs != nil),
+			vm.Name != "DC0_H0_VM0" && vm.Name != "DC0_H0_VM1" && d != nil:
+			t.Errorf("details of %s: %+v; want every detail of the master target, the guest network alone of the plan VM", vm.Name, d)
 		}
-		if vm.MemoryMB == 0 || vm.GuestID == "" {
-			t.Errorf("VM %s: memory and guest not read: %+v", vm.Name, vm)
+		if vm.MemoryMB == 0 || vm.GuestID == "" || vm.Storage == nil || vm.Storage.Disks != 1 || vm.Storage.ProvisionedBytes < 10<<30 {
+			t.Errorf("VM %s: memory, guest or storage not read: %+v %+v", vm.Name, vm, vm.Storage)
 		}
 	}
-	if d := inv.VMsNamed("DC0_H0_VM0")[0].Details; len(d.Disks) == 0 || d.Disks[0].CapacityBytes == 0 || d.ToolsRunningStatus == "" {
+	if d := inv.VMsNamed("DC0_H0_VM1")[0].Details; len(d.Disks) == 0 || d.Disks[0].CapacityBytes == 0 || d.ToolsRunningStatus == "" || len(d.SCSIControllers) == 0 {
 		t.Errorf("details: %+v", d)
 	}
 	h := inv.Hosts[0]
@@ -163,6 +167,7 @@ func TestCollectParts(t *testing.T) {
 			t.Errorf("vcsim grants everything, yet %s misses %v", e.Name, e.Missing)
 		}
 	}
+	// The datacenter, every host and datastore of it: which matter is the check's to tell.
 	if want := []string{"Datacenter:DC0", "HostSystem:DC0_H0", "HostSystem:DC0_H1", "Datastore:LocalDS_0"}; !slices.Equal(entities, want) {
 		t.Errorf("privilege targets %v, want %v", entities, want)
 	}
@@ -177,7 +182,7 @@ func TestCollectParts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !parts[inventory.VMDetailsPart].Collected || !parts[inventory.LicensesPart].Collected ||
+	if !parts[inventory.VMDetailsPart].Collected || !parts[inventory.GuestNetPart].Collected || !parts[inventory.LicensesPart].Collected ||
 		!strings.HasPrefix(parts[inventory.PrivilegesPart].Error, "reading privileges: ") || len(inv.VMs) != 4 {
 		t.Errorf("parts %v", parts)
 	}
@@ -229,7 +234,7 @@ func TestValidate(t *testing.T) {
 // clean-up grace, never the time the server takes, and the error says it was a timeout.
 func TestHungVCenter(t *testing.T) {
 	_, s := server(t, 1, 1, func(m *simulator.Model) {
-		m.DelayConfig.MethodDelay = map[string]int{"RetrievePropertiesEx": 6000, "Logout": 6000}
+		m.DelayConfig.MethodDelay = map[string]int{"RetrieveProperties": 6000, "Logout": 6000}
 	})
 	ctx, cancel := context.WithTimeoutCause(context.Background(), 500*time.Millisecond, errors.New("no answer from vCenter within 500ms (--timeout)"))
 	defer cancel()
@@ -247,7 +252,7 @@ func TestHungVCenter(t *testing.T) {
 // TestPropertyFault: a fault reading properties is reported as such, not blamed on the datacenter.
 func TestPropertyFault(t *testing.T) {
 	m, s := server(t, 1, 1, nil)
-	m.Service.AddFaultRule(&simulator.FaultInjectionRule{MethodName: "RetrievePropertiesEx", ObjectType: "*", ObjectName: "*",
+	m.Service.AddFaultRule(&simulator.FaultInjectionRule{MethodName: "RetrieveProperties", ObjectType: "*", ObjectName: "*",
 		Probability: 1, Enabled: true, Fault: &types.NoPermission{PrivilegeId: "System.Read"}})
 	_, _, err := vcenter.Collect(context.Background(), config(s), vcenter.Request{})
 	if err == nil || !strings.HasPrefix(err.Error(), "listing datacenters: ") || strings.Contains(err.Error(), "vcenter.datacenter") {

@@ -3,51 +3,64 @@ package vcenter
 import (
 	"context"
 	"reflect"
+	"slices"
 	"strings"
 
-	"github.com/vmware/govmomi/property"
+	"golang.org/x/sync/errgroup"
+
 	"github.com/vmware/govmomi/vim25"
 	"github.com/vmware/govmomi/vim25/types"
 
 	"github.com/asr-preflight/asr-preflight/internal/inventory"
 )
 
-// details reads the heavier properties of the named VMs in one property-collector retrieval.
-func details(ctx context.Context, vc *vim25.Client, inv *inventory.VCenter, names []string) error {
-	var objs []types.ObjectSpec
-	index := map[string]int{} // ref → position in inv.VMs
-	for i, vm := range inv.VMs {
-		index[vm.Ref] = i
-	}
-	seen := map[string]bool{}
-	for _, name := range names {
-		for _, vm := range inv.VMsNamed(name) {
-			if !seen[vm.Ref] {
-				seen[vm.Ref] = true
-				objs = append(objs, types.ObjectSpec{Obj: types.ManagedObjectReference{Type: "VirtualMachine", Value: vm.Ref}})
+// details reads the heavier properties where a check needs them: every detail of the master
+// target, and the guest network of the named VMs that are Linux guests — one retrieval each, at
+// the same time.
+func details(ctx context.Context, vc *vim25.Client, inv *inventory.VCenter, r refs, req Request) error {
+	var answers [2][]types.ObjectContent
+	g, gctx := errgroup.WithContext(ctx)
+	read := func(answer *[]types.ObjectContent, props []string, names []string, want func(inventory.VM) bool) {
+		var objs []types.ObjectSpec
+		for _, name := range names {
+			for _, ref := range r.vm[name] {
+				if want(inv.VMs[r.index[ref.Value]]) {
+					objs = append(objs, types.ObjectSpec{Obj: ref})
+				}
 			}
 		}
+		if len(objs) == 0 {
+			return
+		}
+		g.Go(func() error {
+			var err error
+			*answer, err = retrieve(gctx, vc, types.PropertyFilterSpec{ObjectSet: objs, PropSet: []types.PropertySpec{{Type: "VirtualMachine", PathSet: props}}})
+			return err
+		})
 	}
-	if len(objs) == 0 {
-		return nil
+	if req.Details && req.MasterTarget != "" {
+		read(&answers[0], detailProps, []string{req.MasterTarget}, func(inventory.VM) bool { return true })
 	}
-	res, err := property.DefaultCollector(vc).RetrieveProperties(ctx, types.RetrieveProperties{SpecSet: []types.PropertyFilterSpec{{
-		ObjectSet: objs,
-		PropSet:   []types.PropertySpec{{Type: "VirtualMachine", PathSet: detailProps}},
-	}}})
-	if err != nil {
+	if req.GuestNet {
+		read(&answers[1], guestNetProps, req.VMs, func(vm inventory.VM) bool { return vm.OSFamily() == "linuxGuest" })
+	}
+	if err := g.Wait(); err != nil {
 		return err
 	}
-	for _, oc := range res.Returnval {
-		if i, ok := index[oc.Obj.Value]; ok {
-			inv.VMs[i].Details = decodeDetails(oc)
+	for _, oc := range slices.Concat(answers[:]...) {
+		if i, ok := r.index[oc.Obj.Value]; ok {
+			vm := &inv.VMs[i]
+			if vm.Details == nil {
+				vm.Details = &inventory.VMDetails{}
+			}
+			decodeDetails(vm.Details, oc)
 		}
 	}
 	return nil
 }
 
-func decodeDetails(oc types.ObjectContent) *inventory.VMDetails {
-	d := &inventory.VMDetails{Disks: []inventory.Disk{}, SCSIControllers: []string{}, NICs: []inventory.NIC{}}
+// decodeDetails fills in the details the object content carries.
+func decodeDetails(d *inventory.VMDetails, oc types.ObjectContent) {
 	for _, p := range oc.PropSet {
 		switch p.Name {
 		case "guest.toolsRunningStatus":
@@ -83,7 +96,6 @@ func decodeDetails(oc types.ObjectContent) *inventory.VMDetails {
 			}
 		}
 	}
-	return d
 }
 
 func decodeNIC(n types.GuestNicInfo) inventory.NIC {

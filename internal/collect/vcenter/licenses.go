@@ -5,20 +5,22 @@ import (
 
 	"github.com/vmware/govmomi/license"
 	"github.com/vmware/govmomi/vim25"
+	"github.com/vmware/govmomi/vim25/types"
 
 	"github.com/asr-preflight/asr-preflight/internal/inventory"
 )
 
-// licenses reads every licence assignment in one query and attaches each host's licence.
-func licenses(ctx context.Context, vc *vim25.Client, inv *inventory.VCenter) error {
+// queryLicenses reads every licence assignment in one query.
+func queryLicenses(ctx context.Context, vc *vim25.Client) ([]types.LicenseAssignmentManagerLicenseAssignment, error) {
 	am, err := license.NewManager(vc).AssignmentManager(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	assigned, err := am.QueryAssigned(ctx, "") // "" asks for every entity at once
-	if err != nil {
-		return err
-	}
+	return am.QueryAssigned(ctx, "") // "" asks for every entity at once
+}
+
+// attachLicenses gives each host its licence.
+func attachLicenses(inv *inventory.VCenter, assigned []types.LicenseAssignmentManagerLicenseAssignment) {
 	byRef := map[string]inventory.License{}
 	for _, a := range assigned {
 		byRef[a.EntityId] = inventory.License{EditionKey: a.AssignedLicense.EditionKey, Name: a.AssignedLicense.Name}
@@ -28,5 +30,4 @@ func licenses(ctx context.Context, vc *vim25.Client, inv *inventory.VCenter) err
 			inv.Hosts[i].License = &l
 		}
 	}
-	return nil
 }

@@ -2,7 +2,9 @@ package vcenter
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -16,35 +18,46 @@ import (
 	"github.com/asr-preflight/asr-preflight/internal/inventory"
 )
 
-// privileges asks vCenter which of the requested privileges the session's account (or
-// req.Principal) effectively holds — groups and propagation included — on the datacenter, the
-// target hosts and the target datastores, in one call.
-func privileges(ctx context.Context, vc *vim25.Client, sm *session.Manager, dc types.ManagedObjectReference,
-	inv *inventory.VCenter, r refs, req Request) (*inventory.Privileges, error) {
-	ids, err := expand(ctx, vc, req.Privileges)
-	if err != nil {
-		return nil, err
+// privilegeQuery is what the privilege query needs before the inventory is known: the privilege
+// IDs, wildcards expanded, and the session whose privileges to ask about.
+type privilegeQuery struct {
+	ids     []string
+	session string // "" when asking about req.Principal
+}
+
+// prepare expands the requested privileges and, unless another principal is asked about, finds
+// the session's key.
+func prepare(ctx context.Context, vc *vim25.Client, sm *session.Manager, req Request) (privilegeQuery, error) {
+	var q privilegeQuery
+	var err error
+	if q.ids, err = expand(ctx, vc, req.Privileges); err != nil || req.Principal != "" {
+		return q, err
 	}
-	entities := []types.ManagedObjectReference{dc}
-	names := map[types.ManagedObjectReference]string{dc: inv.Datacenter}
-	add := func(byName map[string][]types.ManagedObjectReference, name string) {
-		for _, ref := range byName[name] {
-			if _, dup := names[ref]; !dup {
+	us, err := sm.UserSession(ctx)
+	if err == nil && us == nil {
+		err = errors.New("the session is not authenticated")
+	}
+	if err != nil {
+		return q, err
+	}
+	q.session = us.Key
+	return q, nil
+}
+
+// privileges asks vCenter which of the requested privileges the session's account (or
+// req.Principal) effectively holds — groups and propagation included — on the datacenter and each
+// of its hosts and datastores, in one call: which of them matter is the check's to tell.
+func privileges(ctx context.Context, vc *vim25.Client, q privilegeQuery, dc namedRef, r refs, req Request) (*inventory.Privileges, error) {
+	ids := q.ids
+	entities := []types.ManagedObjectReference{dc.Ref}
+	names := map[types.ManagedObjectReference]string{dc.Ref: dc.Name}
+	for _, byName := range []map[string][]types.ManagedObjectReference{r.host, r.datastore} {
+		for _, name := range slices.Sorted(maps.Keys(byName)) {
+			for _, ref := range byName[name] {
 				entities = append(entities, ref)
 				names[ref] = name
 			}
 		}
-	}
-	for _, name := range append([]string{req.MasterTarget}, req.Originals...) {
-		for _, ref := range r.vm[name] {
-			add(r.host, r.hostOf[ref])
-		}
-	}
-	for _, h := range req.Hosts {
-		add(r.host, h)
-	}
-	for _, d := range req.Datastores {
-		add(r.datastore, d)
 	}
 
 	am := *vc.ServiceContent.AuthorizationManager
@@ -57,12 +70,8 @@ func privileges(ctx context.Context, vc *vim25.Client, sm *session.Manager, dc t
 		}
 		result = res.Returnval
 	} else {
-		us, err := sm.UserSession(ctx)
-		if err != nil {
-			return nil, err
-		}
 		res, err := methods.HasPrivilegeOnEntities(ctx, vc, &types.HasPrivilegeOnEntities{
-			This: am, Entity: entities, SessionId: us.Key, PrivId: ids})
+			This: am, Entity: entities, SessionId: q.session, PrivId: ids})
 		if err != nil {
 			return nil, err
 		}
