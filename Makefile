@@ -15,8 +15,8 @@ build: ## Build bin/asr-preflight and bin/asr-preflight-lab
 test: ## Run every test, end-to-end ones included, with the race detector
 	$(GO) test -race -count=1 ./...
 
-bench: ## Benchmark a reprotect run for 2,000 VMs (32 hosts, 64 datastores, 5 ms per vCenter call)
-	$(GO) test -run '^$$' -bench Reprotect -benchtime 3x ./internal/preflight
+bench: ## Whole reprotect runs of 2,000 and 10,000 VMs against the floor, and Azure's requests for 2,000 items (a few minutes)
+	$(GO) test -run '^$$' -bench 'Reprotect|Collect' -benchtime 5x -timeout 30m ./internal/preflight ./internal/collect/azure
 
 lint: ## gofmt and go vet
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

@@ -16,6 +16,8 @@ import (
 	"strings"
 	"sync"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/vmware/govmomi"
 	"github.com/vmware/govmomi/find"
 	"github.com/vmware/govmomi/object"
@@ -190,16 +192,14 @@ func (l *Lab) build(hosts, datastores int) error {
 	return nil
 }
 
-func (l *Lab) createVM(ctx context.Context, f *find.Finder, folder *object.Folder, vm VM) (types.ManagedObjectReference, error) {
+// placement is where a VM is created: its host and the host's resource pool.
+type placement struct {
+	host *object.HostSystem
+	pool *object.ResourcePool
+}
+
+func (l *Lab) createVM(ctx context.Context, folder *object.Folder, at placement, vm VM) (types.ManagedObjectReference, error) {
 	var none types.ManagedObjectReference
-	host, err := f.HostSystem(ctx, vm.Host)
-	if err != nil {
-		return none, err
-	}
-	pool, err := host.ResourcePool(ctx)
-	if err != nil {
-		return none, err
-	}
 	vm.GuestID = cmp.Or(vm.GuestID, "rhel8_64Guest")
 	vm.Datastore = cmp.Or(vm.Datastore, Datastore)
 	spec := types.VirtualMachineConfigSpec{
@@ -213,7 +213,7 @@ func (l *Lab) createVM(ctx context.Context, f *find.Finder, folder *object.Folde
 	if vm.MasterTarget {
 		spec.ExtraConfig = []types.BaseOptionValue{&types.OptionValue{Key: "disk.EnableUUID", Value: "TRUE"}}
 	}
-	task, err := folder.CreateVM(ctx, spec, pool, host)
+	task, err := folder.CreateVM(ctx, spec, at.pool, at.host)
 	if err != nil {
 		return none, err
 	}
@@ -300,8 +300,14 @@ func loopback(addr string) error {
 	return nil
 }
 
-// createVMs creates the VMs through the vSphere API, as an administrator would, and returns
-// their references in order.
+// CreateVMs creates VMs in the running lab, as an administrator would.
+func (l *Lab) CreateVMs(ctx context.Context, vms []VM) error {
+	_, err := l.createVMs(ctx, vms)
+	return err
+}
+
+// createVMs creates the VMs through the vSphere API, as an administrator would — eight at a
+// time — and returns their references in order.
 func (l *Lab) createVMs(ctx context.Context, vms []VM) ([]types.ManagedObjectReference, error) {
 	if len(vms) == 0 {
 		return nil, nil
@@ -326,11 +332,31 @@ func (l *Lab) createVMs(ctx context.Context, vms []VM) ([]types.ManagedObjectRef
 	if err != nil {
 		return nil, err
 	}
-	refs := make([]types.ManagedObjectReference, len(vms))
-	for i, vm := range vms {
-		if refs[i], err = l.createVM(ctx, f, folders.VmFolder, vm); err != nil {
+	places := map[string]placement{}
+	for _, vm := range vms {
+		if _, done := places[vm.Host]; done {
+			continue
+		}
+		host, err := f.HostSystem(ctx, vm.Host)
+		if err != nil {
 			return nil, fmt.Errorf("lab: creating VM %s on %s: %w", vm.Name, vm.Host, err)
 		}
+		pool, err := host.ResourcePool(ctx)
+		if err != nil {
+			return nil, err
+		}
+		places[vm.Host] = placement{host, pool}
 	}
-	return refs, nil
+	refs := make([]types.ManagedObjectReference, len(vms))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(8)
+	for i, vm := range vms {
+		g.Go(func() (err error) {
+			if refs[i], err = l.createVM(gctx, folders.VmFolder, places[vm.Host], vm); err != nil {
+				return fmt.Errorf("lab: creating VM %s on %s: %w", vm.Name, vm.Host, err)
+			}
+			return nil
+		})
+	}
+	return refs, g.Wait()
 }

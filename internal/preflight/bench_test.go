@@ -3,45 +3,48 @@ package preflight
 import (
 	"bufio"
 	"context"
-	"crypto/tls"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
-	"runtime/metrics"
+	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/vmware/govmomi"
-	"github.com/vmware/govmomi/find"
-	"github.com/vmware/govmomi/object"
-	"github.com/vmware/govmomi/simulator"
 	"github.com/vmware/govmomi/view"
 	"github.com/vmware/govmomi/vim25/soap"
 	"github.com/vmware/govmomi/vim25/types"
 
-	"github.com/asr-preflight/asr-preflight/internal/collect/vcenter"
 	"github.com/asr-preflight/asr-preflight/internal/lab"
 	"github.com/asr-preflight/asr-preflight/internal/result"
 )
 
-// The benchmark inventory.
+// The benchmark inventory: the hosts, datastores and latency; the VMs are the sub-benchmark's.
 const (
 	benchHosts      = 32
 	benchDatastores = 64
-	benchVMs        = 2000
 	benchLatencyMS  = 5
 )
 
+// benchSizes are the plan sizes make bench measures.
+var benchSizes = []int{2000, 10000}
+
+// floorProps are the VM properties a preflight cannot do without: the floor reads them, and only
+// them, in one container-view retrieval over an open session.
+var floorProps = []string{"name", "runtime.host", "runtime.powerState", "runtime.connectionState",
+	"config.hardware.memoryMB", "datastore", "summary.storage.committed"}
+
 // TestMain lets the test binary serve the benchmark's vCenter in a child process, so that the
-// benchmark measures the heap of the collector alone.
+// benchmark measures the tool alone.
 func TestMain(m *testing.M) {
-	if os.Getenv("ASR_BENCH_SERVE") == "1" {
-		if err := serveBenchInventory(); err != nil {
+	if n := os.Getenv("ASR_BENCH_SERVE"); n != "" {
+		vms, _ := strconv.Atoi(n)
+		if err := serveBenchInventory(vms); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
@@ -50,78 +53,40 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// serveBenchInventory builds 32 hosts, 64 datastores and 2,000 VMs (plus master target mt01) with
-// parallel CreateVM_Task calls, then adds 5 ms of latency to every call, prints the URL and serves
+// serveBenchInventory starts the lab — 32 hosts, 64 VMFS datastores — with n VMs of one 20 GB
+// disk each, spread over them, then adds 5 ms of latency to every call, prints the URL and serves
 // until stdin closes.
-func serveBenchInventory() error {
-	ctx := context.Background()
-	m := simulator.VPX()
-	m.Cluster, m.Host, m.Datastore, m.Machine = 0, benchHosts, benchDatastores, 0
-	if err := m.Create(); err != nil {
-		return err
-	}
-	defer m.Remove()
-	m.Service.TLS = new(tls.Config)
-	s := m.Service.NewServer()
-	defer s.Close()
-	c, err := govmomi.NewClient(ctx, s.URL, true)
+func serveBenchInventory(n int) error {
+	l, err := lab.Start(lab.Options{Hosts: benchHosts, Datastores: benchDatastores})
 	if err != nil {
 		return err
 	}
-	f := find.NewFinder(c.Client)
-	dc, err := f.DefaultDatacenter(ctx)
-	if err != nil {
+	defer l.Close()
+	vms := make([]lab.VM, n)
+	for i := range vms {
+		vms[i] = lab.VM{Name: benchVM(i), Host: fmt.Sprintf("DC0_H%d", i%benchHosts), Datastore: fmt.Sprintf("LocalDS_%d", i%benchDatastores),
+			MemoryMB: 1024, DisksGB: []int{20}}
+	}
+	if err := l.CreateVMs(context.Background(), vms); err != nil {
 		return err
 	}
-	f.SetDatacenter(dc)
-	hosts, err := f.HostSystemList(ctx, "*")
-	if err != nil {
-		return err
-	}
-	pools := make([]*object.ResourcePool, len(hosts))
-	for i, h := range hosts {
-		if pools[i], err = h.ResourcePool(ctx); err != nil {
-			return err
-		}
-	}
-	folder, err := f.DefaultFolder(ctx)
-	if err != nil {
-		return err
-	}
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(16)
-	for i := range benchVMs + 1 {
-		g.Go(func() error {
-			name, h := fmt.Sprintf("vm%04d", i), i%len(hosts)
-			if i == benchVMs {
-				name, h = "mt01", 0
-			}
-			spec := types.VirtualMachineConfigSpec{Name: name, GuestId: "rhel8_64Guest", MemoryMB: 1024, NumCPUs: 1,
-				Files: &types.VirtualMachineFileInfo{VmPathName: fmt.Sprintf("[LocalDS_%d]", i%benchDatastores)}}
-			task, err := folder.CreateVM(gctx, spec, pools[h], hosts[h])
-			if err != nil {
-				return err
-			}
-			return task.Wait(gctx)
-		})
-	}
-	if err := g.Wait(); err != nil {
-		return err
-	}
-	_ = c.Logout(ctx)
-	m.DelayConfig.Delay = benchLatencyMS
-	fmt.Println(s.URL.String())
+	// Set once the inventory is built, before the benchmark connects (vcsim reads it unlocked).
+	l.Model.DelayConfig.Delay = benchLatencyMS
+	u, _ := url.Parse(l.URL)
+	u.User = url.UserPassword(l.Username, l.Password)
+	fmt.Println(u.String())
 	_, _ = bufio.NewReader(os.Stdin).ReadString('\n') // until the parent closes stdin
 	return nil
 }
 
-// BenchmarkReprotect measures a whole reprotect run of the pipeline — resolve, collect, derive,
-// analyze, report — for a plan of all 2,000 VMs against one bare property-collector retrieval of the
-// same VM properties (the floor), at 5 ms of simulated latency per vCenter call. Run it with
-// make bench.
-func BenchmarkReprotect(b *testing.B) {
+// benchVM names the benchmark's i-th VM.
+func benchVM(i int) string { return fmt.Sprintf("vm%05d", i) }
+
+// startBenchVCenter serves the benchmark inventory of n VMs from a child process; it stops with
+// the benchmark.
+func startBenchVCenter(b *testing.B, n int) string {
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "ASR_BENCH_SERVE=1")
+	cmd.Env = append(os.Environ(), fmt.Sprintf("ASR_BENCH_SERVE=%d", n))
 	cmd.Stderr = os.Stderr
 	stdin, _ := cmd.StdinPipe()
 	stdout, _ := cmd.StdoutPipe()
@@ -129,44 +94,90 @@ func BenchmarkReprotect(b *testing.B) {
 	if err := cmd.Start(); err != nil {
 		b.Fatal(err)
 	}
-	defer func() { stdin.Close(); _ = cmd.Wait() }()
+	b.Cleanup(func() { stdin.Close(); _ = cmd.Wait() })
 	line, err := bufio.NewReader(stdout).ReadString('\n')
 	if err != nil {
 		b.Fatalf("benchmark vCenter did not start: %v", err)
 	}
-	url := strings.TrimSpace(line)
-	b.Logf("built %d hosts, %d datastores, %d VMs in %v", benchHosts, benchDatastores, benchVMs+1, time.Since(start).Round(time.Second))
+	b.Logf("built %d hosts, %d datastores, %d VMs in %v", benchHosts, benchDatastores, n, time.Since(start).Round(time.Second))
+	return strings.TrimSpace(line)
+}
 
+// buildTool builds the asr-preflight binary the benchmark runs, as a user would.
+func buildTool(b *testing.B) string {
+	bin := filepath.Join(b.TempDir(), "asr-preflight")
+	out, err := exec.Command("go", "build", "-o", bin, "github.com/asr-preflight/asr-preflight/cmd/asr-preflight").CombinedOutput()
+	if err != nil {
+		b.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// process is one run of the tool as a process: its wall time and peak resident memory.
+type process struct {
+	took time.Duration
+	rss  int64 // bytes
+}
+
+// runTool runs the tool with the arguments against vCenter at url, its report discarded.
+func runTool(b *testing.B, bin, url string, args ...string) process {
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), "GOVC_URL="+url, "GOVC_INSECURE=true", "NO_COLOR=1")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	t0 := time.Now()
+	err := cmd.Run()
+	took := time.Since(t0)
+	if code := cmd.ProcessState.ExitCode(); err != nil && (code == 1 || code == 2 || code < 0) {
+		b.Fatalf("%s %s: %v\n%s", bin, strings.Join(args, " "), err, stderr.String())
+	}
+	return process{took: took, rss: cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss << 10}
+}
+
+// BenchmarkReprotect measures, as a user would, the whole asr-preflight reprotect process — start,
+// resolve, collect, derive, analyze, report — for plans of 2,000 and 10,000 VMs, at 5 ms of
+// simulated latency per vCenter call, against the floor: one container-view retrieval, over an
+// open session, of the VM properties a preflight cannot do without (floorProps). Each round
+// measures both; the ratio is taken per round and the medians are reported. Run it with make
+// bench.
+func BenchmarkReprotect(b *testing.B) {
+	bin := buildTool(b)
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprintf("vms=%d", n), func(b *testing.B) { benchReprotect(b, bin, n) })
+	}
+}
+
+func benchReprotect(b *testing.B, bin string, n int) {
+	url := startBenchVCenter(b, n)
 	ctx := context.Background()
+	planPath := filepath.Join(b.TempDir(), "plan.yaml")
+	if err := os.WriteFile(planPath, []byte(benchPlan(n)), 0o600); err != nil {
+		b.Fatal(err)
+	}
+
+	// Requests, counted in process: the same for 10 VMs as for all.
 	env := map[string]string{"GOVC_URL": url, "GOVC_INSECURE": "true"}
-	all := testInput(b, result.Reprotect, benchPlan(benchVMs), env, nil)
-	small := testInput(b, result.Reprotect, benchPlan(10), env, nil)
-	full := func(in Input, rec *lab.Recorder) *Outcome {
+	requests := func(vms int) int {
+		var rec lab.Recorder
+		in := testInput(b, result.Reprotect, benchPlan(vms), env, nil)
 		cfg, err := Resolve(in)
 		if err != nil {
 			b.Fatal(err)
 		}
-		if rec != nil {
-			cfg.VCenter.Transport = rec.Wrap
-		}
-		bud := newBudget(time.Now(), cfg.Timeout)
+		cfg.VCenter.Transport = rec.Wrap
 		snap := newSnapshot(cfg)
-		collect(ctx, cfg, bud, snap)
-		return finish(ctx, cfg, snap, time.Now(), &steps{last: time.Now()})
+		collect(ctx, cfg, newBudget(time.Now(), cfg.Timeout), snap)
+		if out := finish(ctx, cfg, snap, time.Now(), &steps{last: time.Now()}); len(out.Snapshot.VCenter.VMs) != n {
+			b.Fatalf("collected %d VMs of %d", len(out.Snapshot.VCenter.VMs), n)
+		}
+		return len(rec.Methods())
+	}
+	small, all := requests(10), requests(n)
+	if small != all {
+		b.Errorf("requests grow with VMs: %d for 10 VMs, %d for %d", small, all, n)
 	}
 
-	// Requests: the same for 10 VMs as for 2,000.
-	var recSmall, recAll lab.Recorder
-	full(small, &recSmall)
-	out := full(all, &recAll)
-	if len(out.Snapshot.VCenter.VMs) != benchVMs+1 || len(out.Report.Results) == 0 {
-		b.Fatalf("collected %d VMs and %d results", len(out.Snapshot.VCenter.VMs), len(out.Report.Results))
-	}
-	if len(recSmall.Methods()) != len(recAll.Methods()) {
-		b.Errorf("requests grow with VMs: %d for 10 VMs, %d for 2000: %v", len(recSmall.Methods()), len(recAll.Methods()), recAll.Methods())
-	}
-
-	// The floor: one retrieval of the same VM properties over an open session and view.
+	// The floor's open session and view.
 	u, _ := soap.ParseURL(url)
 	c, err := govmomi.NewClient(ctx, u, true)
 	if err != nil {
@@ -177,71 +188,84 @@ func BenchmarkReprotect(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	props := append(vcenter.VMProperties(), vcenter.DetailProperties()...)
-	floor := func() {
+	floor := func() time.Duration {
+		t0 := time.Now()
 		var content []types.ObjectContent
-		if err := v.Retrieve(ctx, []string{"VirtualMachine"}, props, &content); err != nil {
+		if err := v.Retrieve(ctx, []string{"VirtualMachine"}, floorProps, &content); err != nil {
 			b.Fatal(err)
 		}
-		if len(content) != benchVMs+1 {
+		if len(content) != n {
 			b.Fatalf("floor retrieved %d VMs", len(content))
 		}
+		return time.Since(t0)
 	}
 
-	var floorTime, fullTime time.Duration
-	var peak atomic.Uint64
+	var floors, fulls, ratios []float64
+	var rss int64
+	args := []string{"reprotect", "--plan", planPath, "--timeout", "10m"}
 	b.ResetTimer()
 	for b.Loop() {
-		t0 := time.Now()
-		floor()
-		floorTime += time.Since(t0)
-
-		stop := sampleHeap(&peak)
-		t0 = time.Now()
-		full(all, nil)
-		fullTime += time.Since(t0)
-		stop()
+		f := floor()
+		p := runTool(b, bin, url, args...)
+		floors, fulls = append(floors, ms(f)), append(fulls, ms(p.took))
+		ratios = append(ratios, float64(p.took)/float64(f))
+		rss = max(rss, p.rss)
 	}
-	n := float64(b.N)
-	b.ReportMetric(float64(fullTime.Milliseconds())/n, "full-ms/op")
-	b.ReportMetric(float64(floorTime.Milliseconds())/n, "floor-ms/op")
-	b.ReportMetric(float64(fullTime)/float64(floorTime), "x-floor")
-	b.ReportMetric(float64(len(recAll.Methods())), "requests-2000VMs")
-	b.ReportMetric(float64(len(recSmall.Methods())), "requests-10VMs")
-	b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MB")
+	b.StopTimer()
+	version := make([]float64, 5)
+	for i := range version {
+		version[i] = ms(runTool(b, bin, url, "version").took)
+	}
+	small10 := filepath.Join(b.TempDir(), "plan10.yaml")
+	if err := os.WriteFile(small10, []byte(benchPlan(10)), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	ten := make([]float64, 3)
+	for i := range ten {
+		ten[i] = ms(runTool(b, bin, url, "reprotect", "--plan", small10).took)
+	}
+
+	b.Logf("%d VMs, %d rounds: vCenter requests %d (10 VMs: %d); floor %.0f ms, full run %.0f ms (medians); ratio per round %s, median %.2f×; peak RSS %.0f MB; version %.0f ms, a 10-VM run %.0f ms",
+		n, len(ratios), all, small, median(floors), median(fulls), rounds(ratios), median(ratios), float64(rss)/(1<<20), median(version), median(ten))
+	b.ReportMetric(median(fulls), "full-ms")
+	b.ReportMetric(median(floors), "floor-ms")
+	b.ReportMetric(median(ratios), "x-floor")
+	b.ReportMetric(float64(all), "requests")
+	b.ReportMetric(float64(rss)/(1<<20), "rss-MB")
+	b.ReportMetric(median(ten), "10vm-ms")
+	b.ReportMetric(median(version), "version-ms")
 }
 
-// benchPlan plans the first n benchmark VMs onto the master target's host.
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// median of a list of numbers.
+func median(xs []float64) float64 {
+	s := slices.Sorted(slices.Values(xs))
+	if len(s) == 0 {
+		return 0
+	}
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// rounds formats per-round ratios: "1.21 1.18 1.25".
+func rounds(xs []float64) string {
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		parts[i] = strconv.FormatFloat(x, 'f', 2, 64)
+	}
+	return strings.Join(parts, " ")
+}
+
+// benchPlan plans the first n benchmark VMs, modernized (no master target), each back to its
+// original.
 func benchPlan(n int) string {
 	var b strings.Builder
-	b.WriteString("version: 1\nmasterTarget: mt01\nvms:\n")
+	b.WriteString("version: 1\nvms:\n")
 	for i := range n {
-		fmt.Fprintf(&b, "  - {name: vm%04d, datastore: LocalDS_%d}\n", i, i%benchDatastores)
+		fmt.Fprintf(&b, "  - {name: %s, datastore: LocalDS_%d}\n", benchVM(i), i%benchDatastores)
 	}
 	return b.String()
-}
-
-// sampleHeap records the largest live heap seen until stop is called.
-func sampleHeap(peak *atomic.Uint64) (stop func()) {
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		t := time.NewTicker(time.Millisecond)
-		defer t.Stop()
-		for {
-			metrics.Read(sample)
-			if v := sample[0].Value.Uint64(); v > peak.Load() {
-				peak.Store(v)
-			}
-			select {
-			case <-done:
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	return func() { close(done); wg.Wait() }
 }
