@@ -105,6 +105,7 @@ func collect(ctx context.Context, cfg Config, req Request) (*inventory.VCenter, 
 	if cfg.Transport != nil {
 		sc.Transport = cfg.Transport(sc.Transport)
 	}
+	defer sc.CloseIdleConnections() // once logged out: a long-lived process (serve) keeps no connection per run
 	vc, err := vim25.NewClient(ctx, sc)
 	if err != nil {
 		return nil, nil, reachError(u, deadline(ctx, err))
