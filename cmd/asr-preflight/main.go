@@ -76,6 +76,7 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newAnalyzeCmd(),
 		newChecksCmd(),
 		newPlanCmd(),
+		newServeCmd(),
 		newExplainCmd(),
 		&cobra.Command{
 			Use:   "version",

@@ -27,6 +27,14 @@ func newPhaseCmd(phase result.Phase, short string) *cobra.Command {
 	fl.StringVarP(&f.Plan, "plan", "p", "", "plan file (YAML); - reads standard input")
 	reportFlags(fl, &f)
 	fl.StringVar(&f.SaveSnapshot, "save-snapshot", "", "also write everything collected to `FILE`, for asr-preflight analyze (no secrets)")
+	sourceFlags(fl, &f)
+	_ = cmd.MarkFlagRequired("plan")
+	return cmd
+}
+
+// sourceFlags are the flags of what a run reads — vCenter, Azure, the guest probe — and its time
+// limit, shared by the phases and serve.
+func sourceFlags(fl *pflag.FlagSet, f *preflight.Flags) {
 	fl.DurationVar(&f.Timeout, "timeout", 2*time.Minute, "time limit for the whole run")
 	fl.StringVar(&f.VCenterURL, "vcenter-url", "", "vCenter `URL`, may carry user:password (env GOVC_URL; default: plan vcenter.url)")
 	fl.StringVar(&f.VCenterUser, "vcenter-username", "", "vCenter user name (env GOVC_USERNAME)")
@@ -38,8 +46,6 @@ func newPhaseCmd(phase result.Phase, short string) *cobra.Command {
 	azureFlags(fl, &f.Azure)
 	fl.BoolVar(&f.ProbeGuest, "probe-guest", false, "also check services inside each Azure VM with Run Command; NOT read-only: it runs a command in the VMs")
 	fl.StringVar(&f.ASRUser, "asr-vcenter-user", "", "check the privileges of this `DOMAIN\\user` (the account ASR uses) instead of the logged-in one")
-	_ = cmd.MarkFlagRequired("plan")
-	return cmd
 }
 
 func newAnalyzeCmd() *cobra.Command {
@@ -76,6 +82,11 @@ func reportFlags(fl *pflag.FlagSet, f *preflight.Flags) {
 	fl.StringVar(&f.HTML, "html", "", "also write the HTML report (one self-contained file) to `FILE`")
 	fl.StringVar(&f.ReadyFile, "ready-file", "", "write the names of the ready VMs to `FILE`, one per line")
 	fl.BoolVar(&f.IncludeWarn, "include-warn", false, "--ready-file lists the VMs with only warnings too")
+	checkFlags(fl, f)
+}
+
+// checkFlags choose the checks and how they run, shared by the phases, analyze and serve.
+func checkFlags(fl *pflag.FlagSet, f *preflight.Flags) {
 	fl.StringSliceVar(&f.Only, "only", nil, "run only these check `IDS` (comma list)")
 	fl.StringSliceVar(&f.Skip, "skip", nil, "skip these check `IDS` (comma list)")
 	fl.StringSliceVar(&f.Ignore, "ignore", nil, "report failures of these check `IDS` as warnings (comma list)")

@@ -99,7 +99,7 @@ func planFromVault(ctx context.Context, cfg *Config, b budget, s *inventory.Snap
 		} else if st := s.Parts[inventory.AzurePart]; st.Error != "" {
 			why = st.Error
 		}
-		return inputErr("no VMs to check: the plan lists none, and vault %s/%s: %s", cfg.Plan.Azure.Vault.ResourceGroup, cfg.Plan.Azure.Vault.Name, why)
+		return Invalid("no VMs to check: the plan lists none, and vault %s/%s: %s", cfg.Plan.Azure.Vault.ResourceGroup, cfg.Plan.Azure.Vault.Name, why)
 	}
 	return nil
 }

@@ -30,7 +30,8 @@ func (e *InputError) Error() string { return e.Err.Error() }
 // Unwrap returns the underlying error.
 func (e *InputError) Unwrap() error { return e.Err }
 
-func inputErr(format string, args ...any) error {
+// Invalid is an *InputError of the message.
+func Invalid(format string, args ...any) error {
 	return &InputError{Err: fmt.Errorf(format, args...)}
 }
 
@@ -123,7 +124,7 @@ func Resolve(in Input) (*Config, error) {
 	}
 	f := in.Flags
 	if f.Timeout <= 0 {
-		return nil, inputErr("--timeout: expected a positive duration, got %v", f.Timeout)
+		return nil, Invalid("--timeout: expected a positive duration, got %v", f.Timeout)
 	}
 	cfg.Timeout, cfg.Guest, cfg.Principal = f.Timeout, f.ProbeGuest, f.ASRUser
 	if cfg.Plan, err = loadPlan(in.Stdin, f.Plan); err != nil {
@@ -155,25 +156,25 @@ func resolveAnalysis(in Input) (*Config, error) {
 	f := in.Flags
 	format, err := report.ParseFormat(f.Format)
 	if err != nil {
-		return nil, inputErr("--format: %v", err)
+		return nil, Invalid("--format: %v", err)
 	}
 	for i, ids := range [][]string{f.Only, f.Skip, f.Ignore} {
 		if err := checks.Validate(ids); err != nil {
-			return nil, inputErr("%s: %v", []string{"--only", "--skip", "--ignore"}[i], err)
+			return nil, Invalid("%s: %v", []string{"--only", "--skip", "--ignore"}[i], err)
 		}
 	}
 	if f.Concurrency < 1 {
-		return nil, inputErr("--concurrency: expected a number ≥ 1, got %d", f.Concurrency)
+		return nil, Invalid("--concurrency: expected a number ≥ 1, got %d", f.Concurrency)
 	}
 	if f.CheckTimeout <= 0 {
-		return nil, inputErr("--check-timeout: expected a positive duration, got %v", f.CheckTimeout)
+		return nil, Invalid("--check-timeout: expected a positive duration, got %v", f.CheckTimeout)
 	}
 	cfg := &Config{Phase: in.Phase, Version: in.Version, Stderr: in.Stderr,
 		Runner: checks.Options{Concurrency: f.Concurrency, CheckTimeout: f.CheckTimeout, Skip: f.Skip, Ignore: f.Ignore},
 		Output: Output{Format: format, Text: report.Options{Color: in.Color && format == report.Text, Verbose: f.Verbose},
 			Stdout: in.Stdout, Snapshot: f.SaveSnapshot, IncludeWarn: f.IncludeWarn}}
 	if f.IncludeWarn && f.ReadyFile == "" {
-		return nil, inputErr("--include-warn: it adds the warn VMs to --ready-file FILE, which is not set")
+		return nil, Invalid("--include-warn: it adds the warn VMs to --ready-file FILE, which is not set")
 	}
 	if err := cfg.selectChecks(f.Only); err != nil {
 		return nil, err
@@ -190,7 +191,7 @@ func (cfg *Config) selectChecks(only []string) error {
 			c, _ := checks.Lookup(id)
 			parts = append(parts, fmt.Sprintf("%s runs only before %s", id, phaseNames(c.Info().Phases)))
 		}
-		return inputErr("--only: no check of %s selected: %s", cfg.Phase, strings.Join(parts, "; "))
+		return Invalid("--only: no check of %s selected: %s", cfg.Phase, strings.Join(parts, "; "))
 	}
 	cfg.Active = nil
 	for _, c := range cfg.Selected {
@@ -213,7 +214,7 @@ func phaseNames(ps []result.Phase) string {
 // loadPlan reads and validates the plan file; problems are an input error listing each one.
 func loadPlan(stdin io.Reader, path string) (*plan.Plan, error) {
 	if path == "" {
-		return nil, inputErr("no plan: set --plan FILE (- reads standard input)")
+		return nil, Invalid("no plan: set --plan FILE (- reads standard input)")
 	}
 	var (
 		data []byte
@@ -227,11 +228,11 @@ func loadPlan(stdin io.Reader, path string) (*plan.Plan, error) {
 		data, err = readLimited(path)
 	}
 	if err != nil {
-		return nil, inputErr("reading plan: %v", err)
+		return nil, Invalid("reading plan: %v", err)
 	}
 	pl, err := plan.Parse(name, data)
 	if err != nil {
-		return nil, inputErr("invalid plan:\n%w", err)
+		return nil, Invalid("invalid plan:\n%w", err)
 	}
 	return pl, nil
 }
@@ -265,13 +266,13 @@ func outputFiles(f Flags, input, inputName string) ([]File, error) {
 		}
 		abs, err := filepath.Abs(file.Path)
 		if err != nil {
-			return nil, inputErr("%s %s: %v", file.Flag, file.Path, err)
+			return nil, Invalid("%s %s: %v", file.Flag, file.Path, err)
 		}
 		if other, dup := seen[abs]; dup {
-			return nil, inputErr("%s %s: the same file as %s; each output needs a file of its own", file.Flag, file.Path, other)
+			return nil, Invalid("%s %s: the same file as %s; each output needs a file of its own", file.Flag, file.Path, other)
 		}
 		if fi, err := os.Stat(filepath.Dir(abs)); err != nil || !fi.IsDir() {
-			return nil, inputErr("%s %s: folder %s does not exist", file.Flag, file.Path, filepath.Dir(file.Path))
+			return nil, Invalid("%s %s: folder %s does not exist", file.Flag, file.Path, filepath.Dir(file.Path))
 		}
 		seen[abs] = file.Flag + "'s"
 		out = append(out, file)
@@ -309,7 +310,7 @@ func resolveVCenter(in Input, pl *plan.Plan) (vcenter.Config, error) {
 		if v := in.Getenv("GOVC_INSECURE"); v != "" {
 			b, err := strconv.ParseBool(v)
 			if err != nil {
-				return cfg, inputErr("GOVC_INSECURE: expected true or false, got %q", v)
+				return cfg, Invalid("GOVC_INSECURE: expected true or false, got %q", v)
 			}
 			cfg.Insecure = b
 		}
@@ -317,16 +318,16 @@ func resolveVCenter(in Input, pl *plan.Plan) (vcenter.Config, error) {
 	if f.VCenterPasswordFile != "" {
 		b, err := os.ReadFile(f.VCenterPasswordFile)
 		if err != nil {
-			return cfg, inputErr("--vcenter-password-file: %v", err)
+			return cfg, Invalid("--vcenter-password-file: %v", err)
 		}
 		cfg.Password = strings.TrimRight(string(b), "\r\n")
 	}
 	if err := cfg.Validate(); err != nil {
 		var se *vcenter.SettingError
 		if errors.As(err, &se) && origin[se.Setting] != "" {
-			return cfg, inputErr("%s: %v", origin[se.Setting], se.Err)
+			return cfg, Invalid("%s: %v", origin[se.Setting], se.Err)
 		}
-		return cfg, inputErr("%v", err)
+		return cfg, Invalid("%v", err)
 	}
 	return cfg, nil
 }
@@ -356,10 +357,10 @@ func (in Input) AzureConfig(pl *plan.Plan) (azure.Config, bool, error) {
 		cfg.SubscriptionID = pl.Azure.SubscriptionID // validated with the plan
 	}
 	if from != "" && !plan.ValidSubscription(cfg.SubscriptionID) {
-		return cfg, on, inputErr("%s: expected a subscription ID (a GUID such as 00000000-0000-0000-0000-000000000000), got %q", from, cfg.SubscriptionID)
+		return cfg, on, Invalid("%s: expected a subscription ID (a GUID such as 00000000-0000-0000-0000-000000000000), got %q", from, cfg.SubscriptionID)
 	}
 	if err := cfg.Validate(); on && err != nil {
-		return cfg, on, inputErr("%v", err)
+		return cfg, on, Invalid("%v", err)
 	}
 	return cfg, on, nil
 }

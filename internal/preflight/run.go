@@ -207,24 +207,24 @@ func SaveSnapshot(w io.Writer, s *inventory.Snapshot) error {
 // newer snapshotVersion, is an *InputError.
 func LoadSnapshot(path string) (*inventory.Snapshot, error) {
 	if path == "" {
-		return nil, inputErr("no snapshot: set --snapshot FILE")
+		return nil, Invalid("no snapshot: set --snapshot FILE")
 	}
 	data, err := readLimited(path)
 	if err != nil {
-		return nil, inputErr("reading snapshot: %v", err)
+		return nil, Invalid("reading snapshot: %v", err)
 	}
 	var s inventory.Snapshot
 	if err := json.Unmarshal(data, &s); err != nil {
-		return nil, inputErr("%s is not an asr-preflight snapshot: %v", path, err)
+		return nil, Invalid("%s is not an asr-preflight snapshot: %v", path, err)
 	}
 	switch {
 	case s.Tool != "asr-preflight" || s.SnapshotVersion == 0 || s.Plan == nil:
-		return nil, inputErr("%s is not an asr-preflight snapshot (write one with --save-snapshot)", path)
+		return nil, Invalid("%s is not an asr-preflight snapshot (write one with --save-snapshot)", path)
 	case s.SnapshotVersion > inventory.SnapshotVersion:
-		return nil, inputErr("%s is a snapshot of version %d, written by a newer asr-preflight (%s); this one reads version %d",
+		return nil, Invalid("%s is a snapshot of version %d, written by a newer asr-preflight (%s); this one reads version %d",
 			path, s.SnapshotVersion, s.ToolVersion, inventory.SnapshotVersion)
 	case s.Phase != result.Reprotect && s.Phase != result.Failback:
-		return nil, inputErr("%s: phase %q; expected reprotect or failback", path, s.Phase)
+		return nil, Invalid("%s: phase %q; expected reprotect or failback", path, s.Phase)
 	}
 	if s.Parts == nil {
 		s.Parts = inventory.Parts{}

@@ -30,13 +30,13 @@ type VaultPlan struct {
 func WritePlan(ctx context.Context, in Input, vp VaultPlan) ([]byte, error) {
 	rg, name, ok := strings.Cut(vp.Vault, "/")
 	if !ok || rg == "" || name == "" || strings.Contains(name, "/") {
-		return nil, inputErr("--vault: expected RESOURCE-GROUP/NAME, got %q", vp.Vault)
+		return nil, Invalid("--vault: expected RESOURCE-GROUP/NAME, got %q", vp.Vault)
 	}
 	if vp.Phase != result.Reprotect && vp.Phase != result.Failback {
-		return nil, inputErr("--phase: expected reprotect or failback, got %q", vp.Phase)
+		return nil, Invalid("--phase: expected reprotect or failback, got %q", vp.Phase)
 	}
 	if vp.Timeout <= 0 {
-		return nil, inputErr("--timeout: expected a positive duration, got %v", vp.Timeout)
+		return nil, Invalid("--timeout: expected a positive duration, got %v", vp.Timeout)
 	}
 	only, err := readNames(vp.OnlyVMs)
 	if err != nil {
@@ -47,7 +47,7 @@ func WritePlan(ctx context.Context, in Input, vp VaultPlan) ([]byte, error) {
 		return nil, err
 	}
 	if cfg.SubscriptionID == "" {
-		return nil, inputErr("no Azure subscription: set --subscription or AZURE_SUBSCRIPTION_ID")
+		return nil, Invalid("no Azure subscription: set --subscription or AZURE_SUBSCRIPTION_ID")
 	}
 	ctx, cancel := context.WithTimeoutCause(ctx, vp.Timeout, fmt.Errorf("no answer from Azure Resource Manager %s within --timeout %v", cfg.EndpointURL(), vp.Timeout))
 	defer cancel()
@@ -72,7 +72,7 @@ func WritePlan(ctx context.Context, in Input, vp VaultPlan) ([]byte, error) {
 	}
 	if only != nil && len(p.VMs) == 0 {
 		// A plan with a vault and no VMs would check every item of the vault.
-		return nil, inputErr("--only-vms %s: none of its %d VM(s) is an item of vault %s ready for %s", vp.OnlyVMs, len(only), vp.Vault, vp.Phase)
+		return nil, Invalid("--only-vms %s: none of its %d VM(s) is an item of vault %s ready for %s", vp.OnlyVMs, len(only), vp.Vault, vp.Phase)
 	}
 	if len(missing) > 0 {
 		fmt.Fprintf(in.Stderr, "asr-preflight: --only-vms %s: left out, not items of vault %s ready for %s: %s\n", vp.OnlyVMs, vp.Vault, vp.Phase, strings.Join(missing, ", "))
@@ -100,10 +100,10 @@ func readNames(path string) ([]string, error) {
 	}
 	data, err := readLimited(path)
 	if err != nil {
-		return nil, inputErr("--only-vms: %v", err)
+		return nil, Invalid("--only-vms: %v", err)
 	}
 	if len(data) > strictyaml.MaxBytes {
-		return nil, inputErr("--only-vms %s: larger than %d bytes", path, strictyaml.MaxBytes)
+		return nil, Invalid("--only-vms %s: larger than %d bytes", path, strictyaml.MaxBytes)
 	}
 	var names []string
 	for line := range strings.Lines(strings.TrimPrefix(string(data), "\ufeff")) {
@@ -112,7 +112,7 @@ func readNames(path string) ([]string, error) {
 		}
 	}
 	if len(names) == 0 {
-		return nil, inputErr("--only-vms %s: names no VM; expected one VM name per line (as --ready-file writes them)", path)
+		return nil, Invalid("--only-vms %s: names no VM; expected one VM name per line (as --ready-file writes them)", path)
 	}
 	return names, nil
 }

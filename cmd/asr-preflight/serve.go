@@ -1,0 +1,92 @@
+package main
+
+import (
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/asr-preflight/asr-preflight/internal/preflight"
+	"github.com/asr-preflight/asr-preflight/internal/result"
+	"github.com/asr-preflight/asr-preflight/internal/serve"
+)
+
+func newServeCmd() *cobra.Command {
+	var (
+		f                                       preflight.Flags
+		c                                       serve.Config
+		phase, logFormat, tokenFile, listenFlag string
+	)
+	cmd := &cobra.Command{
+		Use:   "serve --plan FILE [--plan FILE…]",
+		Short: "Run the preflight at start and every interval, and serve the verdicts as Prometheus metrics",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var err error
+			switch phase {
+			case "both":
+				c.Phases = result.Phases
+			case string(result.Reprotect), string(result.Failback):
+				c.Phases = []result.Phase{result.Phase(phase)}
+			default:
+				return inputError("--phase: expected reprotect, failback or both, got %q", phase)
+			}
+			if c.Log, err = logger(logFormat, cmd.ErrOrStderr()); err != nil {
+				return err
+			}
+			if tokenFile != "" {
+				b, err := os.ReadFile(tokenFile)
+				if c.Token = strings.TrimSpace(string(b)); err != nil || c.Token == "" {
+					return inputError("--auth-token-file %s: expected a file holding the bearer token (%v)", tokenFile, err)
+				}
+			}
+			c.Listen, c.Version = listenFlag, toolVersion()
+			f.Format = "json"
+			c.Input = func(plan string, ph result.Phase) preflight.Input {
+				g := f
+				g.Plan = plan
+				in := input(cmd, ph, g)
+				in.Stdout, in.Stderr, in.Color = io.Discard, io.Discard, false
+				return in
+			}
+			if err := c.Validate(); err != nil {
+				return outcome(nil, err)
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			if err := serve.Run(ctx, c); err != nil {
+				return &exitError{code: 1, err: err}
+			}
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringArrayVarP(&c.Plans, "plan", "p", nil, "plan `FILE`, read again before every run; repeat for several plans")
+	fl.StringVar(&listenFlag, "listen", "127.0.0.1:9797", "`HOST:PORT` to serve on; loopback unless you say otherwise")
+	fl.DurationVar(&c.Interval, "interval", 15*time.Minute, "time between the starts of two runs of a plan")
+	fl.StringVar(&phase, "phase", "both", "reprotect, failback or both")
+	fl.StringVar(&c.TLSCert, "tls-cert", "", "serve HTTPS with this PEM certificate `FILE` (with --tls-key)")
+	fl.StringVar(&c.TLSKey, "tls-key", "", "PEM private key `FILE` of --tls-cert")
+	fl.StringVar(&tokenFile, "auth-token-file", "", "require every request but /healthz to carry the bearer token held in `FILE`")
+	fl.StringVar(&logFormat, "log-format", "text", "log lines on standard error as text or json")
+	checkFlags(fl, &f)
+	sourceFlags(fl, &f)
+	_ = cmd.MarkFlagRequired("plan")
+	return cmd
+}
+
+// logger writes one line per event on w, as text or JSON.
+func logger(format string, w io.Writer) (*slog.Logger, error) {
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, nil)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, nil)), nil
+	}
+	return nil, inputError("--log-format: expected text or json, got %q", format)
+}

@@ -1,0 +1,103 @@
+package serve
+
+import (
+	"crypto/subtle"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/asr-preflight/asr-preflight/internal/report"
+	"github.com/asr-preflight/asr-preflight/internal/result"
+)
+
+// handler serves /metrics, /healthz, /readyz and /report; with a token, every path but /healthz
+// asks for it.
+func (st *state) handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(st.reg, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError}))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
+	mux.HandleFunc("GET /readyz", st.readyz)
+	mux.HandleFunc("GET /report", st.report)
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, _ *http.Request) {
+		fmt.Fprintln(w, "asr-preflight serve: /metrics, /healthz, /readyz, /report?plan=PLAN&phase=PHASE[&format=json|html]")
+	})
+	if st.c.Token == "" {
+		return mux
+	}
+	want := []byte("Bearer " + st.c.Token)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/healthz" && subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="asr-preflight"`)
+			http.Error(w, "a bearer token is required (Authorization: Bearer …)", http.StatusUnauthorized)
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
+}
+
+// readyz answers 200 once every plan has been run for every phase.
+func (st *state) readyz(w http.ResponseWriter, _ *http.Request) {
+	ready, waiting := st.ready()
+	if !ready {
+		var names []string
+		for _, j := range waiting {
+			names = append(names, fmt.Sprintf("%s (%s)", j.plan, j.phase))
+		}
+		http.Error(w, "waiting for the first run of "+strings.Join(names, ", "), http.StatusServiceUnavailable)
+		return
+	}
+	fmt.Fprintln(w, "ready")
+}
+
+// report serves the latest report of a plan for a phase, as JSON or HTML.
+func (st *state) report(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	plan, code, err := pick("plan", q.Get("plan"), st.c.Plans)
+	if err != nil {
+		http.Error(w, err.Error(), code)
+		return
+	}
+	phases := make([]string, len(st.c.Phases))
+	for i, p := range st.c.Phases {
+		phases[i] = string(p)
+	}
+	phase, code, err := pick("phase", q.Get("phase"), phases)
+	if err != nil {
+		http.Error(w, err.Error(), code)
+		return
+	}
+	format := report.JSON
+	switch f := q.Get("format"); {
+	case f == "html" || f == "" && strings.Contains(r.Header.Get("Accept"), "text/html"):
+		format = report.HTML
+	case f != "" && f != "json":
+		http.Error(w, fmt.Sprintf("format %q: expected json or html", f), http.StatusBadRequest)
+		return
+	}
+	rep, ok := st.reportOf(job{plan, result.Phase(phase)})
+	if !ok {
+		http.Error(w, fmt.Sprintf("no report yet: the first run of %s for %s has not finished", plan, phase), http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", map[report.Format]string{report.JSON: "application/json", report.HTML: "text/html; charset=utf-8"}[format])
+	_ = report.Write(w, format, rep, report.Options{})
+}
+
+// pick is the value asked for among those served — it may be left out when there is only one —
+// or the HTTP status and error that say why not.
+func pick(what, asked string, served []string) (string, int, error) {
+	switch {
+	case asked == "" && len(served) == 1:
+		return served[0], 0, nil
+	case asked == "":
+		return "", http.StatusBadRequest, fmt.Errorf("%s: several are served; ask for one of %s", what, strings.Join(served, ", "))
+	}
+	for _, s := range served {
+		if s == asked {
+			return s, 0, nil
+		}
+	}
+	return "", http.StatusNotFound, fmt.Errorf("%s %q: not served; ask for one of %s", what, asked, strings.Join(served, ", "))
+}

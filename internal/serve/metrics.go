@@ -1,0 +1,196 @@
+package serve
+
+import (
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/asr-preflight/asr-preflight/internal/inventory"
+	"github.com/asr-preflight/asr-preflight/internal/preflight"
+	"github.com/asr-preflight/asr-preflight/internal/report"
+	"github.com/asr-preflight/asr-preflight/internal/result"
+)
+
+// job is one plan's runs for one phase.
+type job struct {
+	plan  string
+	phase result.Phase
+}
+
+// latest is what the last run of a job that produced a report found.
+type latest struct {
+	report  report.Report
+	sources map[string]bool // the sources the run read: vcenter, azure, vault, appliance → up
+	at      time.Time       // when it ended
+}
+
+// state is what serve knows: the latest report of each job, and the metrics.
+type state struct {
+	c        Config
+	mu       sync.Mutex
+	latest   map[job]latest
+	reg      *prometheus.Registry
+	runs     *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+}
+
+// The descriptions of the metrics computed from the latest reports at each scrape. Their label
+// values come from the plan (plan files, phases, its VMs, the checks and their ASR codes), never
+// from messages.
+var (
+	vmReady = prometheus.NewDesc("asr_preflight_vm_ready", "1 when the VM is ready for the phase: nothing fails or errors for it; 0 otherwise.",
+		[]string{"plan", "phase", "vm"}, nil)
+	vmVerdict = prometheus.NewDesc("asr_preflight_vm_verdict", "1 for the VM's current verdict (ready, warn, blocked, unknown), 0 for the others.",
+		[]string{"plan", "phase", "vm", "verdict"}, nil)
+	checkFailures = prometheus.NewDesc("asr_preflight_check_failures", "Failures of the check in the last run, by the ASR code they predict (\"\" for none).",
+		[]string{"plan", "phase", "check", "code"}, nil)
+	sourceUp = prometheus.NewDesc("asr_preflight_source_up", "1 when the last run of each phase read the source (vcenter, azure, vault) or found the appliances healthy (appliance); 0 when one did not. Sources a plan does not use are left out.",
+		[]string{"plan", "source"}, nil)
+	lastRun = prometheus.NewDesc("asr_preflight_last_run_timestamp_seconds", "When the last run that produced a report ended, in seconds since the epoch.",
+		[]string{"plan", "phase"}, nil)
+	interval = prometheus.NewDesc("asr_preflight_run_interval_seconds", "The interval between runs (--interval).", nil, nil)
+	build    = prometheus.NewDesc("asr_preflight_build_info", "The version of asr-preflight that serves the metrics.", []string{"version"}, nil)
+)
+
+func newState(c Config) *state {
+	st := &state{c: c, latest: map[job]latest{}, reg: prometheus.NewRegistry(),
+		runs: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "asr_preflight_runs_total",
+			Help: "Runs, by result: pass, warn, fail (a check failed or could not be evaluated), error (the run itself failed)."},
+			[]string{"plan", "phase", "result"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "asr_preflight_run_duration_seconds",
+			Help: "How long runs take, start to report.", Buckets: prometheus.ExponentialBuckets(0.1, 2, 14)}, // 0.1 s to 27 min
+			[]string{"plan", "phase"}),
+	}
+	st.reg.MustRegister(st, st.runs, st.duration, collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return st
+}
+
+// finished records a run: its result and duration, and, when it produced a report, that report.
+func (st *state) finished(plan string, ph result.Phase, outcome string, took time.Duration, out *preflight.Outcome) {
+	st.runs.WithLabelValues(plan, string(ph), outcome).Inc()
+	st.duration.WithLabelValues(plan, string(ph)).Observe(took.Seconds())
+	if out == nil {
+		return
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.latest[job{plan, ph}] = latest{report: out.Report, sources: sources(out.Snapshot, out.Report), at: time.Now()}
+}
+
+// sources says which of the sources a run read were up.
+func sources(s *inventory.Snapshot, rep report.Report) map[string]bool {
+	up := map[string]bool{}
+	for source, part := range map[string]inventory.Part{"vcenter": inventory.VCenterPart, "azure": inventory.AzurePart, "vault": inventory.VaultPart} {
+		switch st, asked := s.Parts[part]; {
+		case !asked || st.NotConfigured != "":
+		default:
+			up[source] = st.Collected
+		}
+	}
+	// The appliances (or classic servers) the plan's VMs go through: up when the vault's fabrics
+	// were read and none of them fails or is unknown.
+	var servers, unhealthy bool
+	for _, r := range rep.Results {
+		switch r.Kind {
+		case result.ApplianceKind, result.ConfigServerKind, result.ProcessServerKind, result.MasterTargetKind:
+			if r.Check == "asr.appliance" {
+				servers = true
+				unhealthy = unhealthy || r.Status == result.Fail || r.Status == result.Error
+			}
+		}
+	}
+	if fabrics, asked := s.Parts[inventory.FabricsPart]; servers || asked && fabrics.Error != "" {
+		up["appliance"] = fabrics.Collected && !unhealthy
+	}
+	return up
+}
+
+// Describe sends the descriptions of the metrics computed at each scrape.
+func (st *state) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{vmReady, vmVerdict, checkFailures, sourceUp, lastRun, interval, build} {
+		ch <- d
+	}
+}
+
+// Collect computes the metrics of the latest reports.
+func (st *state) Collect(ch chan<- prometheus.Metric) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	gauge := func(d *prometheus.Desc, v float64, labels ...string) {
+		ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, labels...)
+	}
+	gauge(interval, st.c.Interval.Seconds())
+	gauge(build, 1, st.c.Version)
+	sources := map[string]map[string]bool{} // plan → source → up in the latest run of each phase that read it
+	for j, l := range st.latest {
+		ph := string(j.phase)
+		gauge(lastRun, float64(l.at.UnixMilli())/1000, j.plan, ph)
+		for _, vm := range l.report.VMs {
+			gauge(vmReady, bool01(vm.Verdict == result.Ready), j.plan, ph, vm.Name)
+			for _, v := range result.Verdicts {
+				gauge(vmVerdict, bool01(vm.Verdict == v), j.plan, ph, vm.Name, string(v))
+			}
+		}
+		failures := map[[2]string]int{} // (check, code) → failures
+		checks := map[string]bool{}     // check → whether it failed
+		for _, r := range l.report.Results {
+			checks[r.Check] = checks[r.Check] || r.Status == result.Fail
+			if r.Status == result.Fail {
+				failures[[2]string{r.Check, r.Code}]++
+			}
+		}
+		for check, failed := range checks {
+			if !failed {
+				failures[[2]string{check, ""}] = 0 // a series for every check, so that alerts see it pass
+			}
+		}
+		for k, n := range failures {
+			gauge(checkFailures, float64(n), j.plan, ph, k[0], k[1])
+		}
+		if sources[j.plan] == nil {
+			sources[j.plan] = map[string]bool{}
+		}
+		for source, up := range l.sources {
+			was, seen := sources[j.plan][source]
+			sources[j.plan][source] = up && (was || !seen)
+		}
+	}
+	for plan, ss := range sources {
+		for source, up := range ss {
+			gauge(sourceUp, bool01(up), plan, source)
+		}
+	}
+}
+
+func bool01(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// ready reports whether every job has a report, and lists those that have none yet.
+func (st *state) ready() (bool, []job) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	var waiting []job
+	for _, p := range st.c.Plans {
+		for _, ph := range st.c.Phases {
+			if _, ok := st.latest[job{p, ph}]; !ok {
+				waiting = append(waiting, job{p, ph})
+			}
+		}
+	}
+	return len(waiting) == 0, waiting
+}
+
+// reportOf is the latest report of a job.
+func (st *state) reportOf(j job) (report.Report, bool) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	l, ok := st.latest[j]
+	return l.report, ok
+}

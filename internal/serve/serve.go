@@ -1,0 +1,193 @@
+// Package serve runs the preflight continuously — every plan, every phase, at start and every
+// interval — and serves the latest verdicts as Prometheus metrics, the latest reports, and the
+// server's health.
+package serve
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/asr-preflight/asr-preflight/internal/preflight"
+	"github.com/asr-preflight/asr-preflight/internal/report"
+	"github.com/asr-preflight/asr-preflight/internal/result"
+)
+
+// Config is what serve runs and how it serves.
+type Config struct {
+	Plans           []string // plan files, as given: each is the plan label of its metrics
+	Phases          []result.Phase
+	Interval        time.Duration
+	Listen          string // host:port
+	TLSCert, TLSKey string // both or neither
+	Token           string // the bearer token every request but /healthz must carry; "" for none
+	// Input is the input of one run of a plan for a phase.
+	Input   func(plan string, phase result.Phase) preflight.Input
+	Log     *slog.Logger
+	Version string
+	// Listening, when set, is called with the address once the server listens.
+	Listening func(net.Addr)
+}
+
+// ShutdownGrace bounds how long serve waits, once told to stop, for the run in progress and the
+// HTTP requests being answered.
+const ShutdownGrace = 5 * time.Second
+
+// Validate checks the configuration before anything listens or connects: the plans and every
+// flag of their runs (as the phases would), the address and what protects it. Its errors are
+// *preflight.InputError.
+func (c Config) Validate() error {
+	switch {
+	case len(c.Plans) == 0:
+		return preflight.Invalid("no plan: set --plan FILE (once per plan)")
+	case c.Interval <= 0:
+		return preflight.Invalid("--interval: expected a positive duration, got %v", c.Interval)
+	case (c.TLSCert == "") != (c.TLSKey == ""):
+		return preflight.Invalid("--tls-cert and --tls-key go together: set both or neither")
+	}
+	for i, p := range c.Plans {
+		if p == "-" {
+			return preflight.Invalid("--plan -: serve reads each plan again before every run; give a file")
+		}
+		if slices.Contains(c.Plans[:i], p) {
+			return preflight.Invalid("--plan %s: given twice", p)
+		}
+	}
+	host, _, err := net.SplitHostPort(c.Listen)
+	if err != nil {
+		return preflight.Invalid("--listen: expected HOST:PORT, got %q", c.Listen)
+	}
+	if c.Token != "" && c.TLSCert == "" && !loopback(host) {
+		return preflight.Invalid("--auth-token-file: the token would travel in clear to %s; serve over TLS (--tls-cert, --tls-key) or listen on loopback", c.Listen)
+	}
+	if c.TLSCert != "" {
+		if _, err := tls.LoadX509KeyPair(c.TLSCert, c.TLSKey); err != nil {
+			return preflight.Invalid("--tls-cert, --tls-key: %v", err)
+		}
+	}
+	for _, p := range c.Plans {
+		for _, ph := range c.Phases {
+			if _, err := preflight.Resolve(c.Input(p, ph)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// loopback reports whether host is this machine.
+func loopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// Run listens, runs every plan for every phase at start and every interval — never two runs of
+// one plan at once; a plan's runs that overrun the interval delay its next, and the log says so —
+// and serves until ctx ends; then it cancels the run in progress and stops, within ShutdownGrace.
+func Run(ctx context.Context, c Config) error {
+	l, err := net.Listen("tcp", c.Listen)
+	if err != nil {
+		return fmt.Errorf("--listen: %w", err)
+	}
+	if host, _, _ := net.SplitHostPort(c.Listen); !loopback(host) && c.Token == "" {
+		c.Log.Warn("serving reports that name hosts and VMs on a non-loopback address without a bearer token", "listen", c.Listen)
+	}
+	st := newState(c)
+	srv := &http.Server{Handler: st.handler(), ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(c.Log.Handler(), slog.LevelWarn)}
+	served := make(chan error, 1)
+	go func() {
+		if c.TLSCert != "" {
+			served <- srv.ServeTLS(l, c.TLSCert, c.TLSKey)
+		} else {
+			served <- srv.Serve(l)
+		}
+	}()
+	c.Log.Info("serving", "listen", l.Addr().String(), "plans", len(c.Plans), "phases", phaseNames(c.Phases), "interval", c.Interval.String())
+	if c.Listening != nil {
+		c.Listening(l.Addr())
+	}
+
+	var wg sync.WaitGroup
+	for _, p := range c.Plans {
+		wg.Go(func() { st.loop(ctx, p) })
+	}
+	select {
+	case <-ctx.Done():
+	case err = <-served:
+	}
+	stopping, cancel := context.WithTimeout(context.WithoutCancel(ctx), ShutdownGrace)
+	defer cancel()
+	_ = srv.Shutdown(stopping)
+	wg.Wait()
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	c.Log.Info("stopped")
+	return err
+}
+
+// loop runs one plan's phases in turn, at start and every interval, until ctx ends.
+func (st *state) loop(ctx context.Context, plan string) {
+	next := time.Now()
+	for {
+		for _, ph := range st.c.Phases {
+			st.runOnce(ctx, plan, ph)
+			if ctx.Err() != nil {
+				return
+			}
+		}
+		next = next.Add(st.c.Interval)
+		if late := time.Since(next); late > 0 {
+			st.c.Log.Warn("the runs overran the interval; the next starts now, late", "plan", plan, "interval", st.c.Interval.String(), "late", late.Round(time.Millisecond).String())
+			next = time.Now()
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Until(next)):
+		}
+	}
+}
+
+// runOnce runs the preflight of a plan for a phase, records it in the metrics and keeps its
+// report, and logs one line.
+func (st *state) runOnce(ctx context.Context, plan string, ph result.Phase) {
+	start := time.Now()
+	out, err := preflight.Run(ctx, st.c.Input(plan, ph))
+	took := time.Since(start)
+	if ctx.Err() != nil {
+		st.c.Log.Info("run cancelled: stopping", "plan", plan, "phase", string(ph))
+		return
+	}
+	outcome := "error" // the run itself failed: the plan became unreadable, a source misconfigured…
+	if err == nil {
+		outcome = map[int]string{report.ExitOK: "pass", report.ExitWarnings: "warn", report.ExitFailed: "fail"}[out.ExitCode()]
+	}
+	st.finished(plan, ph, outcome, took, out)
+	if err != nil {
+		st.c.Log.Error("run", "plan", plan, "phase", string(ph), "result", outcome, "duration", took.Round(time.Millisecond).String(), "error", err.Error())
+		return
+	}
+	c := out.Report.Summary.VMs
+	st.c.Log.Info("run", "plan", plan, "phase", string(ph), "result", outcome, "duration", took.Round(time.Millisecond).String(),
+		"vms", len(out.Report.VMs), "ready", c.Ready, "warn", c.Warn, "blocked", c.Blocked, "unknown", c.Unknown)
+}
+
+func phaseNames(ps []result.Phase) string {
+	names := make([]string, len(ps))
+	for i, p := range ps {
+		names[i] = string(p)
+	}
+	return strings.Join(names, ",")
+}
