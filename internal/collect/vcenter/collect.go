@@ -222,9 +222,12 @@ func collect(ctx context.Context, cfg Config, req Request) (*inventory.VCenter, 
 
 	// Then what needs the VMs' references.
 	if req.Details || req.GuestNet {
-		if err := details(ctx, vc, inv, r, req); err != nil {
-			fail(inventory.VMDetailsPart, err)
-			fail(inventory.GuestNetPart, err)
+		mtErr, netErr := details(ctx, vc, inv, r, req)
+		if mtErr != nil {
+			fail(inventory.VMDetailsPart, mtErr)
+		}
+		if netErr != nil {
+			fail(inventory.GuestNetPart, netErr)
 		}
 	}
 

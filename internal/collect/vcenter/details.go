@@ -5,8 +5,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-
-	"golang.org/x/sync/errgroup"
+	"sync"
 
 	"github.com/vmware/govmomi/vim25"
 	"github.com/vmware/govmomi/vim25/types"
@@ -16,11 +15,11 @@ import (
 
 // details reads the heavier properties where a check needs them: every detail of the master
 // target, and the guest network of the named VMs that are Linux guests — one retrieval each, at
-// the same time.
-func details(ctx context.Context, vc *vim25.Client, inv *inventory.VCenter, r refs, req Request) error {
+// the same time, each failing on its own: it returns the errors of the two, in that order.
+func details(ctx context.Context, vc *vim25.Client, inv *inventory.VCenter, r refs, req Request) (mtErr, netErr error) {
 	var answers [2][]types.ObjectContent
-	g, gctx := errgroup.WithContext(ctx)
-	read := func(answer *[]types.ObjectContent, props []string, names []string, want func(inventory.VM) bool) {
+	var wg sync.WaitGroup
+	read := func(answer *[]types.ObjectContent, failed *error, props []string, names []string, want func(inventory.VM) bool) {
 		var objs []types.ObjectSpec
 		for _, name := range names {
 			for _, ref := range r.vm[name] {
@@ -29,24 +28,19 @@ func details(ctx context.Context, vc *vim25.Client, inv *inventory.VCenter, r re
 				}
 			}
 		}
-		if len(objs) == 0 {
-			return
+		if len(objs) > 0 {
+			wg.Go(func() {
+				*answer, *failed = retrieve(ctx, vc, types.PropertyFilterSpec{ObjectSet: objs, PropSet: []types.PropertySpec{{Type: "VirtualMachine", PathSet: props}}})
+			})
 		}
-		g.Go(func() error {
-			var err error
-			*answer, err = retrieve(gctx, vc, types.PropertyFilterSpec{ObjectSet: objs, PropSet: []types.PropertySpec{{Type: "VirtualMachine", PathSet: props}}})
-			return err
-		})
 	}
 	if req.Details && req.MasterTarget != "" {
-		read(&answers[0], detailProps, []string{req.MasterTarget}, func(inventory.VM) bool { return true })
+		read(&answers[0], &mtErr, detailProps, []string{req.MasterTarget}, func(inventory.VM) bool { return true })
 	}
 	if req.GuestNet {
-		read(&answers[1], guestNetProps, req.VMs, func(vm inventory.VM) bool { return vm.OSFamily() == "linuxGuest" })
+		read(&answers[1], &netErr, guestNetProps, req.VMs, func(vm inventory.VM) bool { return vm.OSFamily() == "linuxGuest" })
 	}
-	if err := g.Wait(); err != nil {
-		return err
-	}
+	wg.Wait()
 	for _, oc := range slices.Concat(answers[:]...) {
 		if i, ok := r.index[oc.Obj.Value]; ok {
 			vm := &inv.VMs[i]
@@ -56,7 +50,7 @@ func details(ctx context.Context, vc *vim25.Client, inv *inventory.VCenter, r re
 			decodeDetails(vm.Details, oc)
 		}
 	}
-	return nil
+	return mtErr, netErr
 }
 
 // decodeDetails fills in the details the object content carries.
