@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"html"
 	"io"
 	"net/http"
 	"strconv"
@@ -146,7 +145,8 @@ func (s *scanner) tag() (name string, attrs map[string]string, ok bool) {
 }
 
 // text reads character data up to the closing tag of name, which it consumes; ok is false when
-// an element comes first.
+// an element comes first, or for what XML would read otherwise than the five named entities do: a
+// character reference, a carriage return (XML normalises line ends).
 func (s *scanner) text(name string) (string, bool) {
 	k := bytes.IndexByte(s.b[s.i:], '<')
 	if k < 0 {
@@ -154,14 +154,23 @@ func (s *scanner) text(name string) (string, bool) {
 	}
 	raw := s.b[s.i : s.i+k]
 	s.i += k
-	if !s.closing(name) {
+	if !s.closing(name) || bytes.IndexByte(raw, '\r') >= 0 {
 		return "", false
 	}
 	if bytes.IndexByte(raw, '&') < 0 {
 		return string(raw), true
 	}
-	return html.UnescapeString(string(raw)), true
+	if strings.Contains(named.Replace(string(raw)), "&") { // a character reference
+		return "", false
+	}
+	return entities.Replace(string(raw)), true
 }
+
+// entities decode XML's five predefined entities; named removes them, to find any other.
+var (
+	entities = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&", "&quot;", `"`, "&apos;", "'")
+	named    = strings.NewReplacer("&lt;", "", "&gt;", "", "&amp;", "", "&quot;", "", "&apos;", "")
+)
 
 // closing consumes </name> (with any namespace prefix).
 func (s *scanner) closing(name string) bool {
@@ -185,7 +194,7 @@ func (s *scanner) object() (types.ObjectContent, bool) {
 	if oc.Obj.Value, ok = s.text("obj"); !ok {
 		return oc, false
 	}
-	oc.Obj.Type = attrs["type"]
+	oc.Obj.Type, oc.Obj.ServerGUID = attrs["type"], attrs["serverGuid"]
 	for {
 		s.skipSpace()
 		if bytes.HasPrefix(s.b[s.i:], []byte("</")) {
@@ -248,7 +257,7 @@ func scalar(attrs map[string]string, text string) (any, bool) {
 	case "xsd:long":
 		v, err = strconv.ParseInt(text, 10, 64)
 	case "ManagedObjectReference":
-		v = types.ManagedObjectReference{Type: attrs["type"], Value: text}
+		v = types.ManagedObjectReference{Type: attrs["type"], Value: text, ServerGUID: attrs["serverGuid"]}
 	default:
 		if !enums[t] {
 			return nil, false
