@@ -49,7 +49,8 @@ func (s *steps) done(name string) {
 }
 
 // Run runs the pipeline of a live preflight: plan (with the vault), collect, derive, analyze,
-// report. Bad input is an *InputError, returned before any network traffic.
+// report. Bad input is an *InputError, returned before any network traffic. When the vault gives
+// no VM to check, the error comes with an outcome that holds the snapshot alone: what was read.
 func Run(ctx context.Context, in Input) (*Outcome, error) {
 	started := time.Now()
 	st := &steps{last: started}
@@ -63,7 +64,7 @@ func Run(ctx context.Context, in Input) (*Outcome, error) {
 	defer cancel()
 	snap := newSnapshot(cfg)
 	if err := planFromVault(ctx, cfg, b, snap); err != nil {
-		return nil, err
+		return &Outcome{Snapshot: snap}, err // what was read, for serve's sources
 	}
 	st.done("plan")
 	collect(ctx, cfg, b, snap)

@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"strings"
 	"sync"
 	"time"
 
@@ -19,18 +20,21 @@ type job struct {
 	phase result.Phase
 }
 
-// latest is what the last run of a job that produced a report found.
+// latest is what the last run of a job that produced a report found, and whether a run failed
+// since.
 type latest struct {
-	report  report.Report
-	sources map[string]bool // the sources the run read: vcenter, azure, vault, appliance → up
-	at      time.Time       // when it ended
+	report report.Report
+	at     time.Time // when it ended
+	failed bool      // a later run produced no report: its VMs cannot be told ready
 }
 
-// state is what serve knows: the latest report of each job, and the metrics.
+// state is what serve knows: the latest report of each job, the sources its runs read, and the
+// metrics.
 type state struct {
 	c        Config
 	mu       sync.Mutex
 	latest   map[job]latest
+	sources  map[job]map[string]bool // source (vcenter, azure, vault, appliance) → up, as the job's last run that read it found
 	reg      *prometheus.Registry
 	runs     *prometheus.CounterVec
 	duration *prometheus.HistogramVec
@@ -40,7 +44,7 @@ type state struct {
 // values come from the plan (plan files, phases, its VMs, the checks and their ASR codes), never
 // from messages.
 var (
-	vmReady = prometheus.NewDesc("asr_preflight_vm_ready", "1 when the VM is ready for the phase: nothing fails or errors for it; 0 otherwise.",
+	vmReady = prometheus.NewDesc("asr_preflight_vm_ready", "1 when the VM's verdict for the phase is ready (nothing fails, errs or warns for it); 0 otherwise (warn, blocked, unknown).",
 		[]string{"plan", "phase", "vm"}, nil)
 	vmVerdict = prometheus.NewDesc("asr_preflight_vm_verdict", "1 for the VM's current verdict (ready, warn, blocked, unknown), 0 for the others.",
 		[]string{"plan", "phase", "vm", "verdict"}, nil)
@@ -55,7 +59,7 @@ var (
 )
 
 func newState(c Config) *state {
-	st := &state{c: c, latest: map[job]latest{}, reg: prometheus.NewRegistry(),
+	st := &state{c: c, latest: map[job]latest{}, sources: map[job]map[string]bool{}, reg: prometheus.NewRegistry(),
 		runs: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "asr_preflight_runs_total",
 			Help: "Runs, by result: pass, warn, fail (a check failed or could not be evaluated), error (the run itself failed)."},
 			[]string{"plan", "phase", "result"}),
@@ -68,20 +72,29 @@ func newState(c Config) *state {
 	return st
 }
 
-// finished records a run: its result and duration, and, when it produced a report, that report.
+// finished records a run: its result and duration; its report, or, when it produced none (result
+// "error"), that its VMs cannot be told ready; the sources it read.
 func (st *state) finished(plan string, ph result.Phase, outcome string, took time.Duration, out *preflight.Outcome) {
-	st.runs.WithLabelValues(plan, string(ph), outcome).Inc()
-	st.duration.WithLabelValues(plan, string(ph)).Observe(took.Seconds())
-	if out == nil {
-		return
-	}
+	st.runs.WithLabelValues(label(plan), string(ph), outcome).Inc()
+	st.duration.WithLabelValues(label(plan), string(ph)).Observe(took.Seconds())
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	st.latest[job{plan, ph}] = latest{report: out.Report, sources: sources(out.Snapshot, out.Report), at: time.Now()}
+	j := job{plan, ph}
+	if out != nil && out.Snapshot != nil {
+		st.sources[j] = sources(out.Snapshot, out.Report, st.sources[j])
+	}
+	switch l, ok := st.latest[j]; {
+	case out != nil && outcome != "error":
+		st.latest[j] = latest{report: out.Report, at: time.Now()}
+	case ok:
+		l.failed = true
+		st.latest[j] = l
+	}
 }
 
-// sources says which of the sources a run read were up.
-func sources(s *inventory.Snapshot, rep report.Report) map[string]bool {
+// sources says which sources a run read were up. A source the run could not reach because Azure
+// was down — the vault, the appliances, when the plan uses them — is down too, not left out.
+func sources(s *inventory.Snapshot, rep report.Report, before map[string]bool) map[string]bool {
 	up := map[string]bool{}
 	for source, part := range map[string]inventory.Part{"vcenter": inventory.VCenterPart, "azure": inventory.AzurePart, "vault": inventory.VaultPart} {
 		switch st, asked := s.Parts[part]; {
@@ -105,6 +118,14 @@ func sources(s *inventory.Snapshot, rep report.Report) map[string]bool {
 	if fabrics, asked := s.Parts[inventory.FabricsPart]; servers || asked && fabrics.Error != "" {
 		up["appliance"] = fabrics.Collected && !unhealthy
 	}
+	if azure, asked := s.Parts[inventory.AzurePart]; asked && azure.Error != "" {
+		if s.Plan != nil && s.Plan.FromVault() {
+			up["vault"] = false
+		}
+		if _, used := before["appliance"]; used {
+			up["appliance"] = false
+		}
+	}
 	return up
 }
 
@@ -120,19 +141,28 @@ func (st *state) Collect(ch chan<- prometheus.Metric) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	gauge := func(d *prometheus.Desc, v float64, labels ...string) {
+		for i := range labels {
+			labels[i] = label(labels[i])
+		}
 		ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, labels...)
 	}
 	gauge(interval, st.c.Interval.Seconds())
 	gauge(build, 1, st.c.Version)
-	sources := map[string]map[string]bool{} // plan → source → up in the latest run of each phase that read it
 	for j, l := range st.latest {
 		ph := string(j.phase)
 		gauge(lastRun, float64(l.at.UnixMilli())/1000, j.plan, ph)
 		for _, vm := range l.report.VMs {
-			gauge(vmReady, bool01(vm.Verdict == result.Ready), j.plan, ph, vm.Name)
-			for _, v := range result.Verdicts {
-				gauge(vmVerdict, bool01(vm.Verdict == v), j.plan, ph, vm.Name, string(v))
+			verdict := vm.Verdict
+			if l.failed {
+				verdict = result.Unknown
 			}
+			gauge(vmReady, bool01(verdict == result.Ready), j.plan, ph, vm.Name)
+			for _, v := range result.Verdicts {
+				gauge(vmVerdict, bool01(verdict == v), j.plan, ph, vm.Name, string(v))
+			}
+		}
+		if l.failed {
+			continue // its failures are those of a report that no longer stands
 		}
 		failures := map[[2]string]int{} // (check, code) → failures
 		checks := map[string]bool{}     // check → whether it failed
@@ -150,20 +180,26 @@ func (st *state) Collect(ch chan<- prometheus.Metric) {
 		for k, n := range failures {
 			gauge(checkFailures, float64(n), j.plan, ph, k[0], k[1])
 		}
-		if sources[j.plan] == nil {
-			sources[j.plan] = map[string]bool{}
+	}
+	merged := map[string]map[string]bool{} // plan → source → up in the last run of each phase that read it
+	for j, ss := range st.sources {
+		if merged[j.plan] == nil {
+			merged[j.plan] = map[string]bool{}
 		}
-		for source, up := range l.sources {
-			was, seen := sources[j.plan][source]
-			sources[j.plan][source] = up && (was || !seen)
+		for source, up := range ss {
+			was, seen := merged[j.plan][source]
+			merged[j.plan][source] = up && (was || !seen)
 		}
 	}
-	for plan, ss := range sources {
+	for plan, ss := range merged {
 		for source, up := range ss {
 			gauge(sourceUp, bool01(up), plan, source)
 		}
 	}
 }
+
+// label is a label value: Prometheus takes UTF-8 only (a plan path need not be).
+func label(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }
 
 func bool01(b bool) float64 {
 	if b {

@@ -2,6 +2,7 @@ package serve
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/asr-preflight/asr-preflight/internal/inventory"
+	"github.com/asr-preflight/asr-preflight/internal/plan"
 	"github.com/asr-preflight/asr-preflight/internal/preflight"
 	"github.com/asr-preflight/asr-preflight/internal/report"
 	"github.com/asr-preflight/asr-preflight/internal/result"
@@ -51,18 +53,7 @@ func TestMetrics(t *testing.T) {
 asr_preflight_check_failures{check="asr.appliance",code="",phase="reprotect",plan="p.yaml"} 0
 asr_preflight_check_failures{check="esxi.memory",code="",phase="failback",plan="p.yaml"} 0
 asr_preflight_check_failures{check="vm.name-collision",code="78052",phase="reprotect",plan="p.yaml"} 1
-# HELP asr_preflight_source_up 1 when the last run of each phase read the source (vcenter, azure, vault) or found the appliances healthy (appliance); 0 when one did not. Sources a plan does not use are left out.
-# TYPE asr_preflight_source_up gauge
-asr_preflight_source_up{plan="p.yaml",source="appliance"} 0
-asr_preflight_source_up{plan="p.yaml",source="azure"} 1
-asr_preflight_source_up{plan="p.yaml",source="vault"} 1
-asr_preflight_source_up{plan="p.yaml",source="vcenter"} 1
-# HELP asr_preflight_vm_ready 1 when the VM is ready for the phase: nothing fails or errors for it; 0 otherwise.
-# TYPE asr_preflight_vm_ready gauge
-asr_preflight_vm_ready{phase="failback",plan="p.yaml",vm="web01"} 0
-asr_preflight_vm_ready{phase="reprotect",plan="p.yaml",vm="db01"} 0
-asr_preflight_vm_ready{phase="reprotect",plan="p.yaml",vm="web01"} 1
-# HELP asr_preflight_runs_total Runs, by result: pass, warn, fail (a check failed or could not be evaluated), error (the run itself failed).
+` + sourcesAndReady("0 1 1 1", "0 0 1") + `# HELP asr_preflight_runs_total Runs, by result: pass, warn, fail (a check failed or could not be evaluated), error (the run itself failed).
 # TYPE asr_preflight_runs_total counter
 asr_preflight_runs_total{phase="failback",plan="p.yaml",result="error"} 1
 asr_preflight_runs_total{phase="failback",plan="p.yaml",result="warn"} 1
@@ -78,9 +69,70 @@ asr_preflight_runs_total{phase="reprotect",plan="p.yaml",result="fail"} 1
 	if ready, waiting := st.ready(); !ready || len(waiting) != 0 {
 		t.Errorf("ready %v, waiting %v", ready, waiting)
 	}
+
+	// Then a run of reprotect finds the vault unreachable and gives no report: its VMs are unknown,
+	// its failures gone, and the vault and the appliances down with Azure.
+	down := inventory.Parts{}
+	down.Fail(inventory.AzurePart, errSample)
+	vaultPlan := &plan.Plan{Azure: &plan.Azure{Vault: plan.Resource{ResourceGroup: "rg", Name: "v"}}}
+	st.finished("p.yaml", result.Reprotect, "error", time.Second, &preflight.Outcome{Snapshot: &inventory.Snapshot{Parts: down, Plan: vaultPlan}})
+	want = `
+` + sourcesAndReady("0 0 0 1", "0 0 0") + ``
+	if err := testutil.GatherAndCompare(st.reg, strings.NewReader(want), "asr_preflight_source_up", "asr_preflight_vm_ready"); err != nil {
+		t.Error(err)
+	}
+	if n := testutil.CollectAndCount(st, "asr_preflight_check_failures"); n != 1 {
+		t.Errorf("%d failure series, want failback's one: reprotect's report no longer stands", n)
+	}
+	if n, _ := testutil.GatherAndCount(st.reg, "asr_preflight_vm_verdict"); n != 12 {
+		t.Errorf("%d verdict series", n)
+	}
+}
+
+// TestLabelsAreUTF8: a plan path that is not UTF-8 labels the metrics, escaped, instead of
+// making the registry panic.
+func TestLabelsAreUTF8(t *testing.T) {
+	st := newState(Config{Plans: []string{"bad\xff.yaml"}, Phases: []result.Phase{result.Reprotect}, Interval: time.Minute})
+	st.finished("bad\xff.yaml", result.Reprotect, "pass", time.Second, &preflight.Outcome{Report: report.Report{
+		VMs: []result.VM{{Name: "web01", Verdict: result.Ready}}}, Snapshot: &inventory.Snapshot{Parts: inventory.Parts{}}})
+	if _, err := st.reg.Gather(); err != nil {
+		t.Fatal(err)
+	}
+	if n := testutil.CollectAndCount(st, "asr_preflight_vm_ready"); n != 1 {
+		t.Errorf("%d series", n)
+	}
 }
 
 var errSample = errors.New("reading fabrics: no answer")
+
+// sourcesAndReady is the exposition of source_up (appliance, azure, vault, vcenter) and vm_ready
+// (failback web01, reprotect db01, reprotect web01) of p.yaml, with those values.
+func sourcesAndReady(sources, ready string) string {
+	s, r := strings.Fields(sources), strings.Fields(ready)
+	return fmt.Sprintf(`# HELP asr_preflight_source_up 1 when the last run of each phase read the source (vcenter, azure, vault) or found the appliances healthy (appliance); 0 when one did not. Sources a plan does not use are left out.
+# TYPE asr_preflight_source_up gauge
+asr_preflight_source_up{plan="p.yaml",source="appliance"} %s
+asr_preflight_source_up{plan="p.yaml",source="azure"} %s
+asr_preflight_source_up{plan="p.yaml",source="vault"} %s
+asr_preflight_source_up{plan="p.yaml",source="vcenter"} %s
+# HELP asr_preflight_vm_ready 1 when the VM's verdict for the phase is ready (nothing fails, errs or warns for it); 0 otherwise (warn, blocked, unknown).
+# TYPE asr_preflight_vm_ready gauge
+asr_preflight_vm_ready{phase="failback",plan="p.yaml",vm="web01"} %s
+asr_preflight_vm_ready{phase="reprotect",plan="p.yaml",vm="db01"} %s
+asr_preflight_vm_ready{phase="reprotect",plan="p.yaml",vm="web01"} %s
+`, s[0], s[1], s[2], s[3], r[0], r[1], r[2])
+}
+
+func TestPrefersHTML(t *testing.T) {
+	for accept, want := range map[string]bool{
+		"": false, "text/html": true, "application/json": false, "text/html,application/xhtml+xml,*/*;q=0.8": true,
+		"application/json, text/html;q=0.1": false, "text/html;q=0.5, application/json;q=0.9": false, "TEXT/HTML; q=1": true,
+	} {
+		if got := prefersHTML(accept); got != want {
+			t.Errorf("Accept %q: HTML %v, want %v", accept, got, want)
+		}
+	}
+}
 
 func TestPick(t *testing.T) {
 	for _, tc := range []struct {
