@@ -44,6 +44,12 @@ func newServeCmd() *cobra.Command {
 				if c.Token = strings.TrimSpace(string(b)); err != nil || c.Token == "" {
 					return inputError("--auth-token-file %s: expected a file holding the bearer token (%v)", tokenFile, err)
 				}
+				if fi, err := os.Stat(tokenFile); err == nil && fi.Mode().Perm()&0o077 != 0 {
+					c.Log.Warn("the token file can be read by other users than its owner", "file", tokenFile, "mode", fi.Mode().Perm().String())
+				}
+			}
+			if f.ProbeGuest {
+				c.Log.Warn("--probe-guest runs a Run Command inside every Azure VM at every run: the one thing asr-preflight does that is not read-only", "interval", c.Interval.String())
 			}
 			c.Listen, c.Version = listenFlag, toolVersion()
 			f.Format = "json"
@@ -59,6 +65,8 @@ func newServeCmd() *cobra.Command {
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
+			go func() { <-ctx.Done(); stop() }() // a second signal is not caught: it ends the process
+
 			if err := serve.Run(ctx, c); err != nil {
 				return &exitError{code: 1, err: err}
 			}

@@ -4,6 +4,7 @@ import (
 	"crypto/subtle"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -26,9 +27,10 @@ func (st *state) handler() http.Handler {
 	if st.c.Token == "" {
 		return mux
 	}
-	want := []byte("Bearer " + st.c.Token)
+	want := []byte(st.c.Token)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/healthz" && subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
+		scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+		if r.URL.Path != "/healthz" && (!strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare([]byte(token), want) != 1) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="asr-preflight"`)
 			http.Error(w, "a bearer token is required (Authorization: Bearer …)", http.StatusUnauthorized)
 			return
@@ -70,7 +72,7 @@ func (st *state) report(w http.ResponseWriter, r *http.Request) {
 	}
 	format := report.JSON
 	switch f := q.Get("format"); {
-	case f == "html" || f == "" && strings.Contains(r.Header.Get("Accept"), "text/html"):
+	case f == "html" || f == "" && prefersHTML(r.Header.Get("Accept")):
 		format = report.HTML
 	case f != "" && f != "json":
 		http.Error(w, fmt.Sprintf("format %q: expected json or html", f), http.StatusBadRequest)
@@ -83,6 +85,23 @@ func (st *state) report(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", map[report.Format]string{report.JSON: "application/json", report.HTML: "text/html; charset=utf-8"}[format])
 	_ = report.Write(w, format, rep, report.Options{})
+}
+
+// prefersHTML reports whether an Accept header ranks text/html above application/json (by their
+// q values; JSON wins ties, and when neither is named).
+func prefersHTML(accept string) bool {
+	q := map[string]float64{}
+	for _, part := range strings.Split(accept, ",") {
+		fields := strings.Split(part, ";")
+		weight := 1.0
+		for _, p := range fields[1:] {
+			if v, ok := strings.CutPrefix(strings.TrimSpace(p), "q="); ok {
+				weight, _ = strconv.ParseFloat(v, 64)
+			}
+		}
+		q[strings.ToLower(strings.TrimSpace(fields[0]))] = weight
+	}
+	return q["text/html"] > q["application/json"]
 }
 
 // pick is the value asked for among those served — it may be left out when there is only one —

@@ -11,7 +11,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"slices"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -53,17 +54,20 @@ func (c Config) Validate() error {
 	case (c.TLSCert == "") != (c.TLSKey == ""):
 		return preflight.Invalid("--tls-cert and --tls-key go together: set both or neither")
 	}
-	for i, p := range c.Plans {
+	seen := map[string]string{} // absolute path → as given
+	for _, p := range c.Plans {
 		if p == "-" {
 			return preflight.Invalid("--plan -: serve reads each plan again before every run; give a file")
 		}
-		if slices.Contains(c.Plans[:i], p) {
-			return preflight.Invalid("--plan %s: given twice", p)
+		abs, _ := filepath.Abs(p)
+		if other, dup := seen[abs]; dup {
+			return preflight.Invalid("--plan %s: the same file as --plan %s", p, other)
 		}
+		seen[abs] = p
 	}
-	host, _, err := net.SplitHostPort(c.Listen)
-	if err != nil {
-		return preflight.Invalid("--listen: expected HOST:PORT, got %q", c.Listen)
+	host, port, err := net.SplitHostPort(c.Listen)
+	if n, perr := strconv.Atoi(port); err != nil || perr != nil || n < 0 || n > 65535 {
+		return preflight.Invalid("--listen: expected HOST:PORT (port 0-65535), got %q", c.Listen)
 	}
 	if c.Token != "" && c.TLSCert == "" && !loopback(host) {
 		return preflight.Invalid("--auth-token-file: the token would travel in clear to %s; serve over TLS (--tls-cert, --tls-key) or listen on loopback", c.Listen)
@@ -103,8 +107,11 @@ func Run(ctx context.Context, c Config) error {
 	if host, _, _ := net.SplitHostPort(c.Listen); !loopback(host) && c.Token == "" {
 		c.Log.Warn("serving reports that name hosts and VMs on a non-loopback address without a bearer token", "listen", c.Listen)
 	}
+	ctx, stopRuns := context.WithCancel(ctx)
+	defer stopRuns()
 	st := newState(c)
-	srv := &http.Server{Handler: st.handler(), ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(c.Log.Handler(), slog.LevelWarn)}
+	// The HTTP server's own complaints (TLS handshakes of scanners and probes…) are debug lines.
+	srv := &http.Server{Handler: st.handler(), ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(c.Log.Handler(), slog.LevelDebug)}
 	served := make(chan error, 1)
 	go func() {
 		if c.TLSCert != "" {
@@ -124,12 +131,19 @@ func Run(ctx context.Context, c Config) error {
 	}
 	select {
 	case <-ctx.Done():
-	case err = <-served:
+	case err = <-served: // the server failed: stop the runs too
 	}
+	stopRuns()
 	stopping, cancel := context.WithTimeout(context.WithoutCancel(ctx), ShutdownGrace)
 	defer cancel()
 	_ = srv.Shutdown(stopping)
-	wg.Wait()
+	runs := make(chan struct{})
+	go func() { wg.Wait(); close(runs) }()
+	select {
+	case <-runs:
+	case <-stopping.Done():
+		c.Log.Warn("a run did not stop in time; leaving it", "grace", ShutdownGrace.String())
+	}
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
