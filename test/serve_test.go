@@ -336,13 +336,14 @@ func TestServeBadInput(t *testing.T) {
 		{[]string{"--plan", good, "--interval", "0s"}, "--interval: expected a positive duration, got 0s"},
 		{[]string{"--plan", good, "--phase", "soon"}, `--phase: expected reprotect, failback or both, got "soon"`},
 		{[]string{"--plan", good, "--log-format", "xml"}, `--log-format: expected text or json, got "xml"`},
-		{[]string{"--plan", good, "--plan", good}, "--plan " + good + ": given twice"},
+		{[]string{"--plan", good, "--plan", good}, "--plan " + good + ": the same file as --plan " + good},
+		{[]string{"--plan", good, "--listen", "127.0.0.1:99999"}, `--listen: expected HOST:PORT (port 0-65535), got "127.0.0.1:99999"`},
 		{[]string{"--plan", "-"}, "--plan -: serve reads each plan again before every run; give a file"},
 		{[]string{"--plan", good, "--tls-cert", good}, "--tls-cert and --tls-key go together: set both or neither"},
 		{[]string{"--plan", good, "--tls-cert", good, "--tls-key", good}, "--tls-cert, --tls-key: tls: failed to find any PEM data in certificate input"},
 		{[]string{"--plan", good, "--auth-token-file", empty}, "--auth-token-file " + empty + ": expected a file holding the bearer token"},
 		{[]string{"--plan", good, "--auth-token-file", good, "--listen", "0.0.0.0:9797"}, "--auth-token-file: the token would travel in clear to 0.0.0.0:9797"},
-		{[]string{"--plan", good, "--listen", "9797"}, `--listen: expected HOST:PORT, got "9797"`},
+		{[]string{"--plan", good, "--listen", "9797"}, `--listen: expected HOST:PORT (port 0-65535), got "9797"`},
 		{[]string{"--plan", "/nonexistent/plan.yaml"}, "reading plan: open /nonexistent/plan.yaml: no such file or directory"},
 		{[]string{"--plan", good, "--concurrency", "0"}, "--concurrency: expected a number ≥ 1, got 0"},
 	} {
@@ -431,5 +432,39 @@ func TestServeMemory(t *testing.T) {
 	if heap100 > heap10*1.5+4e6 || rss100 > rss10+16e6 || g100 > g10+20 {
 		t.Errorf("memory grows with the runs: heap %.1f → %.1f MB, resident %.1f → %.1f MB, goroutines %v → %v",
 			heap10/1e6, heap100/1e6, rss10/1e6, rss100/1e6, g10, g100)
+	}
+}
+
+// TestServeRunFails: when the plan becomes unreadable, the next runs fail — counted and logged —
+// and the VMs turn unknown rather than keep the last verdicts; once it is fixed, they come back.
+func TestServeRunFails(t *testing.T) {
+	w := startScenario(t, healthyVCenter)
+	good, err := os.ReadFile(w.PlanPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := startServe(t, w.Env(), "--plan", w.PlanPath, "--phase", "reprotect", "--interval", "500ms")
+	verdict := func(v string) func() bool {
+		return func() bool {
+			_, scrape := s.get(t, "/metrics")
+			n, _ := metric(scrape, "asr_preflight_vm_verdict", `vm="web01"`, `verdict="`+v+`"`)
+			return n == 1
+		}
+	}
+	s.waitFor(t, 20*time.Second, "web01 ready", verdict("ready"))
+	if err := os.WriteFile(w.PlanPath, []byte("version: 1\nvms: [\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s.waitFor(t, 20*time.Second, "web01 unknown once the plan is unreadable", verdict("unknown"))
+	_, scrape := s.get(t, "/metrics")
+	if n, _ := metric(scrape, "asr_preflight_runs_total", `result="error"`); n < 1 {
+		t.Errorf("runs_total{result=\"error\"} = %v", n)
+	}
+	if err := os.WriteFile(w.PlanPath, good, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s.waitFor(t, 20*time.Second, "web01 ready again", verdict("ready"))
+	if !strings.Contains(s.log(), "level=ERROR msg=run plan="+w.PlanPath+" phase=reprotect result=error") {
+		t.Errorf("the failed runs are not logged:\n%s", s.log())
 	}
 }
