@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/asr-preflight/asr-preflight/internal/checks"
+	"github.com/asr-preflight/asr-preflight/internal/result"
 )
 
 func newChecksCmd() *cobra.Command {
@@ -70,10 +71,4 @@ func checksFor(code string) []string {
 	return ids
 }
 
-func phases(ps []checks.Phase) string {
-	s := make([]string, len(ps))
-	for i, p := range ps {
-		s[i] = string(p)
-	}
-	return strings.Join(s, ",")
-}
+func phases(ps []checks.Phase) string { return strings.Join(result.PhaseNames(ps), ",") }

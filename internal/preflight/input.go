@@ -189,7 +189,7 @@ func (cfg *Config) selectChecks(only []string) error {
 		var parts []string
 		for _, id := range only {
 			c, _ := checks.Lookup(id)
-			parts = append(parts, fmt.Sprintf("%s runs only before %s", id, phaseNames(c.Info().Phases)))
+			parts = append(parts, fmt.Sprintf("%s runs only before %s", id, strings.Join(result.PhaseNames(c.Info().Phases), ",")))
 		}
 		return Invalid("--only: no check of %s selected: %s", cfg.Phase, strings.Join(parts, "; "))
 	}
@@ -200,15 +200,6 @@ func (cfg *Config) selectChecks(only []string) error {
 		}
 	}
 	return nil
-}
-
-// phaseNames lists phases: "reprotect,failback".
-func phaseNames(ps []result.Phase) string {
-	s := make([]string, len(ps))
-	for i, p := range ps {
-		s[i] = string(p)
-	}
-	return strings.Join(s, ",")
 }
 
 // loadPlan reads and validates the plan file; problems are an input error listing each one.

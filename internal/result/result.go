@@ -16,6 +16,15 @@ const (
 // Phases lists the phases, in the order of the workflow.
 var Phases = []Phase{Reprotect, Failback}
 
+// PhaseNames returns the names of the phases, in their order.
+func PhaseNames(ps []Phase) []string {
+	names := make([]string, len(ps))
+	for i, p := range ps {
+		names[i] = string(p)
+	}
+	return names
+}
+
 // Status is the outcome of a check for one target.
 type Status string
 

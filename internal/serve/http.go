@@ -61,11 +61,7 @@ func (st *state) report(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), code)
 		return
 	}
-	phases := make([]string, len(st.c.Phases))
-	for i, p := range st.c.Phases {
-		phases[i] = string(p)
-	}
-	phase, code, err := pick("phase", q.Get("phase"), phases)
+	phase, code, err := pick("phase", q.Get("phase"), result.PhaseNames(st.c.Phases))
 	if err != nil {
 		http.Error(w, err.Error(), code)
 		return

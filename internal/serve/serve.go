@@ -120,7 +120,7 @@ func Run(ctx context.Context, c Config) error {
 			served <- srv.Serve(l)
 		}
 	}()
-	c.Log.Info("serving", "listen", l.Addr().String(), "plans", len(c.Plans), "phases", phaseNames(c.Phases), "interval", c.Interval.String())
+	c.Log.Info("serving", "listen", l.Addr().String(), "plans", len(c.Plans), "phases", strings.Join(result.PhaseNames(c.Phases), ","), "interval", c.Interval.String())
 	if c.Listening != nil {
 		c.Listening(l.Addr())
 	}
@@ -196,12 +196,4 @@ func (st *state) runOnce(ctx context.Context, plan string, ph result.Phase) {
 	c := out.Report.Summary.VMs
 	st.c.Log.Info("run", "plan", plan, "phase", string(ph), "result", outcome, "duration", took.Round(time.Millisecond).String(),
 		"vms", len(out.Report.VMs), "ready", c.Ready, "warn", c.Warn, "blocked", c.Blocked, "unknown", c.Unknown)
-}
-
-func phaseNames(ps []result.Phase) string {
-	names := make([]string, len(ps))
-	for i, p := range ps {
-		names[i] = string(p)
-	}
-	return strings.Join(names, ",")
 }
