@@ -259,10 +259,15 @@ func (a *Azure) listSizes(string, *armcompute.VirtualMachineSizesClientListOptio
 	return resp
 }
 
+// isVault tells whether a request names the lab's vault (resource group names are not case-sensitive).
+func (a *Azure) isVault(vault, rg string) bool {
+	return vault == a.Vault && strings.EqualFold(rg, a.VaultGroup)
+}
+
 func (a *Azure) listItems(vault, rg string, _ *asr.ReplicationProtectedItemsClientListOptions) (resp azfake.PagerResponder[asr.ReplicationProtectedItemsClientListResponse]) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if vault != a.Vault || !strings.EqualFold(rg, a.VaultGroup) {
+	if !a.isVault(vault, rg) {
 		resp.AddResponseError(http.StatusNotFound, "ResourceNotFound")
 		return resp
 	}

@@ -68,7 +68,7 @@ const (
 func (a *Azure) listFabrics(vault, rg string, _ *asr.ReplicationFabricsClientListOptions) (resp azfake.PagerResponder[asr.ReplicationFabricsClientListResponse]) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if vault != a.Vault || !strings.EqualFold(rg, a.VaultGroup) {
+	if !a.isVault(vault, rg) {
 		resp.AddResponseError(http.StatusNotFound, "ResourceNotFound")
 		return resp
 	}
