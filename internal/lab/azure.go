@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -166,14 +167,13 @@ func (a *Azure) model(vm AzureVM, status bool) *armcompute.VirtualMachine {
 }
 
 // pages splits n items into pages of the lab's page size and adds each with add.
-func pages(n, size int, add func(from, to int, last bool)) {
+func pages(n, size int, add func(from, to int)) {
 	if n == 0 {
-		add(0, 0, true)
+		add(0, 0)
 		return
 	}
 	for from := 0; from < n; from += size {
-		to := min(from+size, n)
-		add(from, to, to == n)
+		add(from, min(from+size, n))
 	}
 }
 
@@ -207,7 +207,7 @@ func (f transportFunc) Do(req *http.Request) (*http.Response, error) { return f(
 func (a *Azure) listAll(*armcompute.VirtualMachinesClientListAllOptions) (resp azfake.PagerResponder[armcompute.VirtualMachinesClientListAllResponse]) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	pages(len(a.VMs), a.pageSize(), func(from, to int, _ bool) {
+	pages(len(a.VMs), a.pageSize(), func(from, to int) {
 		var page armcompute.VirtualMachinesClientListAllResponse
 		for _, vm := range a.VMs[from:to] {
 			page.Value = append(page.Value, a.model(vm, true))
@@ -226,7 +226,7 @@ func (a *Azure) listGroup(rg string, _ *armcompute.VirtualMachinesClientListOpti
 			in = append(in, vm)
 		}
 	}
-	pages(len(in), a.pageSize(), func(from, to int, _ bool) {
+	pages(len(in), a.pageSize(), func(from, to int) {
 		var page armcompute.VirtualMachinesClientListResponse
 		for _, vm := range in[from:to] {
 			page.Value = append(page.Value, a.model(vm, false))
@@ -271,7 +271,7 @@ func (a *Azure) listItems(vault, rg string, _ *asr.ReplicationProtectedItemsClie
 		resp.AddResponseError(http.StatusNotFound, "ResourceNotFound")
 		return resp
 	}
-	pages(len(a.Items), a.pageSize(), func(from, to int, _ bool) {
+	pages(len(a.Items), a.pageSize(), func(from, to int) {
 		var page asr.ReplicationProtectedItemsClientListResponse
 		for _, it := range a.Items[from:to] {
 			page.Value = append(page.Value, a.item(it))
@@ -329,7 +329,7 @@ func (a *Azure) item(it Item) *asr.ReplicationProtectedItem {
 			OSType: to.Ptr(it.OSType), AllocatedMemoryInMB: to.Ptr(float64(it.MemoryMB)), TargetVMName: vmName, TargetResourceGroupID: rgID,
 			ProcessServerID: apID, ProcessServerName: apName, IsAgentRegistrationSuccessfulAfterFailover: registered,
 			MobilityAgentDetails: &asr.InMageRcmMobilityAgentDetails{LastHeartbeatUTC: heartbeat, Version: to.Ptr("9.62.0.0")},
-			ResyncRequired:       to.Ptr(boolString(it.ResyncRequired))}
+			ResyncRequired:       to.Ptr(strconv.FormatBool(it.ResyncRequired))}
 		d.DiscoveredVMDetails = &asr.InMageRcmDiscoveredProtectedVMDetails{Datastores: originalDatastores, IsDeleted: &it.OriginalDeleted, PowerStatus: to.Ptr("OFF")}
 		for _, disk := range it.Disks {
 			d.ProtectedDisks = append(d.ProtectedDisks, &asr.InMageRcmProtectedDiskDetails{DiskName: to.Ptr(disk.Name), CapacityInBytes: to.Ptr(int64(disk.SizeGB) << 30),
@@ -339,7 +339,7 @@ func (a *Azure) item(it Item) *asr.ReplicationProtectedItem {
 	case "InMageRcmFailback":
 		d := &asr.InMageRcmFailbackReplicationDetails{InstanceType: to.Ptr("InMageRcmFailback"), OSType: to.Ptr(it.OSType), AzureVirtualMachineID: vmID,
 			ReprotectAgentID: apID, ReprotectAgentName: apName, TargetDataStoreName: to.Ptr(it.TargetDatastore), TargetVMName: to.Ptr(cmp.Or(it.TargetVMName, it.Name)),
-			TargetvCenterID: to.Ptr("lab-vcenter"), IsAgentRegistrationSuccessfulAfterFailover: registered, ResyncRequired: to.Ptr(boolString(it.ResyncRequired)),
+			TargetvCenterID: to.Ptr("lab-vcenter"), IsAgentRegistrationSuccessfulAfterFailover: registered, ResyncRequired: to.Ptr(strconv.FormatBool(it.ResyncRequired)),
 			MobilityAgentDetails: &asr.InMageRcmFailbackMobilityAgentDetails{LastHeartbeatUTC: heartbeat, Version: to.Ptr("9.62.0.0")}}
 		if it.LastPlannedFailover != "" {
 			d.LastPlannedFailoverStatus = to.Ptr(asr.PlannedFailoverStatus(it.LastPlannedFailover))
@@ -357,7 +357,7 @@ func (a *Azure) item(it Item) *asr.ReplicationProtectedItem {
 				lastSync = *disk.LastSyncAge
 			}
 			d.ProtectedDisks = append(d.ProtectedDisks, &asr.InMageRcmFailbackProtectedDiskDetails{DiskName: to.Ptr(disk.Name),
-				CapacityInBytes: to.Ptr(int64(disk.SizeGB) << 30), IsInitialReplicationComplete: to.Ptr(boolString(*ir)),
+				CapacityInBytes: to.Ptr(int64(disk.SizeGB) << 30), IsInitialReplicationComplete: to.Ptr(strconv.FormatBool(*ir)),
 				DataPendingInLogDataStoreInMB: to.Ptr(disk.PendingMB), LastSyncTime: to.Ptr(now.Add(-lastSync)),
 				IrDetails: &asr.InMageRcmFailbackSyncDetails{ProgressPercentage: progress}})
 		}
@@ -369,13 +369,6 @@ func (a *Azure) item(it Item) *asr.ReplicationProtectedItem {
 			ProcessServerID: to.Ptr(ClassicProcessServerID), MasterTargetID: to.Ptr(ClassicMasterTargetID), LastHeartbeat: heartbeat, AgentVersion: to.Ptr("9.55.0.0")}
 	}
 	return &asr.ReplicationProtectedItem{Name: to.Ptr(strings.ToLower(it.Name) + "-item"), Properties: p}
-}
-
-func boolString(b bool) string {
-	if b {
-		return "true"
-	}
-	return "false"
 }
 
 // routes maps ARM request paths to the SDK operation the fakes dispatch on.

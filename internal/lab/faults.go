@@ -49,6 +49,14 @@ func (l *Lab) SetHostMemory(host string, totalMB, usedMB int64) error {
 		types.PropertyChange{Name: "summary.quickStats.overallMemoryUsage", Val: int32(usedMB)})
 }
 
+// setDatastore sets a datastore's type, capacity and free space, in bytes.
+func (l *Lab) setDatastore(name, typ string, capacity, free int64) error {
+	return l.Update("Datastore", name,
+		types.PropertyChange{Name: "summary.type", Val: typ},
+		types.PropertyChange{Name: "summary.capacity", Val: capacity},
+		types.PropertyChange{Name: "summary.freeSpace", Val: free})
+}
+
 // SetMount changes a datastore's mount on a host.
 func (l *Lab) SetMount(datastore, host string, mounted, accessible bool, accessMode types.HostMountMode) error {
 	ds, err := l.find("Datastore", datastore)

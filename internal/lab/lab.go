@@ -29,8 +29,6 @@ import (
 // Names in the lab's inventory.
 const (
 	Datacenter   = "DC0"
-	MasterHost   = "DC0_H0" // the master target's ESXi host
-	OtherHost    = "DC0_H1"
 	Datastore    = "LocalDS_0"
 	MasterTarget = "mt01"
 )
@@ -158,16 +156,6 @@ func (l *Lab) Thumbprint() string {
 	return soap.ThumbprintSHA256(l.Server.Certificate())
 }
 
-// Env is the GOVC_* environment that points asr-preflight (and govc) at the lab.
-func (l *Lab) Env() []string {
-	return []string{
-		"GOVC_URL=" + l.URL,
-		"GOVC_USERNAME=" + l.Username,
-		"GOVC_PASSWORD=" + l.Password,
-		"GOVC_TLS_CA_CERTS=" + l.CAFile,
-	}
-}
-
 // WritePlan writes plan text to dir/plan.yaml and returns its path.
 func WritePlan(dir, text string) (string, error) {
 	path := filepath.Join(dir, "plan.yaml")
@@ -182,10 +170,7 @@ func (l *Lab) build(hosts, datastores int) error {
 		}
 	}
 	for i := range datastores {
-		if err := l.Update("Datastore", fmt.Sprintf("LocalDS_%d", i),
-			types.PropertyChange{Name: "summary.type", Val: "VMFS"},
-			types.PropertyChange{Name: "summary.capacity", Val: int64(DatastoreBytes)},
-			types.PropertyChange{Name: "summary.freeSpace", Val: int64(DatastoreFree)}); err != nil {
+		if err := l.setDatastore(fmt.Sprintf("LocalDS_%d", i), "VMFS", DatastoreBytes, DatastoreFree); err != nil {
 			return err
 		}
 	}

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"net"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -120,10 +118,7 @@ func (w *World) shape(sc *Scenario) error {
 		}
 	}
 	for _, ds := range v.Datastores {
-		if err := l.Update("Datastore", ds.Name,
-			types.PropertyChange{Name: "summary.type", Val: ds.Type},
-			types.PropertyChange{Name: "summary.capacity", Val: int64(ds.CapacityGB) << 30},
-			types.PropertyChange{Name: "summary.freeSpace", Val: int64(ds.FreeGB) << 30}); err != nil {
+		if err := l.setDatastore(ds.Name, ds.Type, int64(ds.CapacityGB)<<30, int64(ds.FreeGB)<<30); err != nil {
 			return err
 		}
 		for host, m := range ds.Mounts {
@@ -311,8 +306,8 @@ func (w *World) writePlan(sc *Scenario, dir string) error {
 	if err != nil {
 		return err
 	}
-	w.PlanPath = filepath.Join(dir, "plan.yaml")
-	return os.WriteFile(w.PlanPath, append([]byte("# Written by asr-preflight-lab for this scenario.\n"), text...), 0o644)
+	w.PlanPath, err = WritePlan(dir, "# Written by asr-preflight-lab for this scenario.\n"+string(text))
+	return err
 }
 
 // Env points the checker (and govc) at the world: vCenter over verified TLS, and Azure.
