@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/asr-preflight/asr-preflight/internal/result"
 )
@@ -46,11 +47,12 @@ func writeJUnit(w io.Writer, r Report) error {
 		Errors:    r.Summary.Error + r.Summary.VMs.Unknown,
 		Skipped:   r.Summary.Skip,
 		Time:      fmt.Sprintf("%.3f", float64(r.DurationMs)/1000),
-		Timestamp: r.StartedAt.Format("2006-01-02T15:04:05Z07:00"),
+		Timestamp: r.StartedAt.Format(time.RFC3339),
 	}
 	for _, res := range r.Results {
 		c := junitCase{ClassName: res.Check, Name: res.Target}
-		p := &junitProblem{Message: message(res), Type: res.Code, Body: details(res)}
+		d := details(res)
+		p := &junitProblem{Message: message(res), Type: res.Code, Body: d}
 		switch res.Status {
 		case result.Fail:
 			c.Failure = p
@@ -59,13 +61,14 @@ func writeJUnit(w io.Writer, r Report) error {
 		case result.Skip:
 			c.Skipped = &junitProblem{Message: res.Message}
 		default:
-			c.SystemOut = fmt.Sprintf("%s: %s", res.Status, details(res))
+			c.SystemOut = fmt.Sprintf("%s: %s", res.Status, d)
 		}
 		s.Cases = append(s.Cases, c)
 	}
 	for _, vm := range r.VMs {
 		c := junitCase{ClassName: "vm", Name: vm.Name}
-		p := &junitProblem{Message: string(vm.Verdict) + ": " + reasons(vm), Body: reasons(vm)}
+		why := reasons(vm)
+		p := &junitProblem{Message: string(vm.Verdict) + ": " + why, Body: why}
 		switch vm.Verdict {
 		case result.Blocked:
 			c.Failure = p

@@ -51,7 +51,7 @@ func writeMarkdown(w io.Writer, r Report) error {
 				}
 				fix := cell(e.Fix)
 				if e.DocURL != "" {
-					fix += fmt.Sprintf(" ([doc](%s))", strings.NewReplacer("(", "%28", ")", "%29", " ", "%20").Replace(e.DocURL))
+					fix += fmt.Sprintf(" ([doc](%s))", docLink.Replace(e.DocURL))
 				}
 				fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", cell(g.Heading), icons[e.Status], cell(strings.Join(e.Checks, ", ")), cell(e.Code), cell(msg), fix)
 			}
@@ -70,6 +70,9 @@ func writeMarkdown(w io.Writer, r Report) error {
 func cell(s string) string {
 	return markdown.Replace(s)
 }
+
+// docLink escapes what would end a Markdown link's address.
+var docLink = strings.NewReplacer("(", "%28", ")", "%29", " ", "%20")
 
 var markdown = strings.NewReplacer(`\`, `\\`, "|", `\|`, "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "`", "\\`", "~", `\~`,
 	"<", "&lt;", ">", "&gt;", "&", "&amp;")

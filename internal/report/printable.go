@@ -36,20 +36,22 @@ func unsafeRune(r rune) bool {
 // printableReport is the report with printable applied to every text that a human-readable
 // renderer prints.
 func printableReport(r Report) Report {
-	r.Context = Context{Plan: printable(r.Context.Plan), Snapshot: printable(r.Context.Snapshot), VCenter: printable(r.Context.VCenter), Vault: printable(r.Context.Vault)}
+	c := &r.Context
+	c.Plan, c.Snapshot, c.VCenter, c.Vault = printable(c.Plan), printable(c.Snapshot), printable(c.VCenter), printable(c.Vault)
 	r.Results = printableResults(r.Results)
 	vms := make([]result.VM, len(r.VMs))
 	for i, vm := range r.VMs {
-		vms[i] = result.VM{Name: printable(vm.Name), Verdict: vm.Verdict, Reasons: make([]result.Reason, len(vm.Reasons))}
-		for j, rs := range vm.Reasons {
-			vms[i].Reasons[j] = result.Reason{Check: printable(rs.Check), Target: printable(rs.Target), Kind: rs.Kind, Status: rs.Status,
-				Code: printable(rs.Code), Message: printable(rs.Message)}
+		vm.Name, vm.Reasons = printable(vm.Name), append(make([]result.Reason, 0, len(vm.Reasons)), vm.Reasons...)
+		for j := range vm.Reasons {
+			rs := &vm.Reasons[j]
+			rs.Check, rs.Target, rs.Code, rs.Message = printable(rs.Check), printable(rs.Target), printable(rs.Code), printable(rs.Message)
 		}
+		vms[i] = vm
 	}
 	r.VMs = vms
 	problems := make([]result.Problem, len(r.Problems))
 	for i, p := range r.Problems {
-		problems[i] = result.Problem{Result: printableResults([]result.Result{p.Result})[0], VMs: printables(p.VMs)}
+		problems[i] = result.Problem{Result: printableResult(p.Result), VMs: printables(p.VMs)}
 	}
 	r.Problems = problems
 	return r
@@ -58,11 +60,16 @@ func printableReport(r Report) Report {
 func printableResults(rs []result.Result) []result.Result {
 	out := make([]result.Result, len(rs))
 	for i, r := range rs {
-		out[i] = result.Result{Check: printable(r.Check), Target: printable(r.Target), Kind: r.Kind, Status: r.Status, Code: printable(r.Code),
-			Title: printable(r.Title), Message: printable(r.Message), Fix: printable(r.Fix), DocURL: printable(r.DocURL), Ignored: r.Ignored,
-			VMs: printables(r.VMs)}
+		out[i] = printableResult(r)
 	}
 	return out
+}
+
+// printableResult is the result with printable applied to its texts.
+func printableResult(r result.Result) result.Result {
+	r.Check, r.Target, r.Code, r.Title = printable(r.Check), printable(r.Target), printable(r.Code), printable(r.Title)
+	r.Message, r.Fix, r.DocURL, r.VMs = printable(r.Message), printable(r.Fix), printable(r.DocURL), printables(r.VMs)
+	return r
 }
 
 func printables(list []string) []string {
