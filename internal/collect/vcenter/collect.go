@@ -187,7 +187,8 @@ func collect(ctx context.Context, cfg Config, req Request) (*inventory.VCenter, 
 			assigned, err := queryLicenses(gctx, vc)
 			select {
 			case <-infra:
-			case <-gctx.Done():
+			case <-gctx.Done(): // the run failed or timed out: the licences were not read
+				fail(inventory.LicensesPart, gctx.Err())
 				return nil
 			}
 			if err != nil {
@@ -203,7 +204,8 @@ func collect(ctx context.Context, cfg Config, req Request) (*inventory.VCenter, 
 			q, err := prepare(gctx, vc, sm, req)
 			select {
 			case <-infra:
-			case <-gctx.Done():
+			case <-gctx.Done(): // the run failed or timed out: the privileges were not read
+				fail(inventory.PrivilegesPart, gctx.Err())
 				return nil
 			}
 			if err == nil {

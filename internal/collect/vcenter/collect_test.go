@@ -249,6 +249,33 @@ func TestHungVCenter(t *testing.T) {
 	}
 }
 
+// TestTimeoutDuringOptionalReads: when the run's deadline passes while the licences and the
+// privileges are being read (the inventory itself read in time), those parts are recorded as not
+// read, with the timeout — never as collected and empty. Several rounds: the timeout races the
+// inventory's answer inside the collector.
+func TestTimeoutDuringOptionalReads(t *testing.T) {
+	_, s := server(t, 1, 1, func(m *simulator.Model) {
+		m.DelayConfig.MethodDelay = map[string]int{"QueryAssignedLicenses": 2500, "HasPrivilegeOnEntities": 2500}
+	})
+	req := vcenter.Request{Licenses: true, Privileges: []string{"Datastore.Browse"}}
+	for range 6 {
+		ctx, cancel := context.WithTimeoutCause(context.Background(), time.Second, errors.New("no answer from vCenter within 1s (--timeout)"))
+		inv, parts, err := vcenter.Collect(ctx, config(s), req)
+		cancel()
+		if err != nil {
+			t.Fatalf("the inventory was read in time, yet: %v", err)
+		}
+		if len(inv.VMs) == 0 {
+			t.Fatal("no VMs")
+		}
+		for p, what := range map[inventory.Part]string{inventory.LicensesPart: "host licences", inventory.PrivilegesPart: "privileges"} {
+			if want := "reading " + what + ": no answer from vCenter within 1s (--timeout)"; parts[p].Collected || parts[p].Error != want {
+				t.Errorf("%s: %+v, want the error %q", p, parts[p], want)
+			}
+		}
+	}
+}
+
 // TestPropertyFault: a fault reading properties is reported as such, not blamed on the datacenter.
 func TestPropertyFault(t *testing.T) {
 	m, s := server(t, 1, 1, nil)
