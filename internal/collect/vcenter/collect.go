@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -65,18 +64,15 @@ func Collect(ctx context.Context, cfg Config, req Request) (*inventory.VCenter, 
 	return inv, parts, nil
 }
 
-// CleanupGrace bounds each clean-up call (destroying the view, logging out) when the run's own
+// CleanupGrace bounds the logout (which also destroys the session's views) when the run's own
 // deadline has passed, so that a vCenter that stopped answering costs at most --timeout plus this.
 const CleanupGrace = 2 * time.Second
 
-// undo runs clean-up calls (destroying the view, logging out) in reverse order, all of them
-// within one CleanupGrace, even after ctx ended.
-func undo(ctx context.Context, calls []func(context.Context) error) {
+// logout ends the session within CleanupGrace, even after ctx ended.
+func logout(ctx context.Context, sm *session.Manager) {
 	c, cancel := context.WithTimeout(context.WithoutCancel(ctx), CleanupGrace)
 	defer cancel()
-	for i := len(calls) - 1; i >= 0; i-- {
-		_ = calls[i](c)
-	}
+	_ = sm.Logout(c)
 }
 
 // deadline returns the context's cause (which names the endpoint and --timeout) in place of err
@@ -89,18 +85,18 @@ func deadline(ctx context.Context, err error) error {
 }
 
 func collect(ctx context.Context, cfg Config, req Request) (*inventory.VCenter, inventory.Parts, error) {
-	if err := cfg.Validate(); err != nil {
+	set, err := cfg.settings()
+	if err != nil {
 		return nil, nil, err
 	}
-	u, user, _ := cfg.endpoint()
+	u, user := set.url, set.user
 	sc := soap.NewClient(u, cfg.Insecure)
 	tc := sc.DefaultTransport().TLSClientConfig
-	if cfg.CAFile != "" {
-		tc.RootCAs, _ = cfg.rootCAs()
+	if set.roots != nil {
+		tc.RootCAs = set.roots
 	}
-	if cfg.Thumbprint != "" {
-		want, _ := thumbprint(cfg.Thumbprint)
-		pin(tc, u.Host, want)
+	if set.pin != "" {
+		pin(tc, u.Host, set.pin)
 	}
 	if cfg.Transport != nil {
 		sc.Transport = cfg.Transport(sc.Transport)
@@ -114,8 +110,7 @@ func collect(ctx context.Context, cfg Config, req Request) (*inventory.VCenter, 
 	if err := sm.Login(ctx, user); err != nil {
 		return nil, nil, fmt.Errorf("vCenter login as %q failed: %w", user.Username(), deadline(ctx, err))
 	}
-	cleanups := []func(context.Context) error{sm.Logout}
-	defer func() { undo(ctx, cleanups) }()
+	defer logout(ctx, sm)
 
 	inv := &inventory.VCenter{About: inventory.About{
 		FullName:   vc.ServiceContent.About.FullName,
@@ -149,19 +144,11 @@ func collect(ctx context.Context, cfg Config, req Request) (*inventory.VCenter, 
 	// hosts and datastores are known. An optional part's failure is its own; the inventory's is the
 	// run's.
 	var (
-		vms      []types.ObjectContent
-		r        refs
-		infra    = make(chan struct{}) // closed once r holds the hosts and datastores
-		optional = map[inventory.Part]error{}
-		mu       sync.Mutex
+		vms             []types.ObjectContent
+		r               refs
+		infra           = make(chan struct{}) // closed once r holds the hosts and datastores
+		licErr, privErr error                 // each written by its own goroutine
 	)
-	fail := func(p inventory.Part, err error) {
-		mu.Lock()
-		defer mu.Unlock()
-		if optional[p] == nil {
-			optional[p] = err
-		}
-	}
 	through := func(v *view.ContainerView, props ...types.PropertySpec) ([]types.ObjectContent, error) {
 		return retrieve(gctx, vc, types.PropertyFilterSpec{PropSet: props, ObjectSet: []types.ObjectSpec{{
 			Obj:       v.Reference(),
@@ -188,14 +175,13 @@ func collect(ctx context.Context, cfg Config, req Request) (*inventory.VCenter, 
 			select {
 			case <-infra:
 			case <-gctx.Done(): // the run failed or timed out: the licences were not read
-				fail(inventory.LicensesPart, gctx.Err())
+				licErr = gctx.Err()
 				return nil
 			}
-			if err != nil {
-				fail(inventory.LicensesPart, err)
-			} else {
+			if err == nil {
 				attachLicenses(inv, assigned)
 			}
+			licErr = err
 			return nil
 		})
 	}
@@ -205,15 +191,13 @@ func collect(ctx context.Context, cfg Config, req Request) (*inventory.VCenter, 
 			select {
 			case <-infra:
 			case <-gctx.Done(): // the run failed or timed out: the privileges were not read
-				fail(inventory.PrivilegesPart, gctx.Err())
+				privErr = gctx.Err()
 				return nil
 			}
 			if err == nil {
 				inv.Privileges, err = privileges(gctx, vc, q, dc, r, req)
 			}
-			if err != nil {
-				fail(inventory.PrivilegesPart, err)
-			}
+			privErr = err
 			return nil
 		})
 	}
@@ -223,14 +207,9 @@ func collect(ctx context.Context, cfg Config, req Request) (*inventory.VCenter, 
 	decodeVMs(inv, vms, &r)
 
 	// Then what needs the VMs' references.
+	var mtErr, netErr error
 	if req.Details || req.GuestNet {
-		mtErr, netErr := details(ctx, vc, inv, r, req)
-		if mtErr != nil {
-			fail(inventory.VMDetailsPart, mtErr)
-		}
-		if netErr != nil {
-			fail(inventory.GuestNetPart, netErr)
-		}
+		mtErr, netErr = details(ctx, vc, inv, r, req)
 	}
 
 	parts := inventory.Parts{}
@@ -238,11 +217,12 @@ func collect(ctx context.Context, cfg Config, req Request) (*inventory.VCenter, 
 		part  inventory.Part
 		asked bool
 		what  string
+		err   error
 	}{
-		{inventory.VMDetailsPart, req.Details, "the master target's details"}, {inventory.GuestNetPart, req.GuestNet, "guest networks"},
-		{inventory.LicensesPart, req.Licenses, "host licences"}, {inventory.PrivilegesPart, len(req.Privileges) > 0, "privileges"},
+		{inventory.VMDetailsPart, req.Details, "the master target's details", mtErr}, {inventory.GuestNetPart, req.GuestNet, "guest networks", netErr},
+		{inventory.LicensesPart, req.Licenses, "host licences", licErr}, {inventory.PrivilegesPart, len(req.Privileges) > 0, "privileges", privErr},
 	} {
-		switch err := optional[o.part]; {
+		switch err := o.err; {
 		case !o.asked:
 		case err != nil:
 			parts.Fail(o.part, fmt.Errorf("reading %s: %w", o.what, deadline(ctx, err)))
@@ -330,24 +310,17 @@ type refs struct {
 
 // decodeInfra turns the hosts and datastores of an answer into the inventory.
 func decodeInfra(inv *inventory.VCenter, objs []types.ObjectContent) refs {
-	r := refs{host: map[string][]types.ManagedObjectReference{}, datastore: map[string][]types.ManagedObjectReference{}, vm: map[string][]types.ManagedObjectReference{},
-		hostName: map[string]string{}}
-	for _, oc := range objs {
+	r := refs{host: map[string][]types.ManagedObjectReference{}, datastore: map[string][]types.ManagedObjectReference{}, hostName: map[string]string{}}
+	for _, oc := range objs { // the hosts first: the datastores' mounts name them
 		if oc.Obj.Type == "HostSystem" {
-			for _, p := range oc.PropSet {
-				if p.Name == "name" {
-					r.hostName[oc.Obj.Value], _ = p.Val.(string)
-				}
-			}
+			h := decodeHost(oc)
+			r.hostName[oc.Obj.Value] = h.Name
+			r.host[h.Name] = append(r.host[h.Name], oc.Obj)
+			inv.Hosts = append(inv.Hosts, h)
 		}
 	}
 	for _, oc := range objs {
-		switch oc.Obj.Type {
-		case "HostSystem":
-			h := decodeHost(oc)
-			r.host[h.Name] = append(r.host[h.Name], oc.Obj)
-			inv.Hosts = append(inv.Hosts, h)
-		case "Datastore":
+		if oc.Obj.Type == "Datastore" {
 			d := decodeDatastore(oc, r.hostName)
 			r.datastore[d.Name] = append(r.datastore[d.Name], oc.Obj)
 			inv.Datastores = append(inv.Datastores, d)
@@ -360,6 +333,7 @@ func decodeInfra(inv *inventory.VCenter, objs []types.ObjectContent) refs {
 
 // decodeVMs turns the VMs of an answer into the inventory, their hosts named.
 func decodeVMs(inv *inventory.VCenter, objs []types.ObjectContent, r *refs) {
+	r.vm = map[string][]types.ManagedObjectReference{}
 	for _, oc := range objs {
 		if oc.Obj.Type == "VirtualMachine" {
 			vm := decodeVM(oc, r.hostName)

@@ -51,20 +51,34 @@ func settingErr(setting, format string, args ...any) error {
 // this machine only, since the login would carry the password in clear), a user name, a readable
 // PEM CA file and a hex SHA-1 or SHA-256 thumbprint. Its errors are *SettingError.
 func (c Config) Validate() error {
-	if _, _, err := c.endpoint(); err != nil {
-		return err
+	_, err := c.settings()
+	return err
+}
+
+// settings are the checked settings a collection connects with.
+type settings struct {
+	url   *url.URL       // without credentials
+	user  *url.Userinfo  // the login
+	roots *x509.CertPool // the CA files' certificates; nil for the system's
+	pin   string         // the normalised thumbprint; "" for none
+}
+
+// settings checks and parses every setting, as Validate says.
+func (c Config) settings() (s settings, err error) {
+	if s.url, s.user, err = c.endpoint(); err != nil {
+		return s, err
 	}
 	if c.CAFile != "" {
-		if _, err := c.rootCAs(); err != nil {
-			return err
+		if s.roots, err = c.rootCAs(); err != nil {
+			return s, err
 		}
 	}
 	if c.Thumbprint != "" {
-		if _, err := thumbprint(c.Thumbprint); err != nil {
-			return err
+		if s.pin, err = thumbprint(c.Thumbprint); err != nil {
+			return s, err
 		}
 	}
-	return nil
+	return s, nil
 }
 
 // endpoint parses the URL like govc does and returns it without credentials, plus the login.
