@@ -151,17 +151,6 @@ type EntityPrivilege struct {
 	Missing []string `json:"missing"`
 }
 
-// VMsNamed returns the VMs carrying the given name.
-func (inv *VCenter) VMsNamed(name string) []VM {
-	var out []VM
-	for _, vm := range inv.VMs {
-		if vm.Name == name {
-			out = append(out, vm)
-		}
-	}
-	return out
-}
-
 // Host returns the host of the given name.
 func (inv *VCenter) Host(name string) (Host, bool) {
 	for _, h := range inv.Hosts {

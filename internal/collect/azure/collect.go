@@ -104,9 +104,7 @@ func listAll(ctx context.Context, c *armcompute.VirtualMachinesClient, inv *inve
 		}
 		for _, v := range page.Value {
 			vm := inventory.AzureVM{ID: deref(v.ID), Name: deref(v.Name), Location: deref(v.Location)}
-			if id, err := arm.ParseResourceID(vm.ID); err == nil {
-				vm.ResourceGroup = id.ResourceGroupName
-			}
+			vm.ResourceGroup = resourceGroupOf(vm.ID)
 			if v.Properties != nil && v.Properties.InstanceView != nil {
 				for _, s := range v.Properties.InstanceView.Statuses {
 					code := deref(s.Code)

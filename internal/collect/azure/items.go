@@ -130,11 +130,8 @@ func boolOf(s *string) *bool {
 	return &b
 }
 
-// resourceGroupOf returns the resource group named by a resource group ID, or "".
+// resourceGroupOf returns the resource group of a resource ID, or "".
 func resourceGroupOf(id string) string {
-	if id == "" {
-		return ""
-	}
 	if rid, err := arm.ParseResourceID(id); err == nil {
 		return rid.ResourceGroupName
 	}

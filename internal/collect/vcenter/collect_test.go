@@ -150,7 +150,8 @@ func TestCollectParts(t *testing.T) {
 			t.Errorf("VM %s: memory, guest or storage not read: %+v %+v", vm.Name, vm, vm.Storage)
 		}
 	}
-	if d := inv.VMsNamed("DC0_H0_VM1")[0].Details; len(d.Disks) == 0 || d.Disks[0].CapacityBytes == 0 || d.ToolsRunningStatus == "" || len(d.SCSIControllers) == 0 {
+	mt := slices.IndexFunc(inv.VMs, func(vm inventory.VM) bool { return vm.Name == "DC0_H0_VM1" })
+	if d := inv.VMs[mt].Details; len(d.Disks) == 0 || d.Disks[0].CapacityBytes == 0 || d.ToolsRunningStatus == "" || len(d.SCSIControllers) == 0 {
 		t.Errorf("details: %+v", d)
 	}
 	h := inv.Hosts[0]
