@@ -216,7 +216,7 @@ func loadPlan(stdin io.Reader, path string) (*plan.Plan, error) {
 		name = "<stdin>"
 		data, err = io.ReadAll(io.LimitReader(stdin, strictyaml.MaxBytes+1))
 	} else {
-		data, err = readLimited(path)
+		data, err = readLimited(path, strictyaml.MaxBytes) // the parser reports a larger file
 	}
 	if err != nil {
 		return nil, Invalid("reading plan: %v", err)
@@ -228,15 +228,15 @@ func loadPlan(stdin io.Reader, path string) (*plan.Plan, error) {
 	return pl, nil
 }
 
-// readLimited reads a file, but no more than one byte past what a plan or snapshot may hold: the
-// parser reports a larger file without the tool reading all of it.
-func readLimited(path string) ([]byte, error) {
+// readLimited reads a file, but no more than one byte past max, so that the caller can refuse a
+// larger file without the tool reading all of it.
+func readLimited(path string, max int64) ([]byte, error) {
 	file, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer file.Close()
-	return io.ReadAll(io.LimitReader(file, strictyaml.MaxBytes+1))
+	return io.ReadAll(io.LimitReader(file, max+1))
 }
 
 // outputFiles lists the files to write, in a fixed order, refusing a path that is the input file

@@ -204,15 +204,26 @@ func SaveSnapshot(w io.Writer, s *inventory.Snapshot) error {
 	return enc.Encode(&saved)
 }
 
+// MaxSnapshotBytes is the largest snapshot LoadSnapshot reads. A snapshot holds every VM of the
+// datacenter and every item of the vault, so it may be far larger than a plan (4 MiB).
+const MaxSnapshotBytes = 256 << 20
+
 // LoadSnapshot reads a snapshot saved with --save-snapshot; a file that is not one, or one of a
 // newer snapshotVersion, is an *InputError.
 func LoadSnapshot(path string) (*inventory.Snapshot, error) {
 	if path == "" {
 		return nil, Invalid("no snapshot: set --snapshot FILE")
 	}
-	data, err := readLimited(path)
+	tooLarge := Invalid("%s is larger than %d MiB: not an asr-preflight snapshot", path, MaxSnapshotBytes>>20)
+	if fi, err := os.Stat(path); err == nil && fi.Size() > MaxSnapshotBytes {
+		return nil, tooLarge
+	}
+	data, err := readLimited(path, MaxSnapshotBytes)
 	if err != nil {
 		return nil, Invalid("reading snapshot: %v", err)
+	}
+	if len(data) > MaxSnapshotBytes { // not a regular file: a pipe, a device
+		return nil, tooLarge
 	}
 	var s inventory.Snapshot
 	if err := json.Unmarshal(data, &s); err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 	"github.com/asr-preflight/asr-preflight/internal/plan"
 	"github.com/asr-preflight/asr-preflight/internal/report"
 	"github.com/asr-preflight/asr-preflight/internal/result"
+	"github.com/asr-preflight/asr-preflight/internal/strictyaml"
 )
 
 // TestNewSnapshot: the parts a configuration asks nothing of are recorded with the reason.
@@ -116,6 +118,36 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	if back.Plan.VCenter.URL != "https://vcsa.example.com/sdk" || len(back.VCenter.VMs) != 2 || !back.Parts[inventory.VCenterPart].Collected ||
 		!back.CollectedAt.Equal(s.CollectedAt) {
 		t.Errorf("%+v", back)
+	}
+}
+
+// TestLargeSnapshot: a snapshot larger than a plan may be (4 MiB) loads whole; one past
+// MaxSnapshotBytes is refused with its size, not read to the end.
+func TestLargeSnapshot(t *testing.T) {
+	s := inMemory()
+	for i := range 30_000 {
+		s.VCenter.VMs = append(s.VCenter.VMs, inventory.VM{Name: fmt.Sprintf("vm%05d", i), Ref: fmt.Sprintf("vm-%d", i), Host: "esx01", PowerState: "poweredOn"})
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "snap.json")
+	if err := writeFile(path, "snapshot", func(w io.Writer) error { return SaveSnapshot(w, s) }); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Size() <= strictyaml.MaxBytes {
+		t.Fatalf("the snapshot is not larger than a plan may be: %v %v", fi.Size(), err)
+	}
+	if back, err := LoadSnapshot(path); err != nil || len(back.VCenter.VMs) != len(s.VCenter.VMs) {
+		t.Fatalf("%v", err)
+	}
+	huge := filepath.Join(dir, "huge.json")
+	if err := os.WriteFile(huge, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(huge, MaxSnapshotBytes+1); err != nil { // sparse: no disk used
+		t.Fatal(err)
+	}
+	if _, err := LoadSnapshot(huge); err == nil || err.Error() != huge+" is larger than 256 MiB: not an asr-preflight snapshot" {
+		t.Errorf("%v", err)
 	}
 }
 

@@ -98,7 +98,7 @@ func readNames(path string) ([]string, error) {
 	if path == "" {
 		return nil, nil
 	}
-	data, err := readLimited(path)
+	data, err := readLimited(path, strictyaml.MaxBytes)
 	if err != nil {
 		return nil, Invalid("--only-vms: %v", err)
 	}
