@@ -3,6 +3,7 @@ package preflight
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 	"sync"
 	"time"
@@ -86,7 +87,7 @@ func planFromVault(ctx context.Context, cfg *Config, b budget, s *inventory.Snap
 		return nil
 	}
 	end := time.Now().Add(time.Until(b.collectEnd()) / 2)
-	collectAzure(ctx, cfg, b, end, s)
+	maps.Copy(s.Parts, collectAzure(ctx, cfg, b, end, s))
 	if s.Parts[inventory.VaultPart].Collected {
 		if err := cfg.Plan.AddVMs(VaultVMs(s.Azure, cfg.Phase, false)); err != nil {
 			return &InputError{Err: err}
@@ -143,17 +144,14 @@ func collect(ctx context.Context, cfg *Config, b budget, s *inventory.Snapshot) 
 	merge := func(parts inventory.Parts) {
 		mu.Lock()
 		defer mu.Unlock()
-		for p, st := range parts {
-			s.Parts[p] = st
-		}
+		maps.Copy(s.Parts, parts)
 	}
 	if cfg.VCenter != nil {
 		wg.Go(func() { merge(collectVCenter(ctx, cfg, b, end, s)) })
 	}
 	if cfg.Azure != nil && s.Azure == nil && (checks.Needs(cfg.Active, checks.Azure) || cfg.Plan.FromVault()) {
 		wg.Go(func() {
-			azureParts := inventory.Parts{}
-			collectAzureInto(ctx, cfg, b, end, s, azureParts)
+			azureParts := collectAzure(ctx, cfg, b, end, s)
 			merge(azureParts)
 			merge(probeGuests(ctx, cfg, b, end, s, azureParts))
 		})
@@ -207,13 +205,8 @@ func vcenterRequest(cfg *Config) vcenter.Request {
 	return req
 }
 
-// collectAzure reads Azure into the snapshot.
-func collectAzure(ctx context.Context, cfg *Config, b budget, end time.Time, s *inventory.Snapshot) {
-	collectAzureInto(ctx, cfg, b, end, s, s.Parts)
-}
-
-// collectAzureInto reads Azure, recording its parts in parts.
-func collectAzureInto(ctx context.Context, cfg *Config, b budget, end time.Time, s *inventory.Snapshot, parts inventory.Parts) {
+// collectAzure reads Azure into the snapshot and returns its parts.
+func collectAzure(ctx context.Context, cfg *Config, b budget, end time.Time, s *inventory.Snapshot) inventory.Parts {
 	progress(cfg.Stderr, "collecting Azure inventory…")
 	az := *cfg.Azure
 	az.TryTimeout = min(time.Until(end)/3, 30*time.Second)
@@ -223,14 +216,13 @@ func collectAzureInto(ctx context.Context, cfg *Config, b budget, end time.Time,
 	req.Fabrics = req.Vault != nil && checks.Needs(cfg.Active, checks.Fabrics)
 	inv, got, err := azure.Collect(actx, az, req)
 	if err != nil {
-		parts[inventory.AzurePart] = inventory.State{Error: oneLine(err)}
-		return
+		return inventory.Parts{inventory.AzurePart: {Error: oneLine(err)}}
 	}
 	s.Azure = inv
+	parts := inventory.Parts{}
 	parts.Collect(inventory.AzurePart)
-	for p, st := range got {
-		parts[p] = st
-	}
+	maps.Copy(parts, got)
+	return parts
 }
 
 // azureRequest names the resource groups of the plan's Azure VMs and the vault.

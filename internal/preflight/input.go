@@ -93,7 +93,6 @@ type Output struct {
 	Text        report.Options // colour and verbosity of the text report on standard output
 	Stdout      io.Writer
 	Files       []File // in a fixed order: snapshot, JSON, JUnit, Markdown, HTML, ready list
-	Snapshot    string // --save-snapshot
 	IncludeWarn bool   // the ready list names the warn VMs too
 	Context     report.Context
 }
@@ -172,7 +171,7 @@ func resolveAnalysis(in Input) (*Config, error) {
 	cfg := &Config{Phase: in.Phase, Version: in.Version, Stderr: in.Stderr,
 		Runner: checks.Options{Concurrency: f.Concurrency, CheckTimeout: f.CheckTimeout, Skip: f.Skip, Ignore: f.Ignore},
 		Output: Output{Format: format, Text: report.Options{Color: in.Color && format == report.Text, Verbose: f.Verbose},
-			Stdout: in.Stdout, Snapshot: f.SaveSnapshot, IncludeWarn: f.IncludeWarn}}
+			Stdout: in.Stdout, IncludeWarn: f.IncludeWarn}}
 	if f.IncludeWarn && f.ReadyFile == "" {
 		return nil, Invalid("--include-warn: it adds the warn VMs to --ready-file FILE, which is not set")
 	}

@@ -24,7 +24,6 @@ import (
 type Outcome struct {
 	Report   report.Report
 	Snapshot *inventory.Snapshot
-	Facts    *derive.Facts
 	Failed   []error // outputs that could not be written; the others were
 }
 
@@ -108,7 +107,7 @@ func finish(ctx context.Context, cfg *Config, snap *inventory.Snapshot, started 
 	vms, problems := result.Judge(results, facts.Scope(snap))
 	rep := report.New(cfg.Version, cfg.Phase, reportContext(cfg.Output.Context, snap), started, time.Since(started), results, vms, problems)
 	rep.Steps = st.list
-	out := &Outcome{Report: rep, Snapshot: snap, Facts: facts}
+	out := &Outcome{Report: rep, Snapshot: snap}
 	out.Failed = write(cfg.Output, rep, snap, cfg.Stderr)
 	return out
 }
