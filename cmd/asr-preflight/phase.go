@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/asr-preflight/asr-preflight/internal/preflight"
+	"github.com/asr-preflight/asr-preflight/internal/report"
 	"github.com/asr-preflight/asr-preflight/internal/result"
 )
 
@@ -56,11 +57,7 @@ func newAnalyzeCmd() *cobra.Command {
 		Short: "Run the checks on a snapshot saved with --save-snapshot, offline",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			p := result.Phase(phase)
-			if phase != "" && p != result.Reprotect && p != result.Failback {
-				return inputError("--phase: expected reprotect or failback, got %q", phase)
-			}
-			out, err := preflight.Analyze(cmd.Context(), input(cmd, p, f))
+			out, err := preflight.Analyze(cmd.Context(), input(cmd, result.Phase(phase), f))
 			return outcome(out, err)
 		},
 	}
@@ -117,9 +114,7 @@ func outcome(out *preflight.Outcome, err error) error {
 	case preflight.IsInput(err):
 		return inputError("%v", err)
 	case err != nil:
-		return &exitError{code: 1, err: err}
-	case len(out.Failed) > 0:
-		return &exitError{code: out.ExitCode(), err: errors.Join(out.Failed...)}
+		return &exitError{code: report.ExitUnexpected, err: err}
 	}
-	return &exitError{code: out.ExitCode()}
+	return &exitError{code: out.ExitCode(), err: errors.Join(out.Failed...)}
 }

@@ -68,7 +68,7 @@ func newServeCmd() *cobra.Command {
 			go func() { <-ctx.Done(); stop() }() // a second signal is not caught: it ends the process
 
 			if err := serve.Run(ctx, c); err != nil {
-				return &exitError{code: 1, err: err}
+				return outcome(nil, err)
 			}
 			return nil
 		},

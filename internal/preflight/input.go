@@ -122,8 +122,8 @@ func Resolve(in Input) (*Config, error) {
 		return nil, err
 	}
 	f := in.Flags
-	if f.Timeout <= 0 {
-		return nil, Invalid("--timeout: expected a positive duration, got %v", f.Timeout)
+	if err := Positive("--timeout", f.Timeout); err != nil {
+		return nil, err
 	}
 	cfg.Timeout, cfg.Guest, cfg.Principal = f.Timeout, f.ProbeGuest, f.ASRUser
 	if cfg.Plan, err = loadPlan(in.Stdin, f.Plan); err != nil {
@@ -165,8 +165,8 @@ func resolveAnalysis(in Input) (*Config, error) {
 	if f.Concurrency < 1 {
 		return nil, Invalid("--concurrency: expected a number ≥ 1, got %d", f.Concurrency)
 	}
-	if f.CheckTimeout <= 0 {
-		return nil, Invalid("--check-timeout: expected a positive duration, got %v", f.CheckTimeout)
+	if err := Positive("--check-timeout", f.CheckTimeout); err != nil {
+		return nil, err
 	}
 	cfg := &Config{Phase: in.Phase, Version: in.Version, Stderr: in.Stderr,
 		Runner: checks.Options{Concurrency: f.Concurrency, CheckTimeout: f.CheckTimeout, Skip: f.Skip, Ignore: f.Ignore},
@@ -225,6 +225,22 @@ func loadPlan(stdin io.Reader, path string) (*plan.Plan, error) {
 		return nil, Invalid("invalid plan:\n%w", err)
 	}
 	return pl, nil
+}
+
+// Positive is an input error unless the flag's duration is positive.
+func Positive(flag string, d time.Duration) error {
+	if d <= 0 {
+		return Invalid("%s: expected a positive duration, got %v", flag, d)
+	}
+	return nil
+}
+
+// checkPhase is an input error unless p is a phase.
+func checkPhase(p result.Phase) error {
+	if !slices.Contains(result.Phases, p) {
+		return Invalid("--phase: expected reprotect or failback, got %q", p)
+	}
+	return nil
 }
 
 // readLimited reads a file, but no more than one byte past max, so that the caller can refuse a

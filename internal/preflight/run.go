@@ -77,6 +77,11 @@ func Run(ctx context.Context, in Input) (*Outcome, error) {
 func Analyze(ctx context.Context, in Input) (*Outcome, error) {
 	started := time.Now()
 	st := &steps{last: started}
+	if in.Phase != "" {
+		if err := checkPhase(in.Phase); err != nil {
+			return nil, err
+		}
+	}
 	snap, err := LoadSnapshot(in.Flags.Snapshot)
 	if err != nil {
 		return nil, err

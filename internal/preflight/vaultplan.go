@@ -32,11 +32,11 @@ func WritePlan(ctx context.Context, in Input, vp VaultPlan) ([]byte, error) {
 	if !ok || rg == "" || name == "" || strings.Contains(name, "/") {
 		return nil, Invalid("--vault: expected RESOURCE-GROUP/NAME, got %q", vp.Vault)
 	}
-	if vp.Phase != result.Reprotect && vp.Phase != result.Failback {
-		return nil, Invalid("--phase: expected reprotect or failback, got %q", vp.Phase)
+	if err := checkPhase(vp.Phase); err != nil {
+		return nil, err
 	}
-	if vp.Timeout <= 0 {
-		return nil, Invalid("--timeout: expected a positive duration, got %v", vp.Timeout)
+	if err := Positive("--timeout", vp.Timeout); err != nil {
+		return nil, err
 	}
 	only, err := readNames(vp.OnlyVMs)
 	if err != nil {

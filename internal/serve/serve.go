@@ -46,12 +46,13 @@ const ShutdownGrace = 5 * time.Second
 // flag of their runs (as the phases would), the address and what protects it. Its errors are
 // *preflight.InputError.
 func (c Config) Validate() error {
-	switch {
-	case len(c.Plans) == 0:
+	if len(c.Plans) == 0 {
 		return preflight.Invalid("no plan: set --plan FILE (once per plan)")
-	case c.Interval <= 0:
-		return preflight.Invalid("--interval: expected a positive duration, got %v", c.Interval)
-	case (c.TLSCert == "") != (c.TLSKey == ""):
+	}
+	if err := preflight.Positive("--interval", c.Interval); err != nil {
+		return err
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
 		return preflight.Invalid("--tls-cert and --tls-key go together: set both or neither")
 	}
 	seen := map[string]string{} // absolute path → as given
