@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -170,6 +171,19 @@ plan:
 	}
 	if _, err := plan.Parse("generated", []byte(res.stdout)); err != nil {
 		t.Errorf("the generated plan does not load: %v", err)
+	}
+
+	// A plan that cannot be written out is a failure of the tool (1), not bad input (2).
+	full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
+	if err != nil {
+		t.Skip(err)
+	}
+	defer full.Close()
+	cmd := exec.Command(binary, "plan", "--vault", "rg-asr/vault01", "--master-target", "mt01")
+	var stderr strings.Builder
+	cmd.Env, cmd.Stdout, cmd.Stderr = append([]string{"HOME=" + t.TempDir()}, w.Env()...), full, &stderr
+	if err := cmd.Run(); cmd.ProcessState.ExitCode() != 1 || !strings.Contains(stderr.String(), "no space left on device") {
+		t.Errorf("plan to a full device: %v, exit %d, %s", err, cmd.ProcessState.ExitCode(), stderr.String())
 	}
 }
 

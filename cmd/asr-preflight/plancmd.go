@@ -22,14 +22,13 @@ func newPlanCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			vp.Phase = result.Phase(phase)
 			text, err := preflight.WritePlan(cmd.Context(), input(cmd, "", f), vp)
-			switch {
-			case preflight.IsInput(err):
-				return inputError("%v", err)
-			case err != nil:
-				return &exitError{code: 1, err: err}
+			if err == nil {
+				_, err = cmd.OutOrStdout().Write(text)
 			}
-			_, err = cmd.OutOrStdout().Write(text)
-			return err
+			if err != nil {
+				return outcome(nil, err) // 2 for bad input, else 1
+			}
+			return nil
 		},
 	}
 	fl := cmd.Flags()
