@@ -18,9 +18,9 @@ import (
 
 func newServeCmd() *cobra.Command {
 	var (
-		f                                       preflight.Flags
-		c                                       serve.Config
-		phase, logFormat, tokenFile, listenFlag string
+		f                           preflight.Flags
+		c                           serve.Config
+		phase, logFormat, tokenFile string
 	)
 	cmd := &cobra.Command{
 		Use:   "serve --plan FILE [--plan FILE…]",
@@ -51,7 +51,7 @@ func newServeCmd() *cobra.Command {
 			if f.ProbeGuest {
 				c.Log.Warn("--probe-guest runs a Run Command inside every Azure VM at every run: the one thing asr-preflight does that is not read-only", "interval", c.Interval.String())
 			}
-			c.Listen, c.Version = listenFlag, toolVersion()
+			c.Version = toolVersion()
 			f.Format = "json"
 			c.Input = func(plan string, ph result.Phase) preflight.Input {
 				g := f
@@ -75,7 +75,7 @@ func newServeCmd() *cobra.Command {
 	}
 	fl := cmd.Flags()
 	fl.StringArrayVarP(&c.Plans, "plan", "p", nil, "plan `FILE`, read again before every run; repeat for several plans")
-	fl.StringVar(&listenFlag, "listen", "127.0.0.1:9797", "`HOST:PORT` to serve on; loopback unless you say otherwise")
+	fl.StringVar(&c.Listen, "listen", "127.0.0.1:9797", "`HOST:PORT` to serve on; loopback unless you say otherwise")
 	fl.DurationVar(&c.Interval, "interval", 15*time.Minute, "time between the starts of two runs of a plan")
 	fl.StringVar(&phase, "phase", "both", "reprotect, failback or both")
 	fl.StringVar(&c.TLSCert, "tls-cert", "", "serve HTTPS with this PEM certificate `FILE` (with --tls-key)")

@@ -104,8 +104,13 @@ const MaxMemoryMB = 24 << 20
 
 var guid = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
-// ValidSubscription reports whether id is an Azure subscription ID: a GUID.
-func ValidSubscription(id string) bool { return guid.MatchString(id) }
+// CheckSubscription says what is wrong with id as an Azure subscription ID (a GUID), or nil.
+func CheckSubscription(id string) error {
+	if !guid.MatchString(id) {
+		return fmt.Errorf("expected a subscription ID (a GUID such as 00000000-0000-0000-0000-000000000000), got %q", id)
+	}
+	return nil
+}
 
 // validate checks what the shape alone cannot: required fields, allowed values, unique names.
 func (pl *Plan) validate(d *strictyaml.Doc) {
@@ -122,8 +127,10 @@ func (pl *Plan) validate(d *strictyaml.Doc) {
 			d.Addf("configurationServer", "%v", err)
 		}
 	}
-	if pl.Azure != nil && pl.Azure.SubscriptionID != "" && !ValidSubscription(pl.Azure.SubscriptionID) {
-		d.Addf("azure.subscriptionId", "expected a subscription ID (a GUID such as 00000000-0000-0000-0000-000000000000), got %q", pl.Azure.SubscriptionID)
+	if pl.Azure != nil && pl.Azure.SubscriptionID != "" {
+		if err := CheckSubscription(pl.Azure.SubscriptionID); err != nil {
+			d.Addf("azure.subscriptionId", "%v", err)
+		}
 	}
 	if pl.Azure != nil && (pl.Azure.Vault.ResourceGroup == "") != (pl.Azure.Vault.Name == "") {
 		d.Addf("azure.vault", "expected both resourceGroup and name")

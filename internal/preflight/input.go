@@ -362,8 +362,10 @@ func (in Input) AzureConfig(pl *plan.Plan) (azure.Config, bool, error) {
 	if cfg.SubscriptionID == "" && pl != nil && pl.Azure != nil {
 		cfg.SubscriptionID = pl.Azure.SubscriptionID // validated with the plan
 	}
-	if from != "" && !plan.ValidSubscription(cfg.SubscriptionID) {
-		return cfg, on, Invalid("%s: expected a subscription ID (a GUID such as 00000000-0000-0000-0000-000000000000), got %q", from, cfg.SubscriptionID)
+	if from != "" {
+		if err := plan.CheckSubscription(cfg.SubscriptionID); err != nil {
+			return cfg, on, Invalid("%s: %v", from, err)
+		}
 	}
 	if err := cfg.Validate(); on && err != nil {
 		return cfg, on, Invalid("%v", err)
