@@ -152,12 +152,9 @@ func roleHealth(s *Input, who string, role inventory.Role) (Status, string) {
 		parts = append(parts, fmt.Sprintf("%s's service is %s", who, role.ServiceStatus))
 	}
 	for _, e := range role.HealthErrors {
-		st := Fail
-		switch {
-		case strings.EqualFold(e.Level, "Info"):
+		st := levelStatus(e.Level)
+		if st == Pass { // information
 			continue
-		case strings.EqualFold(e.Level, "Warning"):
-			st = Warn
 		}
 		status = worst(status, st)
 		text := fmt.Sprintf("%s reports error %s: %s", who, e.Code, e.Message)

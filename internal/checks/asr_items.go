@@ -133,15 +133,13 @@ func (ASRHealth) Run(s *Input) []Result {
 		}
 		var out []Result
 		for _, e := range it.HealthErrors {
-			if strings.EqualFold(e.Level, "Info") { // information, never a failure (548004 on a healthy item)
+			st := levelStatus(e.Level)
+			if st == Pass { // information, never a failure (548004 on a healthy item)
 				out = append(out, Result{Target: vm.Name, Status: Pass,
 					Message: fmt.Sprintf("Site Recovery reports information %s on %s, not a failure: %s", e.Code, vm.Name, e.Message)})
 				continue
 			}
-			r := Result{Target: vm.Name, Status: Fail, Code: e.Code, Message: fmt.Sprintf("Site Recovery reports error %s on %s: %s", e.Code, vm.Name, e.Message)}
-			if strings.EqualFold(e.Level, "Warning") {
-				r.Status = Warn
-			}
+			r := Result{Target: vm.Name, Status: st, Code: e.Code, Message: fmt.Sprintf("Site Recovery reports error %s on %s: %s", e.Code, vm.Name, e.Message)}
 			if e.PossibleCauses != "" {
 				r.Message += " (possible causes: " + e.PossibleCauses + ")"
 			}
@@ -152,6 +150,18 @@ func (ASRHealth) Run(s *Input) []Result {
 		}
 		return out
 	})
+}
+
+// levelStatus is what a Site Recovery health error of the level means: Info is information (pass),
+// Warning a warning, any other level a failure.
+func levelStatus(level string) Status {
+	switch {
+	case strings.EqualFold(level, "Info"):
+		return Pass
+	case strings.EqualFold(level, "Warning"):
+		return Warn
+	}
+	return Fail
 }
 
 // OSSupport reports Windows Server 2008 R2 machines protected as physical servers.

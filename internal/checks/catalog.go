@@ -140,7 +140,7 @@ var Codes = map[string]CodeInfo{
 		Cause:    "The enable-replication job for the machine failed (agent installation, credentials, appliance or network), so the item never started replicating.",
 		Symptoms: "The item stays in EnablingFailed; only DisableProtection is allowed; no failover, reprotect or failback is possible.",
 		Fix:      "Open the failed job in the vault for the underlying error, fix it, disable replication for the item and enable it again.",
-		DocURL:   docBase + "vmware-azure-troubleshoot-replication",
+		DocURL:   docReplication,
 	},
 }
 

@@ -5,8 +5,8 @@ package checks
 
 import (
 	"fmt"
+	"maps"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/asr-preflight/asr-preflight/internal/derive"
@@ -99,11 +99,11 @@ func Register(c Check) {
 
 // All returns every registered check, sorted by ID.
 func All() []Check {
-	all := make([]Check, 0, len(registry))
-	for _, c := range registry {
-		all = append(all, c)
+	ids := IDs()
+	all := make([]Check, len(ids))
+	for i, id := range ids {
+		all[i] = registry[id]
 	}
-	sort.Slice(all, func(i, j int) bool { return all[i].Info().ID < all[j].Info().ID })
 	return all
 }
 
@@ -115,12 +115,7 @@ func Lookup(id string) (Check, bool) {
 
 // IDs returns every registered check ID, sorted.
 func IDs() []string {
-	ids := make([]string, 0, len(registry))
-	for id := range registry {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	return ids
+	return slices.Sorted(maps.Keys(registry))
 }
 
 // Validate returns an error naming the valid IDs if any of ids is not a registered check.

@@ -45,17 +45,7 @@ func datastoreCapacity(inv *inventory.VCenter, g derive.Group) Result {
 		r.Status, r.Message = Skip, fmt.Sprintf("datastore %s is not in the inventory (see datastore.access)", name)
 		return r
 	}
-	var need int64
-	var parts, unknown []string
-	for _, vm := range g.VMs {
-		size, problem := diskBytes(vm)
-		if problem != "" {
-			unknown = append(unknown, vm.Name+" ("+problem+")")
-			continue
-		}
-		need += size
-		parts = append(parts, fmt.Sprintf("%s %s", vm.Name, gb(size>>20)))
-	}
+	need, parts, unknown := sizes(g.VMs, diskBytes, func(b int64) string { return gb(b >> 20) })
 	have := fmt.Sprintf("datastore %s has %s free of %s", name, gb(ds.FreeBytes>>20), gb(ds.CapacityBytes>>20))
 	switch {
 	case need > ds.FreeBytes:

@@ -51,17 +51,7 @@ func hostMemory(inv *inventory.VCenter, g derive.Group) Result {
 	}
 	totalMB := h.MemoryBytes >> 20
 	freeMB := totalMB - h.MemoryUsageMB
-	var needMB int64
-	var parts, unknown []string
-	for _, vm := range g.VMs {
-		mb, problem := vm.Memory()
-		if problem != "" {
-			unknown = append(unknown, vm.Name+" ("+problem+")")
-			continue
-		}
-		needMB += mb
-		parts = append(parts, fmt.Sprintf("%s %s", vm.Name, gb(mb)))
-	}
+	needMB, parts, unknown := sizes(g.VMs, (*derive.VM).Memory, gb)
 	have := fmt.Sprintf("host %s has %s free (%s total, %s in use)", g.Name, gb(freeMB), gb(totalMB), gb(h.MemoryUsageMB))
 	need := fmt.Sprintf("%s need %s", listed(parts, " + "), gb(needMB))
 	switch {

@@ -30,7 +30,7 @@ func Run(ctx context.Context, cs []Check, s *Input, o Options) []Result {
 		mu  sync.Mutex
 		out []Result
 	)
-	g, ctx := errgroup.WithContext(ctx)
+	var g errgroup.Group
 	g.SetLimit(max(o.Concurrency, 1))
 	for _, c := range cs {
 		g.Go(func() error {

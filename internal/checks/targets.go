@@ -59,6 +59,21 @@ func listed(items []string, sep string) string {
 // gb formats mebibytes as gibibytes: "7.5 GB".
 func gb(mb int64) string { return fmt.Sprintf("%.1f GB", float64(mb)/1024) }
 
+// sizes sums size over the VMs whose size is known, and lists them ("web01 7.5 GB", show
+// formatting the size) and the others ("db01 (why it is unknown)").
+func sizes(vms []*derive.VM, size func(*derive.VM) (int64, string), show func(int64) string) (total int64, known, unknown []string) {
+	for _, vm := range vms {
+		n, problem := size(vm)
+		if problem != "" {
+			unknown = append(unknown, vm.Name+" ("+problem+")")
+			continue
+		}
+		total += n
+		known = append(known, vm.Name+" "+show(n))
+	}
+	return total, known, unknown
+}
+
 // worst returns the most severe of the statuses (fail > warn > pass).
 func worst(a, b Status) Status {
 	rank := map[Status]int{Pass: 0, Skip: 0, Warn: 1, Fail: 2, Error: 3}

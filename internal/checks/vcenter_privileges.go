@@ -5,9 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/asr-preflight/asr-preflight/internal/derive"
 	"github.com/asr-preflight/asr-preflight/internal/inventory"
-	"github.com/asr-preflight/asr-preflight/internal/plan"
 )
 
 func init() { Register(VCenterPrivileges{}) }
@@ -58,9 +56,8 @@ func (VCenterPrivileges) Run(s *Input) []Result {
 		who = "account " + p.Principal
 	}
 	// CreateSnapshot counts only before failback of a modernized VM.
-	needed := func(id string) bool {
-		return id != CreateSnapshot || s.Phase == Failback && slices.ContainsFunc(s.Facts.VMs, func(vm derive.VM) bool { return vm.Modernized })
-	}
+	snapshot := s.Phase == Failback && s.Facts.HasModernized()
+	needed := func(id string) bool { return id != CreateSnapshot || snapshot }
 	checked := 0
 	for _, id := range p.Checked {
 		if needed(id) {
@@ -105,9 +102,8 @@ func (VCenterPrivileges) Run(s *Input) []Result {
 func relevant(s *Input) map[[2]string]bool {
 	m := map[[2]string]bool{{"HostSystem", s.Facts.MasterTarget.Host()}: true}
 	for _, vm := range s.Facts.VMs {
-		m[[2]string{"HostSystem", vm.Host}] = true
-		if vm.OnPrem != nil && vm.Location == plan.Original {
-			m[[2]string{"HostSystem", vm.OnPrem.Host}] = true
+		for _, h := range vm.Hosts() {
+			m[[2]string{"HostSystem", h}] = true
 		}
 		m[[2]string{"Datastore", vm.TargetDatastore}] = true
 	}

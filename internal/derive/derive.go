@@ -101,6 +101,20 @@ func (f *Facts) HasClassic() bool {
 	return slices.ContainsFunc(f.VMs, func(vm VM) bool { return !vm.Modernized })
 }
 
+// HasModernized reports whether any plan VM is modernized.
+func (f *Facts) HasModernized() bool {
+	return slices.ContainsFunc(f.VMs, func(vm VM) bool { return vm.Modernized })
+}
+
+// Hosts are the ESXi hosts the VM's failback reaches: the one it will run on, and its original's
+// when it fails back to the original location ("" for one not known).
+func (vm *VM) Hosts() []string {
+	if vm.OnPrem != nil && vm.Location == plan.Original {
+		return []string{vm.Host, vm.OnPrem.Host}
+	}
+	return []string{vm.Host}
+}
+
 // Memory is the memory the VM powers on with, in MB: the plan's memoryMB; else, failing back to
 // the original, its on-premises VM's configured memory; else what Site Recovery recorded, else the
 // failed-over Azure VM's size. Failing back to an alternate location, the VM of its name
@@ -181,7 +195,7 @@ func Derive(s *inventory.Snapshot) *Facts {
 		if it := vm.Item; it != nil && it.Modernized() && s.Phase == result.Failback {
 			vm.TargetDatastore, vm.TargetName = cmp.Or(it.TargetDatastore, pv.Datastore), cmp.Or(it.TargetVMName, pv.Name)
 		}
-		vm.Azure = AzureTarget(pv, vm.Item)
+		vm.Azure = azureTarget(pv, vm.Item)
 		vm.AzureVM, vm.Elsewhere = azureVMs.locate(vm.Azure)
 		if vm.Modernized {
 			vm.Appliance, vm.ApplianceFrom = appliance(s, vm)
@@ -297,10 +311,9 @@ func item(items []inventory.ProtectedItem, name string) *inventory.ProtectedItem
 	return nil
 }
 
-// AzureTarget resolves a plan VM's Azure VM: the plan's azureVM, else the one Site Recovery
-// recorded on its item (nil when the vault was not read). The guest probe picks its VMs with it
-// too, during collection.
-func AzureTarget(vm plan.VM, it *inventory.ProtectedItem) AzureRef {
+// azureTarget resolves a plan VM's Azure VM: the plan's azureVM, else the one Site Recovery
+// recorded on its item (nil when the vault was not read).
+func azureTarget(vm plan.VM, it *inventory.ProtectedItem) AzureRef {
 	ref := AzureRef{}
 	if it != nil {
 		ref = AzureRef{ResourceGroup: it.RecoveryResourceGroup, Name: it.RecoveryVMName, ID: it.RecoveryVMID, From: "Site Recovery"}
@@ -427,9 +440,8 @@ func (f *Facts) Scope(s *inventory.Snapshot) result.Scope {
 				deps = append(deps, result.Ref{Kind: kind, Name: name})
 			}
 		}
-		add(result.HostKind, vm.Host)
-		if vm.OnPrem != nil && vm.Location == plan.Original {
-			add(result.HostKind, vm.OnPrem.Host) // failback to the original reaches it there
+		for _, h := range vm.Hosts() {
+			add(result.HostKind, h)
 		}
 		add(result.DatastoreKind, vm.TargetDatastore)
 		if vm.Modernized {
