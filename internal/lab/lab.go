@@ -13,7 +13,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 
 	"golang.org/x/sync/errgroup"
@@ -24,6 +23,8 @@ import (
 	"github.com/vmware/govmomi/simulator"
 	"github.com/vmware/govmomi/vim25/soap"
 	"github.com/vmware/govmomi/vim25/types"
+
+	"github.com/asr-preflight/asr-preflight/internal/loopback"
 )
 
 // Names in the lab's inventory.
@@ -103,7 +104,7 @@ func Start(o Options) (*Lab, error) {
 	if o.Addr == "" {
 		o.Addr = "127.0.0.1:0"
 	}
-	if err := loopback(o.Addr); err != nil {
+	if err := onLoopback(o.Addr); err != nil {
 		return nil, err
 	}
 	if o.Username == "" {
@@ -270,16 +271,13 @@ func disks(vm VM) []types.BaseVirtualDeviceConfigSpec {
 // ErrListenAddress is returned for a listen address that is malformed or not on loopback.
 var ErrListenAddress = errors.New("lab: listen address must be host:port on loopback (127.0.0.0/8, ::1 or localhost)")
 
-// loopback refuses listen addresses off this machine.
-func loopback(addr string) error {
+// onLoopback refuses listen addresses off this machine.
+func onLoopback(addr string) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return fmt.Errorf("%w, got %q", ErrListenAddress, addr)
 	}
-	if strings.EqualFold(host, "localhost") {
-		return nil
-	}
-	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+	if !loopback.Host(host) {
 		return fmt.Errorf("%w, got %q", ErrListenAddress, addr)
 	}
 	return nil

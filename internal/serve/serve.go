@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/asr-preflight/asr-preflight/internal/loopback"
 	"github.com/asr-preflight/asr-preflight/internal/preflight"
 	"github.com/asr-preflight/asr-preflight/internal/report"
 	"github.com/asr-preflight/asr-preflight/internal/result"
@@ -70,7 +71,7 @@ func (c Config) Validate() error {
 	if n, perr := strconv.Atoi(port); err != nil || perr != nil || n < 0 || n > 65535 {
 		return preflight.Invalid("--listen: expected HOST:PORT (port 0-65535), got %q", c.Listen)
 	}
-	if c.Token != "" && c.TLSCert == "" && !loopback(host) {
+	if c.Token != "" && c.TLSCert == "" && !loopback.Host(host) {
 		return preflight.Invalid("--auth-token-file: the token would travel in clear to %s; serve over TLS (--tls-cert, --tls-key) or listen on loopback", c.Listen)
 	}
 	if c.TLSCert != "" {
@@ -88,15 +89,6 @@ func (c Config) Validate() error {
 	return nil
 }
 
-// loopback reports whether host is this machine.
-func loopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
 // Run listens, runs every plan for every phase at start and every interval — never two runs of
 // one plan at once; a plan's runs that overrun the interval delay its next, and the log says so —
 // and serves until ctx ends; then it cancels the run in progress and stops, within ShutdownGrace.
@@ -105,7 +97,7 @@ func Run(ctx context.Context, c Config) error {
 	if err != nil {
 		return fmt.Errorf("--listen: %w", err)
 	}
-	if host, _, _ := net.SplitHostPort(c.Listen); !loopback(host) && c.Token == "" {
+	if host, _, _ := net.SplitHostPort(c.Listen); !loopback.Host(host) && c.Token == "" {
 		c.Log.Warn("serving reports that name hosts and VMs on a non-loopback address without a bearer token", "listen", c.Listen)
 	}
 	ctx, stopRuns := context.WithCancel(ctx)

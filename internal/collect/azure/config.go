@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/url"
 	"strings"
 	"time"
@@ -17,6 +16,8 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+
+	"github.com/asr-preflight/asr-preflight/internal/loopback"
 )
 
 // Config says which subscription to read and how to reach Azure Resource Manager.
@@ -76,7 +77,7 @@ func (c Config) cloud() (cloud.Configuration, bool, error) {
 		return cloud.Configuration{}, false, fmt.Errorf("Azure Resource Manager endpoint %q: expected https://host[:port]", c.Endpoint)
 	}
 	lab := u.Scheme == "http"
-	if lab && !loopback(u.Hostname()) {
+	if lab && !loopback.Host(u.Hostname()) {
 		return cloud.Configuration{}, false, fmt.Errorf("Azure Resource Manager endpoint %q: plain http is allowed only on this machine (127.0.0.0/8, ::1, localhost); use https", c.Endpoint)
 	}
 	endpoint := strings.TrimSuffix(u.String(), "/")
@@ -91,14 +92,6 @@ func (c Config) cloud() (cloud.Configuration, bool, error) {
 	cfg := cloud.Configuration{ActiveDirectoryAuthorityHost: base.ActiveDirectoryAuthorityHost,
 		Services: map[cloud.ServiceName]cloud.ServiceConfiguration{cloud.ResourceManager: {Endpoint: endpoint, Audience: audience}}}
 	return cfg, lab, nil
-}
-
-func loopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // clients resolves the credential and client options every ARM client is built with.

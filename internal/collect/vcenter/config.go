@@ -7,7 +7,6 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -16,6 +15,8 @@ import (
 	"strings"
 
 	"github.com/vmware/govmomi/vim25/soap"
+
+	"github.com/asr-preflight/asr-preflight/internal/loopback"
 )
 
 // Config says how to reach and log in to vCenter.
@@ -99,7 +100,7 @@ func (c Config) endpoint() (*url.URL, *url.Userinfo, error) {
 			return nil, nil, settingErr("url", "port %s in %q: expected 1-65535", p, shown)
 		}
 	}
-	if u.Scheme == "http" && !loopback(u.Hostname()) {
+	if u.Scheme == "http" && !loopback.Host(u.Hostname()) {
 		return nil, nil, settingErr("url", "%q: plain http would send the password in clear; use https (http is allowed only on this machine: 127.0.0.0/8, ::1, localhost)", shown)
 	}
 	username, password := c.Username, c.Password
@@ -167,15 +168,6 @@ func pin(tc *tls.Config, host, want string) {
 type pinError struct{ msg string }
 
 func (e *pinError) Error() string { return e.msg }
-
-// loopback reports whether host names this machine.
-func loopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
 
 // redactURL hides user info in a URL given on the command line.
 func redactURL(s string) string {
