@@ -23,9 +23,29 @@ type job struct {
 // latest is what the last run of a job that produced a report found, and whether a run failed
 // since.
 type latest struct {
-	report report.Report
-	at     time.Time // when it ended
-	failed bool      // a later run produced no report: its VMs cannot be told ready
+	report   report.Report
+	failures map[[2]string]int // (check, code) → the report's failures; 0 with code "" for a check that did not fail
+	at       time.Time         // when it ended
+	failed   bool              // a later run produced no report: its VMs cannot be told ready
+}
+
+// failures counts a report's failures by check and ASR code, with a 0 under code "" for every
+// check that did not fail, so that alerts see it pass.
+func failures(rep report.Report) map[[2]string]int {
+	n := map[[2]string]int{}
+	failed := map[string]bool{}
+	for _, r := range rep.Results {
+		failed[r.Check] = failed[r.Check] || r.Status == result.Fail
+		if r.Status == result.Fail {
+			n[[2]string{r.Check, r.Code}]++
+		}
+	}
+	for check, f := range failed {
+		if !f {
+			n[[2]string{check, ""}] = 0
+		}
+	}
+	return n
 }
 
 // state is what serve knows: the latest report of each job, the sources its runs read, and the
@@ -85,7 +105,7 @@ func (st *state) finished(plan string, ph result.Phase, outcome string, took tim
 	}
 	switch l, ok := st.latest[j]; {
 	case out != nil && outcome != "error":
-		st.latest[j] = latest{report: out.Report, at: time.Now()}
+		st.latest[j] = latest{report: out.Report, failures: failures(out.Report), at: time.Now()}
 	case ok:
 		l.failed = true
 		st.latest[j] = l
@@ -164,20 +184,7 @@ func (st *state) Collect(ch chan<- prometheus.Metric) {
 		if l.failed {
 			continue // its failures are those of a report that no longer stands
 		}
-		failures := map[[2]string]int{} // (check, code) → failures
-		checks := map[string]bool{}     // check → whether it failed
-		for _, r := range l.report.Results {
-			checks[r.Check] = checks[r.Check] || r.Status == result.Fail
-			if r.Status == result.Fail {
-				failures[[2]string{r.Check, r.Code}]++
-			}
-		}
-		for check, failed := range checks {
-			if !failed {
-				failures[[2]string{check, ""}] = 0 // a series for every check, so that alerts see it pass
-			}
-		}
-		for k, n := range failures {
+		for k, n := range l.failures {
 			gauge(checkFailures, float64(n), j.plan, ph, k[0], k[1])
 		}
 	}
