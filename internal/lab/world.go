@@ -218,14 +218,14 @@ func (w *World) startAzure(sc *Scenario) error {
 			item.RecoveryVM = &AzureVM{ResourceGroup: r.ResourceGroup, Name: r.Name}
 		}
 		item.HealthErrors = healthErrors(it.HealthErrors)
-		item.Appliance, item.AgentRegistered, item.AgentHeartbeatAge = it.Appliance, it.AgentRegistered, minutesOr(it.AgentHeartbeatMinutes, 1)
+		item.Appliance, item.AgentRegistered, item.AgentHeartbeatAge = it.Appliance, it.AgentRegistered, asMinutes(it.AgentHeartbeatMinutes)
 		item.ResyncRequired, item.TargetDatastore, item.TargetVMName = it.ResyncRequired, it.TargetDatastore, it.TargetVMName
 		item.OriginalDeleted, item.LastPlannedFailover = it.OriginalDeleted, it.LastPlannedFailover
 		for _, d := range it.Disks {
 			disk := Disk{Name: d.Name, SizeGB: d.SizeGB, InitialReplication: d.InitialReplication, PendingMB: float64(d.PendingMB),
 				ProgressPercent: d.ProgressPercent, ResyncRequired: d.ResyncRequired}
 			if d.LastSyncMinutes != nil {
-				age := minutesOr(d.LastSyncMinutes, 0)
+				age := asMinutes(d.LastSyncMinutes)
 				disk.LastSyncAge = &age
 			}
 			item.Disks = append(item.Disks, disk)
@@ -233,12 +233,12 @@ func (w *World) startAzure(sc *Scenario) error {
 		az.Items = append(az.Items, item)
 	}
 	for _, ap := range a.Appliances {
-		appliance := Appliance{Name: ap.Name, Health: ap.Health, HeartbeatAge: minutesOr(ap.HeartbeatMinutes, 1), Resources: ap.Resources,
+		appliance := Appliance{Name: ap.Name, Health: ap.Health, HeartbeatAge: asMinutes(ap.HeartbeatMinutes), Resources: ap.Resources,
 			AccessibleDatastores: ap.AccessibleDatastores, Roles: map[string]Role{}}
 		for kind, r := range ap.Roles {
 			role := Role{Missing: r.Missing, Health: r.Health, HealthErrors: healthErrors(r.HealthErrors)}
 			if r.HeartbeatMinutes != nil {
-				age := minutesOr(r.HeartbeatMinutes, 0)
+				age := asMinutes(r.HeartbeatMinutes)
 				role.HeartbeatAge = &age
 			}
 			appliance.Roles[kind] = role
@@ -247,7 +247,7 @@ func (w *World) startAzure(sc *Scenario) error {
 	}
 	if c := a.Classic; c != nil {
 		az.Classic = &ClassicFabric{ConfigServer: "cs01", ProcessServer: "ps01", MasterTarget: sc.VCenter.MasterTarget.Name,
-			HeartbeatAge: minutesOr(c.HeartbeatMinutes, 1), ServiceStatus: c.ServiceStatus}
+			HeartbeatAge: asMinutes(c.HeartbeatMinutes), ServiceStatus: c.ServiceStatus}
 		for _, ds := range sc.VCenter.Datastores {
 			az.Classic.Datastores = append(az.Classic.Datastores, ds.Name)
 		}
@@ -268,10 +268,11 @@ func healthErrors(specs []HealthErrorSpec) []asr.HealthError {
 	return out
 }
 
-// minutesOr is a scenario's minutes as a duration, def minutes when not given.
-func minutesOr(m *int, def int) time.Duration {
+// asMinutes is a scenario's minutes as a duration, 0 when not given (the models take a zero
+// heartbeat age as a minute ago).
+func asMinutes(m *int) time.Duration {
 	if m == nil {
-		return time.Duration(def) * time.Minute
+		return 0
 	}
 	return time.Duration(*m) * time.Minute
 }
