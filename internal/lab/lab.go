@@ -34,6 +34,11 @@ const (
 	MasterTarget = "mt01"
 )
 
+// vcsimHost and vcsimDatastore are the names vcsim gives its i-th host and datastore, which a
+// scenario's names replace.
+func vcsimHost(i int) string      { return fmt.Sprintf("DC0_H%d", i) }
+func vcsimDatastore(i int) string { return fmt.Sprintf("LocalDS_%d", i) }
+
 // Sizes of the lab's hosts and datastore.
 const (
 	HostMemoryMB      = 128 << 10
@@ -166,12 +171,12 @@ func WritePlan(dir, text string) (string, error) {
 // build sizes the hosts and the datastores like real ones.
 func (l *Lab) build(hosts, datastores int) error {
 	for i := range hosts {
-		if err := l.SetHostMemory(fmt.Sprintf("DC0_H%d", i), HostMemoryMB, HostMemoryUsageMB); err != nil {
+		if err := l.SetHostMemory(vcsimHost(i), HostMemoryMB, HostMemoryUsageMB); err != nil {
 			return err
 		}
 	}
 	for i := range datastores {
-		if err := l.setDatastore(fmt.Sprintf("LocalDS_%d", i), "VMFS", DatastoreBytes, DatastoreFree); err != nil {
+		if err := l.setDatastore(vcsimDatastore(i), "VMFS", DatastoreBytes, DatastoreFree); err != nil {
 			return err
 		}
 	}

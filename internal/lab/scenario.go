@@ -273,7 +273,7 @@ func (sc *Scenario) defaults() {
 	}
 	for i := range v.Hosts {
 		h := &v.Hosts[i]
-		h.Name = cmp.Or(h.Name, fmt.Sprintf("DC0_H%d", i))
+		h.Name = cmp.Or(h.Name, vcsimHost(i))
 		h.MemoryGB, h.UsedGB = cmp.Or(h.MemoryGB, HostMemoryMB>>10), cmp.Or(h.UsedGB, HostMemoryUsageMB>>10)
 		h.Version, h.Product, h.Connection = cmp.Or(h.Version, "8.0.2"), cmp.Or(h.Product, "VMware ESXi"), cmp.Or(h.Connection, "connected")
 	}
@@ -282,7 +282,7 @@ func (sc *Scenario) defaults() {
 	}
 	for i := range v.Datastores {
 		ds := &v.Datastores[i]
-		ds.Name, ds.Type = cmp.Or(ds.Name, fmt.Sprintf("LocalDS_%d", i)), cmp.Or(ds.Type, "VMFS")
+		ds.Name, ds.Type = cmp.Or(ds.Name, vcsimDatastore(i)), cmp.Or(ds.Type, "VMFS")
 		ds.CapacityGB, ds.FreeGB = cmp.Or(ds.CapacityGB, DatastoreBytes>>30), cmp.Or(ds.FreeGB, DatastoreFree>>30)
 	}
 	if v.MasterTarget == nil {

@@ -76,13 +76,13 @@ func startNamed(ctx context.Context, o Options, v VCenterSpec, vms []VM) (*Lab, 
 		return l.Update(kind, from, types.PropertyChange{Name: "name", Val: to})
 	}
 	for i, h := range v.Hosts {
-		if err := rename("HostSystem", fmt.Sprintf("DC0_H%d", i), h.Name); err != nil {
+		if err := rename("HostSystem", vcsimHost(i), h.Name); err != nil {
 			l.Close()
 			return nil, nil, err
 		}
 	}
 	for i, ds := range v.Datastores {
-		if err := rename("Datastore", fmt.Sprintf("LocalDS_%d", i), ds.Name); err != nil {
+		if err := rename("Datastore", vcsimDatastore(i), ds.Name); err != nil {
 			l.Close()
 			return nil, nil, err
 		}
