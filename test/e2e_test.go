@@ -306,7 +306,7 @@ func TestBadInput(t *testing.T) {
 		{"no plan flag", []string{"reprotect"}, "asr-preflight: required flag(s) \"plan\" not set\n"},
 		{"bad format", []string{"reprotect", "-p", badPlan, "-f", "yaml"}, `asr-preflight: --format: unknown format "yaml"; expected one of text, json, junit, markdown, html` + "\n"},
 		{"unknown flag", []string{"reprotect", "--colour"}, "asr-preflight: unknown flag: --colour\n"},
-		{"unknown code", []string{"explain", "12345"}, `asr-preflight: unknown ASR code or check "12345"; known codes: 806, 8038, 8061, 78022, 78052, 78093, 78174, 78186, 95226, 161011, 310056, 325091, 325092, 548004; checks: ` + strings.Join(checks.IDs(), ", ") + "\n"},
+		{"unknown code", []string{"explain", "12345"}, `asr-preflight: unknown ASR code or check "12345"; known codes: 806, 8038, 8061, 78022, 78052, 78093, 78174, 78186, 95226, 161011, 310056, 325091, 325092, 531006, 548004; checks: ` + strings.Join(checks.IDs(), ", ") + "\n"},
 		{"no vCenter URL", []string{"reprotect", "-p", writePlan(t, healthyPlan)}, "asr-preflight: no vCenter URL: set --vcenter-url, GOVC_URL or vcenter.url in the plan\n"},
 		{"bad concurrency", []string{"reprotect", "-p", badPlan, "--concurrency", "0"}, "asr-preflight: --concurrency: expected a number ≥ 1, got 0\n"},
 		{"plain http vCenter", []string{"reprotect", "-p", good, "--vcenter-url", "http://vcsa.example.com/sdk"},

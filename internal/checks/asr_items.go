@@ -3,7 +3,9 @@ package checks
 import (
 	"cmp"
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/asr-preflight/asr-preflight/internal/derive"
 	"github.com/asr-preflight/asr-preflight/internal/inventory"
@@ -26,8 +28,8 @@ func (ASRProtectedItem) Info() Info {
 		Title:  "Site Recovery protects the VM and allows the next step",
 		Phases: []Phase{Reprotect, Failback},
 		Needs:  []inventory.Part{Azure, Vault},
-		Cause:  "Reprotect needs a failed-over item (committed, or with the commit pending) that allows reprotect (SwitchProtection); failback needs a reprotected item (InMage or InMageRcmFailback, protected, health Normal) that allows a planned or unplanned failover. Without a protected item (protection disabled, or a VM created by hand) there is nothing to fail back.",
-		Fix:    "Finish the previous step first (fail over, then reprotect, and wait until the item is protected); wait for replication health to return to Normal. A VM without a protected item cannot fail back.",
+		Cause:  "Reprotect needs a failed-over item (committed, or with the commit pending) that allows reprotect (SwitchProtection); failback needs a reprotected item (InMage or InMageRcmFailback, protected, health Normal — or, modernized, Critical only for want of an app-consistent recovery point while its failover health is Normal) that allows the failback operation: PlannedFailover for modernized items, UnplannedFailover for classic ones. No job may be running on the item. Without a protected item (protection disabled, or a VM created by hand) there is nothing to fail back.",
+		Fix:    "Finish the previous step first (fail over, then reprotect, and wait until the item is protected and its initial replication back is complete; commit or cancel a finished planned failover); wait for the item's running job to end and for replication health to return to Normal. A VM without a protected item cannot fail back.",
 		DocURL: docBase + "vmware-azure-failback",
 	}
 }
@@ -47,15 +49,21 @@ func (ASRProtectedItem) Run(s *Input) []Result {
 		seen := fmt.Sprintf("item %s: %s, state %s, %s, active location %s, health %s, allowed operations %s",
 			it.Name, it.Stage(), it.ProtectionState, it.InstanceType, it.ActiveLocation, it.ReplicationHealth, strings.Join(it.AllowedOperations, ", "))
 		var problems []string
+		if it.Job != "" {
+			problems = append(problems, fmt.Sprintf("job %s is running on the item%s: wait for it to finish", it.Job, since(it.JobStarted)))
+		}
 		if s.Phase == Reprotect {
-			problems = reprotectProblems(*it)
+			problems = append(problems, reprotectProblems(*it)...)
 		} else {
-			problems = failbackProblems(*it)
+			problems = append(problems, failbackProblems(*it)...)
 		}
 		if len(problems) == 0 {
 			r.Status, r.Message = Pass, seen
 			if s.Phase == Reprotect && !it.FailoverCommitted() {
 				r.Message += "; the failover is not committed yet: Site Recovery accepts reprotect, but commit it first if you may still want another recovery point"
+			}
+			if s.Phase == Failback && appConsistencyOnly(*it) {
+				r.Message += fmt.Sprintf("; replication health is %s only for want of a recent app-consistent recovery point (failover health Normal): failback will use a crash-consistent one (see asr.health)", it.ReplicationHealth)
 			}
 		} else {
 			r.Status, r.Message = Fail, seen+"; "+strings.Join(problems, "; ")
@@ -75,8 +83,10 @@ func reprotectProblems(it inventory.ProtectedItem) []string {
 		return nil
 	case inventory.Replicating:
 		return []string{"it was never failed over: it still replicates to Azure, and reprotect follows a failover"}
-	case inventory.Reprotected:
+	case inventory.Reprotected, inventory.Reprotecting:
 		return []string{"it is already reprotected: failback is the next step"}
+	case inventory.FailbackPending:
+		return []string{"it has already failed back (planned failover finished): commit or cancel the failover first"}
 	case inventory.FailedBack:
 		return []string{"it has already failed back: the VM is back on-premises"}
 	}
@@ -87,6 +97,10 @@ func reprotectProblems(it inventory.ProtectedItem) []string {
 func failbackProblems(it inventory.ProtectedItem) []string {
 	switch it.Stage() {
 	case inventory.Reprotected:
+	case inventory.Reprotecting:
+		return []string{"reprotect is still replicating: " + percent(it.InitialReplicationPercent) + "; failback waits for its initial replication to finish"}
+	case inventory.FailbackPending:
+		return []string{"a planned failover back finished and is not committed: commit or cancel the failover first"}
 	case inventory.FailedBack:
 		return []string{"it has already failed back: the VM is back on-premises (active site OnPrem), so there is nothing to fail back"}
 	case inventory.FailedOver:
@@ -97,13 +111,57 @@ func failbackProblems(it inventory.ProtectedItem) []string {
 		return []string{"failback needs a reprotected item (InMage or InMageRcmFailback) in state Protected"}
 	}
 	var problems []string
-	if !strings.EqualFold(it.ReplicationHealth, "Normal") {
+	if !strings.EqualFold(it.ReplicationHealth, "Normal") && !appConsistencyOnly(it) {
 		problems = append(problems, "its replication health must be Normal")
 	}
-	if !it.Allows(inventory.OpPlannedFailover) && !it.Allows(inventory.OpUnplannedFailover) {
-		problems = append(problems, "failback needs PlannedFailover or UnplannedFailover among the allowed operations")
+	switch {
+	case it.Modernized() && !it.Allows(inventory.OpPlannedFailover): // modernized failback is a planned failover, in every recording
+		problems = append(problems, "modernized failback is a planned failover: PlannedFailover must be among the allowed operations")
+	case !it.Modernized() && !it.Allows(inventory.OpPlannedFailover) && !it.Allows(inventory.OpUnplannedFailover):
+		problems = append(problems, "failback needs UnplannedFailover (classic) among the allowed operations")
 	}
 	return problems
+}
+
+// appConsistency are the health codes that say only that no recent app-consistent recovery point
+// exists (531006 on reprotected items, its sibling 325092).
+var appConsistency = []string{"531006", "325092"}
+
+// appConsistencyOnly reports whether a reprotected item can fail back although its replication
+// health is not Normal: it allows PlannedFailover, its failover health is Normal, and its only
+// errors and warnings say no app-consistent recovery point is recent — failback then uses a
+// crash-consistent one (as recorded from a live vault).
+func appConsistencyOnly(it inventory.ProtectedItem) bool {
+	if !it.Allows(inventory.OpPlannedFailover) || !strings.EqualFold(it.FailoverHealth, "Normal") {
+		return false
+	}
+	found := false
+	for _, e := range it.HealthErrors {
+		switch {
+		case levelStatus(e.Level) == Pass:
+		case slices.Contains(appConsistency, e.Code):
+			found = true
+		default:
+			return false
+		}
+	}
+	return found
+}
+
+// percent says a progress: "92 %", or "progress not reported".
+func percent(p *int) string {
+	if p == nil {
+		return "progress not reported"
+	}
+	return fmt.Sprintf("%d %%", *p)
+}
+
+// since says when a job began: " since 2021-08-26 06:31 UTC", or "" when not said.
+func since(t time.Time) string {
+	if t.IsZero() || t.Year() < 2000 { // Site Recovery says 1753-01-01 for none
+		return ""
+	}
+	return " since " + t.UTC().Format("2006-01-02 15:04 UTC")
 }
 
 // ASRHealth turns every health error Site Recovery reports on a plan VM's item into a result.
@@ -140,6 +198,10 @@ func (ASRHealth) Run(s *Input) []Result {
 				continue
 			}
 			r := Result{Target: vm.Name, Status: st, Code: e.Code, Message: fmt.Sprintf("Site Recovery reports error %s on %s: %s", e.Code, vm.Name, e.Message)}
+			if slices.Contains(appConsistency, e.Code) && appConsistencyOnly(*it) {
+				r.Status = Warn
+				r.Message += "; its failover health is Normal and PlannedFailover is allowed: failback works, to the latest crash-consistent recovery point (not an app-consistent one)"
+			}
 			if e.PossibleCauses != "" {
 				r.Message += " (possible causes: " + e.PossibleCauses + ")"
 			}

@@ -2,6 +2,7 @@ package checks
 
 import (
 	"testing"
+	"time"
 
 	"github.com/asr-preflight/asr-preflight/internal/inventory"
 )
@@ -28,6 +29,11 @@ func TestASRProtectedItem(t *testing.T) {
 			it.InstanceType, it.ProtectionState = "InMageRcm", "UnplannedFailoverCommitPendingStatesBegin"
 			it.AllowedOperations = []string{"CompleteMigration", "Commit", "DisableProtection", "ChangePit", "SwitchProtection"}
 		}, []want{{"web01", Pass, "", "the failover is not committed yet: Site Recovery accepts reprotect"}, {"db01", Pass, "", ""}}},
+		{"reprotect, already failed back, not committed", func(s *inventory.Snapshot) {
+			failedOver(s)
+			it := itemRef(s, "web01")
+			it.InstanceType, it.ProtectionState, it.AllowedOperations = "InMageRcmFailback", "CommitPendingStatesBegin", []string{"CancelFailover", "SwitchProtection"}
+		}, []want{{"web01", Fail, "", "it has already failed back (planned failover finished): commit or cancel the failover first"}, {"db01", Pass, "", ""}}},
 		{"reprotect not allowed yet", func(s *inventory.Snapshot) {
 			failedOver(s)
 			itemRef(s, "web01").AllowedOperations = []string{"DisableProtection"}
@@ -47,7 +53,44 @@ func TestASRProtectedItem(t *testing.T) {
 		{"failback, reprotected but critical", func(s *inventory.Snapshot) {
 			it := itemRef(s, "web01")
 			it.ReplicationHealth, it.AllowedOperations = "Critical", []string{"DisableProtection"}
-		}, []want{{"web01", Fail, "", "its replication health must be Normal; failback needs PlannedFailover or UnplannedFailover"}, {"db01", Pass, "", ""}}},
+		}, []want{{"web01", Fail, "", "its replication health must be Normal; failback needs UnplannedFailover (classic) among the allowed operations"}, {"db01", Pass, "", ""}}},
+		{"failback, modernized allows only UnplannedFailover", func(s *inventory.Snapshot) {
+			it := itemRef(s, "web01")
+			it.InstanceType, it.AllowedOperations = "InMageRcmFailback", []string{"UnplannedFailover", "DisableProtection"}
+		}, []want{{"web01", Fail, "", "modernized failback is a planned failover: PlannedFailover must be among the allowed operations"}, {"db01", Pass, "", ""}}},
+		{"failback, Critical only for want of an app-consistent point", func(s *inventory.Snapshot) {
+			it := itemRef(s, "web01")
+			it.InstanceType, it.AllowedOperations, it.ReplicationHealth, it.FailoverHealth = "InMageRcmFailback", []string{"PlannedFailover", "DisableProtection"}, "Critical", "Normal"
+			it.HealthErrors = []inventory.HealthError{{Code: "531006", Level: "Error"}, {Code: "548004", Level: "Info"}}
+		}, []want{{"web01", Pass, "", "replication health is Critical only for want of a recent app-consistent recovery point (failover health Normal)"}, {"db01", Pass, "", ""}}},
+		{"failback, Critical with failover health Critical", func(s *inventory.Snapshot) {
+			it := itemRef(s, "web01")
+			it.InstanceType, it.AllowedOperations, it.ReplicationHealth, it.FailoverHealth = "InMageRcmFailback", []string{"PlannedFailover", "DisableProtection"}, "Critical", "Critical"
+			it.HealthErrors = []inventory.HealthError{{Code: "531006", Level: "Error"}}
+		}, []want{{"web01", Fail, "", "its replication health must be Normal"}, {"db01", Pass, "", ""}}},
+		{"failback, Critical for another error too", func(s *inventory.Snapshot) {
+			it := itemRef(s, "web01")
+			it.InstanceType, it.AllowedOperations, it.ReplicationHealth, it.FailoverHealth = "InMageRcmFailback", []string{"PlannedFailover", "DisableProtection"}, "Critical", "Normal"
+			it.HealthErrors = []inventory.HealthError{{Code: "531006", Level: "Error"}, {Code: "325091", Level: "Error"}}
+		}, []want{{"web01", Fail, "", "its replication health must be Normal"}, {"db01", Pass, "", ""}}},
+		{"failback, reprotect still replicating", func(s *inventory.Snapshot) {
+			it := itemRef(s, "web01")
+			pct := 92
+			it.InstanceType, it.ProtectionState, it.AllowedOperations, it.InitialReplicationPercent = "InMageRcmFailback", "InitialReplicationInProgress", []string{"DisableProtection"}, &pct
+		}, []want{{"web01", Fail, "", "reprotecting, state InitialReplicationInProgress"}, {"db01", Pass, "", ""}}},
+		{"failback, reprotect still replicating: the message", func(s *inventory.Snapshot) {
+			it := itemRef(s, "web01")
+			pct := 92
+			it.InstanceType, it.ProtectionState, it.AllowedOperations, it.InitialReplicationPercent = "InMageRcmFailback", "InitialReplicationInProgress", []string{"DisableProtection"}, &pct
+		}, []want{{"web01", Fail, "", "reprotect is still replicating: 92 %; failback waits for its initial replication to finish"}, {"db01", Pass, "", ""}}},
+		{"failback, planned failover not committed", func(s *inventory.Snapshot) {
+			it := itemRef(s, "web01")
+			it.InstanceType, it.ProtectionState, it.ActiveLocation, it.AllowedOperations = "InMageRcmFailback", "CommitPendingStatesBegin", "Recovery", []string{"CancelFailover", "SwitchProtection"}
+		}, []want{{"web01", Fail, "", "commit or cancel the failover first"}, {"db01", Pass, "", ""}}},
+		{"a job runs on the item", func(s *inventory.Snapshot) {
+			it := itemRef(s, "web01")
+			it.Job, it.JobStarted = "PlannedFailover", time.Date(2026, 11, 30, 11, 50, 0, 0, time.UTC)
+		}, []want{{"web01", Fail, "", "job PlannedFailover is running on the item since 2026-11-30 11:50 UTC: wait for it to finish"}, {"db01", Pass, "", ""}}},
 		{"already failed back", func(s *inventory.Snapshot) {
 			it := itemRef(s, "web01")
 			it.ProtectionState, it.ActiveLocation, it.ActiveSiteType = "UnplannedFailoverCommitted", "Recovery", "OnPrem"
@@ -72,6 +115,16 @@ func TestASRHealth(t *testing.T) {
 			itemRef(s, "web01").HealthErrors = []inventory.HealthError{{Code: "548004", Level: "Info", Message: "Recomputing replication health."}}
 		}, []want{{"web01", Pass, "", "Site Recovery reports information 548004 on web01, not a failure"}, {"db01", Pass, "", ""}}},
 		{"no item", func(s *inventory.Snapshot) { s.Azure.ProtectedItems = s.Azure.ProtectedItems[1:] }, []want{{"web01", Skip, "", "(see asr.protected-item)"}, {"db01", Pass, "", ""}}},
+		{"no app-consistent point, failback still allowed", func(s *inventory.Snapshot) {
+			it := itemRef(s, "web01")
+			it.InstanceType, it.AllowedOperations, it.ReplicationHealth, it.FailoverHealth = "InMageRcmFailback", []string{"PlannedFailover", "DisableProtection"}, "Critical", "Normal"
+			it.HealthErrors = []inventory.HealthError{{Code: "531006", Level: "Error", Message: "No application consistent recovery point available for the VM in the last 3600 minutes."}}
+		}, []want{{"web01", Warn, "531006", "failback works, to the latest crash-consistent recovery point (not an app-consistent one)"}, {"db01", Pass, "", ""}}},
+		{"no app-consistent point, failover health not Normal", func(s *inventory.Snapshot) {
+			it := itemRef(s, "web01")
+			it.InstanceType, it.AllowedOperations, it.ReplicationHealth, it.FailoverHealth = "InMageRcmFailback", []string{"PlannedFailover", "DisableProtection"}, "Critical", "Warning"
+			it.HealthErrors = []inventory.HealthError{{Code: "531006", Level: "Error", Message: "m"}}
+		}, []want{{"web01", Fail, "531006", "Site Recovery reports error 531006 on web01: m"}, {"db01", Pass, "", ""}}},
 	})
 	s := healthy()
 	itemRef(s, "web01").HealthErrors = []inventory.HealthError{{Code: "539", Message: "m", RecommendedAction: "Update the Mobility agent"}}

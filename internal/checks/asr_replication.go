@@ -23,7 +23,7 @@ func (Replication) Info() Info {
 		Title:  "Replication back to on-premises finished initial replication on every disk and needs no resync",
 		Phases: []Phase{Failback},
 		Needs:  []inventory.Part{Azure, Vault},
-		Cause:  "Failback (a planned failover back to VMware) needs the reprotected item's initial replication complete on every disk and no resync pending; Site Recovery checks this only once the failback job has started.",
+		Cause:  "Failback (a planned failover back to VMware) needs the reprotected item's initial replication complete on every disk and no resync pending; Site Recovery checks this only once the failback job has started. A modernized item's disks come from its GET (the listing carries none); its item-level initial replication progress and resync state from either.",
 		Fix:    "Wait for initial replication to finish (the data pending drains through the appliance), or resolve the resync; then fail back.",
 		DocURL: docModernized,
 	}
@@ -58,27 +58,40 @@ func (Replication) Run(s *Input) []Result {
 				stale = append(stale, fmt.Sprintf("%s last synced %s ago", d.Name, ago(s.CollectedAt.Sub(d.LastSync))))
 			}
 		}
-		if len(pending) > 0 {
+		overall := it.InitialReplicationPercent != nil && *it.InitialReplicationPercent < 100 || strings.EqualFold(it.InitialReplicationHealth, "InProgress")
+		switch {
+		case len(pending) > 0:
 			msg := "initial replication is not finished: " + strings.Join(pending, "; ")
 			if p := it.InitialReplicationPercent; p != nil {
 				msg += fmt.Sprintf(" (%d%% overall)", *p)
 			}
 			add(Fail, "%s", msg)
+		case overall:
+			add(Fail, "reprotect is still replicating: %s (initial replication %s)", percent(it.InitialReplicationPercent), it.InitialReplicationHealth)
 		}
-		if it.ResyncRequired {
+		switch {
+		case it.ResyncRequired:
 			add(Fail, "Site Recovery requires a resync of the item")
+		case it.ResyncState != "" && it.ResyncState != "None":
+			add(Fail, "a resync is under way (%s)", it.ResyncState)
 		}
 		if len(stale) > 0 {
 			add(Warn, "%s", strings.Join(stale, "; "))
 		}
-		switch it.LastPlannedFailover {
-		case "Failed":
+		if it.LastPlannedFailover == "Failed" {
 			add(Warn, "the last planned failover failed: read its job in the vault before trying again")
-		case "InProgress":
-			add(Fail, "a planned failover is in progress")
 		}
-		if it.Modernized() && len(it.Disks) == 0 {
-			add(Warn, "Site Recovery lists no protected disk for the item")
+		unknown := Error // a disk that cannot be judged: error, unless the item already fails
+		if r.Status == Fail {
+			unknown = Fail
+		}
+		switch {
+		case it.DetailError != "":
+			add(unknown, "its disks are unknown: %s", it.DetailError)
+		case !it.DisksKnown():
+			add(unknown, "its disks are unknown: the item was only listed, and Site Recovery's listing carries no disks of modernized items")
+		case it.Modernized() && len(it.Disks) == 0:
+			add(Warn, "Site Recovery's GET of the item lists no protected disk")
 		}
 		if len(problems) > 0 {
 			r.Message = fmt.Sprintf("%s: %s", vm.Name, strings.Join(problems, "; "))

@@ -15,17 +15,39 @@ type CodeInfo struct {
 	Symptoms string `json:"symptoms"`
 	Fix      string `json:"fix"`
 	DocURL   string `json:"docUrl"`
+	// Modernized is what applies instead to a machine of the modernized architecture (one
+	// replication appliance, no configuration, process or master target server); nil when the same.
+	Modernized *Advice `json:"modernized,omitempty"`
 }
 
+// Advice is a code's cause, fix and documentation for one architecture.
+type Advice struct {
+	Cause  string `json:"cause"`
+	Fix    string `json:"fix"`
+	DocURL string `json:"docUrl"`
+}
+
+// For returns the code's cause, fix and documentation for the architecture.
+func (c CodeInfo) For(modernized bool) Advice {
+	if modernized && c.Modernized != nil {
+		return *c.Modernized
+	}
+	return Advice{Cause: c.Cause, Fix: c.Fix, DocURL: c.DocURL}
+}
+
+// modernizedURLs are the service URLs a modernized Mobility agent and appliance must reach.
+const modernizedURLs = "*.hypervrecoverymanager.windowsazure.com, *.servicebus.windows.net, *.blob.core.windows.net, *.backup.windowsazure.com and *.vault.azure.net"
+
 const (
-	docBase         = "https://learn.microsoft.com/azure/site-recovery/"
-	docFailback     = docBase + "vmware-azure-troubleshoot-failback-reprotect"
-	docReplication  = docBase + "vmware-azure-troubleshoot-replication"
-	docPrepare      = docBase + "vmware-azure-prepare-failback"
-	docSupportMatrx = docBase + "vmware-physical-azure-support-matrix"
-	docModernized   = docBase + "failover-failback-overview-modernized"
-	docMigrate      = docBase + "move-from-classic-to-modernized-vmware-disaster-recovery"
-	docAppliance    = docBase + "deploy-vmware-azure-replication-appliance-modernized"
+	docBase           = "https://learn.microsoft.com/azure/site-recovery/"
+	docFailback       = docBase + "vmware-azure-troubleshoot-failback-reprotect"
+	docReplication    = docBase + "vmware-azure-troubleshoot-replication"
+	docPrepare        = docBase + "vmware-azure-prepare-failback"
+	docSupportMatrx   = docBase + "vmware-physical-azure-support-matrix"
+	docModernized     = docBase + "failover-failback-overview-modernized"
+	docMigrate        = docBase + "move-from-classic-to-modernized-vmware-disaster-recovery"
+	docAppliance      = docBase + "deploy-vmware-azure-replication-appliance-modernized"
+	docTutorialModern = docBase + "vmware-azure-tutorial-failover-failback-modernized"
 )
 
 // Codes is the catalog of ASR error codes the tool predicts or explains, keyed by code.
@@ -45,6 +67,11 @@ var Codes = map[string]CodeInfo{
 		Symptoms: "Reprotect fails with \"Protection couldn't be completed for the virtual machine\".",
 		Fix:      "Pick a master target server on another ESXi host, or vMotion the master target to a host with no name conflict. If the existing VM is an orphan, rename it so the new VM can be created on the same host.",
 		DocURL:   docFailback + "#error-code-78052",
+		Modernized: &Advice{
+			Cause:  "Failback to an alternate location creates a new VM under the target VM name in the vCenter the replication appliance discovers; another VM there already carries that name.",
+			Fix:    "Rename or remove the VM that carries the name, or fail back under another target VM name.",
+			DocURL: docTutorialModern,
+		},
 	},
 	"78093": {
 		Code:     "78093",
@@ -53,6 +80,11 @@ var Codes = map[string]CodeInfo{
 		Symptoms: "Reprotect fails: the VM is stopped, deallocated, unresponsive, or on the wrong network.",
 		Fix:      "Start (or restart) the Azure VM so it can talk to on-premises again, then retry reprotect.",
 		DocURL:   docFailback + "#error-code-78093",
+		Modernized: &Advice{
+			Cause:  "Reprotect needs the failed-over Azure VM running, so that its Mobility agent re-registers with Site Recovery and replicates back through the replication appliance.",
+			Fix:    "Start (or restart) the Azure VM, check its Mobility agent reaches " + modernizedURLs + ", then retry reprotect.",
+			DocURL: docModernized,
+		},
 	},
 	"8061": {
 		Code:     "8061",
@@ -61,6 +93,11 @@ var Codes = map[string]CodeInfo{
 		Symptoms: "Reprotect fails; the datastore cannot be used by the master target.",
 		Fix:      "Mount the datastore read/write on the master target's ESXi host, and check the master target prerequisites and supported datastores (VMFS or vSAN).",
 		DocURL:   docPrepare + "#deploy-a-separate-master-target-server",
+		Modernized: &Advice{
+			Cause:  "The datastore chosen for reprotect or failback is not mounted read-write and accessible on the ESXi host, or is not among the datastores the replication appliance's reprotect agent can reach.",
+			Fix:    "Mount the datastore read-write on the ESXi host (VMFS or vSAN), or choose one the appliance reaches; make new datastores visible to the appliance's vCenter and let the appliance rediscover it.",
+			DocURL: docTutorialModern,
+		},
 	},
 	"8038": {
 		Code:     "8038",
@@ -77,6 +114,11 @@ var Codes = map[string]CodeInfo{
 		Symptoms: "Replication health turns critical; reprotect and failback stall.",
 		Fix:      "Check that the process server is running and its services (cxprocessserver, InMage PushInstall, tmansvc) are started, and that it reaches the configuration server on TCP 443.",
 		DocURL:   docReplication,
+		Modernized: &Advice{
+			Cause:  "The replication appliance stopped sending heartbeats to Site Recovery (appliance VM off, its services stopped, or no path to Azure).",
+			Fix:    "Check the replication appliance VM runs, its services are started, and it reaches " + modernizedURLs + " on TCP 443.",
+			DocURL: docAppliance,
+		},
 	},
 	"78022": {
 		Code:     "78022",
@@ -93,6 +135,11 @@ var Codes = map[string]CodeInfo{
 		Symptoms: "Replication health turns critical; reprotect does not progress.",
 		Fix:      "Start the machine and its Mobility service (InMage Scout Application Service / svagents), and check it reaches the configuration server on 443 and the process server on 9443.",
 		DocURL:   docReplication,
+		Modernized: &Advice{
+			Cause:  "The failed-over machine's Mobility agent did not re-register with Site Recovery after failover (machine off, agent service stopped, or no path to Site Recovery's URLs); reprotect cannot drive it.",
+			Fix:    "Sign in to the Azure VM, check the Mobility agent service runs and reaches " + modernizedURLs + " on TCP 443, then wait for it to re-register.",
+			DocURL: docModernized,
+		},
 	},
 	"78186": {
 		Code:     "78186",
@@ -124,6 +171,14 @@ var Codes = map[string]CodeInfo{
 		Cause:    "Site Recovery has not received an application-consistent recovery point within the replication policy's window (VSS or pre-script failures in the guest, or data not flowing).",
 		Symptoms: "Replication health turns critical or warns; app-consistent recovery points are missing.",
 		Fix:      "Check VSS (Windows) or the consistency scripts (Linux) in the guest and the Mobility agent's logs; make sure crash-consistent points arrive first.",
+		DocURL:   docReplication,
+	},
+	"531006": {
+		Code:     "531006",
+		Title:    "No recent app-consistent recovery point",
+		Cause:    "No application-consistent recovery point arrived within the policy's window (3,600 minutes as recorded): VSS or the consistency scripts fail in the guest, or replication is delayed. Crash-consistent points still arrive.",
+		Symptoms: "A reprotected item shows replication health Critical while its failover health stays Normal and PlannedFailover is allowed; failback works, to a crash-consistent recovery point.",
+		Fix:      "Fail back to the latest crash-consistent recovery point if that is acceptable for the workload; otherwise fix VSS (Windows) or the consistency scripts (Linux) in the VM, or set the policy's app-consistent frequency to zero if you do not need app consistency.",
 		DocURL:   docReplication,
 	},
 	"548004": {

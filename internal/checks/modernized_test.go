@@ -118,23 +118,32 @@ func TestAgent(t *testing.T) {
 	reprotect := func(s *inventory.Snapshot) {
 		s.Phase = Reprotect
 		for i := range s.Azure.ProtectedItems {
-			s.Azure.ProtectedItems[i].InstanceType = "InMageRcm"
+			it := &s.Azure.ProtectedItems[i]
+			it.InstanceType, it.ProtectionState, it.ActiveLocation = "InMageRcm", "UnplannedFailoverCommitted", "Recovery"
+			it.AllowedOperations, it.LastFailover = []string{"CompleteMigration", "DisableProtection", "SwitchProtection"}, collectedAt.Add(-3*time.Minute)
 		}
 	}
 	runModernized(t, Agent{}, []checkCase{
-		{"registered, fresh", reprotect, []want{{"web01", Pass, "", "web01: the Mobility agent re-registered after failover; its Mobility agent last sent a heartbeat 2 min ago"}, {"db01", Pass, "", ""}}},
+		{"registered", reprotect, []want{{"web01", Pass, "", "web01: the Mobility agent re-registered with Site Recovery after failover, no agent health error; its last agent heartbeat was 1 min after the failover (2 min ago)"}, {"db01", Pass, "", ""}}},
 		{"not registered", func(s *inventory.Snapshot) {
 			reprotect(s)
 			*s.Azure.ProtectedItems[0].AgentRegistered = false
-		}, []want{{"web01", Fail, "", "the Mobility agent did not re-register with Site Recovery after failover"}, {"db01", Pass, "", ""}}},
+		}, []want{{"web01", Fail, "78174", "the Mobility agent did not re-register with Site Recovery after failover"}, {"db01", Pass, "", ""}}},
 		{"not said", func(s *inventory.Snapshot) {
 			reprotect(s)
 			s.Azure.ProtectedItems[0].AgentRegistered = nil
 		}, []want{{"web01", Warn, "", "Site Recovery does not say whether the Mobility agent re-registered"}, {"db01", Pass, "", ""}}},
-		{"silent", func(s *inventory.Snapshot) {
+		{"heartbeat stopped at failover, 21 days ago", func(s *inventory.Snapshot) { // as recorded: the heartbeat's age says nothing
 			reprotect(s)
-			s.Azure.ProtectedItems[1].AgentHeartbeat = collectedAt.Add(-26 * time.Hour)
-		}, []want{{"web01", Pass, "", ""}, {"db01", Fail, "78174", "its Mobility agent last sent a heartbeat 26 h 0 min ago (more than an hour: taken as down)"}}},
+			it := &s.Azure.ProtectedItems[1]
+			it.LastFailover = collectedAt.Add(-21 * 24 * time.Hour)
+			it.AgentHeartbeat = it.LastFailover.Add(-3 * time.Minute)
+		}, []want{{"web01", Pass, "", ""}, {"db01", Pass, "", "its last agent heartbeat was 3 min before the failover (21 days ago), as Site Recovery reports failed-over items"}}},
+		{"agent health error", func(s *inventory.Snapshot) {
+			reprotect(s)
+			s.Azure.ProtectedItems[1].HealthErrors = []inventory.HealthError{{Code: "78174", Level: "Error", Message: "no heartbeat from the source machine"}}
+		}, []want{{"web01", Pass, "", ""}, {"db01", Fail, "78174", "Site Recovery reports error 78174 on the item, its Mobility agent has no heartbeat: no heartbeat from the source machine"}}},
+		{"not failed over", func(s *inventory.Snapshot) { s.Phase = Reprotect }, []want{{"web01", Skip, "", "web01 is not failed over (reprotected)"}, {"db01", Skip, "", ""}}},
 	})
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/asr-preflight/asr-preflight/internal/derive"
 	"github.com/asr-preflight/asr-preflight/internal/inventory"
 )
 
@@ -72,7 +73,8 @@ func runOne(ctx context.Context, c Check, s *Input, o Options) []Result {
 		if r.Status == Fail || r.Status == Warn {
 			fix, doc := info.Fix, info.DocURL
 			if e, ok := Codes[r.Code]; ok {
-				fix, doc = e.Fix, e.DocURL
+				a := e.For(concernsModernized(s, *r))
+				fix, doc = a.Fix, a.DocURL
 			}
 			r.Fix = cmp.Or(r.Fix, fix)
 			r.DocURL = cmp.Or(r.DocURL, doc)
@@ -83,6 +85,44 @@ func runOne(ctx context.Context, c Check, s *Input, o Options) []Result {
 		}
 	}
 	return rs
+}
+
+// concernsModernized reports whether every plan VM a result concerns is modernized — the VMs it
+// names, else those of the VM, datastore or host it is about — or it is about an appliance: its
+// code's fix and documentation are then the modernized ones.
+func concernsModernized(s *Input, r Result) bool {
+	if r.Kind == ApplianceKind {
+		return true
+	}
+	if s.Facts == nil {
+		return false
+	}
+	names := r.VMs
+	if len(names) == 0 {
+		var groups []derive.Group
+		switch r.Kind {
+		case VMKind:
+			names = []string{r.Target}
+		case DatastoreKind:
+			groups = s.Facts.Datastores
+		case HostKind:
+			groups = s.Facts.Hosts
+		}
+		for _, g := range groups {
+			if g.Name == r.Target {
+				for _, vm := range g.VMs {
+					names = append(names, vm.Name)
+				}
+			}
+		}
+	}
+	for _, name := range names {
+		i := slices.IndexFunc(s.Facts.VMs, func(vm derive.VM) bool { return vm.Name == name })
+		if i < 0 || !s.Facts.VMs[i].Modernized {
+			return false
+		}
+	}
+	return len(names) > 0
 }
 
 const sourceFix = "Fix the connection named in the message (address, network path, credentials, certificate trust) and run again."

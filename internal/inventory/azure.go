@@ -30,16 +30,20 @@ type AzureVM struct {
 	Size              string `json:"size,omitempty"`
 	OSType            string `json:"osType,omitempty"`
 	MemoryMB          int64  `json:"memoryMB,omitempty"`
+	// DataDisks is how many data disks it has (besides its OS disk); nil when not read.
+	DataDisks *int `json:"dataDisks,omitempty"`
 }
 
 // ProtectedItem is what Site Recovery knows of one protected machine.
 type ProtectedItem struct {
+	ID                    string        `json:"id,omitempty"`
 	Name                  string        `json:"name"`
 	FriendlyName          string        `json:"friendlyName"` // the on-premises machine's name
 	ProtectionState       string        `json:"protectionState"`
 	ProtectionDescription string        `json:"protectionDescription,omitempty"`
-	ReplicationHealth     string        `json:"replicationHealth"` // Normal, Warning, Critical
-	ActiveLocation        string        `json:"activeLocation"`    // Primary or Recovery
+	ReplicationHealth     string        `json:"replicationHealth"`        // Normal, Warning, Critical
+	FailoverHealth        string        `json:"failoverHealth,omitempty"` // Normal, Warning, Critical: whether a failover would succeed
+	ActiveLocation        string        `json:"activeLocation"`           // Primary or Recovery
 	AllowedOperations     []string      `json:"allowedOperations"`
 	InstanceType          string        `json:"instanceType"`             // InMageAzureV2, InMage, InMageRcm, InMageRcmFailback
 	ActiveSiteType        string        `json:"activeSiteType,omitempty"` // InMage only: OnPrem once failed back
@@ -51,6 +55,13 @@ type ProtectedItem struct {
 	RecoveryVMID          string        `json:"recoveryVmId,omitempty"`
 	MemoryMB              int64         `json:"memoryMB,omitempty"`
 	HealthErrors          []HealthError `json:"healthErrors,omitempty"`
+	// Job is the job running on the item (its current scenario), "" when none; JobStarted when it began.
+	Job          string    `json:"job,omitempty"`
+	JobStarted   time.Time `json:"jobStarted,omitzero"`
+	LastFailover time.Time `json:"lastFailover,omitzero"` // the last successful failover (or failback)
+	// SourceUUID is the on-premises VM's vCenter instance UUID, from a modernized item's name
+	// (vcenter…_<instanceUuid>): Site Recovery identifies the original by it, not by name.
+	SourceUUID string `json:"sourceUuid,omitempty"`
 
 	// What the item goes through: the process server (classic) or appliance (InMageRcm) it
 	// replicated through, the classic master target, the appliance reprotected to (InMageRcmFailback).
@@ -74,10 +85,15 @@ type ProtectedItem struct {
 	TargetVMName    string `json:"targetVmName,omitempty"`
 
 	// Replication: the protected disks, initial replication, resync, the last planned failover.
+	// A modernized item's listing leaves its disks empty: only its GET fills them (Detailed);
+	// DetailError says why that GET failed.
+	Detailed                  bool            `json:"detailed,omitempty"`
+	DetailError               string          `json:"detailError,omitempty"`
 	Disks                     []ProtectedDisk `json:"disks,omitempty"`
 	InitialReplicationHealth  string          `json:"initialReplicationHealth,omitempty"`
 	InitialReplicationPercent *int            `json:"initialReplicationPercent,omitempty"`
 	ResyncRequired            bool            `json:"resyncRequired,omitempty"`
+	ResyncState               string          `json:"resyncState,omitempty"`         // None, PreparedForResynchronization, StartedResynchronization
 	LastPlannedFailover       string          `json:"lastPlannedFailover,omitempty"` // Succeeded, Failed, Cancelled, Unknown
 }
 
@@ -118,11 +134,13 @@ type Stage string
 // Site Recovery really reports them (modernized.md): never from the active location alone, which is
 // Primary both before failover and after reprotect.
 const (
-	Replicating Stage = "replicating" // protected, replicating to Azure, never failed over
-	FailedOver  Stage = "failed over" // running in Azure after failover, committed or not: reprotect is next
-	Reprotected Stage = "reprotected" // replicating back to on-premises: failback is next
-	FailedBack  Stage = "failed back" // back on-premises after failback
-	OtherStage  Stage = "other"       // anything else: enabling failed, a job in progress…
+	Replicating     Stage = "replicating"                // protected, replicating to Azure, never failed over
+	FailedOver      Stage = "failed over"                // running in Azure after failover, committed or not: reprotect is next
+	Reprotecting    Stage = "reprotecting"               // reprotected, initial replication back still running: failback waits for it
+	Reprotected     Stage = "reprotected"                // replicating back to on-premises: failback is next
+	FailbackPending Stage = "failed back, not committed" // a planned failover back finished: commit or cancel it
+	FailedBack      Stage = "failed back"                // back on-premises after failback
+	OtherStage      Stage = "other"                      // anything else: enabling failed, a job in progress…
 )
 
 // The Site Recovery operations and states the stages are told by.
@@ -131,10 +149,13 @@ const (
 	OpPlannedFailover   = "PlannedFailover"
 	OpUnplannedFailover = "UnplannedFailover"
 	OpCommit            = "Commit"
+	OpCancelFailover    = "CancelFailover"
 
 	StateProtected             = "Protected"
 	StateFailoverCommitted     = "UnplannedFailoverCommitted"
 	StateFailoverCommitPending = "UnplannedFailoverCommitPendingStatesBegin"
+	StateInitialReplication    = "InitialReplicationInProgress"
+	StatePlannedCommitPending  = "CommitPendingStatesBegin" // after a planned failover ("Planned failover finished")
 )
 
 // Modernized reports whether the item belongs to the modernized architecture (InMageRcm,
@@ -171,9 +192,17 @@ func (it ProtectedItem) Stage() Stage {
 		return FailedBack
 	case it.Reverse() && state == StateProtected:
 		return Reprotected
+	case it.Reverse() && state == StateInitialReplication:
+		return Reprotecting
+	case state == StatePlannedCommitPending: // only a failback is a planned failover for VMware items
+		return FailbackPending
 	}
 	return OtherStage
 }
+
+// DisksKnown reports whether Disks holds the disks Site Recovery protects: always for a classic
+// item, for a modernized one only once its GET was read (its listing leaves them empty).
+func (it ProtectedItem) DisksKnown() bool { return !it.Modernized() || it.Detailed }
 
 // FailoverCommitted reports whether a failed-over item's failover was committed; false while
 // Site Recovery still allows Commit.

@@ -38,6 +38,7 @@ type Appliance struct {
 	FreeSpacePercent     *float64          `json:"freeSpacePercent,omitempty"`
 	AccessibleDatastores []string          `json:"accessibleDatastores,omitempty"` // of its reprotect agent
 	VCenterID            string            `json:"vCenterId,omitempty"`            // the vCenter its reprotect agent discovers
+	LastDiscovery        time.Time         `json:"lastDiscovery,omitzero"`         // when its reprotect agent last discovered that vCenter
 	ForwardItems         *int              `json:"forwardItems,omitempty"`         // protected items replicating to Azure (DRA)
 	ReverseItems         *int              `json:"reverseItems,omitempty"`         // and back (DRA)
 }

@@ -72,6 +72,9 @@ type VM struct {
 	MemoryMB        int64  `json:"memoryMB"`
 	GuestFamily     string `json:"guestFamily,omitempty"` // from VMware Tools: windowsGuest, linuxGuest…
 	GuestID         string `json:"guestId,omitempty"`     // configured guest OS, e.g. rhel8_64Guest
+	// InstanceUUID is vCenter's instance UUID of the VM (config.instanceUuid): Site Recovery's
+	// modernized items name the original VM by it.
+	InstanceUUID string `json:"instanceUuid,omitempty"`
 	// Storage is what its summary says of its disks; nil when vCenter did not say.
 	Storage *VMStorage `json:"storage,omitempty"`
 	// Details are read only where a check needs them: all of them for the master target, the

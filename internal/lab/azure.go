@@ -38,6 +38,7 @@ type AzureVM struct {
 	OSType            string // Linux (default) or Windows
 	PowerState        string // default running
 	ProvisioningState string // default succeeded
+	DataDisks         int    // data disks besides the OS disk
 }
 
 // Item is a Site Recovery protected item in the fake vault. What it leaves out takes the values
@@ -70,6 +71,9 @@ type Item struct {
 	TargetVMName        string // InMageRcmFailback; default the item's name
 	OriginalDeleted     bool   // modernized: Site Recovery last saw the on-premises VM deleted
 	LastPlannedFailover string // InMageRcmFailback: Succeeded, Failed…
+	FailoverHealth      string // default Normal
+	Job                 string // the job running on the item (its current scenario); default none
+	InitialReplication  *int   // InMageRcmFailback in InitialReplicationInProgress: its progress, percent
 }
 
 // Disk is a protected disk of a lab item.
@@ -94,6 +98,12 @@ func (it Item) WithDefaults() Item {
 	switch it.InstanceType {
 	case "InMage", "InMageRcmFailback":
 		it.ProtectionState, it.ActiveLocation = cmp.Or(it.ProtectionState, "Protected"), cmp.Or(it.ActiveLocation, "Primary")
+		if it.InitialReplication != nil && it.InstanceType == "InMageRcmFailback" { // as recorded: only DisableProtection allowed
+			it.ProtectionState = "InitialReplicationInProgress"
+			if it.AllowedOperations == nil {
+				it.AllowedOperations = []string{"DisableProtection"}
+			}
+		}
 		if it.AllowedOperations == nil {
 			failover := "UnplannedFailover"
 			if it.InstanceType == "InMageRcmFailback" {
@@ -162,6 +172,9 @@ func (a *Azure) model(vm AzureVM, status bool) *armcompute.VirtualMachine {
 	os := armcompute.OperatingSystemTypes(vm.OSType)
 	m.Properties.HardwareProfile = &armcompute.HardwareProfile{VMSize: &size}
 	m.Properties.StorageProfile = &armcompute.StorageProfile{OSDisk: &armcompute.OSDisk{OSType: &os}}
+	for lun := range vm.DataDisks {
+		m.Properties.StorageProfile.DataDisks = append(m.Properties.StorageProfile.DataDisks, &armcompute.DataDisk{Lun: to.Ptr(int32(lun))})
+	}
 	m.Tags = map[string]*string{"asr-preflight-lab": to.Ptr("true")}
 	return m
 }
@@ -184,7 +197,7 @@ func (a *Azure) Transport() policy.Transporter {
 		VirtualMachineSizesServer: computefake.VirtualMachineSizesServer{NewListPager: a.listSizes},
 	})
 	rec := asrfake.NewServerFactoryTransport(&asrfake.ServerFactory{
-		ReplicationProtectedItemsServer: asrfake.ReplicationProtectedItemsServer{NewListPager: a.listItems},
+		ReplicationProtectedItemsServer: asrfake.ReplicationProtectedItemsServer{NewListPager: a.listItems, Get: a.getItem},
 		ReplicationFabricsServer:        asrfake.ReplicationFabricsServer{NewListPager: a.listFabrics},
 	})
 	return transportFunc(func(req *http.Request) (*http.Response, error) {
@@ -274,11 +287,44 @@ func (a *Azure) listItems(vault, rg string, _ *asr.ReplicationProtectedItemsClie
 	pages(len(a.Items), a.pageSize(), func(from, to int) {
 		var page asr.ReplicationProtectedItemsClientListResponse
 		for _, it := range a.Items[from:to] {
-			page.Value = append(page.Value, a.item(it))
+			page.Value = append(page.Value, listed(a.item(it)))
 		}
 		resp.AddPage(http.StatusOK, page, nil)
 	})
 	return resp
+}
+
+// listed is an item as the listing returns it: as Site Recovery really lists them, modernized
+// items come without their disks and NICs (modernized.md); only their GET has them.
+func listed(it *asr.ReplicationProtectedItem) *asr.ReplicationProtectedItem {
+	switch d := it.Properties.ProviderSpecificDetails.(type) {
+	case *asr.InMageRcmReplicationDetails:
+		d.ProtectedDisks, d.VMNics = []*asr.InMageRcmProtectedDiskDetails{}, []*asr.InMageRcmNicDetails{}
+	case *asr.InMageRcmFailbackReplicationDetails:
+		d.ProtectedDisks, d.VMNics = []*asr.InMageRcmFailbackProtectedDiskDetails{}, []*asr.InMageRcmFailbackNicDetails{}
+	}
+	return it
+}
+
+// The lab fabric and container every item belongs to.
+const (
+	labFabric    = "lab-vmwarefabric"
+	labContainer = "lab-replicationcontainer"
+)
+
+func (a *Azure) getItem(_ context.Context, vault, rg, fabric, container, name string, _ *asr.ReplicationProtectedItemsClientGetOptions) (resp azfake.Responder[asr.ReplicationProtectedItemsClientGetResponse], errResp azfake.ErrorResponder) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.isVault(vault, rg) && fabric == labFabric && container == labContainer {
+		for _, it := range a.Items {
+			if m := a.item(it); *m.Name == name {
+				resp.SetResponse(http.StatusOK, asr.ReplicationProtectedItemsClientGetResponse{ReplicationProtectedItem: *m}, nil)
+				return resp, errResp
+			}
+		}
+	}
+	errResp.SetResponseError(http.StatusNotFound, "ResourceNotFound")
+	return resp, errResp
 }
 
 // item turns a lab item into the ARM model, with the provider details of its instance type.
@@ -288,10 +334,16 @@ func (a *Azure) item(it Item) *asr.ReplicationProtectedItem {
 		FriendlyName:      to.Ptr(it.Name),
 		ProtectionState:   to.Ptr(it.ProtectionState),
 		ReplicationHealth: to.Ptr(it.ReplicationHealth),
+		FailoverHealth:    to.Ptr(cmp.Or(it.FailoverHealth, "Normal")),
+		CurrentScenario:   &asr.CurrentScenarioDetails{ScenarioName: to.Ptr(cmp.Or(it.Job, "None"))},
 		ActiveLocation:    to.Ptr(it.ActiveLocation),
 	}
 	for _, op := range it.AllowedOperations {
 		p.AllowedOperations = append(p.AllowedOperations, to.Ptr(op))
+	}
+	if it.ProtectionState != "Protected" || it.InstanceType == "InMage" || it.InstanceType == "InMageRcmFailback" {
+		// failed over: the agent's heartbeat stops near the failover, as recorded
+		p.LastSuccessfulFailoverTime = to.Ptr(time.Now().UTC().Add(-cmp.Or(it.AgentHeartbeatAge, time.Minute) + 30*time.Second))
 	}
 	for i := range it.HealthErrors {
 		p.HealthErrors = append(p.HealthErrors, &it.HealthErrors[i])
@@ -344,6 +396,10 @@ func (a *Azure) item(it Item) *asr.ReplicationProtectedItem {
 		if it.LastPlannedFailover != "" {
 			d.LastPlannedFailoverStatus = to.Ptr(asr.PlannedFailoverStatus(it.LastPlannedFailover))
 		}
+		if it.InitialReplication != nil {
+			d.InitialReplicationProgressPercentage = to.Ptr(int32(*it.InitialReplication))
+			d.InitialReplicationProgressHealth = to.Ptr(asr.VMReplicationProgressHealthInProgress)
+		}
 		d.DiscoveredVMDetails = &asr.InMageRcmFailbackDiscoveredProtectedVMDetails{Datastores: originalDatastores, IsDeleted: &it.OriginalDeleted, PowerStatus: to.Ptr("OFF")}
 		done := int32(100)
 		for _, disk := range it.Disks {
@@ -368,7 +424,10 @@ func (a *Azure) item(it Item) *asr.ReplicationProtectedItem {
 			RecoveryAzureVMName: vmName, TargetVMID: vmID, RecoveryAzureResourceGroupID: rgID,
 			ProcessServerID: to.Ptr(ClassicProcessServerID), MasterTargetID: to.Ptr(ClassicMasterTargetID), LastHeartbeat: heartbeat, AgentVersion: to.Ptr("9.55.0.0")}
 	}
-	return &asr.ReplicationProtectedItem{Name: to.Ptr(strings.ToLower(it.Name) + "-item"), Properties: p}
+	name := strings.ToLower(it.Name) + "-item"
+	id := fmt.Sprintf("/Subscriptions/%s/resourceGroups/%s/providers/Microsoft.RecoveryServices/vaults/%s/replicationFabrics/%s/replicationProtectionContainers/%s/replicationProtectedItems/%s",
+		a.Subscription, a.VaultGroup, a.Vault, labFabric, labContainer, name)
+	return &asr.ReplicationProtectedItem{ID: &id, Name: &name, Properties: p}
 }
 
 // routes maps ARM request paths to the SDK operation the fakes dispatch on.
@@ -383,6 +442,7 @@ var routes = []struct {
 	{http.MethodPost, regexp.MustCompile(`(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Compute/virtualMachines/[^/]+/runCommand$`), "VirtualMachinesClient.BeginRunCommand"},
 	{http.MethodGet, regexp.MustCompile(`(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.RecoveryServices/vaults/[^/]+/replicationProtectedItems(/fake_page_\d+)?$`), "ReplicationProtectedItemsClient.NewListPager"},
 	{http.MethodGet, regexp.MustCompile(`(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.RecoveryServices/vaults/[^/]+/replicationFabrics(/fake_page_\d+)?$`), "ReplicationFabricsClient.NewListPager"},
+	{http.MethodGet, regexp.MustCompile(`(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.RecoveryServices/vaults/[^/]+/replicationFabrics/[^/]+/replicationProtectionContainers/[^/]+/replicationProtectedItems/[^/]+$`), "ReplicationProtectedItemsClient.Get"},
 }
 
 // Serve serves the fakes over plain HTTP on 127.0.0.1, for the real binary to reach through

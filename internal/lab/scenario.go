@@ -179,6 +179,7 @@ type AzureVMSpec struct {
 	Size              string `yaml:"size"`
 	OS                string `yaml:"os"`                // Linux (default) or Windows
 	PowerState        string `yaml:"powerState"`        // running (default), stopped, deallocated…
+	DataDisks         int    `yaml:"dataDisks"`         // data disks besides the OS disk (default none)
 	ProvisioningState string `yaml:"provisioningState"` // succeeded (default), failed…
 }
 
@@ -208,6 +209,9 @@ type ItemSpec struct {
 	TargetVMName          string     `yaml:"targetVMName"`
 	OriginalDeleted       bool       `yaml:"originalDeleted"`     // Site Recovery last saw the on-premises VM deleted
 	LastPlannedFailover   string     `yaml:"lastPlannedFailover"` // InMageRcmFailback: Succeeded, Failed, Cancelled, Unknown
+	FailoverHealth        string     `yaml:"failoverHealth"`      // Normal (default), Warning, Critical
+	Job                   string     `yaml:"job"`                 // a job running on the item (its scenario name, e.g. SwitchProtection)
+	InitialReplication    *int       `yaml:"initialReplication"`  // InMageRcmFailback still replicating back: its progress, percent
 }
 
 // HealthErrorSpec is a health error on an item.

@@ -208,7 +208,7 @@ func (w *World) startAzure(sc *Scenario) error {
 		Sizes: map[string]int32{"Standard_D2s_v3": 8192, "Standard_D4s_v3": 16384}}
 	for _, vm := range a.VMs {
 		az.VMs = append(az.VMs, AzureVM{ResourceGroup: vm.ResourceGroup, Name: vm.Name, Size: vm.Size, OSType: vm.OS,
-			PowerState: vm.PowerState, ProvisioningState: vm.ProvisioningState})
+			PowerState: vm.PowerState, ProvisioningState: vm.ProvisioningState, DataDisks: vm.DataDisks})
 	}
 	for _, it := range a.Items {
 		item := Item{Name: it.Name, InstanceType: it.InstanceType, ProtectionState: it.State, ReplicationHealth: it.Health,
@@ -221,6 +221,7 @@ func (w *World) startAzure(sc *Scenario) error {
 		item.Appliance, item.AgentRegistered, item.AgentHeartbeatAge = it.Appliance, it.AgentRegistered, asMinutes(it.AgentHeartbeatMinutes)
 		item.ResyncRequired, item.TargetDatastore, item.TargetVMName = it.ResyncRequired, it.TargetDatastore, it.TargetVMName
 		item.OriginalDeleted, item.LastPlannedFailover = it.OriginalDeleted, it.LastPlannedFailover
+		item.FailoverHealth, item.Job, item.InitialReplication = it.FailoverHealth, it.Job, it.InitialReplication
 		for _, d := range it.Disks {
 			disk := Disk{Name: d.Name, SizeGB: d.SizeGB, InitialReplication: d.InitialReplication, PendingMB: float64(d.PendingMB),
 				ProgressPercent: d.ProgressPercent, ResyncRequired: d.ResyncRequired}

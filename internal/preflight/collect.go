@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -109,13 +110,9 @@ func planFromVault(ctx context.Context, cfg *Config, b budget, s *inventory.Snap
 // reprotected for failback — with the Azure VM Site Recovery recorded, the datastore a modernized
 // item fails back to, and, when asked (for a plan to review), its memory and appliance.
 func VaultVMs(inv *inventory.Azure, phase checks.Phase, memory bool) []plan.VM {
-	want := inventory.Reprotected
-	if phase == checks.Reprotect {
-		want = inventory.FailedOver
-	}
 	var out []plan.VM
 	for _, it := range inv.ProtectedItems {
-		if it.Stage() != want || it.FriendlyName == "" {
+		if !forPhase(it, phase) {
 			continue
 		}
 		vm := plan.VM{Name: it.FriendlyName, Datastore: it.TargetDatastore}
@@ -132,6 +129,19 @@ func VaultVMs(inv *inventory.Azure, phase checks.Phase, memory bool) []plan.VM {
 		out = append(out, vm)
 	}
 	return out
+}
+
+// forPhase reports whether a plan from the vault takes the item for the phase: failed over for
+// reprotect; for failback reprotected, and also still replicating back or failed back but not
+// committed, so that their reports say what to finish first.
+func forPhase(it inventory.ProtectedItem, phase checks.Phase) bool {
+	if it.FriendlyName == "" {
+		return false
+	}
+	if phase == checks.Reprotect {
+		return it.Stage() == inventory.FailedOver
+	}
+	return slices.Contains([]inventory.Stage{inventory.Reprotected, inventory.Reprotecting, inventory.FailbackPending}, it.Stage())
 }
 
 // collect is the collect step: vCenter, Azure (then the guest probe, which needs its VMs) and the
@@ -212,7 +222,7 @@ func collectAzure(ctx context.Context, cfg *Config, b budget, end time.Time, s *
 	az.TryTimeout = min(time.Until(end)/3, 30*time.Second)
 	actx, cancel := b.collector(ctx, "Azure Resource Manager "+az.EndpointURL(), end)
 	defer cancel()
-	req := azureRequest(cfg.Plan)
+	req := azureRequest(cfg.Plan, cfg.Phase)
 	req.Fabrics = req.Vault != nil && checks.Needs(cfg.Active, checks.Fabrics)
 	inv, got, err := azure.Collect(actx, az, req)
 	if err != nil {
@@ -225,16 +235,23 @@ func collectAzure(ctx context.Context, cfg *Config, b budget, end time.Time, s *
 	return parts
 }
 
-// azureRequest names the resource groups of the plan's Azure VMs and the vault.
-func azureRequest(pl *plan.Plan) azure.Request {
+// azureRequest names the resource groups of the plan's Azure VMs, the vault, and the items to read
+// in full: the plan VMs', or, for a plan from the vault, those it takes for the phase.
+func azureRequest(pl *plan.Plan, phase checks.Phase) azure.Request {
 	var req azure.Request
+	names := map[string]bool{}
 	for _, vm := range pl.VMs {
+		names[strings.ToLower(vm.Name)] = true
 		if vm.AzureVM != nil {
 			req.ResourceGroups = append(req.ResourceGroups, vm.AzureVM.ResourceGroup)
 		}
 	}
 	if pl.FromVault() {
 		req.Vault = &azure.Resource{ResourceGroup: pl.Azure.Vault.ResourceGroup, Name: pl.Azure.Vault.Name}
+		req.Detail = func(it inventory.ProtectedItem) bool { return names[strings.ToLower(it.FriendlyName)] }
+		if len(pl.VMs) == 0 {
+			req.Detail = func(it inventory.ProtectedItem) bool { return forPhase(it, phase) }
+		}
 	}
 	return req
 }

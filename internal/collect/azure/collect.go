@@ -13,6 +13,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/compute/armcompute/v7"
 	asr "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/recoveryservices/armrecoveryservicessiterecovery/v2"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/asr-preflight/asr-preflight/internal/inventory"
 )
@@ -28,7 +29,13 @@ type Request struct {
 	ResourceGroups []string
 	Vault          *Resource // nil: no Site Recovery part
 	Fabrics        bool      // with the vault, also its fabrics (appliances, classic servers)
+	// Detail picks the listed modernized items to read again by GET, for their disks and NICs
+	// (the listing leaves them empty): the plan's. Nil reads none.
+	Detail func(inventory.ProtectedItem) bool
 }
+
+// detailLimit is how many item GETs run at once.
+const detailLimit = 8
 
 // Collect reads every VM's power state in the subscription (one listing), the vault's protected
 // items and fabrics (one listing each), the VMs of the requested resource groups and of those the items name (one
@@ -53,7 +60,7 @@ func Collect(ctx context.Context, cfg Config, req Request) (*inventory.Azure, in
 	}
 	groups := req.ResourceGroups
 	if req.Vault != nil {
-		if err := protectedItems(ctx, cfg.SubscriptionID, cred, opts, inv, *req.Vault); err != nil {
+		if err := protectedItems(ctx, cfg.SubscriptionID, cred, opts, inv, *req.Vault, req.Detail); err != nil {
 			parts.Fail(inventory.VaultPart, fmt.Errorf("reading vault %s/%s: %w", req.Vault.ResourceGroup, req.Vault.Name, failure(ctx, err)))
 		} else {
 			parts.Collect(inventory.VaultPart)
@@ -137,8 +144,11 @@ func listGroup(ctx context.Context, c *armcompute.VirtualMachinesClient, inv *in
 				if p.HardwareProfile != nil && p.HardwareProfile.VMSize != nil {
 					vm.Size = string(*p.HardwareProfile.VMSize)
 				}
-				if p.StorageProfile != nil && p.StorageProfile.OSDisk != nil && p.StorageProfile.OSDisk.OSType != nil {
-					vm.OSType = string(*p.StorageProfile.OSDisk.OSType)
+				if sp := p.StorageProfile; sp != nil {
+					if sp.OSDisk != nil && sp.OSDisk.OSType != nil {
+						vm.OSType = string(*sp.OSDisk.OSType)
+					}
+					vm.DataDisks = to.Ptr(len(sp.DataDisks))
 				}
 			}
 		}
@@ -184,8 +194,9 @@ func memory(ctx context.Context, c *armcompute.VirtualMachineSizesClient, inv *i
 	return nil
 }
 
-// protectedItems reads the vault's replication protected items.
-func protectedItems(ctx context.Context, sub string, cred azcore.TokenCredential, opts *arm.ClientOptions, inv *inventory.Azure, vault Resource) error {
+// protectedItems reads the vault's replication protected items (one listing), then the modernized
+// ones detail picks by GET, detailLimit at a time: one request per such item.
+func protectedItems(ctx context.Context, sub string, cred azcore.TokenCredential, opts *arm.ClientOptions, inv *inventory.Azure, vault Resource, detail func(inventory.ProtectedItem) bool) error {
 	c, err := asr.NewReplicationProtectedItemsClient(sub, cred, opts)
 	if err != nil {
 		return err
@@ -201,7 +212,33 @@ func protectedItems(ctx context.Context, sub string, cred azcore.TokenCredential
 			inv.ProtectedItems = append(inv.ProtectedItems, decodeItem(it))
 		}
 	}
-	return nil
+	if detail == nil {
+		return nil
+	}
+	var g errgroup.Group
+	g.SetLimit(detailLimit)
+	for i := range inv.ProtectedItems {
+		if it := &inv.ProtectedItems[i]; it.Modernized() && detail(*it) {
+			g.Go(func() error { getItem(ctx, c, vault, it); return nil })
+		}
+	}
+	return g.Wait()
+}
+
+// getItem reads one item again by GET and keeps it whole; when that fails, the listed item stays,
+// with the reason its disks are unknown.
+func getItem(ctx context.Context, c *asr.ReplicationProtectedItemsClient, vault Resource, it *inventory.ProtectedItem) {
+	id, err := arm.ParseResourceID(it.ID)
+	if err != nil || id.Parent == nil || id.Parent.Parent == nil {
+		it.DetailError = fmt.Sprintf("cannot read item %s by GET: its ID %q names no fabric and container", it.Name, it.ID)
+		return
+	}
+	resp, err := c.Get(ctx, vault.Name, vault.ResourceGroup, id.Parent.Parent.Name, id.Parent.Name, id.Name, nil)
+	if err != nil {
+		it.DetailError = fmt.Sprintf("reading item %s: %v", it.Name, failure(ctx, err))
+		return
+	}
+	*it = decodeGet(&resp.ReplicationProtectedItem)
 }
 
 // failure is the context's cause (which names the endpoint and --timeout) when the context ended,

@@ -5,3 +5,6 @@ var DecodeItem = decodeItem
 
 // DecodeFabric is decodeFabric, for the tests of package azure_test.
 var DecodeFabric = decodeFabric
+
+// DecodeGet is decodeGet, for the tests of package azure_test.
+var DecodeGet = decodeGet

@@ -89,7 +89,7 @@ func appliances(fabric string, d *asr.InMageRcmFabricSpecificDetails) []inventor
 		for _, ds := range r.AccessibleDatastores {
 			a.AccessibleDatastores = append(a.AccessibleDatastores, deref(ds))
 		}
-		a.VCenterID = deref(r.VcenterID)
+		a.VCenterID, a.LastDiscovery = deref(r.VcenterID), deref(r.LastDiscoveryInUTC)
 	}
 	for _, r := range d.MarsAgents {
 		add(role(inventory.RoleMARSAgent, r.ID, r.Name, r.Fqdn, r.Version, r.LastHeartbeatUTC, r.Health, r.HealthErrors))

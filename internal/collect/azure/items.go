@@ -11,7 +11,7 @@ import (
 
 // decodeItem keeps what the checks read of a protected item, whatever its provider.
 func decodeItem(it *asr.ReplicationProtectedItem) inventory.ProtectedItem {
-	item := inventory.ProtectedItem{Name: deref(it.Name), AllowedOperations: []string{}}
+	item := inventory.ProtectedItem{ID: deref(it.ID), Name: deref(it.Name), AllowedOperations: []string{}}
 	p := it.Properties
 	if p == nil {
 		return item
@@ -20,6 +20,11 @@ func decodeItem(it *asr.ReplicationProtectedItem) inventory.ProtectedItem {
 	item.ProtectionState = deref(p.ProtectionState)
 	item.ProtectionDescription = deref(p.ProtectionStateDescription)
 	item.ReplicationHealth = deref(p.ReplicationHealth)
+	item.FailoverHealth = deref(p.FailoverHealth)
+	item.LastFailover = deref(p.LastSuccessfulFailoverTime)
+	if c := p.CurrentScenario; c != nil && !strings.EqualFold(deref(c.ScenarioName), "None") {
+		item.Job, item.JobStarted = deref(c.ScenarioName), deref(c.StartTime)
+	}
 	item.ActiveLocation = deref(p.ActiveLocation)
 	for _, op := range p.AllowedOperations {
 		item.AllowedOperations = append(item.AllowedOperations, deref(op))
@@ -50,6 +55,9 @@ func decodeItem(it *asr.ReplicationProtectedItem) inventory.ProtectedItem {
 		}
 	case *asr.InMageRcmReplicationDetails:
 		item.InstanceType, item.DiscoveryType, item.OSType = "InMageRcm", deref(d.DiscoveryType), deref(d.OSType)
+		item.SourceUUID = sourceUUID(item.Name)
+		item.InitialReplicationPercent, item.InitialReplicationHealth = intOf(d.InitialReplicationProgressPercentage), str(d.InitialReplicationProgressHealth)
+		item.ResyncState = str(d.ResyncState)
 		item.RecoveryVMName = deref(d.TargetVMName)
 		item.RecoveryResourceGroup = resourceGroupOf(deref(d.TargetResourceGroupID))
 		item.MemoryMB = int64(deref(d.AllocatedMemoryInMB))
@@ -70,6 +78,8 @@ func decodeItem(it *asr.ReplicationProtectedItem) inventory.ProtectedItem {
 		}
 	case *asr.InMageRcmFailbackReplicationDetails:
 		item.InstanceType, item.OSType = "InMageRcmFailback", deref(d.OSType)
+		item.SourceUUID = sourceUUID(item.Name)
+		item.ResyncState = str(d.ResyncState)
 		item.RecoveryVMID = deref(d.AzureVirtualMachineID)
 		if id, err := arm.ParseResourceID(item.RecoveryVMID); err == nil {
 			item.RecoveryVMName, item.RecoveryResourceGroup = id.Name, id.ResourceGroupName
@@ -77,13 +87,8 @@ func decodeItem(it *asr.ReplicationProtectedItem) inventory.ProtectedItem {
 		item.ReprotectAgentID, item.ReprotectAgentName = deref(d.ReprotectAgentID), deref(d.ReprotectAgentName)
 		item.TargetVCenterID, item.TargetDatastore, item.TargetVMName = deref(d.TargetvCenterID), deref(d.TargetDataStoreName), deref(d.TargetVMName)
 		item.AgentRegistered, item.ResyncRequired = d.IsAgentRegistrationSuccessfulAfterFailover, yes(deref(d.ResyncRequired))
-		item.InitialReplicationPercent = intOf(d.InitialReplicationProgressPercentage)
-		if h := d.InitialReplicationProgressHealth; h != nil {
-			item.InitialReplicationHealth = string(*h)
-		}
-		if st := d.LastPlannedFailoverStatus; st != nil {
-			item.LastPlannedFailover = string(*st)
-		}
+		item.InitialReplicationPercent, item.InitialReplicationHealth = intOf(d.InitialReplicationProgressPercentage), str(d.InitialReplicationProgressHealth)
+		item.LastPlannedFailover = str(d.LastPlannedFailoverStatus)
 		if a := d.MobilityAgentDetails; a != nil {
 			item.AgentHeartbeat, item.AgentVersion = deref(a.LastHeartbeatUTC), deref(a.Version)
 		}
@@ -107,6 +112,32 @@ func decodeItem(it *asr.ReplicationProtectedItem) inventory.ProtectedItem {
 		item.InstanceType = deref(d.GetReplicationProviderSpecificSettings().InstanceType)
 	}
 	return item
+}
+
+// decodeGet keeps what the checks read of an item read by GET: with its disks and NICs, which a
+// listing leaves empty for modernized items.
+func decodeGet(it *asr.ReplicationProtectedItem) inventory.ProtectedItem {
+	item := decodeItem(it)
+	item.Detailed = true
+	return item
+}
+
+// str reads an optional enum of the SDK as a string, "" when absent.
+func str[T ~string](p *T) string {
+	if p == nil {
+		return ""
+	}
+	return string(*p)
+}
+
+// sourceUUID is the on-premises VM's instance UUID a modernized item's name ends with
+// ("vcenter67_50158471-87c2-d4ad-caa2-abe22face6d8"), "" when it ends with none.
+func sourceUUID(name string) string {
+	i := strings.LastIndexByte(name, '_')
+	if u := name[i+1:]; len(u) == 36 && strings.Count(u, "-") == 4 {
+		return strings.ToLower(u)
+	}
+	return ""
 }
 
 // discovered keeps what Site Recovery last discovered of the on-premises VM.

@@ -29,7 +29,7 @@ var (
 		"hardware.memorySize", "summary.quickStats.overallMemoryUsage"}
 	dsProps = []string{"name", "summary.type", "summary.accessible", "summary.capacity", "summary.freeSpace", "host"}
 	vmProps = []string{"name", "runtime.host", "runtime.connectionState", "runtime.powerState", "config.template",
-		"config.hardware.memoryMB", "config.guestId", "guest.guestFamily", "summary.config.numVirtualDisks",
+		"config.hardware.memoryMB", "config.guestId", "config.instanceUuid", "guest.guestFamily", "summary.config.numVirtualDisks",
 		"summary.storage.committed", "summary.storage.uncommitted"}
 	detailProps   = []string{"guest.toolsRunningStatus", "rootSnapshot", "config.hardware.device", "config.extraConfig"}
 	guestNetProps = []string{"guest.net"}
@@ -424,6 +424,8 @@ func decodeVM(oc types.ObjectContent, hostName map[string]string) inventory.VM {
 			vm.MemoryMB = int64(m)
 		case "config.guestId":
 			vm.GuestID, _ = p.Val.(string)
+		case "config.instanceUuid":
+			vm.InstanceUUID, _ = p.Val.(string)
 		case "guest.guestFamily":
 			vm.GuestFamily, _ = p.Val.(string)
 		case "summary.config.numVirtualDisks":
