@@ -102,6 +102,48 @@ func TestRequestsGrowByPages(t *testing.T) {
 	}
 }
 
+// TestModernizedItemsReadByGET: the listing of modernized items carries no disks, as Site Recovery
+// lists them; the plan's items are read again by GET, one request each, and only those.
+func TestModernizedItemsReadByGET(t *testing.T) {
+	for _, n := range []int{10, 200} {
+		a := fakeAzure(n)
+		for i := range a.Items {
+			a.Items[i].InstanceType = "InMageRcm"
+			a.Items[i].Disks = []lab.Disk{{Name: "disk0", SizeGB: 40}, {Name: "disk1", SizeGB: 10}}
+		}
+		plan := map[string]bool{"vm000": true, "vm003": true, "vm007": true}
+		vault := &azure.Resource{ResourceGroup: "rg-asr", Name: "vault01"}
+		listed, _, err := azure.Collect(t.Context(), config(a), azure.Request{Vault: vault})
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := a.Requests.Load()
+		inv, _, err := azure.Collect(t.Context(), config(a), azure.Request{Vault: vault, Detail: func(it inventory.ProtectedItem) bool { return plan[it.FriendlyName] }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if extra := a.Requests.Load() - 2*before; extra != 3 {
+			t.Errorf("%d items, 3 in the plan: %d more requests than the listing alone, want 3 (one GET per plan item)", n, extra)
+		}
+		for i, it := range inv.ProtectedItems {
+			l := listed.ProtectedItems[i]
+			if l.Detailed || len(l.Disks) != 0 || l.DisksKnown() {
+				t.Errorf("listed %s: detailed %v, %d disks", l.Name, l.Detailed, len(l.Disks))
+			}
+			want := 0
+			if plan[it.FriendlyName] {
+				want = 2
+			}
+			if len(it.Disks) != want || it.Detailed != plan[it.FriendlyName] || it.DetailError != "" {
+				t.Errorf("%s: detailed %v, %d disks (%s), want %d", it.FriendlyName, it.Detailed, len(it.Disks), it.DetailError, want)
+			}
+			if want > 0 && it.Disks[0].CapacityBytes != 40<<30 {
+				t.Errorf("%s: disk %+v", it.FriendlyName, it.Disks[0])
+			}
+		}
+	}
+}
+
 func TestCollectFailures(t *testing.T) {
 	a := fakeAzure(2)
 	cfg := config(a)

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	asr "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/recoveryservices/armrecoveryservicessiterecovery/v2"
 
 	"github.com/asr-preflight/asr-preflight/internal/checks"
@@ -297,5 +298,131 @@ func TestRecordedAppliances(t *testing.T) {
 		if !strings.HasPrefix(stale[name], "fail 806 | ") || !strings.Contains(stale[name], "(more than an hour: taken as down)") {
 			t.Errorf("%s, heartbeats of 2021: %s", name, stale[name])
 		}
+	}
+}
+
+// The times of the recordings (testdata/recorded/README.md): the reprotect recording's listing, and
+// the failback recording's listing of the reprotected item.
+var (
+	reprotectRecorded = time.Date(2021, 8, 26, 7, 15, 0, 0, time.UTC)
+	failbackRecorded  = time.Date(2021, 8, 26, 8, 11, 34, 0, time.UTC)
+)
+
+// recordedAt is verdicts with the snapshot collected at the recording's time, so that every
+// recorded age is the one the service reported.
+func recordedAt(t *testing.T, at time.Time, phase checks.Phase, items []inventory.ProtectedItem, c checks.Check) map[string][]string {
+	t.Helper()
+	s := &inventory.Snapshot{Phase: phase, CollectedAt: at, Plan: &plan.Plan{Azure: &plan.Azure{Vault: plan.Resource{ResourceGroup: "V2A-ECY", Name: "Rcm-Vault-150"}}},
+		Azure: &inventory.Azure{ProtectedItems: items}, Parts: inventory.Parts{}}
+	s.Parts.Collect(inventory.AzurePart)
+	s.Parts.Collect(inventory.VaultPart)
+	for _, it := range items {
+		s.Plan.VMs = append(s.Plan.VMs, plan.VM{Name: it.FriendlyName})
+	}
+	out := map[string][]string{}
+	for _, r := range checks.Run(t.Context(), []checks.Check{c}, &checks.Input{Snapshot: s, Facts: derive.Derive(s)}, checks.Options{}) {
+		out[r.Target] = append(out[r.Target], strings.TrimSpace(string(r.Status)+" "+r.Code)+" | "+r.Message)
+	}
+	return out
+}
+
+// recordedGet decodes one recorded item GET as the collector keeps it (with its disks).
+func recordedGet(t *testing.T, name string) inventory.ProtectedItem {
+	t.Helper()
+	var it asr.ReplicationProtectedItem
+	if err := json.Unmarshal(recorded(t, name), &it); err != nil {
+		t.Fatal(err)
+	}
+	return azure.DecodeGet(&it)
+}
+
+// expect asserts one result per VM, of the status, with the fragment.
+func expect(t *testing.T, what string, got map[string][]string, want map[string]string) {
+	t.Helper()
+	for vm, w := range want {
+		status, fragment, _ := strings.Cut(w, " | ")
+		rs := got[vm]
+		if len(rs) != 1 || !strings.HasPrefix(rs[0], status+" | ") || !strings.Contains(rs[0], fragment) {
+			t.Errorf("%s %s: got %q, want %s …%s…", what, vm, rs, status, fragment)
+		}
+	}
+}
+
+// TestRecordedReprotectAgents: the two failed-over items reprotected that same day pass asr.agent
+// at the time of the reprotect recording, though their heartbeats stopped at failover (155's 21
+// days before, 152's 24 minutes before).
+func TestRecordedReprotectAgents(t *testing.T) {
+	items := recordedItems(t)[:4]
+	expect(t, "asr.agent", recordedAt(t, reprotectRecorded, checks.Reprotect, items, checks.Agent{}), map[string]string{
+		"Rcm-W2K19-155": "pass | the Mobility agent re-registered with Site Recovery after failover, no agent health error; its last agent heartbeat was 2 h 48 min before the failover (21 days ago)",
+		"Rcm-W2K19-152": "pass | its last agent heartbeat was 33 s before the failover (23 min ago)",
+		"Rcm-Ub18-154":  "skip | is not failed over (replicating)",
+	})
+}
+
+// TestRecordedFailback runs the failback checks on the reprotected items of the failback
+// recordings: 152 ready (LIST without disks, GET with its 2), 155 still replicating back (92 %),
+// 152 again with replication health Critical only for 531006 (as modernized.md records it).
+func TestRecordedFailback(t *testing.T) {
+	listed := recordedItem(t, "rcmfailback-item-152-protected-list-entry.json")
+	got := recordedGet(t, "rcmfailback-item-152-protected-get.json")
+	if listed.DisksKnown() || len(listed.Disks) != 0 || !got.DisksKnown() || len(got.Disks) != 2 || got.Disks[1].CapacityBytes != 32212254720 {
+		t.Fatalf("152: listed %d disks (known %v), by GET %d (known %v)", len(listed.Disks), listed.DisksKnown(), len(got.Disks), got.DisksKnown())
+	}
+	if got.Stage() != inventory.Reprotected || got.FailoverHealth != "Normal" || got.Job != "" || got.SourceUUID != "50158471-87c2-d4ad-caa2-abe22face6d8" ||
+		got.TargetVCenterID == "" || got.ReprotectAgentName != "Rcm-App-150" || got.ResyncState != "None" {
+		t.Errorf("152 by GET: %+v", got)
+	}
+	reprotecting := recordedItem(t, "rcmfailback-item-155-initialreplication-list-entry.json")
+	if reprotecting.Stage() != inventory.Reprotecting || reprotecting.InitialReplicationPercent == nil || *reprotecting.InitialReplicationPercent != 92 {
+		t.Errorf("155: stage %q, %+v", reprotecting.Stage(), reprotecting)
+	}
+	// 152 as the vault reports an item whose only error is 531006: Critical, failover health Normal.
+	var critical asr.ReplicationProtectedItem
+	if err := json.Unmarshal(recorded(t, "rcmfailback-item-152-protected-get.json"), &critical); err != nil {
+		t.Fatal(err)
+	}
+	var other asr.ReplicationProtectedItem
+	if err := json.Unmarshal(recorded(t, "rcmfailback-item-155-initialreplication-list-entry.json"), &other); err != nil {
+		t.Fatal(err)
+	}
+	critical.Properties.FriendlyName = to.Ptr("Rcm-W2K19-152-531006")
+	critical.Properties.ReplicationHealth, critical.Properties.HealthErrors = to.Ptr("Critical"), other.Properties.HealthErrors // 155's recorded 531006
+	app := azure.DecodeGet(&critical)
+
+	items := []inventory.ProtectedItem{got, reprotecting, app}
+	for _, tc := range []struct {
+		check checks.Check
+		want  map[string]string
+	}{
+		{checks.ASRProtectedItem{}, map[string]string{
+			"Rcm-W2K19-152":        "pass | reprotected, state Protected, InMageRcmFailback",
+			"Rcm-W2K19-155":        "fail | reprotect is still replicating: 92 %",
+			"Rcm-W2K19-152-531006": "pass | replication health is Critical only for want of a recent app-consistent recovery point",
+		}},
+		{checks.ASRHealth{}, map[string]string{
+			"Rcm-W2K19-152":        "pass | Site Recovery reports information 548004",
+			"Rcm-W2K19-155":        "fail 531006 | ",
+			"Rcm-W2K19-152-531006": "warn 531006 | failback works, to the latest crash-consistent recovery point",
+		}},
+		{checks.Replication{}, map[string]string{
+			"Rcm-W2K19-152":        "pass | initial replication complete on all 2 disk(s), no resync required",
+			"Rcm-W2K19-155":        "fail | reprotect is still replicating: 92 % (initial replication InProgress)",
+			"Rcm-W2K19-152-531006": "pass | ",
+		}},
+	} {
+		expect(t, tc.check.Info().ID, recordedAt(t, failbackRecorded, checks.Failback, items, tc.check), tc.want)
+	}
+	// Listed only, 152's disks are unknown: an error, never a pass and never a false "no disk".
+	expect(t, "asr.replication, listed only", recordedAt(t, failbackRecorded, checks.Failback, []inventory.ProtectedItem{listed}, checks.Replication{}),
+		map[string]string{"Rcm-W2K19-152": "error | its disks are unknown: the item was only listed"})
+
+	// A plan from the vault for failback takes the ready item and the one still replicating back.
+	var names []string
+	for _, vm := range preflight.VaultVMs(&inventory.Azure{ProtectedItems: []inventory.ProtectedItem{listed, reprotecting}}, checks.Failback, false) {
+		names = append(names, vm.Name)
+	}
+	if want := []string{"Rcm-W2K19-152", "Rcm-W2K19-155"}; !slices.Equal(names, want) {
+		t.Errorf("failback plan from the vault: %q, want %q", names, want)
 	}
 }
