@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/asr-preflight/asr-preflight/internal/derive"
 	"github.com/asr-preflight/asr-preflight/internal/inventory"
@@ -110,6 +111,19 @@ func appliance(s *Input, g derive.ApplianceGroup) Result {
 		disks += n
 	}
 	diskText := fmt.Sprintf("%d VM(s) carry %d disk(s) through it", len(g.VMs), disks)
+	if others, n, unread := reprotectedThrough(s, a); len(others) > 0 {
+		disks += n
+		unknown = append(unknown, unread...)
+		diskText = fmt.Sprintf("%d VM(s) of the plan and %d already reprotected through it (%s) carry %d disk(s)", len(g.VMs), len(others), listed(others, ", "), disks)
+	}
+	for _, vm := range g.VMs {
+		if text := vcenterMismatch(vm, a); text != "" {
+			note(Warn, text)
+		}
+	}
+	if last := a.LastDiscovery; !last.IsZero() && s.CollectedAt.Sub(last) > staleDiscovery {
+		note(Warn, fmt.Sprintf("its reprotect agent last discovered its vCenter %s ago: its list of reachable datastores may be stale", ago(s.CollectedAt.Sub(last))))
+	}
 	if len(unknown) > 0 {
 		diskText += fmt.Sprintf(" (disks unknown for %s)", listed(unknown, ", "))
 	}
@@ -169,10 +183,63 @@ func roleHealth(s *Input, who string, role inventory.Role) (Status, string) {
 	return status, strings.Join(parts, ", ")
 }
 
+// staleDiscovery is how old the reprotect agent's last discovery of its vCenter may be before its
+// datastore list is taken as possibly stale (the docs give no cycle; a day is clearly late).
+const staleDiscovery = 24 * time.Hour
+
+// reprotectedThrough are the vault's reprotected items outside the plan that go through the
+// appliance (their reprotect agent is its), with how many disks they carry and those whose disks
+// are unknown: the 60-disk limit is the appliance's in total.
+func reprotectedThrough(s *Input, a *inventory.Appliance) (names []string, disks int, unknown []string) {
+	inPlan := map[*inventory.ProtectedItem]bool{}
+	for _, vm := range s.Facts.VMs {
+		inPlan[vm.Item] = true
+	}
+	for i := range s.Azure.ProtectedItems {
+		it := &s.Azure.ProtectedItems[i]
+		if inPlan[it] || it.InstanceType != "InMageRcmFailback" || a.ID == "" || !strings.EqualFold(it.ReprotectAgentID, a.ID) {
+			continue
+		}
+		if st := it.Stage(); st != inventory.Reprotected && st != inventory.Reprotecting {
+			continue
+		}
+		names = append(names, it.FriendlyName)
+		if it.DisksKnown() && len(it.Disks) > 0 {
+			disks += len(it.Disks)
+		} else {
+			unknown = append(unknown, it.FriendlyName)
+		}
+	}
+	return names, disks, unknown
+}
+
+// vcenterMismatch says when the appliance's reprotect agent discovers another vCenter than the one
+// the VM fails back to (the item's target vCenter; before reprotect, the original's), "" when they
+// match or nothing is said of either.
+func vcenterMismatch(vm *derive.VM, a *inventory.Appliance) string {
+	it := vm.Item
+	if it == nil {
+		return ""
+	}
+	want := it.TargetVCenterID
+	if want == "" && it.DiscoveredVM != nil {
+		want = it.DiscoveredVM.VCenterID
+	}
+	switch {
+	case want == "":
+		return ""
+	case a.VCenterID == "":
+		return fmt.Sprintf("its reprotect agent names no vCenter, so it cannot be matched with %s's vCenter %s", vm.Name, want)
+	case !strings.EqualFold(a.VCenterID, want):
+		return fmt.Sprintf("its reprotect agent discovers vCenter %s, but %s fails back to vCenter %s: choose an appliance of that vCenter", a.VCenterID, vm.Name, want)
+	}
+	return ""
+}
+
 // diskCountOf is how many disks a VM carries: those Site Recovery protects, else its original's.
 func diskCountOf(vm *derive.VM) (int, bool) {
 	switch {
-	case vm.Item != nil && len(vm.Item.Disks) > 0:
+	case vm.Item != nil && vm.Item.DisksKnown() && len(vm.Item.Disks) > 0:
 		return len(vm.Item.Disks), true
 	case vm.OnPrem != nil && vm.OnPrem.Storage != nil:
 		return vm.OnPrem.Storage.Disks, true

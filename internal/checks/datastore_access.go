@@ -7,6 +7,7 @@ import (
 
 	"github.com/asr-preflight/asr-preflight/internal/derive"
 	"github.com/asr-preflight/asr-preflight/internal/inventory"
+	"github.com/asr-preflight/asr-preflight/internal/plan"
 )
 
 func init() { Register(DatastoreAccess{}) }
@@ -57,6 +58,39 @@ func (DatastoreAccess) Run(s *Input) []Result {
 		r := datastoreAccess(s.VCenter, g, uses)
 		applianceReach(s, g, &r)
 		out = append(out, r)
+	}
+	return append(out, originalReach(s)...)
+}
+
+// originalReach checks, before failback to the original location, that the appliance reaches
+// every datastore the original VM's disks are on (as Site Recovery last discovered them): failback
+// writes to them, not only to the item's target datastore.
+func originalReach(s *Input) []Result {
+	if s.Phase != Failback || !s.Parts[Fabrics].Collected {
+		return nil
+	}
+	var out []Result
+	for i := range s.Facts.VMs {
+		vm := &s.Facts.VMs[i]
+		ag := s.Facts.ApplianceOf(vm)
+		if !vm.Modernized || vm.Location == plan.Alternate || vm.Item == nil || vm.Item.DiscoveredVM == nil || ag == nil || ag.Appliance == nil {
+			continue
+		}
+		reach := ag.Appliance.AccessibleDatastores
+		for _, ds := range vm.Item.DiscoveredVM.Datastores {
+			if ds == "" || strings.EqualFold(ds, vm.TargetDatastore) { // the target datastore's own result says it
+				continue
+			}
+			r := Result{Target: ds, Status: Pass, VMs: []string{vm.Name},
+				Message: fmt.Sprintf("appliance %s reaches datastore %s, where original-location failback of %s writes its original's disks", vm.Appliance, ds, vm.Name)}
+			if !slices.ContainsFunc(reach, func(d string) bool { return strings.EqualFold(d, ds) }) {
+				r.Status, r.Code = Fail, "8061"
+				r.Message = fmt.Sprintf("datastore %s holds disks of %s's original VM (as Site Recovery last discovered it), and original-location failback writes to it, but appliance %s cannot reach it (%s)",
+					ds, vm.Name, vm.Appliance, strings.Join(reach, ", "))
+				r.Fix = "Make the datastore visible to the appliance's vCenter and ESXi hosts and let the appliance rediscover it, or fail back to an alternate location on a datastore it reaches."
+			}
+			out = append(out, r)
+		}
 	}
 	return out
 }
@@ -160,7 +194,7 @@ func datastoreAccess(inv *inventory.VCenter, g derive.Group, uses []hostUse) Res
 		}
 	}
 	if r.Code == "8061" {
-		r.Fix = strings.TrimSpace(Codes["8061"].Fix + " " + r.Fix)
+		r.Fix = strings.TrimSpace(Codes["8061"].For(allModernized(vms)).Fix + " " + r.Fix)
 	}
 	switch {
 	case r.Status == Pass && len(hosts) == 0: // nothing to say of its mounts: the master target's problem is reported once
@@ -194,4 +228,9 @@ func mountProblem(mounts []inventory.Mount, host string) string {
 		return ""
 	}
 	return "is not mounted"
+}
+
+// allModernized reports whether every one of the VMs is modernized.
+func allModernized(vms []*derive.VM) bool {
+	return len(vms) > 0 && !slices.ContainsFunc(vms, func(vm *derive.VM) bool { return !vm.Modernized })
 }

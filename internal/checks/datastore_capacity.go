@@ -5,6 +5,7 @@ import (
 
 	"github.com/asr-preflight/asr-preflight/internal/derive"
 	"github.com/asr-preflight/asr-preflight/internal/inventory"
+	"github.com/asr-preflight/asr-preflight/internal/plan"
 )
 
 func init() { Register(DatastoreCapacity{}) }
@@ -21,7 +22,7 @@ func (DatastoreCapacity) Info() Info {
 		Title:  "Each target datastore has free space for the disks of the VMs reprotected to it",
 		Phases: []Phase{Reprotect},
 		Needs:  []inventory.Part{VCenter},
-		Cause:  "Reprotect replicates every disk of the VM back to the chosen datastore; it stalls when the datastore runs out of space.",
+		Cause:  "Reprotect replicates the VM's disks back to the chosen datastore; it stalls when the datastore runs out of space. Classic, it counts the VM's provisioned space. Modernized, to the original location it replicates only the changes (the original's disks exist), to an alternate location the full protected disks (their capacity, from the item's GET).",
 		Fix:    "Free space on the datastore, grow it, or spread the VMs over several datastores.",
 		DocURL: docBase + "vmware-azure-reprotect",
 	}
@@ -45,7 +46,12 @@ func datastoreCapacity(inv *inventory.VCenter, g derive.Group) Result {
 		r.Status, r.Message = Skip, fmt.Sprintf("datastore %s is not in the inventory (see datastore.access)", name)
 		return r
 	}
-	need, parts, unknown := sizes(g.VMs, diskBytes, func(b int64) string { return gb(b >> 20) })
+	need, parts, unknown := sizes(g.VMs, diskBytes, func(b int64) string {
+		if b == 0 {
+			return "changes only (its original's disks exist)"
+		}
+		return gb(b >> 20)
+	})
 	have := fmt.Sprintf("datastore %s has %s free of %s", name, gb(ds.FreeBytes>>20), gb(ds.CapacityBytes>>20))
 	switch {
 	case need > ds.FreeBytes:
@@ -64,8 +70,13 @@ func datastoreCapacity(inv *inventory.VCenter, g derive.Group) Result {
 	return r
 }
 
-// diskBytes is the space provisioned for a plan VM's on-premises VM.
+// diskBytes is the space reprotect needs on a plan VM's datastore: classic, its on-premises VM's
+// provisioned space; modernized, none to the original location (the disks exist: changes only),
+// the capacity of its protected disks to an alternate one.
 func diskBytes(vm *derive.VM) (int64, string) {
+	if vm.Modernized {
+		return modernizedBytes(vm)
+	}
 	switch {
 	case vm.OnPrem == nil:
 		return 0, vm.OnPremProblem
@@ -73,4 +84,26 @@ func diskBytes(vm *derive.VM) (int64, string) {
 		return 0, "vCenter has not computed its provisioned space"
 	}
 	return vm.OnPrem.Storage.ProvisionedBytes, ""
+}
+
+// modernizedBytes is what reprotect of a modernized VM writes new on its datastore.
+func modernizedBytes(vm *derive.VM) (int64, string) {
+	it := vm.Item
+	switch {
+	case vm.Location != plan.Alternate && vm.OnPrem != nil:
+		return 0, "" // the original's disks are reused
+	case vm.Location != plan.Alternate:
+		return 0, vm.OnPremProblem
+	case it == nil:
+		return 0, "no protected item to tell its disks"
+	case it.DetailError != "":
+		return 0, it.DetailError
+	case !it.DisksKnown() || len(it.Disks) == 0:
+		return 0, "Site Recovery's listing carries no disks of the item"
+	}
+	var total int64
+	for _, d := range it.Disks {
+		total += d.CapacityBytes
+	}
+	return total, ""
 }

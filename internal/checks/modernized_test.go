@@ -34,6 +34,26 @@ func TestAppliance(t *testing.T) {
 	runModernized(t, Appliance{}, []checkCase{
 		{"healthy", nil, []want{{"app01", Pass, "",
 			"appliance app01 (named by Site Recovery, for web01, db01): all 7 roles registered, health Normal, heartbeats fresh; 2 VM(s) carry 2 disk(s) through it"}}},
+		{"60 disks in total, with the VMs already reprotected through it", func(s *inventory.Snapshot) {
+			other := s.Azure.ProtectedItems[0]
+			other.FriendlyName, other.Name, other.Disks = "big01", "big01-item", make([]inventory.ProtectedDisk, 59)
+			s.Azure.ProtectedItems = append(s.Azure.ProtectedItems, other)
+		}, []want{{"app01", Fail, "", "2 VM(s) of the plan and 1 already reprotected through it (big01) carry 61 disk(s); one appliance carries at most 60 for failback"}}},
+		{"another reprotected item's disks not read", func(s *inventory.Snapshot) {
+			other := s.Azure.ProtectedItems[0]
+			other.FriendlyName, other.Name, other.Detailed, other.Disks = "big01", "big01-item", false, nil
+			s.Azure.ProtectedItems = append(s.Azure.ProtectedItems, other)
+		}, []want{{"app01", Pass, "", "2 VM(s) of the plan and 1 already reprotected through it (big01) carry 2 disk(s) (disks unknown for big01)"}}},
+		{"reprotect agent of another vCenter", func(s *inventory.Snapshot) {
+			s.Azure.Fabrics.Appliances[0].VCenterID = "/vcenters/vcenter-b"
+			s.Azure.ProtectedItems[0].TargetVCenterID = "/vcenters/vcenter-a"
+		}, []want{{"app01", Warn, "", "its reprotect agent discovers vCenter /vcenters/vcenter-b, but web01 fails back to vCenter /vcenters/vcenter-a: choose an appliance of that vCenter"}}},
+		{"reprotect agent names no vCenter", func(s *inventory.Snapshot) { s.Azure.ProtectedItems[0].TargetVCenterID = "/vcenters/vcenter-a" },
+			[]want{{"app01", Warn, "", "its reprotect agent names no vCenter, so it cannot be matched with web01's vCenter /vcenters/vcenter-a"}}},
+		{"discovery stale", func(s *inventory.Snapshot) { s.Azure.Fabrics.Appliances[0].LastDiscovery = collectedAt.Add(-50 * time.Hour) },
+			[]want{{"app01", Warn, "", "its reprotect agent last discovered its vCenter 2 days ago: its list of reachable datastores may be stale"}}},
+		{"discovery recent", func(s *inventory.Snapshot) { s.Azure.Fabrics.Appliances[0].LastDiscovery = collectedAt.Add(-20 * time.Minute) },
+			[]want{{"app01", Pass, "", ""}}},
 		{"not registered", func(s *inventory.Snapshot) { s.Azure.Fabrics.Appliances = s.Azure.Fabrics.Appliances[1:] }, []want{{"app01", Fail, "",
 			"appliance app01 (named by Site Recovery, for web01, db01) is not registered in vault rg-asr/vault01's fabrics (it has app02)"}}},
 		{"a role missing", func(s *inventory.Snapshot) {
@@ -182,11 +202,44 @@ func TestModernizedVCenterChecks(t *testing.T) {
 			[]want{{"ds01", Fail, "8061", "datastore ds01 is not among the datastores appliance app01 can reach (ds07); reprotect of web01, db01 cannot write to it"}}},
 		{"the item's datastore before failback", func(s *inventory.Snapshot) { s.Azure.ProtectedItems[1].TargetDatastore = "ds02" }, []want{
 			{"ds01", Pass, "", ""}, {"ds02", Fail, "8061", "datastore ds02 (target of db01) is not in datacenter DC1"}}},
+		{"original-location failback: the original's other datastore out of reach", func(s *inventory.Snapshot) {
+			s.Azure.ProtectedItems[1].DiscoveredVM = &inventory.DiscoveredVM{Datastores: []string{"ds01", "ds09"}}
+		}, []want{{"ds01", Pass, "", ""}, {"ds09", Fail, "8061", "datastore ds09 holds disks of db01's original VM (as Site Recovery last discovered it), and original-location failback writes to it, but appliance app01 cannot reach it (ds01)"}}},
+		{"original-location failback: the original's datastores reached", func(s *inventory.Snapshot) {
+			s.Azure.ProtectedItems[1].DiscoveredVM = &inventory.DiscoveredVM{Datastores: []string{"ds01", "ds09"}}
+			s.Azure.Fabrics.Appliances[0].AccessibleDatastores = []string{"ds01", "DS09"}
+		}, []want{{"ds01", Pass, "", ""}, {"ds09", Pass, "", "appliance app01 reaches datastore ds09, where original-location failback of db01 writes its original's disks"}}},
 		{"fabrics unreadable", func(s *inventory.Snapshot) { s.Parts.Fail(Fabrics, errors.New("reading the fabrics: HTTP 403")) },
 			[]want{{"ds01", Error, "", "cannot tell whether appliance app01 reaches datastore ds01: reading the fabrics: HTTP 403"}}},
 	})
+	reprotect := func(s *inventory.Snapshot) { s.Phase = Reprotect }
+	runModernized(t, DatastoreCapacity{}, []checkCase{
+		{"original location: changes only", reprotect, []want{{"ds01", Pass, "", "the provisioned space of web01 changes only (its original's disks exist) + db01 changes only (its original's disks exist) needs 0.0 GB"}}},
+		{"alternate location: the full protected disks, original gone", func(s *inventory.Snapshot) {
+			reprotect(s)
+			s.Plan.VMs[1].Location, s.VCenter.VMs = plan.Alternate, s.VCenter.VMs[:1]
+			s.Azure.ProtectedItems[1].Disks[0].CapacityBytes = 1800 * gib
+		}, []want{{"ds01", Fail, "", "db01 1800.0 GB needs 1800.0 GB: 264.0 GB short"}}},
+		{"alternate location, disks not read", func(s *inventory.Snapshot) {
+			reprotect(s)
+			s.Plan.VMs[1].Location, s.Azure.ProtectedItems[1].Detailed = plan.Alternate, false
+		}, []want{{"ds01", Skip, "", "db01 (Site Recovery's listing carries no disks of the item)"}}},
+	})
 	runModernized(t, NameCollision{}, []checkCase{
-		{"original present", nil, []want{{"web01", Pass, "", "exactly one VM named web01 in datacenter DC1, the original"}, {"db01", Pass, "", ""}}},
+		{"original present", nil, []want{{"web01", Pass, "", "the original is in datacenter DC1: web01 (vm-2 on esx02, poweredOff)"}, {"db01", Pass, "", ""}}},
+		{"original renamed, found by its UUID", func(s *inventory.Snapshot) {
+			vm := vmRef(s, "web01")
+			vm.Name, vm.InstanceUUID = "web01-renamed", "50158471-87c2-d4ad-caa2-abe22face6d8"
+			s.Azure.ProtectedItems[0].SourceUUID = "50158471-87c2-d4ad-caa2-abe22face6d8"
+		}, []want{{"web01", Pass, "", "the original is in datacenter DC1: web01-renamed (vm-2 on esx02, poweredOff), found by the instance UUID Site Recovery records"}, {"db01", Pass, "", ""}}},
+		{"a new VM of the name is not the original", func(s *inventory.Snapshot) {
+			vmRef(s, "web01").InstanceUUID = "50150000-0000-0000-0000-000000000001"
+			s.Azure.ProtectedItems[0].SourceUUID = "50158471-87c2-d4ad-caa2-abe22face6d8"
+		}, []want{{"web01", Fail, "", "no on-premises VM has instance UUID 50158471-87c2-d4ad-caa2-abe22face6d8, the original of web01 as Site Recovery names it; web01 (vm-2 on esx02, poweredOff) carries the name but is not the original"}, {"db01", Pass, "", ""}}},
+		{"original powered on before reprotect", func(s *inventory.Snapshot) {
+			s.Phase = Reprotect
+			vmRef(s, "db01").PowerState = "poweredOn"
+		}, []want{{"web01", Pass, "", ""}, {"db01", Warn, "", "it is powered on, and reprotect to the original location overwrites its disks with the Azure VM's"}}},
 		{"alternate, name taken", func(s *inventory.Snapshot) { s.Plan.VMs[0].Location = plan.Alternate }, []want{
 			{"web01", Fail, "78052", "web01 (vm-2 on esx02, poweredOff) already in datacenter DC1; alternate-location failback creates a new VM named web01 there"}, {"db01", Pass, "", ""}}},
 		{"alternate, under another name", func(s *inventory.Snapshot) {
@@ -197,7 +250,7 @@ func TestModernizedVCenterChecks(t *testing.T) {
 		},
 			[]want{{"web01", Pass, "", ""}, {"db01", Warn, "", "Site Recovery last saw the original VM of db01 deleted"}}},
 		{"original gone", func(s *inventory.Snapshot) { s.VCenter.VMs = s.VCenter.VMs[:1] }, []want{{"web01", Pass, "", ""},
-			{"db01", Fail, "", "no VM named db01 in datacenter DC1: failback to the original location needs the original VM"}}},
+			{"db01", Fail, "", "no on-premises VM named db01 in datacenter DC1: failback to the original location needs the original VM"}}},
 	})
 	runModernized(t, ESXiHost{}, []checkCase{
 		{"the original's host", nil, []want{{"esx02", Pass, "", "(target of web01, db01)"}}},

@@ -2,6 +2,7 @@ package checks
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/asr-preflight/asr-preflight/internal/derive"
 	"github.com/asr-preflight/asr-preflight/internal/inventory"
@@ -68,16 +69,27 @@ func modernizedCollision(s *Input, vm *derive.VM) Result {
 		r.Status = Warn
 		r.Message = fmt.Sprintf("Site Recovery last saw the original VM of %s deleted; failback to the original location needs it (%d VM(s) named %s in %s now)", vm.Name, len(same), vm.TargetName, in)
 		r.Fix = "Check the original VM still exists; if not, set location: alternate for this VM in the plan."
-	case len(same) == 0:
-		r.Status = Fail
-		r.Message = fmt.Sprintf("no VM named %s in %s: failback to the original location needs the original VM", vm.TargetName, in)
-		r.Fix = "Set location: alternate for this VM in the plan, so failback recreates it."
-	case len(same) == 1:
-		r.Status, r.Message = Pass, fmt.Sprintf("exactly one VM named %s in %s, the original: %s", vm.TargetName, in, derive.DescribeVMs(same))
-	default:
+	case vm.OnPrem == nil && len(same) > 1:
 		r.Status = Warn
 		r.Message = fmt.Sprintf("%d VMs named %s in %s (%s); failback to the original location expects exactly one", len(same), vm.TargetName, in, derive.DescribeVMs(same))
 		r.Fix = "Rename or remove the VMs that are not the original, so ASR finds exactly one."
+	case vm.OnPrem == nil:
+		r.Status = Fail
+		r.Message = fmt.Sprintf("%s in %s: failback to the original location needs the original VM", vm.OnPremProblem, in)
+		r.Fix = "Set location: alternate for this VM in the plan, so failback recreates it."
+	default:
+		r.Status, r.Message = Pass, fmt.Sprintf("the original is in %s: %s", in, derive.DescribeVMs([]inventory.VM{*vm.OnPrem}))
+		if vm.Item != nil && vm.Item.SourceUUID != "" && strings.EqualFold(vm.OnPrem.InstanceUUID, vm.Item.SourceUUID) {
+			r.Message += ", found by the instance UUID Site Recovery records"
+		}
+		if others := len(same); vm.OnPrem.Name == vm.TargetName && others > 1 {
+			r.Message += fmt.Sprintf(" (%d other VM(s) carry its name; Site Recovery tells the original by its UUID)", others-1)
+		}
+		if s.Phase == Reprotect && vm.OnPrem.PowerState == "poweredOn" {
+			r.Status = Warn
+			r.Message += "; it is powered on, and reprotect to the original location overwrites its disks with the Azure VM's"
+			r.Fix = "Power off the original VM before reprotect (it is replaced by the failed-over VM's data)."
+		}
 	}
 	return r
 }

@@ -24,7 +24,8 @@ type Facts struct {
 	// Appliances are the modernized appliances the plan VMs go through, in order of first use.
 	Appliances []ApplianceGroup
 
-	named map[string][]inventory.VM // vCenter's VMs by name
+	named  map[string][]inventory.VM // vCenter's VMs by name
+	byUUID map[string]*inventory.VM  // and by instance UUID (lower case), when vCenter reported them
 }
 
 // Named returns vCenter's VMs of the given name (nil when vCenter was not read).
@@ -164,8 +165,12 @@ func Derive(s *inventory.Snapshot) *Facts {
 	}
 	if vc != nil {
 		f.named = make(map[string][]inventory.VM, len(vc.VMs))
-		for _, vm := range vc.VMs {
+		f.byUUID = map[string]*inventory.VM{}
+		for i, vm := range vc.VMs {
 			f.named[vm.Name] = append(f.named[vm.Name], vm)
+			if vm.InstanceUUID != "" {
+				f.byUUID[strings.ToLower(vm.InstanceUUID)] = &vc.VMs[i]
+			}
 		}
 		f.MasterTarget.VM, f.MasterTarget.Problem = masterTarget(vc, f.named[s.Plan.MasterTarget], s.Plan.MasterTarget)
 	}
@@ -188,7 +193,7 @@ func Derive(s *inventory.Snapshot) *Facts {
 		vm.Item = item(items, pv.Name)
 		vm.Modernized = vm.Item != nil && vm.Item.Modernized() || vm.Item == nil && s.Plan.MasterTarget == ""
 		if vc != nil {
-			vm.OnPrem, vm.OnPremProblem = onPrem(f.named[pv.Name], pv.Name)
+			vm.OnPrem, vm.OnPremProblem = f.onPrem(vm.Item, pv.Name)
 			vm.Host, vm.HostProblem = f.targetHost(vm)
 		}
 		vm.TargetDatastore, vm.TargetName = pv.Datastore, pv.Name
@@ -290,8 +295,21 @@ func masterTarget(vc *inventory.VCenter, found []inventory.VM, name string) (*in
 	return &found[0], ""
 }
 
-// onPrem finds the single on-premises VM of a plan VM's name, or says why it cannot.
-func onPrem(found []inventory.VM, name string) (*inventory.VM, string) {
+// onPrem finds a plan VM's on-premises VM: the one of the instance UUID its modernized item names
+// (Site Recovery's own reference: a renamed original is still the original, a new VM of the same
+// name is not), else the single VM of its name; or says why it cannot.
+func (f *Facts) onPrem(it *inventory.ProtectedItem, name string) (*inventory.VM, string) {
+	found := f.named[name]
+	if it != nil && it.SourceUUID != "" && len(f.byUUID) > 0 {
+		if vm, ok := f.byUUID[it.SourceUUID]; ok {
+			return vm, ""
+		}
+		problem := fmt.Sprintf("no on-premises VM has instance UUID %s, the original of %s as Site Recovery names it", it.SourceUUID, name)
+		if len(found) > 0 {
+			problem += fmt.Sprintf("; %s carries the name but is not the original", DescribeVMs(found))
+		}
+		return nil, problem
+	}
 	switch len(found) {
 	case 0:
 		return nil, "no on-premises VM named " + name

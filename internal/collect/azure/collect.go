@@ -30,7 +30,8 @@ type Request struct {
 	Vault          *Resource // nil: no Site Recovery part
 	Fabrics        bool      // with the vault, also its fabrics (appliances, classic servers)
 	// Detail picks the listed modernized items to read again by GET, for their disks and NICs
-	// (the listing leaves them empty): the plan's. Nil reads none.
+	// (the listing leaves them empty): the plan's. The reprotected items that go through the same
+	// appliances are read too, for the appliances' disk counts. Nil reads none.
 	Detail func(inventory.ProtectedItem) bool
 }
 
@@ -215,10 +216,22 @@ func protectedItems(ctx context.Context, sub string, cred azcore.TokenCredential
 	if detail == nil {
 		return nil
 	}
+	picked := make([]bool, len(inv.ProtectedItems))
+	appliances := map[string]bool{} // the appliances the picked items go through, by lower-case ID
+	for i, it := range inv.ProtectedItems {
+		if picked[i] = it.Modernized() && detail(it); picked[i] {
+			for _, id := range []string{it.ReprotectAgentID, it.ProcessServerID} {
+				if id != "" {
+					appliances[strings.ToLower(id)] = true
+				}
+			}
+		}
+	}
 	var g errgroup.Group
 	g.SetLimit(detailLimit)
 	for i := range inv.ProtectedItems {
-		if it := &inv.ProtectedItems[i]; it.Modernized() && detail(*it) {
+		it := &inv.ProtectedItems[i]
+		if picked[i] || it.InstanceType == "InMageRcmFailback" && appliances[strings.ToLower(it.ReprotectAgentID)] {
 			g.Go(func() error { getItem(ctx, c, vault, it); return nil })
 		}
 	}

@@ -264,6 +264,7 @@ func TestRecordedAppliances(t *testing.T) {
 				}
 			}
 			for i := range f.Appliances {
+				f.Appliances[i].LastDiscovery = f.Appliances[i].LastDiscovery.Add(now.Sub(latest)) // every timestamp moves by the same amount
 				for j := range f.Appliances[i].Roles {
 					f.Appliances[i].Roles[j].LastHeartbeat = f.Appliances[i].Roles[j].LastHeartbeat.Add(now.Sub(latest))
 				}
