@@ -50,9 +50,13 @@ func TestAppliance(t *testing.T) {
 		}, []want{{"app01", Warn, "", "its reprotect agent discovers vCenter /vcenters/vcenter-b, but web01 fails back to vCenter /vcenters/vcenter-a: choose an appliance of that vCenter"}}},
 		{"reprotect agent names no vCenter", func(s *inventory.Snapshot) { s.Azure.ProtectedItems[0].TargetVCenterID = "/vcenters/vcenter-a" },
 			[]want{{"app01", Warn, "", "its reprotect agent names no vCenter, so it cannot be matched with web01's vCenter /vcenters/vcenter-a"}}},
-		{"discovery stale", func(s *inventory.Snapshot) { s.Azure.Fabrics.Appliances[0].LastDiscovery = collectedAt.Add(-50 * time.Hour) },
+		{"discovery stale", func(s *inventory.Snapshot) {
+			s.Azure.Fabrics.Appliances[0].LastDiscovery = collectedAt.Add(-50 * time.Hour)
+		},
 			[]want{{"app01", Warn, "", "its reprotect agent last discovered its vCenter 2 days ago: its list of reachable datastores may be stale"}}},
-		{"discovery recent", func(s *inventory.Snapshot) { s.Azure.Fabrics.Appliances[0].LastDiscovery = collectedAt.Add(-20 * time.Minute) },
+		{"discovery recent", func(s *inventory.Snapshot) {
+			s.Azure.Fabrics.Appliances[0].LastDiscovery = collectedAt.Add(-20 * time.Minute)
+		},
 			[]want{{"app01", Pass, "", ""}}},
 		{"not registered", func(s *inventory.Snapshot) { s.Azure.Fabrics.Appliances = s.Azure.Fabrics.Appliances[1:] }, []want{{"app01", Fail, "",
 			"appliance app01 (named by Site Recovery, for web01, db01) is not registered in vault rg-asr/vault01's fabrics (it has app02)"}}},
