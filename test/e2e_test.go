@@ -363,10 +363,18 @@ func TestOfflineCommands(t *testing.T) {
 	if res.code != 0 || !strings.Contains(res.stdout, "vm.name-collision") || !strings.Contains(res.stdout, "78052") {
 		t.Errorf("checks: %d %s", res.code, res.stdout)
 	}
-	for _, code := range []string{"95226", "78052", "78093", "8061", "8038", "806", "78022", "78174", "78186", "161011", "325091", "325092", "548004", "310056"} {
+	for _, code := range []string{"95226", "78052", "78093", "8061", "8038", "806", "78022", "78174", "78186", "161011", "325091", "325092", "531006", "548004", "310056"} {
 		res := run(t, "", nil, "explain", code)
 		if res.code != 0 || !strings.HasPrefix(res.stdout, "ASR error "+code+": ") || !strings.Contains(res.stdout, "Fix:") {
 			t.Errorf("explain %s: %d %s", code, res.code, res.stdout)
+		}
+	}
+	// The codes a modernized VM gets say what applies to it, apart from the classic text.
+	for _, code := range []string{"78052", "78093", "8061", "78174", "806"} {
+		res := run(t, "", nil, "explain", code)
+		_, modern, ok := strings.Cut(res.stdout, "\nModernized (replication appliance, no configuration, process or master target server):\n")
+		if !ok || strings.Contains(modern, "master target") || strings.Contains(modern, "#deploy-a-separate-master-target-server") || strings.Contains(modern, "9443") {
+			t.Errorf("explain %s, modernized part: %q", code, modern)
 		}
 	}
 	res = run(t, "", nil, "explain", "vm.name-collision")

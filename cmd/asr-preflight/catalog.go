@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"fmt"
+	"io"
 	"strings"
 	"text/tabwriter"
 
@@ -40,6 +41,7 @@ func newExplainCmd() *cobra.Command {
 			if e, ok := checks.Codes[key]; ok {
 				fmt.Fprintf(w, "ASR error %s: %s\n\nCause:    %s\nSymptoms: %s\nFix:      %s\nDoc:      %s\n",
 					e.Code, e.Title, e.Cause, e.Symptoms, e.Fix, e.DocURL)
+				modernizedAdvice(w, e)
 				if ids := checksFor(e.Code); len(ids) > 0 {
 					fmt.Fprintf(w, "Checked by: %s\n", strings.Join(ids, ", "))
 				}
@@ -52,11 +54,21 @@ func newExplainCmd() *cobra.Command {
 					fmt.Fprintf(w, "Symptoms: %s\n", e.Symptoms)
 				}
 				fmt.Fprintf(w, "Fix:      %s\nDoc:      %s\n", i.Fix, i.DocURL)
+				if e, ok := checks.Codes[i.Code]; ok {
+					modernizedAdvice(w, e)
+				}
 				return nil
 			}
 			return inputError("unknown ASR code or check %q; known codes: %s; checks: %s",
 				args[0], strings.Join(checks.KnownCodes(), ", "), strings.Join(checks.IDs(), ", "))
 		},
+	}
+}
+
+// modernizedAdvice prints what applies instead to modernized machines, when it differs.
+func modernizedAdvice(w io.Writer, e checks.CodeInfo) {
+	if m := e.Modernized; m != nil {
+		fmt.Fprintf(w, "\nModernized (replication appliance, no configuration, process or master target server):\nCause:    %s\nFix:      %s\nDoc:      %s\n", m.Cause, m.Fix, m.DocURL)
 	}
 }
 

@@ -4,6 +4,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/asr-preflight/asr-preflight/internal/plan"
 )
 
 // The codes domain.md lists; explain must know every one.
@@ -57,5 +60,56 @@ func TestSelection(t *testing.T) {
 	}
 	if !Needs(ForPhase(Reprotect, nil), VCenter) || Needs(nil, VCenter) {
 		t.Error("Needs")
+	}
+}
+
+// TestModernizedTexts runs every check on a modernized estate with failures that carry ASR codes
+// (78174, 78093, 8061, 78052, 806): no failure or warning tells a modernized operator of a master
+// target, configuration server or process server in its fix or link, or in its message.
+func TestModernizedTexts(t *testing.T) {
+	classic := []string{"master target", "configuration server", "process server", "9443", "master-target"}
+	codes := map[string]bool{}
+	for _, phase := range []Phase{Reprotect, Failback} {
+		s := modernized()
+		s.Phase = phase
+		if phase == Reprotect {
+			for i := range s.Azure.ProtectedItems {
+				it := &s.Azure.ProtectedItems[i]
+				it.InstanceType, it.ProtectionState, it.ActiveLocation = "InMageRcm", "UnplannedFailoverCommitted", "Recovery"
+				it.AllowedOperations, it.ProcessServerName = []string{"SwitchProtection"}, "app01"
+			}
+			*s.Azure.ProtectedItems[0].AgentRegistered = false // 78174
+			s.Azure.VMs[1].PowerState = "deallocated"          // 78093
+		} else {
+			s.Plan.VMs[0].Location = plan.Alternate // 78052: web01 exists
+		}
+		s.Azure.Fabrics.Appliances[0].AccessibleDatastores = []string{"ds07"} // 8061
+		for j := range s.Azure.Fabrics.Appliances[0].Roles {
+			s.Azure.Fabrics.Appliances[0].Roles[j].LastHeartbeat = collectedAt.Add(-3 * time.Hour) // 806
+		}
+		for _, r := range Run(t.Context(), ForPhase(phase, nil), input(s), Options{}) {
+			if r.Status != Fail && r.Status != Warn {
+				continue
+			}
+			codes[r.Code] = true
+			for _, word := range classic {
+				if strings.Contains(strings.ToLower(r.Fix+" "+r.DocURL), word) || word != "process server" && strings.Contains(strings.ToLower(r.Message), word) {
+					t.Errorf("%s %s %s %s: mentions %q: %s | fix %s | %s", phase, r.Check, r.Target, r.Code, word, r.Message, r.Fix, r.DocURL)
+				}
+			}
+		}
+	}
+	for _, code := range []string{"78174", "78093", "8061", "78052", "806"} {
+		if !codes[code] {
+			t.Errorf("no result with code %s: the test does not cover it", code)
+		}
+		if Codes[code].Modernized == nil {
+			t.Errorf("code %s has no modernized advice", code)
+		}
+	}
+	for _, url := range []string{"*.hypervrecoverymanager.windowsazure.com", "*.servicebus.windows.net", "*.blob.core.windows.net", "*.backup.windowsazure.com", "*.vault.azure.net"} {
+		if !strings.Contains(Codes["78174"].Modernized.Fix, url) {
+			t.Errorf("78174's modernized fix lacks %s", url)
+		}
 	}
 }

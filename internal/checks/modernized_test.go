@@ -282,3 +282,23 @@ func TestModernizedVCenterChecks(t *testing.T) {
 		}, []want{{"vcenter", Pass, "", "holds all 2 privileges"}}},
 	})
 }
+
+func TestAzureVMDisks(t *testing.T) {
+	dataDisks := func(n int) func(*inventory.Snapshot) {
+		return func(s *inventory.Snapshot) {
+			for i := range s.Azure.VMs {
+				s.Azure.VMs[i].DataDisks = &n
+			}
+		}
+	}
+	runModernized(t, AzureVMDisks{}, []checkCase{
+		{"disks not read", nil, []want{{"web01", Skip, "", "the disks of Azure VM rg-dr/web01 were not read"}, {"db01", Skip, "", ""}}},
+		{"every disk protected", dataDisks(0), []want{{"web01", Pass, "", "Azure VM rg-dr/web01 has 1 disk(s), all 1 protected by Site Recovery"}, {"db01", Pass, "", ""}}},
+		{"disks added after failover", dataDisks(2), []want{
+			{"web01", Warn, "", "Azure VM rg-dr/web01 has 3 disk(s) (OS and 2 data), Site Recovery protects 1: 2 added after failover will not come back on-premises"}, {"db01", Warn, "", ""}}},
+		{"item only listed", func(s *inventory.Snapshot) {
+			dataDisks(2)(s)
+			s.Azure.ProtectedItems[0].Detailed = false
+		}, []want{{"web01", Skip, "", "Site Recovery's protected disks of web01 are not known (the item was only listed)"}, {"db01", Warn, "", ""}}},
+	})
+}

@@ -237,7 +237,7 @@ func (f *Facts) targetHost(vm *VM) (string, string) {
 	case vm.Location == plan.Original && vm.OnPrem != nil && vm.OnPrem.Host != "":
 		return vm.OnPrem.Host, ""
 	}
-	return "", "no host in the plan, and no original VM to run where it ran (the modernized architecture has no master target): set host in the plan"
+	return "", "no host in the plan, and no original VM to run where it ran (a modernized failback runs on the original's host, or on the plan's): set host in the plan"
 }
 
 // appliance is the modernized appliance a VM goes through, and who says so: before reprotect the
