@@ -39,7 +39,11 @@ func (AzureVMDisks) Run(s *Input) []Result {
 		case az.DataDisks == nil:
 			r.Status, r.Message = Skip, fmt.Sprintf("the disks of Azure VM %s were not read", vm.Azure)
 		case it.DetailError != "" || !it.DisksKnown() || len(it.Disks) == 0:
-			r.Status, r.Message = Skip, fmt.Sprintf("Site Recovery's protected disks of %s are not known (%s)", vm.Name, cmp.Or(it.DetailError, "the item was only listed"))
+			why := cmp.Or(it.DetailError, "the item was only listed")
+			if !it.Modernized() {
+				why = "the classic item lists none"
+			}
+			r.Status, r.Message = Skip, fmt.Sprintf("Site Recovery's protected disks of %s are not known (%s)", vm.Name, why)
 		case 1+*az.DataDisks > len(it.Disks):
 			r.Status = Warn
 			r.Message = fmt.Sprintf("Azure VM %s has %d disk(s) (OS and %d data), Site Recovery protects %d: %d added after failover will not come back on-premises",

@@ -317,8 +317,8 @@ func (a *Azure) getItem(_ context.Context, vault, rg, fabric, container, name st
 	defer a.mu.Unlock()
 	if a.isVault(vault, rg) && fabric == labFabric && container == labContainer {
 		for _, it := range a.Items {
-			if m := a.item(it); *m.Name == name {
-				resp.SetResponse(http.StatusOK, asr.ReplicationProtectedItemsClientGetResponse{ReplicationProtectedItem: *m}, nil)
+			if itemName(it) == name {
+				resp.SetResponse(http.StatusOK, asr.ReplicationProtectedItemsClientGetResponse{ReplicationProtectedItem: *a.item(it)}, nil)
 				return resp, errResp
 			}
 		}
@@ -419,16 +419,23 @@ func (a *Azure) item(it Item) *asr.ReplicationProtectedItem {
 		}
 		p.ProviderSpecificDetails = d
 	default:
-		p.ProviderSpecificDetails = &asr.InMageAzureV2ReplicationDetails{InstanceType: to.Ptr("InMageAzureV2"), DiscoveryType: discovery,
+		d := &asr.InMageAzureV2ReplicationDetails{InstanceType: to.Ptr("InMageAzureV2"), DiscoveryType: discovery,
 			OSType: to.Ptr(it.OSType), OSName: to.Ptr(it.OSName), SourceVMRAMSizeInMB: to.Ptr(it.MemoryMB),
 			RecoveryAzureVMName: vmName, TargetVMID: vmID, RecoveryAzureResourceGroupID: rgID,
 			ProcessServerID: to.Ptr(ClassicProcessServerID), MasterTargetID: to.Ptr(ClassicMasterTargetID), LastHeartbeat: heartbeat, AgentVersion: to.Ptr("9.55.0.0")}
+		for _, disk := range it.Disks {
+			d.ProtectedDisks = append(d.ProtectedDisks, &asr.InMageAzureV2ProtectedDiskDetails{DiskName: to.Ptr(disk.Name), DiskCapacityInBytes: to.Ptr(int64(disk.SizeGB) << 30)})
+		}
+		p.ProviderSpecificDetails = d
 	}
-	name := strings.ToLower(it.Name) + "-item"
+	name := itemName(it)
 	id := fmt.Sprintf("/Subscriptions/%s/resourceGroups/%s/providers/Microsoft.RecoveryServices/vaults/%s/replicationFabrics/%s/replicationProtectionContainers/%s/replicationProtectedItems/%s",
 		a.Subscription, a.VaultGroup, a.Vault, labFabric, labContainer, name)
 	return &asr.ReplicationProtectedItem{ID: &id, Name: &name, Properties: p}
 }
+
+// itemName is the ARM name of a lab item.
+func itemName(it Item) string { return strings.ToLower(it.Name) + "-item" }
 
 // routes maps ARM request paths to the SDK operation the fakes dispatch on.
 var routes = []struct {

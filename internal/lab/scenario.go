@@ -349,9 +349,9 @@ func (sc *Scenario) azureDefaults() {
 				a.Appliances = []ApplianceSpec{{Name: "appliance01"}}
 			}
 			it.Appliance = cmp.Or(it.Appliance, a.Appliances[0].Name)
-			if it.Disks == nil {
-				it.Disks = []DiskSpec{{Name: "disk0"}}
-			}
+		}
+		if it.Disks == nil {
+			it.Disks = []DiskSpec{{Name: "disk0"}}
 		}
 		it.TargetDatastore = cmp.Or(it.TargetDatastore, sc.planDatastore(it.Name))
 		for j := range it.Disks {

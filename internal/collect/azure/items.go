@@ -39,6 +39,11 @@ func decodeItem(it *asr.ReplicationProtectedItem) inventory.ProtectedItem {
 		item.MemoryMB = int64(deref(d.SourceVMRAMSizeInMB))
 		item.ProcessServerID, item.ProcessServerName, item.MasterTargetID = deref(d.ProcessServerID), deref(d.ProcessServerName), deref(d.MasterTargetID)
 		item.AgentHeartbeat, item.AgentVersion = deref(d.LastHeartbeat), deref(d.AgentVersion)
+		for _, disk := range d.ProtectedDisks {
+			if disk != nil {
+				item.Disks = append(item.Disks, inventory.ProtectedDisk{Name: deref(disk.DiskName), CapacityBytes: deref(disk.DiskCapacityInBytes)})
+			}
+		}
 	case *asr.InMageReplicationDetails:
 		item.InstanceType, item.DiscoveryType, item.OSName = "InMage", deref(d.DiscoveryType), deref(d.OSVersion)
 		item.ActiveSiteType = deref(d.ActiveSiteType)
