@@ -77,12 +77,7 @@ func TestASRProtectedItem(t *testing.T) {
 			it := itemRef(s, "web01")
 			pct := 92
 			it.InstanceType, it.ProtectionState, it.AllowedOperations, it.InitialReplicationPercent = "InMageRcmFailback", "InitialReplicationInProgress", []string{"DisableProtection"}, &pct
-		}, []want{{"web01", Fail, "", "reprotecting, state InitialReplicationInProgress"}, {"db01", Pass, "", ""}}},
-		{"failback, reprotect still replicating: the message", func(s *inventory.Snapshot) {
-			it := itemRef(s, "web01")
-			pct := 92
-			it.InstanceType, it.ProtectionState, it.AllowedOperations, it.InitialReplicationPercent = "InMageRcmFailback", "InitialReplicationInProgress", []string{"DisableProtection"}, &pct
-		}, []want{{"web01", Fail, "", "reprotect is still replicating: 92 %; failback waits for its initial replication to finish"}, {"db01", Pass, "", ""}}},
+		}, []want{{"web01", Fail, "", "reprotecting, state InitialReplicationInProgress, InMageRcmFailback, active location Primary, health Normal, allowed operations DisableProtection; reprotect is still replicating: 92 %; failback waits for its initial replication to finish"}, {"db01", Pass, "", ""}}},
 		{"failback, planned failover not committed", func(s *inventory.Snapshot) {
 			it := itemRef(s, "web01")
 			it.InstanceType, it.ProtectionState, it.ActiveLocation, it.AllowedOperations = "InMageRcmFailback", "CommitPendingStatesBegin", "Recovery", []string{"CancelFailover", "SwitchProtection"}

@@ -65,21 +65,11 @@ func itemFromTable(t *testing.T, name, body string) inventory.ProtectedItem {
 	return azure.DecodeItem(&it)
 }
 
-// verdict is what the item checks say of one VM: "status" per result, joined.
+// verdicts is what a check says of each item's VM ("status code | message" per result), in a
+// snapshot of no particular time.
 func verdicts(t *testing.T, phase checks.Phase, items []inventory.ProtectedItem, c checks.Check) map[string][]string {
 	t.Helper()
-	s := &inventory.Snapshot{Phase: phase, Plan: &plan.Plan{Azure: &plan.Azure{Vault: plan.Resource{ResourceGroup: "rg", Name: "vault"}}},
-		Azure: &inventory.Azure{ProtectedItems: items}, Parts: inventory.Parts{}}
-	s.Parts.Collect(inventory.AzurePart)
-	s.Parts.Collect(inventory.VaultPart)
-	for _, it := range items {
-		s.Plan.VMs = append(s.Plan.VMs, plan.VM{Name: it.FriendlyName})
-	}
-	out := map[string][]string{}
-	for _, r := range checks.Run(t.Context(), []checks.Check{c}, &checks.Input{Snapshot: s, Facts: derive.Derive(s)}, checks.Options{}) {
-		out[r.Target] = append(out[r.Target], strings.TrimSpace(string(r.Status)+" "+r.Code)+" | "+r.Message)
-	}
-	return out
+	return recordedAt(t, time.Time{}, phase, items, c)
 }
 
 // TestRecordedItemStates runs the item checks on the protected items recorded from live vaults and

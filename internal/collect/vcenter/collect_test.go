@@ -146,7 +146,7 @@ func TestCollectParts(t *testing.T) {
 			vm.Name != "DC0_H0_VM0" && vm.Name != "DC0_H0_VM1" && d != nil:
 			t.Errorf("details of %s: %+v; want every detail of the master target, the guest network alone of the plan VM", vm.Name, d)
 		}
-		if vm.MemoryMB == 0 || vm.GuestID == "" || vm.Storage == nil || vm.Storage.Disks != 1 || vm.Storage.ProvisionedBytes < 10<<30 {
+		if vm.MemoryMB == 0 || vm.GuestID == "" || len(vm.InstanceUUID) != 36 || vm.Storage == nil || vm.Storage.Disks != 1 || vm.Storage.ProvisionedBytes < 10<<30 {
 			t.Errorf("VM %s: memory, guest or storage not read: %+v %+v", vm.Name, vm, vm.Storage)
 		}
 	}
