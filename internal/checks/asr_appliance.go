@@ -127,10 +127,13 @@ func appliance(s *Input, g derive.ApplianceGroup) Result {
 	if len(unknown) > 0 {
 		diskText += fmt.Sprintf(" (disks unknown for %s)", listed(unknown, ", "))
 	}
-	if disks > maxApplianceDisks {
+	switch {
+	case disks > maxApplianceDisks:
 		note(Fail, diskText+fmt.Sprintf("; one appliance carries at most %d for failback", maxApplianceDisks))
 		r.Fix = "Spread the VMs over several appliances (set appliance per VM in the plan), at most 60 disks each."
-	} else {
+	case len(unknown) > 0: // the limit cannot be told to hold
+		note(Warn, diskText+fmt.Sprintf("; one appliance carries at most %d for failback", maxApplianceDisks))
+	default:
 		note(Pass, diskText)
 	}
 	if r.Status == Pass {

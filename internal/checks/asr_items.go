@@ -49,7 +49,7 @@ func (ASRProtectedItem) Run(s *Input) []Result {
 		seen := fmt.Sprintf("item %s: %s, state %s, %s, active location %s, health %s, allowed operations %s",
 			it.Name, it.Stage(), it.ProtectionState, it.InstanceType, it.ActiveLocation, it.ReplicationHealth, strings.Join(it.AllowedOperations, ", "))
 		var problems []string
-		if it.Job != "" {
+		if jobRunning(*it) {
 			problems = append(problems, fmt.Sprintf("job %s is running on the item%s: wait for it to finish", it.Job, since(it.JobStarted)))
 		}
 		if s.Phase == Reprotect {
@@ -123,14 +123,27 @@ func failbackProblems(it inventory.ProtectedItem) []string {
 	return problems
 }
 
+// jobRunning reports whether a job runs on the item now: its current scenario, unless the item's
+// state says that job failed (an EnablingFailed item keeps its EnableProtection scenario; a
+// failed planned failover its PlannedFailover).
+func jobRunning(it inventory.ProtectedItem) bool {
+	switch {
+	case it.Job == "" || strings.HasSuffix(it.ProtectionState, "Failed"):
+		return false
+	case strings.EqualFold(it.Job, inventory.OpPlannedFailover) && it.LastPlannedFailover == "Failed":
+		return false
+	}
+	return true
+}
+
 // appConsistency are the health codes that say only that no recent app-consistent recovery point
 // exists (531006 on reprotected items, its sibling 325092).
 var appConsistency = []string{"531006", "325092"}
 
 // appConsistencyOnly reports whether a reprotected item can fail back although its replication
 // health is not Normal: it allows PlannedFailover, its failover health is Normal, and its only
-// errors and warnings say no app-consistent recovery point is recent — failback then uses a
-// crash-consistent one (as recorded from a live vault).
+// errors say no app-consistent recovery point is recent — failback then uses a crash-consistent
+// one (as recorded from a live vault). Warnings (161011, no test failover) do not change that.
 func appConsistencyOnly(it inventory.ProtectedItem) bool {
 	if !it.Allows(inventory.OpPlannedFailover) || !strings.EqualFold(it.FailoverHealth, "Normal") {
 		return false
@@ -138,10 +151,9 @@ func appConsistencyOnly(it inventory.ProtectedItem) bool {
 	found := false
 	for _, e := range it.HealthErrors {
 		switch {
-		case levelStatus(e.Level) == Pass:
 		case slices.Contains(appConsistency, e.Code):
 			found = true
-		default:
+		case levelStatus(e.Level) == Fail:
 			return false
 		}
 	}

@@ -63,6 +63,11 @@ func TestASRProtectedItem(t *testing.T) {
 			it.InstanceType, it.AllowedOperations, it.ReplicationHealth, it.FailoverHealth = "InMageRcmFailback", []string{"PlannedFailover", "DisableProtection"}, "Critical", "Normal"
 			it.HealthErrors = []inventory.HealthError{{Code: "531006", Level: "Error"}, {Code: "548004", Level: "Info"}}
 		}, []want{{"web01", Pass, "", "replication health is Critical only for want of a recent app-consistent recovery point (failover health Normal)"}, {"db01", Pass, "", ""}}},
+		{"failback, Critical for want of an app-consistent point, with the no-test-failover warning", func(s *inventory.Snapshot) {
+			it := itemRef(s, "web01")
+			it.InstanceType, it.AllowedOperations, it.ReplicationHealth, it.FailoverHealth = "InMageRcmFailback", []string{"PlannedFailover", "DisableProtection"}, "Critical", "Normal"
+			it.HealthErrors = []inventory.HealthError{{Code: "531006", Level: "Error"}, {Code: "161011", Level: "Warning"}}
+		}, []want{{"web01", Pass, "", "only for want of a recent app-consistent recovery point"}, {"db01", Pass, "", ""}}},
 		{"failback, Critical with failover health Critical", func(s *inventory.Snapshot) {
 			it := itemRef(s, "web01")
 			it.InstanceType, it.AllowedOperations, it.ReplicationHealth, it.FailoverHealth = "InMageRcmFailback", []string{"PlannedFailover", "DisableProtection"}, "Critical", "Critical"
@@ -82,6 +87,10 @@ func TestASRProtectedItem(t *testing.T) {
 			it := itemRef(s, "web01")
 			it.InstanceType, it.ProtectionState, it.ActiveLocation, it.AllowedOperations = "InMageRcmFailback", "CommitPendingStatesBegin", "Recovery", []string{"CancelFailover", "SwitchProtection"}
 		}, []want{{"web01", Fail, "", "commit or cancel the failover first"}, {"db01", Pass, "", ""}}},
+		{"a job that failed is not running", func(s *inventory.Snapshot) { // as recorded: EnablingFailed keeps its EnableProtection scenario
+			it := itemRef(s, "web01")
+			it.ProtectionState, it.AllowedOperations, it.Job = "EnablingFailed", []string{"DisableProtection"}, "EnableProtection"
+		}, []want{{"web01", Fail, "", "allowed operations DisableProtection; failback needs a reprotected item"}, {"db01", Pass, "", ""}}},
 		{"a job runs on the item", func(s *inventory.Snapshot) {
 			it := itemRef(s, "web01")
 			it.Job, it.JobStarted = "PlannedFailover", time.Date(2026, 11, 30, 11, 50, 0, 0, time.UTC)

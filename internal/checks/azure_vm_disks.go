@@ -1,7 +1,6 @@
 package checks
 
 import (
-	"cmp"
 	"fmt"
 
 	"github.com/asr-preflight/asr-preflight/internal/derive"
@@ -38,8 +37,10 @@ func (AzureVMDisks) Run(s *Input) []Result {
 			r.Status, r.Message = Skip, fmt.Sprintf("the Azure VM of %s is not found (see azure.vm-exists)", vm.Name)
 		case az.DataDisks == nil:
 			r.Status, r.Message = Skip, fmt.Sprintf("the disks of Azure VM %s were not read", vm.Azure)
-		case it.DetailError != "" || !it.DisksKnown() || len(it.Disks) == 0:
-			why := cmp.Or(it.DetailError, "the item was only listed")
+		case it.DetailError != "":
+			r.Status, r.Message = Error, fmt.Sprintf("Site Recovery's protected disks of %s are unknown: %s", vm.Name, it.DetailError)
+		case !it.DisksKnown() || len(it.Disks) == 0:
+			why := "the item was only listed"
 			if !it.Modernized() {
 				why = "the classic item lists none"
 			}

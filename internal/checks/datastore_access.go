@@ -73,7 +73,12 @@ func originalReach(s *Input) []Result {
 	for i := range s.Facts.VMs {
 		vm := &s.Facts.VMs[i]
 		ag := s.Facts.ApplianceOf(vm)
-		if !vm.Modernized || vm.Location == plan.Alternate || vm.Item == nil || vm.Item.DiscoveredVM == nil || ag == nil || ag.Appliance == nil {
+		if !vm.Modernized || vm.Location == plan.Alternate || vm.Item == nil || ag == nil || ag.Appliance == nil {
+			continue
+		}
+		if vm.Item.DiscoveredVM == nil {
+			out = append(out, Result{Target: vm.Name, Kind: VMKind, Status: Skip,
+				Message: fmt.Sprintf("Site Recovery records no datastores of %s's original VM, so whether appliance %s reaches them all is not known", vm.Name, vm.Appliance)})
 			continue
 		}
 		reach := ag.Appliance.AccessibleDatastores

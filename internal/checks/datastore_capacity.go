@@ -2,6 +2,7 @@ package checks
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/asr-preflight/asr-preflight/internal/derive"
 	"github.com/asr-preflight/asr-preflight/internal/inventory"
@@ -59,6 +60,9 @@ func datastoreCapacity(inv *inventory.VCenter, g derive.Group) Result {
 		r.Message = fmt.Sprintf("%s; the provisioned space of %s needs %s: %s short", have, listed(parts, " + "), gb(need>>20), gb((need-ds.FreeBytes)>>20))
 	case len(unknown) > 0:
 		r.Status = Skip
+		if slices.ContainsFunc(g.VMs, func(vm *derive.VM) bool { return vm.Item != nil && vm.Item.DetailError != "" }) {
+			r.Status = Error // a read that failed, not a size vCenter has yet to compute
+		}
 		r.Message = fmt.Sprintf("%s; provisioned space unknown for %s", have, listed(unknown, ", "))
 	case float64(ds.FreeBytes-need) < headroom*float64(ds.CapacityBytes):
 		r.Status = Warn

@@ -208,6 +208,7 @@ func modernized() *inventory.Snapshot {
 		it.InstanceType, it.AllowedOperations = "InMageRcmFailback", []string{"PlannedFailover", "DisableProtection"}
 		it.ReprotectAgentID, it.ReprotectAgentName, it.TargetDatastore, it.TargetVMName = "id-app01", "app01", "ds01", it.FriendlyName
 		it.Detailed = true // read by GET, as the collector reads the plan's modernized items
+		it.DiscoveredVM = &inventory.DiscoveredVM{Datastores: []string{"ds01"}}
 		it.AgentRegistered, it.AgentHeartbeat = new(bool), collectedAt.Add(-2*time.Minute)
 		*it.AgentRegistered = true
 		done := true

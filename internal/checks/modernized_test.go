@@ -43,7 +43,7 @@ func TestAppliance(t *testing.T) {
 			other := s.Azure.ProtectedItems[0]
 			other.FriendlyName, other.Name, other.Detailed, other.Disks = "big01", "big01-item", false, nil
 			s.Azure.ProtectedItems = append(s.Azure.ProtectedItems, other)
-		}, []want{{"app01", Pass, "", "2 VM(s) of the plan and 1 already reprotected through it (big01) carry 2 disk(s) (disks unknown for big01)"}}},
+		}, []want{{"app01", Warn, "", "2 VM(s) of the plan and 1 already reprotected through it (big01) carry 2 disk(s) (disks unknown for big01); one appliance carries at most 60 for failback"}}},
 		{"reprotect agent of another vCenter", func(s *inventory.Snapshot) {
 			s.Azure.Fabrics.Appliances[0].VCenterID = "/vcenters/vcenter-b"
 			s.Azure.ProtectedItems[0].TargetVCenterID = "/vcenters/vcenter-a"
@@ -205,7 +205,10 @@ func TestModernizedVCenterChecks(t *testing.T) {
 		{"not reached by the appliance", func(s *inventory.Snapshot) { s.Azure.Fabrics.Appliances[0].AccessibleDatastores = []string{"ds07"} },
 			[]want{{"ds01", Fail, "8061", "datastore ds01 is not among the datastores appliance app01 can reach (ds07); reprotect of web01, db01 cannot write to it"}}},
 		{"the item's datastore before failback", func(s *inventory.Snapshot) { s.Azure.ProtectedItems[1].TargetDatastore = "ds02" }, []want{
-			{"ds01", Pass, "", ""}, {"ds02", Fail, "8061", "datastore ds02 (target of db01) is not in datacenter DC1"}}},
+			{"ds01", Pass, "", ""}, {"ds02", Fail, "8061", "datastore ds02 (target of db01) is not in datacenter DC1"},
+			{"ds01", Pass, "", "appliance app01 reaches datastore ds01, where original-location failback of db01 writes its original's disks"}}},
+		{"the original's datastores not recorded", func(s *inventory.Snapshot) { s.Azure.ProtectedItems[0].DiscoveredVM = nil }, []want{
+			{"ds01", Pass, "", ""}, {"web01", Skip, "", "Site Recovery records no datastores of web01's original VM, so whether appliance app01 reaches them all is not known"}}},
 		{"original-location failback: the original's other datastore out of reach", func(s *inventory.Snapshot) {
 			s.Azure.ProtectedItems[1].DiscoveredVM = &inventory.DiscoveredVM{Datastores: []string{"ds01", "ds09"}}
 		}, []want{{"ds01", Pass, "", ""}, {"ds09", Fail, "8061", "datastore ds09 holds disks of db01's original VM (as Site Recovery last discovered it), and original-location failback writes to it, but appliance app01 cannot reach it (ds01)"}}},
@@ -224,6 +227,10 @@ func TestModernizedVCenterChecks(t *testing.T) {
 			s.Plan.VMs[1].Location, s.VCenter.VMs = plan.Alternate, s.VCenter.VMs[:1]
 			s.Azure.ProtectedItems[1].Disks[0].CapacityBytes = 1800 * gib
 		}, []want{{"ds01", Fail, "", "db01 1800.0 GB needs 1800.0 GB: 264.0 GB short"}}},
+		{"alternate location, the item's GET failed", func(s *inventory.Snapshot) {
+			reprotect(s)
+			s.Plan.VMs[1].Location, s.Azure.ProtectedItems[1].Detailed, s.Azure.ProtectedItems[1].DetailError = plan.Alternate, false, "reading item db01-item: HTTP 503"
+		}, []want{{"ds01", Error, "", "db01 (reading item db01-item: HTTP 503)"}}},
 		{"alternate location, disks not read", func(s *inventory.Snapshot) {
 			reprotect(s)
 			s.Plan.VMs[1].Location, s.Azure.ProtectedItems[1].Detailed = plan.Alternate, false
@@ -240,6 +247,17 @@ func TestModernizedVCenterChecks(t *testing.T) {
 			vmRef(s, "web01").InstanceUUID = "50150000-0000-0000-0000-000000000001"
 			s.Azure.ProtectedItems[0].SourceUUID = "50158471-87c2-d4ad-caa2-abe22face6d8"
 		}, []want{{"web01", Fail, "", "no on-premises VM has instance UUID 50158471-87c2-d4ad-caa2-abe22face6d8, the original of web01 as Site Recovery names it; web01 (vm-2 on esx02, poweredOff) carries the name but is not the original"}, {"db01", Pass, "", ""}}},
+		{"vCenter reports no UUID of the VM of the name (orphaned): the name speaks", func(s *inventory.Snapshot) {
+			vmRef(s, "db01").InstanceUUID = "50150000-0000-0000-0000-000000000002"
+			s.Azure.ProtectedItems[0].SourceUUID = "50158471-87c2-d4ad-caa2-abe22face6d8"
+		}, []want{{"web01", Pass, "", "the original is in datacenter DC1: web01 (vm-2 on esx02, poweredOff)"}, {"db01", Pass, "", ""}}},
+		{"two VMs of the name, neither the original", func(s *inventory.Snapshot) {
+			vmRef(s, "web01").InstanceUUID = "50150000-0000-0000-0000-000000000001"
+			extra := *vmRef(s, "web01")
+			extra.Ref, extra.InstanceUUID = "vm-9", "50150000-0000-0000-0000-000000000009"
+			s.VCenter.VMs = append(s.VCenter.VMs, extra)
+			s.Azure.ProtectedItems[0].SourceUUID = "50158471-87c2-d4ad-caa2-abe22face6d8"
+		}, []want{{"web01", Fail, "", "no on-premises VM has instance UUID 50158471-87c2-d4ad-caa2-abe22face6d8"}, {"db01", Pass, "", ""}}},
 		{"original powered on before reprotect", func(s *inventory.Snapshot) {
 			s.Phase = Reprotect
 			vmRef(s, "db01").PowerState = "poweredOn"
@@ -296,6 +314,10 @@ func TestAzureVMDisks(t *testing.T) {
 		{"every disk protected", dataDisks(0), []want{{"web01", Pass, "", "Azure VM rg-dr/web01 has 1 disk(s), all 1 protected by Site Recovery"}, {"db01", Pass, "", ""}}},
 		{"disks added after failover", dataDisks(2), []want{
 			{"web01", Warn, "", "Azure VM rg-dr/web01 has 3 disk(s) (OS and 2 data), Site Recovery protects 1: 2 added after failover will not come back on-premises"}, {"db01", Warn, "", ""}}},
+		{"the item's GET failed", func(s *inventory.Snapshot) {
+			dataDisks(2)(s)
+			s.Azure.ProtectedItems[0].Detailed, s.Azure.ProtectedItems[0].DetailError = false, "reading item web01-item: HTTP 503"
+		}, []want{{"web01", Error, "", "Site Recovery's protected disks of web01 are unknown: reading item web01-item: HTTP 503"}, {"db01", Warn, "", ""}}},
 		{"item only listed", func(s *inventory.Snapshot) {
 			dataDisks(2)(s)
 			s.Azure.ProtectedItems[0].Detailed = false

@@ -105,8 +105,12 @@ func concernsModernized(s *Input, r Result) bool {
 			names = []string{r.Target}
 		case DatastoreKind:
 			groups = s.Facts.Datastores
-		case HostKind:
-			groups = s.Facts.Hosts
+		case HostKind: // the hosts it runs on, and its original's
+			for _, vm := range s.Facts.VMs {
+				if slices.Contains(vm.Hosts(), r.Target) {
+					names = append(names, vm.Name)
+				}
+			}
 		}
 		for _, g := range groups {
 			if g.Name == r.Target {

@@ -43,7 +43,7 @@ func (VCenterPrivileges) Info() Info {
 		Phases: []Phase{Reprotect, Failback},
 		Needs:  []inventory.Part{VCenter, Privileges},
 		Cause:  "With a read-only vCenter account, protection and failover work, but reprotect fails: the datastores are not listed during reprotect. Failback of a modernized VM also needs VirtualMachine.State.CreateSnapshot.",
-		Fix:    "Give the account ASR uses for vCenter a role with the listed privileges on the datacenter (propagated), update the vCenter credentials on the configuration server, and retry.",
+		Fix:    "Give the account ASR uses for vCenter a role with the listed privileges on the datacenter (propagated), update the vCenter credentials where Site Recovery keeps them (the replication appliance's configuration manager, or for classic the configuration server), and retry.",
 		DocURL: docBase + "vmware-azure-tutorial-prepare-on-premises#prepare-an-account-for-automatic-discovery",
 	}
 }

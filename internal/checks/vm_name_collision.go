@@ -21,7 +21,7 @@ func (NameCollision) Info() Info {
 	return Info{
 		ID:     "vm.name-collision",
 		Kind:   VMKind,
-		Title:  "No other VM carries the protected VM's name on the master target's ESXi host",
+		Title:  "No other VM carries the name the VM fails back under, where failback creates it",
 		Code:   c.Code,
 		Phases: []Phase{Reprotect, Failback},
 		Needs:  []inventory.Part{VCenter},
@@ -69,7 +69,7 @@ func modernizedCollision(s *Input, vm *derive.VM) Result {
 		r.Status = Warn
 		r.Message = fmt.Sprintf("Site Recovery last saw the original VM of %s deleted; failback to the original location needs it (%d VM(s) named %s in %s now)", vm.Name, len(same), vm.TargetName, in)
 		r.Fix = "Check the original VM still exists; if not, set location: alternate for this VM in the plan."
-	case vm.OnPrem == nil && len(same) > 1:
+	case vm.OnPrem == nil && len(same) > 1 && !vm.OnPremByUUID:
 		r.Status = Warn
 		r.Message = fmt.Sprintf("%d VMs named %s in %s (%s); failback to the original location expects exactly one", len(same), vm.TargetName, in, derive.DescribeVMs(same))
 		r.Fix = "Rename or remove the VMs that are not the original, so ASR finds exactly one."

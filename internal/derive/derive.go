@@ -52,8 +52,9 @@ type VM struct {
 	// Modernized: its item is InMageRcm or InMageRcmFailback, or, with no item known, the plan
 	// names no master target. Otherwise classic.
 	Modernized    bool
-	OnPrem        *inventory.VM // the one on-premises VM of its name
-	OnPremProblem string        // why there is not exactly one
+	OnPrem        *inventory.VM // its original on-premises VM: by the instance UUID its item records, else the one VM of its name
+	OnPremProblem string        // why there is none
+	OnPremByUUID  bool          // the original was looked up by instance UUID (found or not)
 	// Host is the ESXi host it will run on: the plan's; else the master target's (classic) or its
 	// original VM's (modernized); "" when that cannot be told, and HostProblem says why.
 	Host        string
@@ -193,7 +194,7 @@ func Derive(s *inventory.Snapshot) *Facts {
 		vm.Item = item(items, pv.Name)
 		vm.Modernized = vm.Item != nil && vm.Item.Modernized() || vm.Item == nil && s.Plan.MasterTarget == ""
 		if vc != nil {
-			vm.OnPrem, vm.OnPremProblem = f.onPrem(vm.Item, pv.Name)
+			vm.OnPrem, vm.OnPremProblem, vm.OnPremByUUID = f.onPrem(vm.Item, pv.Name)
 			vm.Host, vm.HostProblem = f.targetHost(vm)
 		}
 		vm.TargetDatastore, vm.TargetName = pv.Datastore, pv.Name
@@ -298,25 +299,27 @@ func masterTarget(vc *inventory.VCenter, found []inventory.VM, name string) (*in
 // onPrem finds a plan VM's on-premises VM: the one of the instance UUID its modernized item names
 // (Site Recovery's own reference: a renamed original is still the original, a new VM of the same
 // name is not), else the single VM of its name; or says why it cannot.
-func (f *Facts) onPrem(it *inventory.ProtectedItem, name string) (*inventory.VM, string) {
+func (f *Facts) onPrem(it *inventory.ProtectedItem, name string) (*inventory.VM, string, bool) {
 	found := f.named[name]
-	if it != nil && it.SourceUUID != "" && len(f.byUUID) > 0 {
+	// vCenter reports no UUID for an inaccessible or orphaned VM: of such a VM, only its name speaks.
+	unknown := slices.ContainsFunc(found, func(vm inventory.VM) bool { return vm.InstanceUUID == "" })
+	if it != nil && it.SourceUUID != "" && len(f.byUUID) > 0 && !unknown {
 		if vm, ok := f.byUUID[it.SourceUUID]; ok {
-			return vm, ""
+			return vm, "", true
 		}
 		problem := fmt.Sprintf("no on-premises VM has instance UUID %s, the original of %s as Site Recovery names it", it.SourceUUID, name)
 		if len(found) > 0 {
 			problem += fmt.Sprintf("; %s carries the name but is not the original", DescribeVMs(found))
 		}
-		return nil, problem
+		return nil, problem, true
 	}
 	switch len(found) {
 	case 0:
-		return nil, "no on-premises VM named " + name
+		return nil, "no on-premises VM named " + name, false
 	case 1:
-		return &found[0], ""
+		return &found[0], "", false
 	}
-	return nil, fmt.Sprintf("%d on-premises VMs named %s", len(found), name)
+	return nil, fmt.Sprintf("%d on-premises VMs named %s", len(found), name), false
 }
 
 // item returns the protected item of an on-premises machine, by friendly name.

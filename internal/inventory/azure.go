@@ -149,7 +149,6 @@ const (
 	OpPlannedFailover   = "PlannedFailover"
 	OpUnplannedFailover = "UnplannedFailover"
 	OpCommit            = "Commit"
-	OpCancelFailover    = "CancelFailover"
 
 	StateProtected             = "Protected"
 	StateFailoverCommitted     = "UnplannedFailoverCommitted"

@@ -240,8 +240,14 @@ func collectAzure(ctx context.Context, cfg *Config, b budget, end time.Time, s *
 func azureRequest(pl *plan.Plan, phase checks.Phase) azure.Request {
 	var req azure.Request
 	names := map[string]bool{}
+	if pl.Appliance != "" {
+		req.Appliances = append(req.Appliances, pl.Appliance)
+	}
 	for _, vm := range pl.VMs {
 		names[strings.ToLower(vm.Name)] = true
+		if vm.Appliance != "" {
+			req.Appliances = append(req.Appliances, vm.Appliance)
+		}
 		if vm.AzureVM != nil {
 			req.ResourceGroups = append(req.ResourceGroups, vm.AzureVM.ResourceGroup)
 		}

@@ -31,8 +31,10 @@ type Request struct {
 	Fabrics        bool      // with the vault, also its fabrics (appliances, classic servers)
 	// Detail picks the listed modernized items to read again by GET, for their disks and NICs
 	// (the listing leaves them empty): the plan's. The reprotected items that go through the same
-	// appliances are read too, for the appliances' disk counts. Nil reads none.
+	// appliances (and through Appliances) are read too, for the appliances' disk counts. Nil reads none.
 	Detail func(inventory.ProtectedItem) bool
+	// Appliances are the appliances the plan names (by name), whose reprotected items Detail reads.
+	Appliances []string
 }
 
 // detailLimit is how many item GETs run at once.
@@ -61,7 +63,7 @@ func Collect(ctx context.Context, cfg Config, req Request) (*inventory.Azure, in
 	}
 	groups := req.ResourceGroups
 	if req.Vault != nil {
-		if err := protectedItems(ctx, cfg.SubscriptionID, cred, opts, inv, *req.Vault, req.Detail); err != nil {
+		if err := protectedItems(ctx, cfg.SubscriptionID, cred, opts, inv, *req.Vault, req.Detail, req.Appliances); err != nil {
 			parts.Fail(inventory.VaultPart, fmt.Errorf("reading vault %s/%s: %w", req.Vault.ResourceGroup, req.Vault.Name, failure(ctx, err)))
 		} else {
 			parts.Collect(inventory.VaultPart)
@@ -197,7 +199,7 @@ func memory(ctx context.Context, c *armcompute.VirtualMachineSizesClient, inv *i
 
 // protectedItems reads the vault's replication protected items (one listing), then the modernized
 // ones detail picks by GET, detailLimit at a time: one request per such item.
-func protectedItems(ctx context.Context, sub string, cred azcore.TokenCredential, opts *arm.ClientOptions, inv *inventory.Azure, vault Resource, detail func(inventory.ProtectedItem) bool) error {
+func protectedItems(ctx context.Context, sub string, cred azcore.TokenCredential, opts *arm.ClientOptions, inv *inventory.Azure, vault Resource, detail func(inventory.ProtectedItem) bool, named []string) error {
 	c, err := asr.NewReplicationProtectedItemsClient(sub, cred, opts)
 	if err != nil {
 		return err
@@ -217,7 +219,10 @@ func protectedItems(ctx context.Context, sub string, cred azcore.TokenCredential
 		return nil
 	}
 	picked := make([]bool, len(inv.ProtectedItems))
-	appliances := map[string]bool{} // the appliances the picked items go through, by lower-case ID
+	appliances := map[string]bool{} // the appliances the picked items go through, by lower-case ID, and the plan's by name
+	for _, name := range named {
+		appliances[strings.ToLower(name)] = true
+	}
 	for i, it := range inv.ProtectedItems {
 		if picked[i] = it.Modernized() && detail(it); picked[i] {
 			for _, id := range []string{it.ReprotectAgentID, it.ProcessServerID} {
@@ -231,7 +236,8 @@ func protectedItems(ctx context.Context, sub string, cred azcore.TokenCredential
 	g.SetLimit(detailLimit)
 	for i := range inv.ProtectedItems {
 		it := &inv.ProtectedItems[i]
-		if picked[i] || it.InstanceType == "InMageRcmFailback" && appliances[strings.ToLower(it.ReprotectAgentID)] {
+		through := appliances[strings.ToLower(it.ReprotectAgentID)] || appliances[strings.ToLower(it.ReprotectAgentName)]
+		if picked[i] || it.InstanceType == "InMageRcmFailback" && through {
 			g.Go(func() error { getItem(ctx, c, vault, it); return nil })
 		}
 	}

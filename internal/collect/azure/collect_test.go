@@ -111,6 +111,7 @@ func TestModernizedItemsReadByGET(t *testing.T) {
 			a.Items[i].InstanceType = "InMageRcm"
 			a.Items[i].Disks = []lab.Disk{{Name: "disk0", SizeGB: 40}, {Name: "disk1", SizeGB: 10}}
 		}
+		a.Items[9].InstanceType, a.Items[9].Appliance = "InMageRcmFailback", "appliance09" // reprotected through the plan's appliance
 		plan := map[string]bool{"vm000": true, "vm003": true, "vm007": true}
 		vault := &azure.Resource{ResourceGroup: "rg-asr", Name: "vault01"}
 		listed, _, err := azure.Collect(t.Context(), config(a), azure.Request{Vault: vault})
@@ -118,13 +119,15 @@ func TestModernizedItemsReadByGET(t *testing.T) {
 			t.Fatal(err)
 		}
 		before := a.Requests.Load()
-		inv, _, err := azure.Collect(t.Context(), config(a), azure.Request{Vault: vault, Detail: func(it inventory.ProtectedItem) bool { return plan[it.FriendlyName] }})
+		inv, _, err := azure.Collect(t.Context(), config(a), azure.Request{Vault: vault, Appliances: []string{"APPLIANCE09"},
+			Detail: func(it inventory.ProtectedItem) bool { return plan[it.FriendlyName] }})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if extra := a.Requests.Load() - 2*before; extra != 3 {
-			t.Errorf("%d items, 3 in the plan: %d more requests than the listing alone, want 3 (one GET per plan item)", n, extra)
+		if extra := a.Requests.Load() - 2*before; extra != 4 {
+			t.Errorf("%d items, 3 in the plan, 1 through its appliance: %d more requests than the listing alone, want 4 (one GET each)", n, extra)
 		}
+		plan["vm009"] = true // read for the appliance's disk count
 		for i, it := range inv.ProtectedItems {
 			l := listed.ProtectedItems[i]
 			if l.Detailed || len(l.Disks) != 0 || l.DisksKnown() {

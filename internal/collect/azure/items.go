@@ -1,6 +1,7 @@
 package azure
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
@@ -60,7 +61,7 @@ func decodeItem(it *asr.ReplicationProtectedItem) inventory.ProtectedItem {
 		}
 	case *asr.InMageRcmReplicationDetails:
 		item.InstanceType, item.DiscoveryType, item.OSType = "InMageRcm", deref(d.DiscoveryType), deref(d.OSType)
-		item.SourceUUID = sourceUUID(item.Name)
+		item.SourceUUID = cmp.Or(sourceUUID(item.Name), sourceUUID(deref(d.FabricDiscoveryMachineID)))
 		item.InitialReplicationPercent, item.InitialReplicationHealth = intOf(d.InitialReplicationProgressPercentage), str(d.InitialReplicationProgressHealth)
 		item.ResyncState = str(d.ResyncState)
 		item.RecoveryVMName = deref(d.TargetVMName)
@@ -135,11 +136,12 @@ func str[T ~string](p *T) string {
 	return string(*p)
 }
 
-// sourceUUID is the on-premises VM's instance UUID a modernized item's name ends with
-// ("vcenter67_50158471-87c2-d4ad-caa2-abe22face6d8"), "" when it ends with none.
+// sourceUUID is the on-premises VM's instance UUID a modernized item's name (or its fabric
+// discovery machine ID) ends with ("vcenter67_50158471-87c2-d4ad-caa2-abe22face6d8"), "" when it
+// ends with none.
 func sourceUUID(name string) string {
 	i := strings.LastIndexByte(name, '_')
-	if u := name[i+1:]; len(u) == 36 && strings.Count(u, "-") == 4 {
+	if u := name[i+1:]; i >= 0 && len(u) == 36 && strings.Count(u, "-") == 4 {
 		return strings.ToLower(u)
 	}
 	return ""

@@ -277,7 +277,9 @@ func TestRecordedAppliances(t *testing.T) {
 	}
 	fresh := verdict(true)
 	for _, name := range []string{"Rcm-App-150", "Rcm-App-151"} {
-		if !strings.HasPrefix(fresh[name], "pass  | appliance "+name+" (named by Site Recovery") || !strings.Contains(fresh[name], "all 7 roles registered, health Normal, heartbeats fresh") {
+		// Listed only, the items' disks are unknown: the 60-disk limit cannot be told to hold, and warns; nothing else does.
+		if !strings.HasPrefix(fresh[name], "warn  | appliance "+name+" (named by Site Recovery") || !strings.HasSuffix(fresh[name], "; one appliance carries at most 60 for failback") ||
+			strings.Contains(fresh[name], "heartbeat") || strings.Count(fresh[name], ";") != 1 {
 			t.Errorf("%s, heartbeats moved to now: %s", name, fresh[name])
 		}
 	}
@@ -415,5 +417,21 @@ func TestRecordedFailback(t *testing.T) {
 	}
 	if want := []string{"Rcm-W2K19-152", "Rcm-W2K19-155"}; !slices.Equal(names, want) {
 		t.Errorf("failback plan from the vault: %q, want %q", names, want)
+	}
+}
+
+// TestRecordedSourceUUID: the original's instance UUID from the item's name, else from its fabric
+// discovery machine ID (the recorded enabling-failed item is named by its friendly name).
+func TestRecordedSourceUUID(t *testing.T) {
+	got := map[string]string{}
+	for _, it := range recordedItems(t) {
+		got[it.FriendlyName] = it.SourceUUID
+	}
+	if got["Rcm-W2K19-152"] != "50158471-87c2-d4ad-caa2-abe22face6d8" || len(got["Rcm-W2K16-153"]) != 36 || got["V2A-W2K16-201"] != "" {
+		t.Errorf("source UUIDs: %v", got)
+	}
+	bare := itemFromTable(t, "50158471-87c2-d4ad-caa2-abe22face6d8", `"providerSpecificDetails": {"instanceType": "InMageRcm"}`)
+	if bare.SourceUUID != "" {
+		t.Errorf("a name without vcenter…_ is no UUID: %q", bare.SourceUUID)
 	}
 }
