@@ -74,6 +74,9 @@ type Item struct {
 	FailoverHealth      string // default Normal
 	Job                 string // the job running on the item (its current scenario); default none
 	InitialReplication  *int   // InMageRcmFailback in InitialReplicationInProgress: its progress, percent
+	// SourceUUID is the instance UUID of the on-premises original (modernized): as Site Recovery
+	// does, the item is then named vcenter_<SourceUUID>.
+	SourceUUID string
 }
 
 // Disk is a protected disk of a lab item.
@@ -435,7 +438,12 @@ func (a *Azure) item(it Item) *asr.ReplicationProtectedItem {
 }
 
 // itemName is the ARM name of a lab item.
-func itemName(it Item) string { return strings.ToLower(it.Name) + "-item" }
+func itemName(it Item) string {
+	if it.SourceUUID != "" {
+		return "vcenter_" + it.SourceUUID
+	}
+	return strings.ToLower(it.Name) + "-item"
+}
 
 // routes maps ARM request paths to the SDK operation the fakes dispatch on.
 var routes = []struct {

@@ -28,6 +28,16 @@ func (l *Lab) UpdateRef(ref types.ManagedObjectReference, changes ...types.Prope
 	l.Model.Map().Update(l.Model.Service.Context, l.Model.Map().Get(ref), changes)
 }
 
+// InstanceUUID is the vCenter instance UUID of the lab VM of the name, "" when there is not one.
+func (l *Lab) InstanceUUID(name string) string {
+	if ref, err := l.find("VirtualMachine", name); err == nil {
+		if vm, ok := ref.(*simulator.VirtualMachine); ok && vm.Config != nil {
+			return vm.Config.InstanceUuid
+		}
+	}
+	return ""
+}
+
 func (l *Lab) find(kind, name string) (mo.Reference, error) {
 	var found []mo.Entity
 	for _, e := range l.Model.Map().All(kind) {

@@ -212,6 +212,7 @@ type ItemSpec struct {
 	FailoverHealth        string     `yaml:"failoverHealth"`      // Normal (default), Warning, Critical
 	Job                   string     `yaml:"job"`                 // a job running on the item (its scenario name, e.g. SwitchProtection)
 	InitialReplication    *int       `yaml:"initialReplication"`  // InMageRcmFailback still replicating back: its progress, percent
+	Original              string     `yaml:"original"`            // modernized: the vCenter VM whose instance UUID names the item (default the VM of its name)
 }
 
 // HealthErrorSpec is a health error on an item.

@@ -222,6 +222,9 @@ func (w *World) startAzure(sc *Scenario) error {
 		item.ResyncRequired, item.TargetDatastore, item.TargetVMName = it.ResyncRequired, it.TargetDatastore, it.TargetVMName
 		item.OriginalDeleted, item.LastPlannedFailover = it.OriginalDeleted, it.LastPlannedFailover
 		item.FailoverHealth, item.Job, item.InitialReplication = it.FailoverHealth, it.Job, it.InitialReplication
+		if modernized(it.InstanceType) {
+			item.SourceUUID = w.Lab.InstanceUUID(cmp.Or(it.Original, it.Name))
+		}
 		for _, d := range it.Disks {
 			disk := Disk{Name: d.Name, SizeGB: d.SizeGB, InitialReplication: d.InitialReplication, PendingMB: float64(d.PendingMB),
 				ProgressPercent: d.ProgressPercent, ResyncRequired: d.ResyncRequired}
