@@ -435,3 +435,29 @@ func TestRecordedSourceUUID(t *testing.T) {
 		t.Errorf("a name without vcenter…_ is no UUID: %q", bare.SourceUUID)
 	}
 }
+
+// TestRecordedBodiesDecode: the recorded responses no collector reads yet (the recovery plan is
+// issue 18's; the policies) decode with the SDK types the README names, without a type error.
+func TestRecordedBodiesDecode(t *testing.T) {
+	for name, into := range map[string]any{
+		"rcm-recoveryplan-get.json": &asr.RecoveryPlan{},
+		"rcmfailback-policies.json": &asr.PolicyCollection{},
+	} {
+		if err := json.Unmarshal(recorded(t, name), into); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	var rp asr.RecoveryPlan
+	_ = json.Unmarshal(recorded(t, "rcm-recoveryplan-get.json"), &rp)
+	if p := rp.Properties; p == nil || p.CurrentScenario != nil || len(p.AllowedOperations) != 2 || len(p.Groups) == 0 {
+		t.Errorf("recovery plan: %+v", p)
+	}
+	var pc asr.PolicyCollection
+	_ = json.Unmarshal(recorded(t, "rcmfailback-policies.json"), &pc)
+	if len(pc.Value) != 2 {
+		t.Fatalf("policies: %+v", pc)
+	}
+	if d, ok := pc.Value[0].Properties.ProviderSpecificDetails.(*asr.InMageRcmFailbackPolicyDetails); !ok || d.AppConsistentFrequencyInMinutes == nil || *d.AppConsistentFrequencyInMinutes != 60 {
+		t.Errorf("policy %s: %#v", *pc.Value[0].Name, pc.Value[0].Properties.ProviderSpecificDetails)
+	}
+}
