@@ -62,8 +62,8 @@ func decodeItem(it *asr.ReplicationProtectedItem) inventory.ProtectedItem {
 	case *asr.InMageRcmReplicationDetails:
 		item.InstanceType, item.DiscoveryType, item.OSType = "InMageRcm", deref(d.DiscoveryType), deref(d.OSType)
 		item.SourceUUID = cmp.Or(sourceUUID(item.Name), sourceUUID(deref(d.FabricDiscoveryMachineID)))
-		item.InitialReplicationPercent, item.InitialReplicationHealth = intOf(d.InitialReplicationProgressPercentage), str(d.InitialReplicationProgressHealth)
-		item.ResyncState = str(d.ResyncState)
+		item.InitialReplicationPercent, item.InitialReplicationHealth = intOf(d.InitialReplicationProgressPercentage), string(deref(d.InitialReplicationProgressHealth))
+		item.ResyncState = string(deref(d.ResyncState))
 		item.RecoveryVMName = deref(d.TargetVMName)
 		item.RecoveryResourceGroup = resourceGroupOf(deref(d.TargetResourceGroupID))
 		item.MemoryMB = int64(deref(d.AllocatedMemoryInMB))
@@ -85,7 +85,7 @@ func decodeItem(it *asr.ReplicationProtectedItem) inventory.ProtectedItem {
 	case *asr.InMageRcmFailbackReplicationDetails:
 		item.InstanceType, item.OSType = "InMageRcmFailback", deref(d.OSType)
 		item.SourceUUID = sourceUUID(item.Name)
-		item.ResyncState = str(d.ResyncState)
+		item.ResyncState = string(deref(d.ResyncState))
 		item.RecoveryVMID = deref(d.AzureVirtualMachineID)
 		if id, err := arm.ParseResourceID(item.RecoveryVMID); err == nil {
 			item.RecoveryVMName, item.RecoveryResourceGroup = id.Name, id.ResourceGroupName
@@ -93,8 +93,8 @@ func decodeItem(it *asr.ReplicationProtectedItem) inventory.ProtectedItem {
 		item.ReprotectAgentID, item.ReprotectAgentName = deref(d.ReprotectAgentID), deref(d.ReprotectAgentName)
 		item.TargetVCenterID, item.TargetDatastore, item.TargetVMName = deref(d.TargetvCenterID), deref(d.TargetDataStoreName), deref(d.TargetVMName)
 		item.AgentRegistered, item.ResyncRequired = d.IsAgentRegistrationSuccessfulAfterFailover, yes(deref(d.ResyncRequired))
-		item.InitialReplicationPercent, item.InitialReplicationHealth = intOf(d.InitialReplicationProgressPercentage), str(d.InitialReplicationProgressHealth)
-		item.LastPlannedFailover = str(d.LastPlannedFailoverStatus)
+		item.InitialReplicationPercent, item.InitialReplicationHealth = intOf(d.InitialReplicationProgressPercentage), string(deref(d.InitialReplicationProgressHealth))
+		item.LastPlannedFailover = string(deref(d.LastPlannedFailoverStatus))
 		if a := d.MobilityAgentDetails; a != nil {
 			item.AgentHeartbeat, item.AgentVersion = deref(a.LastHeartbeatUTC), deref(a.Version)
 		}
@@ -126,14 +126,6 @@ func decodeGet(it *asr.ReplicationProtectedItem) inventory.ProtectedItem {
 	item := decodeItem(it)
 	item.Detailed = true
 	return item
-}
-
-// str reads an optional enum of the SDK as a string, "" when absent.
-func str[T ~string](p *T) string {
-	if p == nil {
-		return ""
-	}
-	return string(*p)
 }
 
 // sourceUUID is the on-premises VM's instance UUID a modernized item's name (or its fabric
