@@ -121,8 +121,7 @@ func concernsModernized(s *Input, r Result) bool {
 		}
 	}
 	for _, name := range names {
-		i := slices.IndexFunc(s.Facts.VMs, func(vm derive.VM) bool { return vm.Name == name })
-		if i < 0 || !s.Facts.VMs[i].Modernized {
+		if vm := s.Facts.VM(name); vm == nil || !vm.Modernized {
 			return false
 		}
 	}

@@ -26,6 +26,15 @@ type Facts struct {
 
 	named  map[string][]inventory.VM // vCenter's VMs by name
 	byUUID map[string]*inventory.VM  // and by instance UUID (lower case), when vCenter reported them
+	plan   map[string]int            // the plan VMs' indexes in VMs, by name
+}
+
+// VM returns the plan VM of the name, nil when the plan has none.
+func (f *Facts) VM(name string) *VM {
+	if i, ok := f.plan[name]; ok {
+		return &f.VMs[i]
+	}
+	return nil
 }
 
 // Named returns vCenter's VMs of the given name (nil when vCenter was not read).
@@ -188,7 +197,11 @@ func Derive(s *inventory.Snapshot) *Facts {
 		fabrics = s.Azure.Fabrics
 	}
 	f.VMs = make([]VM, len(s.Plan.VMs))
+	f.plan = make(map[string]int, len(s.Plan.VMs))
 	for i, pv := range s.Plan.VMs {
+		if _, dup := f.plan[pv.Name]; !dup { // the plan rejects duplicates; the first stands
+			f.plan[pv.Name] = i
+		}
 		vm := &f.VMs[i]
 		vm.VM = pv
 		vm.Item = item(items, pv.Name)
