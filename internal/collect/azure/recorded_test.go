@@ -44,14 +44,20 @@ func recordedItems(t *testing.T) []inventory.ProtectedItem {
 	return append(out, recordedItem(t, "classic-item-failedover.json"))
 }
 
-// recordedItem decodes one recorded item GET.
-func recordedItem(t *testing.T, name string) inventory.ProtectedItem {
+// recordedModel decodes one recorded item (a GET, or one entry of a listing) with the SDK.
+func recordedModel(t *testing.T, name string) *asr.ReplicationProtectedItem {
 	t.Helper()
 	var it asr.ReplicationProtectedItem
 	if err := json.Unmarshal(recorded(t, name), &it); err != nil {
 		t.Fatal(err)
 	}
-	return azure.DecodeItem(&it)
+	return &it
+}
+
+// recordedItem decodes one recorded item as the collector keeps a listed one.
+func recordedItem(t *testing.T, name string) inventory.ProtectedItem {
+	t.Helper()
+	return azure.DecodeItem(recordedModel(t, name))
 }
 
 // itemFromTable builds an item in one of the states of modernized.md's table that the recordings
@@ -322,11 +328,7 @@ func recordedAt(t *testing.T, at time.Time, phase checks.Phase, items []inventor
 // recordedGet decodes one recorded item GET as the collector keeps it (with its disks).
 func recordedGet(t *testing.T, name string) inventory.ProtectedItem {
 	t.Helper()
-	var it asr.ReplicationProtectedItem
-	if err := json.Unmarshal(recorded(t, name), &it); err != nil {
-		t.Fatal(err)
-	}
-	return azure.DecodeGet(&it)
+	return azure.DecodeGet(recordedModel(t, name))
 }
 
 // expect asserts one result per VM, of the status, with the fragment.
@@ -371,17 +373,11 @@ func TestRecordedFailback(t *testing.T) {
 		t.Errorf("155: stage %q, %+v", reprotecting.Stage(), reprotecting)
 	}
 	// 152 as the vault reports an item whose only error is 531006: Critical, failover health Normal.
-	var critical asr.ReplicationProtectedItem
-	if err := json.Unmarshal(recorded(t, "rcmfailback-item-152-protected-get.json"), &critical); err != nil {
-		t.Fatal(err)
-	}
-	var other asr.ReplicationProtectedItem
-	if err := json.Unmarshal(recorded(t, "rcmfailback-item-155-initialreplication-list-entry.json"), &other); err != nil {
-		t.Fatal(err)
-	}
+	critical := recordedModel(t, "rcmfailback-item-152-protected-get.json")
+	other := recordedModel(t, "rcmfailback-item-155-initialreplication-list-entry.json")
 	critical.Properties.FriendlyName = to.Ptr("Rcm-W2K19-152-531006")
 	critical.Properties.ReplicationHealth, critical.Properties.HealthErrors = to.Ptr("Critical"), other.Properties.HealthErrors // 155's recorded 531006
-	app := azure.DecodeGet(&critical)
+	app := azure.DecodeGet(critical)
 
 	items := []inventory.ProtectedItem{got, reprotecting, app}
 	for _, tc := range []struct {
