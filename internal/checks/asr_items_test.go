@@ -58,26 +58,10 @@ func TestASRProtectedItem(t *testing.T) {
 			it := itemRef(s, "web01")
 			it.InstanceType, it.AllowedOperations = "InMageRcmFailback", []string{"UnplannedFailover", "DisableProtection"}
 		}, []want{{"web01", Fail, "", "modernized failback is a planned failover: PlannedFailover must be among the allowed operations"}, {"db01", Pass, "", ""}}},
-		{"failback, Critical only for want of an app-consistent point", func(s *inventory.Snapshot) {
-			it := itemRef(s, "web01")
-			it.InstanceType, it.AllowedOperations, it.ReplicationHealth, it.FailoverHealth = "InMageRcmFailback", []string{"PlannedFailover", "DisableProtection"}, "Critical", "Normal"
-			it.HealthErrors = []inventory.HealthError{{Code: "531006", Level: "Error"}, {Code: "548004", Level: "Info"}}
-		}, []want{{"web01", Pass, "", "replication health is Critical only for want of a recent app-consistent recovery point (failover health Normal)"}, {"db01", Pass, "", ""}}},
-		{"failback, Critical for want of an app-consistent point, with the no-test-failover warning", func(s *inventory.Snapshot) {
-			it := itemRef(s, "web01")
-			it.InstanceType, it.AllowedOperations, it.ReplicationHealth, it.FailoverHealth = "InMageRcmFailback", []string{"PlannedFailover", "DisableProtection"}, "Critical", "Normal"
-			it.HealthErrors = []inventory.HealthError{{Code: "531006", Level: "Error"}, {Code: "161011", Level: "Warning"}}
-		}, []want{{"web01", Pass, "", "only for want of a recent app-consistent recovery point"}, {"db01", Pass, "", ""}}},
-		{"failback, Critical with failover health Critical", func(s *inventory.Snapshot) {
-			it := itemRef(s, "web01")
-			it.InstanceType, it.AllowedOperations, it.ReplicationHealth, it.FailoverHealth = "InMageRcmFailback", []string{"PlannedFailover", "DisableProtection"}, "Critical", "Critical"
-			it.HealthErrors = []inventory.HealthError{{Code: "531006", Level: "Error"}}
-		}, []want{{"web01", Fail, "", "its replication health must be Normal"}, {"db01", Pass, "", ""}}},
-		{"failback, Critical for another error too", func(s *inventory.Snapshot) {
-			it := itemRef(s, "web01")
-			it.InstanceType, it.AllowedOperations, it.ReplicationHealth, it.FailoverHealth = "InMageRcmFailback", []string{"PlannedFailover", "DisableProtection"}, "Critical", "Normal"
-			it.HealthErrors = []inventory.HealthError{{Code: "531006", Level: "Error"}, {Code: "325091", Level: "Error"}}
-		}, []want{{"web01", Fail, "", "its replication health must be Normal"}, {"db01", Pass, "", ""}}},
+		{"failback, Critical only for want of an app-consistent point", criticalReprotected("Normal", inventory.HealthError{Code: "531006", Level: "Error"}, inventory.HealthError{Code: "548004", Level: "Info"}), []want{{"web01", Pass, "", "replication health is Critical only for want of a recent app-consistent recovery point (failover health Normal)"}, {"db01", Pass, "", ""}}},
+		{"failback, Critical for want of an app-consistent point, with the no-test-failover warning", criticalReprotected("Normal", inventory.HealthError{Code: "531006", Level: "Error"}, inventory.HealthError{Code: "161011", Level: "Warning"}), []want{{"web01", Pass, "", "only for want of a recent app-consistent recovery point"}, {"db01", Pass, "", ""}}},
+		{"failback, Critical with failover health Critical", criticalReprotected("Critical", inventory.HealthError{Code: "531006", Level: "Error"}), []want{{"web01", Fail, "", "its replication health must be Normal"}, {"db01", Pass, "", ""}}},
+		{"failback, Critical for another error too", criticalReprotected("Normal", inventory.HealthError{Code: "531006", Level: "Error"}, inventory.HealthError{Code: "325091", Level: "Error"}), []want{{"web01", Fail, "", "its replication health must be Normal"}, {"db01", Pass, "", ""}}},
 		{"failback, reprotect still replicating", func(s *inventory.Snapshot) {
 			it := itemRef(s, "web01")
 			pct := 92
@@ -103,6 +87,16 @@ func TestASRProtectedItem(t *testing.T) {
 	})
 }
 
+// criticalReprotected makes web01 a modernized reprotected item that allows PlannedFailover, with
+// replication health Critical, the failover health and the health errors given.
+func criticalReprotected(failoverHealth string, errs ...inventory.HealthError) func(*inventory.Snapshot) {
+	return func(s *inventory.Snapshot) {
+		it := itemRef(s, "web01")
+		it.InstanceType, it.AllowedOperations, it.ReplicationHealth, it.FailoverHealth = "InMageRcmFailback", []string{"PlannedFailover", "DisableProtection"}, "Critical", failoverHealth
+		it.HealthErrors = errs
+	}
+}
+
 func TestASRHealth(t *testing.T) {
 	runCases(t, ASRHealth{}, []checkCase{
 		{"clean", nil, []want{{"web01", Pass, "", "item web01-item reports no health errors (health Normal)"}, {"db01", Pass, "", ""}}},
@@ -119,16 +113,8 @@ func TestASRHealth(t *testing.T) {
 			itemRef(s, "web01").HealthErrors = []inventory.HealthError{{Code: "548004", Level: "Info", Message: "Recomputing replication health."}}
 		}, []want{{"web01", Pass, "", "Site Recovery reports information 548004 on web01, not a failure"}, {"db01", Pass, "", ""}}},
 		{"no item", func(s *inventory.Snapshot) { s.Azure.ProtectedItems = s.Azure.ProtectedItems[1:] }, []want{{"web01", Skip, "", "(see asr.protected-item)"}, {"db01", Pass, "", ""}}},
-		{"no app-consistent point, failback still allowed", func(s *inventory.Snapshot) {
-			it := itemRef(s, "web01")
-			it.InstanceType, it.AllowedOperations, it.ReplicationHealth, it.FailoverHealth = "InMageRcmFailback", []string{"PlannedFailover", "DisableProtection"}, "Critical", "Normal"
-			it.HealthErrors = []inventory.HealthError{{Code: "531006", Level: "Error", Message: "No application consistent recovery point available for the VM in the last 3600 minutes."}}
-		}, []want{{"web01", Warn, "531006", "failback works, to the latest crash-consistent recovery point (not an app-consistent one)"}, {"db01", Pass, "", ""}}},
-		{"no app-consistent point, failover health not Normal", func(s *inventory.Snapshot) {
-			it := itemRef(s, "web01")
-			it.InstanceType, it.AllowedOperations, it.ReplicationHealth, it.FailoverHealth = "InMageRcmFailback", []string{"PlannedFailover", "DisableProtection"}, "Critical", "Warning"
-			it.HealthErrors = []inventory.HealthError{{Code: "531006", Level: "Error", Message: "m"}}
-		}, []want{{"web01", Fail, "531006", "Site Recovery reports error 531006 on web01: m"}, {"db01", Pass, "", ""}}},
+		{"no app-consistent point, failback still allowed", criticalReprotected("Normal", inventory.HealthError{Code: "531006", Level: "Error", Message: "No application consistent recovery point available for the VM in the last 3600 minutes."}), []want{{"web01", Warn, "531006", "failback works, to the latest crash-consistent recovery point (not an app-consistent one)"}, {"db01", Pass, "", ""}}},
+		{"no app-consistent point, failover health not Normal", criticalReprotected("Warning", inventory.HealthError{Code: "531006", Level: "Error", Message: "m"}), []want{{"web01", Fail, "531006", "Site Recovery reports error 531006 on web01: m"}, {"db01", Pass, "", ""}}},
 	})
 	s := healthy()
 	itemRef(s, "web01").HealthErrors = []inventory.HealthError{{Code: "539", Message: "m", RecommendedAction: "Update the Mobility agent"}}
