@@ -75,40 +75,55 @@ func (ASRProtectedItem) Run(s *Input) []Result {
 
 // reprotectProblems says why a failed-over item cannot be reprotected now.
 func reprotectProblems(it inventory.ProtectedItem) []string {
-	switch it.Stage() {
-	case inventory.FailedOver:
-		if !it.Allows(inventory.OpSwitchProtection) {
-			return []string{"Site Recovery does not allow reprotect (SwitchProtection) now; wait for the failover job to finish"}
-		}
-		return nil
-	case inventory.Replicating:
-		return []string{"it was never failed over: it still replicates to Azure, and reprotect follows a failover"}
-	case inventory.Reprotected, inventory.Reprotecting:
-		return []string{"it is already reprotected: failback is the next step"}
-	case inventory.FailbackPending:
-		return []string{"it has already failed back (planned failover finished): commit or cancel the failover first"}
-	case inventory.FailedBack:
-		return []string{"it has already failed back: the VM is back on-premises"}
+	if p := stageProblem(Reprotect, it); p != "" {
+		return []string{p}
 	}
-	return []string{"reprotect needs a failed-over item that allows SwitchProtection"}
+	if !it.Allows(inventory.OpSwitchProtection) {
+		return []string{"Site Recovery does not allow reprotect (SwitchProtection) now; wait for the failover job to finish"}
+	}
+	return nil
+}
+
+// stageProblem says why the item is not at the stage the phase needs — failed over for reprotect,
+// reprotected for failback — or "" when it is.
+func stageProblem(phase Phase, it inventory.ProtectedItem) string {
+	st := it.Stage()
+	if phase == Reprotect {
+		switch st {
+		case inventory.FailedOver:
+			return ""
+		case inventory.Replicating:
+			return "it was never failed over: it still replicates to Azure, and reprotect follows a failover"
+		case inventory.Reprotected, inventory.Reprotecting:
+			return "it is already reprotected: failback is the next step"
+		case inventory.FailbackPending:
+			return "it has already failed back (planned failover finished): commit or cancel the failover first"
+		case inventory.FailedBack:
+			return "it has already failed back: the VM is back on-premises"
+		}
+		return "reprotect needs a failed-over item that allows SwitchProtection"
+	}
+	switch st {
+	case inventory.Reprotected:
+		return ""
+	case inventory.Reprotecting:
+		return "reprotect is still replicating: " + percent(it.InitialReplicationPercent) + "; failback waits for its initial replication to finish"
+	case inventory.FailbackPending:
+		return "a planned failover back finished and is not committed: commit or cancel the failover first"
+	case inventory.FailedBack:
+		return "it has already failed back: the VM is back on-premises (active site OnPrem), so there is nothing to fail back"
+	case inventory.FailedOver:
+		return "it is not reprotected yet: run reprotect first"
+	case inventory.Replicating:
+		return "it was never failed over: it still replicates to Azure"
+	}
+	return "failback needs a reprotected item (InMage or InMageRcmFailback) in state Protected"
 }
 
 // failbackProblems says why a reprotected item cannot fail back now.
 func failbackProblems(it inventory.ProtectedItem) []string {
-	switch it.Stage() {
-	case inventory.Reprotected:
-	case inventory.Reprotecting:
-		return []string{"reprotect is still replicating: " + percent(it.InitialReplicationPercent) + "; failback waits for its initial replication to finish"}
-	case inventory.FailbackPending:
-		return []string{"a planned failover back finished and is not committed: commit or cancel the failover first"}
-	case inventory.FailedBack:
-		return []string{"it has already failed back: the VM is back on-premises (active site OnPrem), so there is nothing to fail back"}
-	case inventory.FailedOver:
-		return []string{"it is not reprotected yet: run reprotect first"}
-	case inventory.Replicating:
-		return []string{"it was never failed over: it still replicates to Azure"}
-	default:
-		return []string{"failback needs a reprotected item (InMage or InMageRcmFailback) in state Protected"}
+	if p := stageProblem(Failback, it); p != "" {
+		return []string{p}
 	}
 	var problems []string
 	if !strings.EqualFold(it.ReplicationHealth, "Normal") && !appConsistencyOnly(it) {

@@ -34,6 +34,7 @@ const (
 	ProcessServerKind = result.ProcessServerKind
 	MasterTargetKind  = result.MasterTargetKind
 	CheckKind         = result.CheckKind
+	RecoveryPlanKind  = result.RecoveryPlanKind
 
 	Reprotect = result.Reprotect
 	Failback  = result.Failback
@@ -46,16 +47,17 @@ const (
 
 // The inventory parts checks name in Info.Needs.
 const (
-	VCenter      = inventory.VCenterPart
-	VMDetails    = inventory.VMDetailsPart
-	GuestNet     = inventory.GuestNetPart
-	Licenses     = inventory.LicensesPart
-	Privileges   = inventory.PrivilegesPart
-	Azure        = inventory.AzurePart
-	Vault        = inventory.VaultPart
-	Fabrics      = inventory.FabricsPart
-	ConfigServer = inventory.ConfigServerPart
-	Guest        = inventory.GuestPart
+	VCenter       = inventory.VCenterPart
+	VMDetails     = inventory.VMDetailsPart
+	GuestNet      = inventory.GuestNetPart
+	Licenses      = inventory.LicensesPart
+	Privileges    = inventory.PrivilegesPart
+	Azure         = inventory.AzurePart
+	Vault         = inventory.VaultPart
+	Fabrics       = inventory.FabricsPart
+	RecoveryPlans = inventory.RecoveryPlansPart
+	ConfigServer  = inventory.ConfigServerPart
+	Guest         = inventory.GuestPart
 )
 
 // Info describes a check: its stable ID (also the key for --only, --skip and --ignore), where it

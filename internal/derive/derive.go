@@ -23,6 +23,8 @@ type Facts struct {
 	Datastores   []Group // the target datastores, in order of first use
 	// Appliances are the modernized appliances the plan VMs go through, in order of first use.
 	Appliances []ApplianceGroup
+	// RecoveryPlans are the recovery plans the plan names, in its order.
+	RecoveryPlans []RecoveryPlan
 
 	named  map[string][]inventory.VM // vCenter's VMs by name
 	byUUID map[string]*inventory.VM  // and by instance UUID (lower case), when vCenter reported them
@@ -222,6 +224,7 @@ func Derive(s *inventory.Snapshot) *Facts {
 			vm.Classic.Fabric, vm.Classic.ProcessServer, vm.Classic.MasterTarget = fabrics.ClassicServers(vm.Item.ProcessServerID, vm.Item.MasterTargetID)
 		}
 	}
+	f.RecoveryPlans = RecoveryPlans(s)
 	f.Hosts = groupBy(f.VMs, func(vm *VM) string { return vm.Host })
 	f.Datastores = groupBy(f.VMs, func(vm *VM) string { return vm.TargetDatastore })
 	for _, g := range groupBy(f.VMs, func(vm *VM) string { return vm.Appliance }) {
@@ -464,6 +467,7 @@ func (f *Facts) Scope(s *inventory.Snapshot) result.Scope {
 	if s.VCenter != nil && s.VCenter.Datacenter != "" {
 		sc.Global = append(sc.Global, result.Ref{Kind: result.DatacenterKind, Name: s.VCenter.Datacenter})
 	}
+	sc.Plans = planScopes(f.RecoveryPlans)
 	cs := s.Plan.ConfigurationServerAddr()
 	for i := range f.VMs {
 		vm := &f.VMs[i]

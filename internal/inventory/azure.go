@@ -16,6 +16,8 @@ type Azure struct {
 	ProtectedItems []ProtectedItem `json:"protectedItems,omitempty"`
 	// Fabrics are the vault's fabrics, when asked for.
 	Fabrics *Fabrics `json:"fabrics,omitempty"`
+	// RecoveryPlans are the vault's recovery plans, when the plan names any.
+	RecoveryPlans []RecoveryPlan `json:"recoveryPlans,omitempty"`
 }
 
 // AzureVM is an Azure virtual machine.
@@ -62,6 +64,10 @@ type ProtectedItem struct {
 	// SourceUUID is the on-premises VM's vCenter instance UUID, from a modernized item's name
 	// (vcenter…_<instanceUuid>): Site Recovery identifies the original by it, not by name.
 	SourceUUID string `json:"sourceUuid,omitempty"`
+	// VMID is the ID a recovery plan names the machine by (virtualMachineId): a modernized item's
+	// internalIdentifier, a classic item's vmId. A plan's item ID can name the item otherwise than
+	// the listing does (recorded: vcenter67_<uuid> in the plan, the friendly name in the listing).
+	VMID string `json:"vmId,omitempty"`
 
 	// What the item goes through: the process server (classic) or appliance (InMageRcm) it
 	// replicated through, the classic master target, the appliance reprotected to (InMageRcmFailback).

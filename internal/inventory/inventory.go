@@ -35,16 +35,17 @@ type Part string
 // The parts. The vcenter/ and azure/ ones are optional parts of their source, collected only when
 // a selected check needs them.
 const (
-	VCenterPart      Part = "vcenter"                    // hosts, datastores, VMs
-	VMDetailsPart    Part = "vcenter/details"            // the master target's devices, snapshots, VMware Tools
-	GuestNetPart     Part = "vcenter/guest-network"      // the guest network of the plan's Linux VMs
-	LicensesPart     Part = "vcenter/licenses"           // host licence assignments
-	PrivilegesPart   Part = "vcenter/privileges"         // the account's privileges on the target objects
-	AzurePart        Part = "azure"                      // the subscription's VMs
-	VaultPart        Part = "azure/vault"                // the vault's protected items
-	FabricsPart      Part = "azure/fabrics"              // the vault's fabrics: appliances, classic servers
-	ConfigServerPart Part = "probe/configuration-server" // TCP and TLS to the configuration server, from where the tool runs
-	GuestPart        Part = "probe/guest"                // the opt-in probe inside the Azure VMs (--probe-guest)
+	VCenterPart       Part = "vcenter"                    // hosts, datastores, VMs
+	VMDetailsPart     Part = "vcenter/details"            // the master target's devices, snapshots, VMware Tools
+	GuestNetPart      Part = "vcenter/guest-network"      // the guest network of the plan's Linux VMs
+	LicensesPart      Part = "vcenter/licenses"           // host licence assignments
+	PrivilegesPart    Part = "vcenter/privileges"         // the account's privileges on the target objects
+	AzurePart         Part = "azure"                      // the subscription's VMs
+	VaultPart         Part = "azure/vault"                // the vault's protected items
+	FabricsPart       Part = "azure/fabrics"              // the vault's fabrics: appliances, classic servers
+	RecoveryPlansPart Part = "azure/recovery-plans"       // the vault's recovery plans
+	ConfigServerPart  Part = "probe/configuration-server" // TCP and TLS to the configuration server, from where the tool runs
+	GuestPart         Part = "probe/guest"                // the opt-in probe inside the Azure VMs (--probe-guest)
 )
 
 // State is what became of one part: collected, not asked for (and why), or failed (and why).

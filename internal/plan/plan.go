@@ -3,6 +3,7 @@
 package plan
 
 import (
+	"cmp"
 	"fmt"
 	"net"
 	"regexp"
@@ -32,7 +33,10 @@ type Plan struct {
 	ConfigurationServer string   `yaml:"configurationServer,omitempty" json:"configurationServer,omitempty"`
 	Azure               *Azure   `yaml:"azure,omitempty" json:"azure,omitempty"`
 	Defaults            Defaults `yaml:"defaults,omitempty" json:"defaults"`
-	VMs                 []VM     `yaml:"vms" json:"vms"`
+	// RecoveryPlans names the vault's recovery plans whose items are the VMs to check, in boot
+	// group order; vms entries of the same names then set only where those VMs go.
+	RecoveryPlans []string `yaml:"recoveryPlans,omitempty" json:"recoveryPlans,omitempty"`
+	VMs           []VM     `yaml:"vms" json:"vms"`
 
 	doc *strictyaml.Doc // where each field is in the file, for messages
 }
@@ -141,6 +145,7 @@ func (pl *Plan) validate(d *strictyaml.Doc) {
 		d.Addf("defaults.location", "expected %q or %q, got %q", Original, Alternate, pl.Defaults.Location)
 		pl.Defaults.Location = "" // reported once, here, not again for every VM
 	}
+	pl.validateRecoveryPlans(d)
 	if len(pl.VMs) == 0 && !pl.FromVault() {
 		d.Addf("vms", "missing; expected a list of at least one VM, or azure.vault to take them from Site Recovery")
 	}
@@ -155,13 +160,22 @@ func (pl *Plan) validate(d *strictyaml.Doc) {
 		} else {
 			first[vm.Name] = i
 		}
-		pl.applyDefaults(vm)
+		// With recovery plans, an entry only sets where a plan's VM goes: the vault and the
+		// defaults fill in the rest once the plans are read (UseVMs).
+		overrides := len(pl.RecoveryPlans) > 0
+		if !overrides {
+			pl.applyDefaults(vm)
+		}
 		switch vm.Location {
 		case Original, Alternate:
+		case "":
+			if !overrides {
+				d.Addf(at+".location", "expected %q or %q, got %q", Original, Alternate, vm.Location)
+			}
 		default:
 			d.Addf(at+".location", "expected %q or %q, got %q", Original, Alternate, vm.Location)
 		}
-		if vm.Datastore == "" {
+		if vm.Datastore == "" && !overrides {
 			d.Addf(at+".datastore", "missing; expected the target datastore's name (or defaults.datastore)")
 		}
 		if vm.MemoryMB < 0 || vm.MemoryMB > MaxMemoryMB {
@@ -171,6 +185,29 @@ func (pl *Plan) validate(d *strictyaml.Doc) {
 			d.Addf(at+".azureVM", "expected both resourceGroup and name")
 		}
 	}
+}
+
+// validateRecoveryPlans requires a vault to read the recovery plans from, and distinct names.
+func (pl *Plan) validateRecoveryPlans(d *strictyaml.Doc) {
+	if len(pl.RecoveryPlans) > 0 && !pl.FromVault() {
+		d.Addf("recoveryPlans", "expected azure.vault too: the recovery plans are read from the vault")
+	}
+	if err := CheckRecoveryPlans(pl.RecoveryPlans); err != nil {
+		d.Addf("recoveryPlans", "%v", err)
+	}
+}
+
+// CheckRecoveryPlans says what is wrong with a list of recovery plan names (empty or repeated), or nil.
+func CheckRecoveryPlans(names []string) error {
+	for i, name := range names {
+		if strings.TrimSpace(name) == "" {
+			return fmt.Errorf("entry %d is empty; expected the name of a recovery plan of the vault", i)
+		}
+		if j := slices.IndexFunc(names[:i], func(n string) bool { return strings.EqualFold(n, name) }); j >= 0 {
+			return fmt.Errorf("recovery plan %q is named twice (entries %d and %d)", name, j, i)
+		}
+	}
+	return nil
 }
 
 // ConfigurationServerAddr is the configuration server as host:port, port 443 by default; "" when
@@ -218,6 +255,42 @@ func (pl *Plan) AddVMs(vms []VM) error {
 		return fmt.Errorf("no datastore for %s, taken from the vault: set defaults.datastore in the plan, or list them under vms", strings.Join(missing, ", "))
 	}
 	return nil
+}
+
+// UseVMs makes the plan's VMs exactly vms — a recovery plan's items, in boot order, as the vault
+// knows them — each with what an entry of the same name sets (location, datastore, host, memory,
+// Azure VM, appliance) and the plan's defaults. It returns the names of the entries that are none
+// of those VMs, which are not checked. A VM still without a datastore is an error naming it.
+func (pl *Plan) UseVMs(vms []VM) (left []string, err error) {
+	entries := pl.VMs
+	used := make([]bool, len(entries))
+	pl.VMs = make([]VM, 0, len(vms))
+	var missing []string
+	for _, vm := range vms {
+		if i := slices.IndexFunc(entries, func(e VM) bool { return strings.EqualFold(e.Name, vm.Name) }); i >= 0 {
+			used[i] = true
+			e := entries[i]
+			vm.Location = cmp.Or(e.Location, vm.Location)
+			vm.Datastore, vm.Host = cmp.Or(e.Datastore, vm.Datastore), cmp.Or(e.Host, vm.Host)
+			vm.MemoryMB, vm.Appliance = cmp.Or(e.MemoryMB, vm.MemoryMB), cmp.Or(e.Appliance, vm.Appliance)
+			vm.AzureVM = cmp.Or(e.AzureVM, vm.AzureVM)
+		}
+		pl.applyDefaults(&vm)
+		if vm.Datastore == "" {
+			missing = append(missing, vm.Name)
+		}
+		pl.VMs = append(pl.VMs, vm)
+	}
+	for i, e := range entries {
+		if !used[i] {
+			left = append(left, e.Name)
+		}
+	}
+	if len(missing) > 0 {
+		return left, fmt.Errorf("no datastore for %s, of the recovery plans %s: set defaults.datastore in the plan, or the datastore of their vms entries",
+			strings.Join(missing, ", "), strings.Join(pl.RecoveryPlans, ", "))
+	}
+	return left, nil
 }
 
 // Marshal renders the plan as YAML, leaving out what is empty.

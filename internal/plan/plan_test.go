@@ -53,7 +53,7 @@ func TestParseBad(t *testing.T) {
 		{"key twice", head + "masterTarget: mt02\nvms:\n  - {name: a, datastore: ds}\n", []string{"plan.yaml:3: masterTarget: field given twice"}},
 		{"not a mapping", "- a\n", []string{"plan.yaml:1: plan: expected a mapping, got a list"}},
 		{"unknown key", head + "colour: red\nvms:\n  - {name: a, datastore: ds}\n",
-			[]string{"plan.yaml:3: colour: unknown field; expected one of version, vcenter, masterTarget, appliance, configurationServer, azure, defaults, vms"}},
+			[]string{"plan.yaml:3: colour: unknown field; expected one of version, vcenter, masterTarget, appliance, configurationServer, azure, defaults, recoveryPlans, vms"}},
 		{"unknown VM key", head + "vms:\n  - name: a\n    datastore: ds\n    size: 3\n",
 			[]string{"plan.yaml:6: vms[0].size: unknown field; expected one of name, location, datastore, host, memoryMB, azureVM, appliance"}},
 		{"missing vms", head, []string{"plan.yaml:1: vms: missing; expected a list of at least one VM, or azure.vault to take them from Site Recovery"}},
@@ -95,6 +95,14 @@ func TestParseBad(t *testing.T) {
 			"plan.yaml:5: vms[1].name: contains the control character U+000A; expected printable text"}},
 		{"second document", head + "vms:\n  - {name: a, datastore: ds}\n---\nversion: 1\n", []string{
 			"plan.yaml:5: plan: a second YAML document; expected one document"}},
+		{"recovery plans without a vault", head + "recoveryPlans: [rp-web]\nvms:\n  - {name: a, datastore: ds}\n", []string{
+			"plan.yaml:3: recoveryPlans: expected azure.vault too: the recovery plans are read from the vault"}},
+		{"recovery plan named twice", head + "azure: {vault: {resourceGroup: rg, name: v}}\nrecoveryPlans: [rp-web, RP-Web]\n", []string{
+			`plan.yaml:4: recoveryPlans: recovery plan "RP-Web" is named twice (entries 0 and 1)`}},
+		{"recovery plan empty", head + "azure: {vault: {resourceGroup: rg, name: v}}\nrecoveryPlans: [\" \"]\n", []string{
+			"plan.yaml:4: recoveryPlans: entry 0 is empty; expected the name of a recovery plan of the vault"}},
+		{"recovery plans, a bad location is still bad", head + "azure: {vault: {resourceGroup: rg, name: v}}\nrecoveryPlans: [rp]\nvms:\n  - {name: a, location: x}\n", []string{
+			`plan.yaml:6: vms[0].location: expected "original" or "alternate", got "x"`}},
 		{"too large", head + "vms:\n  - {name: a, datastore: ds}\n#" + strings.Repeat("x", 4<<20) + "\n", []string{
 			"plan.yaml: larger than 4 MiB; expected a plan of a few KiB"}},
 	}
@@ -143,6 +151,43 @@ vms:
 	}
 	if err := vaultOnly.AddVMs([]VM{{Name: "a"}, {Name: "b"}}); err == nil || err.Error() != "no datastore for a, b, taken from the vault: set defaults.datastore in the plan, or list them under vms" {
 		t.Errorf("AddVMs without a datastore: %v", err)
+	}
+}
+
+// TestRecoveryPlanVMs: with recovery plans, vms entries only set where the plans' VMs go; the VMs
+// are exactly the plans', in their order, and the entries of no plan VM are returned.
+func TestRecoveryPlanVMs(t *testing.T) {
+	const text = `version: 1
+azure: {vault: {resourceGroup: rg-asr, name: vault01}}
+recoveryPlans: [rp-app]
+defaults: {datastore: ds01}
+vms:
+  - {name: WEB01, host: esx02}
+  - {name: db01, datastore: ds09, location: alternate}
+  - {name: old01}
+`
+	p, err := Parse("plan.yaml", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.VMs[0].Datastore != "" || p.VMs[0].Location != "" {
+		t.Fatalf("defaults applied before the plans are read: %+v", p.VMs[0])
+	}
+	left, err := p.UseVMs([]VM{{Name: "db01", Datastore: "ds-item"}, {Name: "web01", Datastore: "ds-item", AzureVM: &Resource{ResourceGroup: "rg-dr", Name: "web01"}}, {Name: "app01"}})
+	want := []VM{{Name: "db01", Location: Alternate, Datastore: "ds09"}, {Name: "web01", Location: Original, Datastore: "ds-item", Host: "esx02", AzureVM: &Resource{ResourceGroup: "rg-dr", Name: "web01"}},
+		{Name: "app01", Location: Original, Datastore: "ds01"}}
+	if err != nil || len(left) != 1 || left[0] != "old01" || len(p.VMs) != 3 {
+		t.Fatalf("UseVMs: %v, left %v, VMs %+v", err, left, p.VMs)
+	}
+	for i, w := range want {
+		g := p.VMs[i]
+		if g.Name != w.Name || g.Location != w.Location || g.Datastore != w.Datastore || g.Host != w.Host || (g.AzureVM == nil) != (w.AzureVM == nil) {
+			t.Errorf("VM %d: got %+v, want %+v", i, g, w)
+		}
+	}
+	bare, _ := Parse("plan.yaml", []byte("version: 1\nazure: {vault: {resourceGroup: rg, name: v}}\nrecoveryPlans: [rp-app]\n"))
+	if _, err := bare.UseVMs([]VM{{Name: "a"}}); err == nil || !strings.Contains(err.Error(), "no datastore for a, of the recovery plans rp-app") {
+		t.Errorf("UseVMs without a datastore: %v", err)
 	}
 }
 

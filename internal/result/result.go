@@ -53,6 +53,7 @@ const (
 	ProcessServerKind Kind = "process-server"
 	MasterTargetKind  Kind = "master-target"
 	ProbeKind         Kind = "probe"
+	RecoveryPlanKind  Kind = "recovery-plan"
 	CheckKind         Kind = "check" // the check as a whole (target "-")
 )
 

@@ -48,6 +48,20 @@ type Scope struct {
 	VMs     []string         // the plan VMs, in plan order
 	Depends map[string][]Ref // per VM, the targets whose results apply to it: itself, its host, datastore, appliance…
 	Global  []Ref            // targets whose results apply to every VM: vCenter, Azure, a check as a whole…
+	Plans   []PlanScope      // the recovery plans checked, when the plan names any
+}
+
+// PlanScope is a recovery plan's groups and their VMs, in boot order.
+type PlanScope struct {
+	Name   string
+	Groups []Group
+}
+
+// Group is one group of a recovery plan and its VMs, in order.
+type Group struct {
+	Name string   `json:"name"` // "Group 1"…, "All groups shutdown", "All groups failover"
+	Type string   `json:"type"` // Boot, Shutdown, Failover
+	VMs  []string `json:"vms"`
 }
 
 // rank orders statuses from the worst.
@@ -98,17 +112,71 @@ func Judge(results []Result, sc Scope) ([]VM, []Problem) {
 	for _, p := range problems {
 		for _, name := range p.VMs {
 			vm := &vms[order[name]]
-			vm.Reasons = append(vm.Reasons, Reason{Check: p.Check, Target: p.Target, Kind: p.Kind, Status: p.Status, Code: p.Code, Message: p.Message})
-			switch {
-			case p.Status == Fail:
-				vm.Verdict = Blocked
-			case p.Status == Error && vm.Verdict != Blocked:
-				vm.Verdict = Unknown
-			case p.Status == Warn && vm.Verdict == Ready:
-				vm.Verdict = Warned
-			}
+			vm.Reasons = append(vm.Reasons, p.reason())
+			vm.Verdict = vm.Verdict.with(p.Status)
 		}
 	}
 	slices.SortFunc(vms, func(a, b VM) int { return strings.Compare(a.Name, b.Name) })
 	return vms, problems
+}
+
+// RecoveryPlan is one recovery plan's verdict: the worst of its VMs' and of its own results.
+type RecoveryPlan struct {
+	Name    string   `json:"name"`
+	Verdict Verdict  `json:"verdict"`
+	VMs     []string `json:"vms"` // in boot order
+	Groups  []Group  `json:"groups"`
+	Reasons []Reason `json:"reasons"` // each failure, error and warning that applies to it or to one of its VMs, worst first
+}
+
+// JudgePlans gives every recovery plan of the scope its verdict: blocked when a failure applies
+// to it or to one of its VMs, unknown when an error does (and no failure), warn when only warnings
+// do, else ready. Problems come worst first, as Judge returns them; each counts once per plan.
+func JudgePlans(sc Scope, problems []Problem) []RecoveryPlan {
+	global := map[Ref]bool{}
+	for _, r := range sc.Global {
+		global[r] = true
+	}
+	out := make([]RecoveryPlan, 0, len(sc.Plans))
+	for _, ps := range sc.Plans {
+		p := RecoveryPlan{Name: ps.Name, Verdict: Ready, VMs: []string{}, Groups: ps.Groups, Reasons: []Reason{}}
+		in := map[string]bool{}
+		for _, g := range ps.Groups {
+			for _, vm := range g.VMs {
+				if !in[vm] {
+					in[vm] = true
+					p.VMs = append(p.VMs, vm)
+				}
+			}
+		}
+		for _, pr := range problems {
+			applies := pr.Ref() == Ref{RecoveryPlanKind, ps.Name} || global[pr.Ref()] || slices.ContainsFunc(pr.VMs, func(vm string) bool { return in[vm] })
+			if !applies {
+				continue
+			}
+			p.Reasons = append(p.Reasons, pr.reason())
+			p.Verdict = p.Verdict.with(pr.Status)
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// reason is the problem as a reason of a VM or plan it applies to.
+func (p Problem) reason() Reason {
+	return Reason{Check: p.Check, Target: p.Target, Kind: p.Kind, Status: p.Status, Code: p.Code, Message: p.Message}
+}
+
+// with is the verdict once a result of the status applies too: a failure blocks, an error leaves
+// unknown what nothing blocks, a warning warns what is ready.
+func (v Verdict) with(s Status) Verdict {
+	switch {
+	case s == Fail:
+		return Blocked
+	case s == Error && v != Blocked:
+		return Unknown
+	case s == Warn && v == Ready:
+		return Warned
+	}
+	return v
 }

@@ -35,6 +35,9 @@ type Request struct {
 	Detail func(inventory.ProtectedItem) bool
 	// Appliances are the appliances the plan names (by name), whose reprotected items Detail reads.
 	Appliances []string
+	// RecoveryPlans, when set, has the vault's recovery plans read (one listing), and the
+	// modernized items of those it names read in full too.
+	RecoveryPlans []string
 }
 
 // detailLimit is how many item GETs run at once.
@@ -63,7 +66,16 @@ func Collect(ctx context.Context, cfg Config, req Request) (*inventory.Azure, in
 	}
 	groups := req.ResourceGroups
 	if req.Vault != nil {
-		if err := protectedItems(ctx, cfg.SubscriptionID, cred, opts, inv, *req.Vault, req.Detail, req.Appliances); err != nil {
+		detail := req.Detail
+		if len(req.RecoveryPlans) > 0 {
+			if inv.RecoveryPlans, err = recoveryPlans(ctx, cfg.SubscriptionID, cred, opts, *req.Vault); err != nil {
+				parts.Fail(inventory.RecoveryPlansPart, fmt.Errorf("reading the recovery plans of vault %s/%s: %w", req.Vault.ResourceGroup, req.Vault.Name, failure(ctx, err)))
+			} else {
+				parts.Collect(inventory.RecoveryPlansPart)
+			}
+			detail = inPlans(inv.RecoveryPlans, req.RecoveryPlans, detail)
+		}
+		if err := protectedItems(ctx, cfg.SubscriptionID, cred, opts, inv, *req.Vault, detail, req.Appliances); err != nil {
 			parts.Fail(inventory.VaultPart, fmt.Errorf("reading vault %s/%s: %w", req.Vault.ResourceGroup, req.Vault.Name, failure(ctx, err)))
 		} else {
 			parts.Collect(inventory.VaultPart)
@@ -102,6 +114,24 @@ func Collect(ctx context.Context, cfg Config, req Request) (*inventory.Azure, in
 		return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.ID, b.ID))
 	})
 	return inv, parts, nil
+}
+
+// inPlans picks the items of the named recovery plans (by ID, or by the VM ID the plan names them
+// by), and those detail picks.
+func inPlans(plans []inventory.RecoveryPlan, names []string, detail func(inventory.ProtectedItem) bool) func(inventory.ProtectedItem) bool {
+	ids, vms := map[string]bool{}, map[string]bool{}
+	for _, name := range names {
+		if p := inventory.FindRecoveryPlan(plans, name); p != nil {
+			for _, g := range p.Groups {
+				for _, it := range g.Items {
+					ids[strings.ToLower(it.ID)], vms[strings.ToLower(it.VirtualMachineID)] = true, it.VirtualMachineID != ""
+				}
+			}
+		}
+	}
+	return func(it inventory.ProtectedItem) bool {
+		return ids[strings.ToLower(it.ID)] || vms[strings.ToLower(it.VMID)] || detail != nil && detail(it)
+	}
 }
 
 // listAll reads every VM of the subscription with its power and provisioning state.

@@ -8,3 +8,6 @@ var DecodeFabric = decodeFabric
 
 // DecodeGet is decodeGet, for the tests of package azure_test.
 var DecodeGet = decodeGet
+
+// DecodeRecoveryPlan is decodeRecoveryPlan, for the tests of package azure_test.
+var DecodeRecoveryPlan = decodeRecoveryPlan

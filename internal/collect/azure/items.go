@@ -33,7 +33,7 @@ func decodeItem(it *asr.ReplicationProtectedItem) inventory.ProtectedItem {
 	item.HealthErrors = healthErrors(p.HealthErrors)
 	switch d := p.ProviderSpecificDetails.(type) {
 	case *asr.InMageAzureV2ReplicationDetails:
-		item.InstanceType, item.DiscoveryType, item.OSType = "InMageAzureV2", deref(d.DiscoveryType), deref(d.OSType)
+		item.InstanceType, item.DiscoveryType, item.OSType, item.VMID = "InMageAzureV2", deref(d.DiscoveryType), deref(d.OSType), deref(d.VMID)
 		item.OSName = strings.TrimSpace(deref(d.OSName) + " " + deref(d.OSVersion))
 		item.RecoveryVMName, item.RecoveryVMID = deref(d.RecoveryAzureVMName), deref(d.TargetVMID)
 		item.RecoveryResourceGroup = resourceGroupOf(deref(d.RecoveryAzureResourceGroupID))
@@ -46,7 +46,7 @@ func decodeItem(it *asr.ReplicationProtectedItem) inventory.ProtectedItem {
 			}
 		}
 	case *asr.InMageReplicationDetails:
-		item.InstanceType, item.DiscoveryType, item.OSName = "InMage", deref(d.DiscoveryType), deref(d.OSVersion)
+		item.InstanceType, item.DiscoveryType, item.OSName, item.VMID = "InMage", deref(d.DiscoveryType), deref(d.OSVersion), deref(d.VMID)
 		item.ActiveSiteType = deref(d.ActiveSiteType)
 		if os := d.OSDetails; os != nil {
 			item.OSType = deref(os.OSType)
@@ -60,7 +60,7 @@ func decodeItem(it *asr.ReplicationProtectedItem) inventory.ProtectedItem {
 			}
 		}
 	case *asr.InMageRcmReplicationDetails:
-		item.InstanceType, item.DiscoveryType, item.OSType = "InMageRcm", deref(d.DiscoveryType), deref(d.OSType)
+		item.InstanceType, item.DiscoveryType, item.OSType, item.VMID = "InMageRcm", deref(d.DiscoveryType), deref(d.OSType), deref(d.InternalIdentifier)
 		item.SourceUUID = cmp.Or(sourceUUID(item.Name), sourceUUID(deref(d.FabricDiscoveryMachineID)))
 		item.InitialReplicationPercent, item.InitialReplicationHealth = intOf(d.InitialReplicationProgressPercentage), string(deref(d.InitialReplicationProgressHealth))
 		item.ResyncState = string(deref(d.ResyncState))
@@ -83,7 +83,7 @@ func decodeItem(it *asr.ReplicationProtectedItem) inventory.ProtectedItem {
 			}
 		}
 	case *asr.InMageRcmFailbackReplicationDetails:
-		item.InstanceType, item.OSType = "InMageRcmFailback", deref(d.OSType)
+		item.InstanceType, item.OSType, item.VMID = "InMageRcmFailback", deref(d.OSType), deref(d.InternalIdentifier)
 		item.SourceUUID = sourceUUID(item.Name)
 		item.ResyncState = string(deref(d.ResyncState))
 		item.RecoveryVMID = deref(d.AzureVirtualMachineID)
