@@ -37,6 +37,7 @@ func newPhaseCmd(phase result.Phase, short string) *cobra.Command {
 // limit, shared by the phases and serve.
 func sourceFlags(fl *pflag.FlagSet, f *preflight.Flags) {
 	fl.DurationVar(&f.Timeout, "timeout", 2*time.Minute, "time limit for the whole run")
+	fl.StringArrayVar(&f.RecoveryPlans, "recovery-plan", nil, "check the items of this recovery `NAME` of the plan's vault, in boot order (repeat for several; replaces the plan's recoveryPlans)")
 	fl.StringVar(&f.VCenterURL, "vcenter-url", "", "vCenter `URL`, may carry user:password (env GOVC_URL; default: plan vcenter.url)")
 	fl.StringVar(&f.VCenterUser, "vcenter-username", "", "vCenter user name (env GOVC_USERNAME)")
 	fl.StringVar(&f.VCenterPassword, "vcenter-password", "", "vCenter password (env GOVC_PASSWORD; prefer --vcenter-password-file)")
@@ -78,7 +79,8 @@ func reportFlags(fl *pflag.FlagSet, f *preflight.Flags) {
 	fl.StringVar(&f.Markdown, "markdown", "", "also write the Markdown report to `FILE`")
 	fl.StringVar(&f.HTML, "html", "", "also write the HTML report (one self-contained file) to `FILE`")
 	fl.StringVar(&f.ReadyFile, "ready-file", "", "write the names of the ready VMs to `FILE`, one per line")
-	fl.BoolVar(&f.IncludeWarn, "include-warn", false, "--ready-file lists the VMs with only warnings too")
+	fl.StringVar(&f.ReadyPlansFile, "ready-plans-file", "", "write the names of the ready recovery plans to `FILE`, one per line")
+	fl.BoolVar(&f.IncludeWarn, "include-warn", false, "--ready-file and --ready-plans-file list those with only warnings too")
 	checkFlags(fl, f)
 }
 

@@ -36,6 +36,7 @@ func newPlanCmd() *cobra.Command {
 	fl.StringVar(&phase, "phase", "reprotect", "take items ready for reprotect (failed over) or failback (reprotected)")
 	fl.StringVar(&vp.MasterTarget, "master-target", "", "master target VM name to write into the plan")
 	fl.StringVar(&vp.Datastore, "datastore", "", "default target datastore to write into the plan")
+	fl.StringArrayVar(&vp.RecoveryPlans, "recovery-plan", nil, "take the items of this recovery plan `NAME`, whatever their stage, and name the plan in the file (repeat for several)")
 	fl.StringVar(&vp.OnlyVMs, "only-vms", "", "take only the VMs named in `FILE`, one per line (as --ready-file writes them)")
 	fl.DurationVar(&vp.Timeout, "timeout", 2*time.Minute, "time limit")
 	azureFlags(fl, &f.Azure)

@@ -48,7 +48,7 @@ func (RecoveryPlan) Run(s *Input) []Result {
 		case !st.Collected:
 			r.Status, r.Message = Error, "the vault's recovery plans were not read"
 		case rp.Plan == nil:
-			r.Status, r.Message = Fail, fmt.Sprintf("vault %s has no recovery plan %s; its plans: %s", vaultName(s.Plan), rp.Name, planNames(s.Azure.RecoveryPlans))
+			r.Status, r.Message = Fail, fmt.Sprintf("vault %s has no recovery plan %s; its plans: %s", vaultName(s.Plan), rp.Name, inventory.RecoveryPlanNames(s.Azure.RecoveryPlans))
 		default:
 			out = append(out, judgePlan(s.Phase, rp)...)
 			continue
@@ -189,18 +189,6 @@ func bootGroups(rp derive.RecoveryPlan) int {
 		}
 	}
 	return n
-}
-
-// planNames lists the vault's recovery plans by name, "none" when it has none.
-func planNames(plans []inventory.RecoveryPlan) string {
-	if len(plans) == 0 {
-		return "none"
-	}
-	var names []string
-	for _, p := range plans {
-		names = append(names, p.Name)
-	}
-	return strings.Join(names, ", ")
 }
 
 // lastSegment is the last segment of an ARM ID: an item's name.

@@ -87,3 +87,15 @@ func FindRecoveryPlan(plans []RecoveryPlan, name string) *RecoveryPlan {
 	}
 	return nil
 }
+
+// RecoveryPlanNames lists the plans by name, "none" when there are none.
+func RecoveryPlanNames(plans []RecoveryPlan) string {
+	if len(plans) == 0 {
+		return "none"
+	}
+	names := make([]string, len(plans))
+	for i, p := range plans {
+		names[i] = p.Name
+	}
+	return strings.Join(names, ", ")
+}

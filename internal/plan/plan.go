@@ -81,11 +81,18 @@ type Error = strictyaml.Error
 
 // Parse reads a plan from data; name is the file name used in messages.
 // Any problem is returned as an *Error naming the file, line and field.
-func Parse(name string, data []byte) (*Plan, error) {
+func Parse(name string, data []byte) (*Plan, error) { return ParseWith(name, data, nil) }
+
+// ParseWith is Parse with the recovery plans given elsewhere (--recovery-plan), which replace the
+// file's recoveryPlans when not nil.
+func ParseWith(name string, data []byte, recoveryPlans []string) (*Plan, error) {
 	var pl Plan
 	d, err := strictyaml.Decode(name, data, &pl, "plan", "empty plan; expected a YAML mapping with version and vms")
 	if err != nil {
 		return nil, err
+	}
+	if recoveryPlans != nil {
+		pl.RecoveryPlans = recoveryPlans
 	}
 	pl.validate(d)
 	if err := d.Err(); err != nil {

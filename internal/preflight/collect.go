@@ -80,30 +80,88 @@ func newSnapshot(cfg *Config) *inventory.Snapshot {
 	return s
 }
 
-// planFromVault is the plan step: a plan that names a vault and lists no VMs checks every item of
-// the vault ready for the phase. Azure is read first for it, within half the collection time; a
-// plan that lists its VMs checks exactly those (the vault fills in what they leave out later).
+// planFromVault is the plan step: a plan that names recovery plans checks exactly their items; a
+// plan that names a vault and lists no VMs checks every item of the vault ready for the phase.
+// Azure is read first for them, within half the collection time; a plan that lists its VMs checks
+// exactly those (the vault fills in what they leave out later).
 func planFromVault(ctx context.Context, cfg *Config, b budget, s *inventory.Snapshot) error {
-	if len(cfg.Plan.VMs) > 0 || !cfg.Plan.FromVault() || cfg.Azure == nil {
+	recoveryPlans := len(cfg.Plan.RecoveryPlans) > 0
+	if len(cfg.Plan.VMs) > 0 && !recoveryPlans || !cfg.Plan.FromVault() || cfg.Azure == nil {
 		return nil
 	}
 	end := time.Now().Add(time.Until(b.collectEnd()) / 2)
 	maps.Copy(s.Parts, collectAzure(ctx, cfg, b, end, s))
-	if s.Parts[inventory.VaultPart].Collected {
+	switch {
+	case recoveryPlans:
+		if err := useRecoveryPlans(cfg, s); err != nil {
+			return err
+		}
+	case s.Parts[inventory.VaultPart].Collected:
 		if err := cfg.Plan.AddVMs(VaultVMs(s.Azure, cfg.Phase, false)); err != nil {
 			return &InputError{Err: err}
 		}
 	}
 	if len(cfg.Plan.VMs) == 0 {
 		why := "it has no items ready for " + string(cfg.Phase)
-		if st := s.Parts[inventory.VaultPart]; st.Error != "" {
-			why = st.Error
-		} else if st := s.Parts[inventory.AzurePart]; st.Error != "" {
-			why = st.Error
+		if recoveryPlans {
+			why = fmt.Sprintf("recovery plan(s) %s hold no item it protects", strings.Join(cfg.Plan.RecoveryPlans, ", "))
+		}
+		for _, part := range []inventory.Part{inventory.RecoveryPlansPart, inventory.VaultPart, inventory.AzurePart} {
+			if st := s.Parts[part]; st.Error != "" {
+				why = st.Error
+			}
 		}
 		return Invalid("no VMs to check: the plan lists none, and vault %s/%s: %s", cfg.Plan.Azure.Vault.ResourceGroup, cfg.Plan.Azure.Vault.Name, why)
 	}
 	return nil
+}
+
+// useRecoveryPlans makes the plan's VMs the items of its recovery plans, in boot order, once the
+// vault was read; a recovery plan the vault does not have is an input error naming those it has.
+func useRecoveryPlans(cfg *Config, s *inventory.Snapshot) error {
+	if !s.Parts[inventory.RecoveryPlansPart].Collected || !s.Parts[inventory.VaultPart].Collected {
+		cfg.Plan.VMs = nil // what is not known cannot be checked: the caller says why
+		return nil
+	}
+	vms, err := RecoveryPlanVMs(s, cfg.Phase, false)
+	if err != nil {
+		return err
+	}
+	left, err := cfg.Plan.UseVMs(vms)
+	if err != nil {
+		return &InputError{Err: err}
+	}
+	if len(left) > 0 {
+		fmt.Fprintf(cfg.Stderr, "asr-preflight: not checked, in none of the recovery plans %s: %s\n", strings.Join(cfg.Plan.RecoveryPlans, ", "), strings.Join(left, ", "))
+	}
+	return nil
+}
+
+// RecoveryPlanVMs are the plan VMs of the snapshot's recovery plans: their items, in boot order,
+// each once, whatever their stage (the checks say which are not ready). A recovery plan the vault
+// does not have is an input error naming those it has.
+func RecoveryPlanVMs(s *inventory.Snapshot, phase checks.Phase, memory bool) ([]plan.VM, error) {
+	var vms []plan.VM
+	seen := map[*inventory.ProtectedItem]bool{}
+	var unknown []string
+	for _, rp := range derive.RecoveryPlans(s) {
+		if rp.Plan == nil {
+			unknown = append(unknown, rp.Name)
+			continue
+		}
+		for _, it := range rp.Items() {
+			if !seen[it] {
+				seen[it] = true
+				vms = append(vms, vaultVM(*it, phase, memory))
+			}
+		}
+	}
+	if len(unknown) > 0 {
+		vault := s.Plan.Azure.Vault
+		return nil, Invalid("vault %s/%s has no recovery plan %s; its recovery plans: %s", vault.ResourceGroup, vault.Name,
+			strings.Join(unknown, ", "), inventory.RecoveryPlanNames(s.Azure.RecoveryPlans))
+	}
+	return vms, nil
 }
 
 // VaultVMs are the plan VMs of the vault's items ready for the phase — failed over for reprotect,
@@ -112,23 +170,27 @@ func planFromVault(ctx context.Context, cfg *Config, b budget, s *inventory.Snap
 func VaultVMs(inv *inventory.Azure, phase checks.Phase, memory bool) []plan.VM {
 	var out []plan.VM
 	for _, it := range inv.ProtectedItems {
-		if !forPhase(it, phase) {
-			continue
+		if forPhase(it, phase) {
+			out = append(out, vaultVM(it, phase, memory))
 		}
-		vm := plan.VM{Name: it.FriendlyName, Datastore: it.TargetDatastore}
-		if memory {
-			vm.MemoryMB = int(it.MemoryMB)
-			vm.Appliance = it.ProcessServerName
-			if phase == checks.Failback {
-				vm.Appliance = it.ReprotectAgentName
-			}
-		}
-		if it.RecoveryVMName != "" && it.RecoveryResourceGroup != "" {
-			vm.AzureVM = &plan.Resource{ResourceGroup: it.RecoveryResourceGroup, Name: it.RecoveryVMName}
-		}
-		out = append(out, vm)
 	}
 	return out
+}
+
+// vaultVM is the plan VM of a vault item (see VaultVMs).
+func vaultVM(it inventory.ProtectedItem, phase checks.Phase, memory bool) plan.VM {
+	vm := plan.VM{Name: it.FriendlyName, Datastore: it.TargetDatastore}
+	if memory {
+		vm.MemoryMB = int(it.MemoryMB)
+		vm.Appliance = it.ProcessServerName
+		if phase == checks.Failback {
+			vm.Appliance = it.ReprotectAgentName
+		}
+	}
+	if it.RecoveryVMName != "" && it.RecoveryResourceGroup != "" {
+		vm.AzureVM = &plan.Resource{ResourceGroup: it.RecoveryResourceGroup, Name: it.RecoveryVMName}
+	}
+	return vm
 }
 
 // forPhase reports whether a plan from the vault takes the item for the phase: failed over for
@@ -254,8 +316,9 @@ func azureRequest(pl *plan.Plan, phase checks.Phase) azure.Request {
 	}
 	if pl.FromVault() {
 		req.Vault = &azure.Resource{ResourceGroup: pl.Azure.Vault.ResourceGroup, Name: pl.Azure.Vault.Name}
+		req.RecoveryPlans = pl.RecoveryPlans
 		req.Detail = func(it inventory.ProtectedItem) bool { return names[strings.ToLower(it.FriendlyName)] }
-		if len(pl.VMs) == 0 {
+		if len(pl.VMs) == 0 && len(pl.RecoveryPlans) == 0 {
 			req.Detail = func(it inventory.ProtectedItem) bool { return forPhase(it, phase) }
 		}
 	}

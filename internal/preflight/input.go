@@ -53,8 +53,10 @@ type Input struct {
 type Flags struct {
 	Plan, Snapshot, SaveSnapshot          string
 	Format, JSON, JUnit, Markdown, HTML   string
-	ReadyFile                             string // --ready-file
-	IncludeWarn, Verbose                  bool   // --include-warn, -v
+	ReadyFile                             string   // --ready-file
+	ReadyPlansFile                        string   // --ready-plans-file
+	RecoveryPlans                         []string // --recovery-plan: replace the plan's recoveryPlans
+	IncludeWarn, Verbose                  bool     // --include-warn, -v
 	Only, Skip, Ignore                    []string
 	Concurrency                           int
 	Timeout, CheckTimeout                 time.Duration
@@ -109,9 +111,10 @@ type Content int
 
 // The contents of output files.
 const (
-	ReportFile   Content = iota // a report in File.Format
-	SnapshotFile                // the inventory (--save-snapshot)
-	ReadyFile                   // the names of the ready VMs, one per line (--ready-file)
+	ReportFile     Content = iota // a report in File.Format
+	SnapshotFile                  // the inventory (--save-snapshot)
+	ReadyFile                     // the names of the ready VMs, one per line (--ready-file)
+	ReadyPlansFile                // the names of the ready recovery plans, one per line (--ready-plans-file)
 )
 
 // Resolve checks every flag and variable, reads the plan, and resolves each setting — flag, then
@@ -126,8 +129,16 @@ func Resolve(in Input) (*Config, error) {
 		return nil, err
 	}
 	cfg.Timeout, cfg.Guest, cfg.Principal = f.Timeout, f.ProbeGuest, f.ASRUser
-	if cfg.Plan, err = loadPlan(in.Stdin, f.Plan); err != nil {
+	if f.RecoveryPlans != nil {
+		if err := plan.CheckRecoveryPlans(f.RecoveryPlans); err != nil {
+			return nil, Invalid("--recovery-plan: %v", err)
+		}
+	}
+	if cfg.Plan, err = loadPlan(in.Stdin, f.Plan, f.RecoveryPlans); err != nil {
 		return nil, err
+	}
+	if f.ReadyPlansFile != "" && len(cfg.Plan.RecoveryPlans) == 0 {
+		return nil, Invalid("--ready-plans-file: no recovery plan is checked: name them with --recovery-plan or the plan's recoveryPlans")
 	}
 	if cfg.Output.Files, err = outputFiles(f, f.Plan, "the plan file (--plan)"); err != nil {
 		return nil, err
@@ -172,8 +183,8 @@ func resolveAnalysis(in Input) (*Config, error) {
 		Runner: checks.Options{Concurrency: f.Concurrency, CheckTimeout: f.CheckTimeout, Skip: f.Skip, Ignore: f.Ignore},
 		Output: Output{Format: format, Text: report.Options{Color: in.Color && format == report.Text, Verbose: f.Verbose},
 			Stdout: in.Stdout, IncludeWarn: f.IncludeWarn}}
-	if f.IncludeWarn && f.ReadyFile == "" {
-		return nil, Invalid("--include-warn: it adds the warn VMs to --ready-file FILE, which is not set")
+	if f.IncludeWarn && f.ReadyFile == "" && f.ReadyPlansFile == "" {
+		return nil, Invalid("--include-warn: it adds the warn VMs to --ready-file FILE (and the warn plans to --ready-plans-file FILE), neither of which is set")
 	}
 	if err := cfg.selectChecks(f.Only); err != nil {
 		return nil, err
@@ -201,8 +212,9 @@ func (cfg *Config) selectChecks(only []string) error {
 	return nil
 }
 
-// loadPlan reads and validates the plan file; problems are an input error listing each one.
-func loadPlan(stdin io.Reader, path string) (*plan.Plan, error) {
+// loadPlan reads and validates the plan file, with the recovery plans of --recovery-plan when
+// given; problems are an input error listing each one.
+func loadPlan(stdin io.Reader, path string, recoveryPlans []string) (*plan.Plan, error) {
 	if path == "" {
 		return nil, Invalid("no plan: set --plan FILE (- reads standard input)")
 	}
@@ -220,7 +232,7 @@ func loadPlan(stdin io.Reader, path string) (*plan.Plan, error) {
 	if err != nil {
 		return nil, Invalid("reading plan: %v", err)
 	}
-	pl, err := plan.Parse(name, data)
+	pl, err := plan.ParseWith(name, data, recoveryPlans)
 	if err != nil {
 		return nil, Invalid("invalid plan:\n%w", err)
 	}
@@ -266,7 +278,7 @@ func outputFiles(f Flags, input, inputName string) ([]File, error) {
 	}
 	for _, file := range []File{{"--save-snapshot", f.SaveSnapshot, SnapshotFile, ""}, {"--json", f.JSON, ReportFile, report.JSON},
 		{"--junit", f.JUnit, ReportFile, report.JUnit}, {"--markdown", f.Markdown, ReportFile, report.Markdown},
-		{"--html", f.HTML, ReportFile, report.HTML}, {"--ready-file", f.ReadyFile, ReadyFile, ""}} {
+		{"--html", f.HTML, ReportFile, report.HTML}, {"--ready-file", f.ReadyFile, ReadyFile, ""}, {"--ready-plans-file", f.ReadyPlansFile, ReadyPlansFile, ""}} {
 		if file.Path == "" {
 			continue
 		}

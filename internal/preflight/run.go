@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -97,6 +98,9 @@ func Analyze(ctx context.Context, in Input) (*Outcome, error) {
 		return nil, err
 	}
 	cfg.Output.Context.Snapshot = in.Flags.Snapshot
+	if in.Flags.ReadyPlansFile != "" && len(snap.Plan.RecoveryPlans) == 0 {
+		return nil, Invalid("--ready-plans-file: snapshot %s checks no recovery plan", in.Flags.Snapshot)
+	}
 	snap.Phase = cfg.Phase
 	st.done("load")
 	return finish(ctx, cfg, snap, started, st), nil
@@ -109,8 +113,10 @@ func finish(ctx context.Context, cfg *Config, snap *inventory.Snapshot, started 
 	progress(cfg.Stderr, "running checks…")
 	results := checks.Run(ctx, cfg.Selected, &checks.Input{Snapshot: snap, Facts: facts}, cfg.Runner)
 	st.done("analyze")
-	vms, problems := result.Judge(results, facts.Scope(snap))
+	scope := facts.Scope(snap)
+	vms, problems := result.Judge(results, scope)
 	rep := report.New(cfg.Version, cfg.Phase, reportContext(cfg.Output.Context, snap), started, time.Since(started), results, vms, problems)
+	rep.SetRecoveryPlans(result.JudgePlans(scope, problems))
 	rep.Steps = st.list
 	out := &Outcome{Report: rep, Snapshot: snap}
 	out.Failed = write(cfg.Output, rep, snap, cfg.Stderr)
@@ -139,11 +145,12 @@ func write(o Output, rep report.Report, snap *inventory.Snapshot, stderr io.Writ
 		switch f.Content {
 		case SnapshotFile:
 			err = writeFile(f.Path, "snapshot", func(w io.Writer) error { return SaveSnapshot(w, snap) })
-		case ReadyFile:
+		case ReadyFile, ReadyPlansFile:
+			what, list := readyList(rep, f.Content == ReadyPlansFile)
 			var left []string
-			err = writeFile(f.Path, "list of ready VMs", func(w io.Writer) (err error) { left, err = writeReady(w, rep, o.IncludeWarn); return err })
+			err = writeFile(f.Path, "list of ready "+what+"s", func(w io.Writer) (err error) { left, err = writeReady(w, list, o.IncludeWarn); return err })
 			if len(left) > 0 {
-				fmt.Fprintf(stderr, "asr-preflight: %s leaves out %d ready VM(s) whose name has a line break or another control character: %q\n", f.Flag, len(left), left)
+				fmt.Fprintf(stderr, "asr-preflight: %s leaves out %d ready %s(s) whose name has a line break or another control character: %q\n", f.Flag, len(left), what, left)
 			}
 		default:
 			err = writeFile(f.Path, string(f.Format)+" report", func(w io.Writer) error { return report.Write(w, f.Format, rep, report.Options{}) })
@@ -155,18 +162,42 @@ func write(o Output, rep report.Report, snap *inventory.Snapshot, stderr io.Writ
 	return failed
 }
 
-// writeReady writes the names of the ready VMs (and the warn ones, when asked), one per line, in
-// name order: what a script reprotects at once. A name that would break the list — with a line
-// break or another control character in it — is left out, never mangled, and returned.
-func writeReady(w io.Writer, rep report.Report, includeWarn bool) (left []string, err error) {
-	var b strings.Builder
+// verdictOf is a VM's or recovery plan's name and verdict, for a list of the ready ones.
+type verdictOf struct {
+	name    string
+	verdict result.Verdict
+}
+
+// readyList is what a ready list chooses from: the VMs, or the recovery plans, by name, and what
+// they are.
+func readyList(rep report.Report, plans bool) (string, []verdictOf) {
+	if plans {
+		list := make([]verdictOf, 0, len(rep.RecoveryPlans))
+		for _, p := range rep.RecoveryPlans {
+			list = append(list, verdictOf{p.Name, p.Verdict})
+		}
+		slices.SortFunc(list, func(a, b verdictOf) int { return strings.Compare(a.name, b.name) })
+		return "recovery plan", list
+	}
+	list := make([]verdictOf, 0, len(rep.VMs))
 	for _, vm := range rep.VMs {
-		if vm.Verdict == result.Ready || includeWarn && vm.Verdict == result.Warned {
-			if strings.ContainsFunc(vm.Name, unicode.IsControl) {
-				left = append(left, vm.Name)
+		list = append(list, verdictOf{vm.Name, vm.Verdict})
+	}
+	return "VM", list
+}
+
+// writeReady writes the names of the ready VMs or plans (and the warn ones, when asked), one per
+// line, in name order: what a script reprotects at once. A name that would break the list — with
+// a line break or another control character in it — is left out, never mangled, and returned.
+func writeReady(w io.Writer, list []verdictOf, includeWarn bool) (left []string, err error) {
+	var b strings.Builder
+	for _, v := range list {
+		if v.verdict == result.Ready || includeWarn && v.verdict == result.Warned {
+			if strings.ContainsFunc(v.name, unicode.IsControl) {
+				left = append(left, v.name)
 				continue
 			}
-			b.WriteString(vm.Name + "\n")
+			b.WriteString(v.name + "\n")
 		}
 	}
 	_, err = io.WriteString(w, b.String())

@@ -193,14 +193,18 @@ func TestBudget(t *testing.T) {
 // the list.
 func TestReadyList(t *testing.T) {
 	rep := report.Report{VMs: []result.VM{{Name: "app01", Verdict: result.Warned}, {Name: "bad\nname", Verdict: result.Ready},
-		{Name: "db01", Verdict: result.Blocked}, {Name: "file01", Verdict: result.Unknown}, {Name: "web01", Verdict: result.Ready}}}
+		{Name: "db01", Verdict: result.Blocked}, {Name: "file01", Verdict: result.Unknown}, {Name: "web01", Verdict: result.Ready}},
+		RecoveryPlans: []result.RecoveryPlan{{Name: "rp-web", Verdict: result.Ready}, {Name: "rp-db", Verdict: result.Blocked}, {Name: "rp-app", Verdict: result.Warned}, {Name: "rp\x1b", Verdict: result.Ready}}}
 	for _, tc := range []struct {
-		warn bool
-		want string
-	}{{false, "web01\n"}, {true, "app01\nweb01\n"}} {
+		plans, warn bool
+		want, what  string
+		left        string
+	}{{false, false, "web01\n", "VM", "bad\nname"}, {false, true, "app01\nweb01\n", "VM", "bad\nname"},
+		{true, false, "rp-web\n", "recovery plan", "rp\x1b"}, {true, true, "rp-app\nrp-web\n", "recovery plan", "rp\x1b"}} {
 		var b strings.Builder
-		if left, err := writeReady(&b, rep, tc.warn); err != nil || b.String() != tc.want || len(left) != 1 || left[0] != "bad\nname" {
-			t.Errorf("include warn %v: %q, left out %q, %v; want %q", tc.warn, b.String(), left, err, tc.want)
+		what, list := readyList(rep, tc.plans)
+		if left, err := writeReady(&b, list, tc.warn); err != nil || what != tc.what || b.String() != tc.want || len(left) != 1 || left[0] != tc.left {
+			t.Errorf("plans %v, include warn %v: %s %q, left out %q, %v; want %q", tc.plans, tc.warn, what, b.String(), left, err, tc.want)
 		}
 	}
 }

@@ -22,7 +22,8 @@ type VaultPlan struct {
 	Phase                   result.Phase
 	MasterTarget, Datastore string
 	Timeout                 time.Duration
-	OnlyVMs                 string // a file of VM names, one per line (a --ready-file): take only those
+	OnlyVMs                 string   // a file of VM names, one per line (a --ready-file): take only those
+	RecoveryPlans           []string // take the items of these recovery plans, whatever their stage
 }
 
 // WritePlan reads the vault's protected items and renders a plan of those ready for the phase,
@@ -42,6 +43,12 @@ func WritePlan(ctx context.Context, in Input, vp VaultPlan) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := plan.CheckRecoveryPlans(vp.RecoveryPlans); err != nil {
+		return nil, Invalid("--recovery-plan: %v", err)
+	}
+	if only != nil && len(vp.RecoveryPlans) > 0 {
+		return nil, Invalid("--only-vms and --recovery-plan: a plan of recovery plans checks all their items; choose one")
+	}
 	cfg, _, err := in.AzureConfig(nil)
 	if err != nil {
 		return nil, err
@@ -51,16 +58,25 @@ func WritePlan(ctx context.Context, in Input, vp VaultPlan) ([]byte, error) {
 	}
 	ctx, cancel := context.WithTimeoutCause(ctx, vp.Timeout, fmt.Errorf("no answer from Azure Resource Manager %s within --timeout %v", cfg.EndpointURL(), vp.Timeout))
 	defer cancel()
-	inv, parts, err := azure.Collect(ctx, cfg, azure.Request{Vault: &azure.Resource{ResourceGroup: rg, Name: name}})
-	if err == nil && parts[inventory.VaultPart].Error != "" {
-		err = errors.New(parts[inventory.VaultPart].Error)
+	inv, parts, err := azure.Collect(ctx, cfg, azure.Request{Vault: &azure.Resource{ResourceGroup: rg, Name: name}, RecoveryPlans: vp.RecoveryPlans})
+	for _, part := range []inventory.Part{inventory.VaultPart, inventory.RecoveryPlansPart} {
+		if err == nil && parts[part].Error != "" {
+			err = errors.New(parts[part].Error)
+		}
 	}
 	if err != nil {
 		return nil, errors.New(oneLine(err))
 	}
 	p := plan.Plan{Version: 1, MasterTarget: vp.MasterTarget, Defaults: plan.Defaults{Datastore: vp.Datastore},
-		Azure: &plan.Azure{SubscriptionID: cfg.SubscriptionID, Vault: plan.Resource{ResourceGroup: rg, Name: name}},
-		VMs:   VaultVMs(inv, vp.Phase, true)}
+		Azure:         &plan.Azure{SubscriptionID: cfg.SubscriptionID, Vault: plan.Resource{ResourceGroup: rg, Name: name}},
+		RecoveryPlans: vp.RecoveryPlans, VMs: VaultVMs(inv, vp.Phase, true)}
+	taken := "ready for " + string(vp.Phase)
+	if len(vp.RecoveryPlans) > 0 {
+		taken = "of recovery plan(s) " + strings.Join(vp.RecoveryPlans, ", ") + ", in boot order"
+		if p.VMs, err = RecoveryPlanVMs(&inventory.Snapshot{Plan: &p, Azure: inv, Parts: parts}, vp.Phase, true); err != nil {
+			return nil, err
+		}
+	}
 	var missing []string
 	if only != nil {
 		p.VMs = slices.DeleteFunc(p.VMs, func(vm plan.VM) bool { return !slices.Contains(only, vm.Name) })
@@ -82,8 +98,8 @@ func WritePlan(ctx context.Context, in Input, vp VaultPlan) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	head := fmt.Sprintf("# Taken from vault %s for %s: %d VM(s). Review the appliance (or masterTarget, for classic VMs),\n# defaults and each VM's location and datastore before use.\n",
-		vp.Vault, vp.Phase, len(p.VMs))
+	head := fmt.Sprintf("# Taken from vault %s for %s: %d VM(s) %s. Review the appliance (or masterTarget, for classic VMs),\n# defaults and each VM's location and datastore before use.\n",
+		vp.Vault, vp.Phase, len(p.VMs), taken)
 	if len(missing) > 0 {
 		head += fmt.Sprintf("# Left out, not items of the vault ready for %s: %s (from --only-vms %s).\n", vp.Phase, strings.Join(missing, ", "), vp.OnlyVMs)
 	}

@@ -44,15 +44,17 @@ func digest(s string) string {
 // htmlView is what the template renders.
 type htmlView struct {
 	Report
-	Counts   string // "4 VMs: 1 blocked, …"
-	Statuses string // "1 pass, 1 warn, …"
-	Started  string
-	Tally    []verdictCount // the verdicts in report order, for the counts and the filters
-	Rows     []row          // every VM, blocked first
-	Groups   []group
-	Policy   string
-	Style    template.CSS
-	Script   template.JS
+	Counts     string // "4 VMs: 1 blocked, …"
+	Statuses   string // "1 pass, 1 warn, …"
+	Started    string
+	Tally      []verdictCount // the verdicts in report order, for the counts and the filters
+	Rows       []row          // every VM, blocked first
+	Plans      []planSection  // the recovery plans, when any: the VMs by plan and group instead
+	PlanCounts string         // "2 recovery plans: 1 blocked, 1 ready"
+	Groups     []group
+	Policy     string
+	Style      template.CSS
+	Script     template.JS
 }
 
 type verdictCount struct {
@@ -64,15 +66,17 @@ type verdictCount struct {
 // vCenter or Azure.
 func writeHTML(w io.Writer, r Report) error {
 	v := htmlView{
-		Report:   r,
-		Counts:   vmCounts(r.Summary.VMs),
-		Statuses: statusCounts(r.Summary),
-		Started:  r.StartedAt.Format(time.RFC3339),
-		Rows:     verdictTable(r, true).Rows,
-		Groups:   groups(r.Problems),
-		Policy:   policy,
-		Style:    template.CSS(style),
-		Script:   template.JS(script),
+		Report:     r,
+		Counts:     vmCounts(r.Summary.VMs),
+		Statuses:   statusCounts(r.Summary),
+		Started:    r.StartedAt.Format(time.RFC3339),
+		Rows:       verdictTable(r, true).Rows,
+		Groups:     groups(r.Problems),
+		Plans:      planSections(r, true),
+		PlanCounts: planCounts(r.Summary),
+		Policy:     policy,
+		Style:      template.CSS(style),
+		Script:     template.JS(script),
 	}
 	for _, vd := range result.Verdicts {
 		v.Tally = append(v.Tally, verdictCount{vd, r.Summary.VMs.Count(vd)})

@@ -22,6 +22,18 @@ type junitSuite struct {
 	Cases     []junitCase `xml:"testcase"`
 }
 
+// junitSuites holds the run's suite and one suite per recovery plan.
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
+	Skipped  int          `xml:"skipped,attr"`
+	Time     string       `xml:"time,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
 type junitCase struct {
 	ClassName string        `xml:"classname,attr"`
 	Name      string        `xml:"name,attr"`
@@ -38,7 +50,8 @@ type junitProblem struct {
 }
 
 // writeJUnit renders one test case per result, then one per VM (classname "vm"): blocked VMs fail,
-// unknown ones are errors, so CI dashboards show the VMs.
+// unknown ones are errors, so CI dashboards show the VMs. With recovery plans, the suites are
+// wrapped in testsuites, with one more suite per plan.
 func writeJUnit(w io.Writer, r Report) error {
 	s := junitSuite{
 		Name:      "asr-preflight " + string(r.Phase),
@@ -66,29 +79,73 @@ func writeJUnit(w io.Writer, r Report) error {
 		s.Cases = append(s.Cases, c)
 	}
 	for _, vm := range r.VMs {
-		c := junitCase{ClassName: "vm", Name: vm.Name}
-		why := reasons(vm)
-		p := &junitProblem{Message: string(vm.Verdict) + ": " + why, Body: why}
-		switch vm.Verdict {
-		case result.Blocked:
-			c.Failure = p
-		case result.Unknown:
-			c.Error = p
-		default:
-			c.SystemOut = p.Message
+		s.Cases = append(s.Cases, verdictCase("vm", vm.Name, vm.Verdict, vm.Reasons))
+	}
+	var doc any = s
+	if len(r.RecoveryPlans) > 0 {
+		all := junitSuites{Name: s.Name, Tests: s.Tests, Failures: s.Failures, Errors: s.Errors, Skipped: s.Skipped, Time: s.Time, Suites: []junitSuite{s}}
+		for _, p := range r.RecoveryPlans {
+			all.Suites = append(all.Suites, planSuite(r, p))
 		}
-		s.Cases = append(s.Cases, c)
+		for _, ps := range all.Suites[1:] {
+			all.Tests, all.Failures, all.Errors = all.Tests+ps.Tests, all.Failures+ps.Failures, all.Errors+ps.Errors
+		}
+		doc = all
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
 	}
 	enc := xml.NewEncoder(w)
 	enc.Indent("", "  ")
-	if err := enc.Encode(s); err != nil {
+	if err := enc.Encode(doc); err != nil {
 		return err
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
+}
+
+// planSuite is one recovery plan's suite: the plan's verdict, then each of its VMs' by group in
+// boot order (classname "recovery-plan NAME/GROUP").
+func planSuite(r Report, p result.RecoveryPlan) junitSuite {
+	byName := make(map[string]result.VM, len(r.VMs))
+	for _, vm := range r.VMs {
+		byName[vm.Name] = vm
+	}
+	s := junitSuite{Name: "asr-preflight " + string(r.Phase) + " recovery plan " + p.Name, Time: fmt.Sprintf("%.3f", float64(r.DurationMs)/1000),
+		Timestamp: r.StartedAt.Format(time.RFC3339), Cases: []junitCase{verdictCase("recovery-plan", p.Name, p.Verdict, p.Reasons)}}
+	for _, g := range p.Groups {
+		for _, name := range g.VMs {
+			if vm, ok := byName[name]; ok {
+				s.Cases = append(s.Cases, verdictCase("recovery-plan "+p.Name+"/"+g.Name, vm.Name, vm.Verdict, vm.Reasons))
+			}
+		}
+	}
+	for _, c := range s.Cases {
+		s.Tests++
+		if c.Failure != nil {
+			s.Failures++
+		}
+		if c.Error != nil {
+			s.Errors++
+		}
+	}
+	return s
+}
+
+// verdictCase is the test case of a verdict: blocked fails, unknown is an error.
+func verdictCase(class, name string, v result.Verdict, rs []result.Reason) junitCase {
+	c := junitCase{ClassName: class, Name: name}
+	why := reasons(rs)
+	p := &junitProblem{Message: string(v) + ": " + why, Body: why}
+	switch v {
+	case result.Blocked:
+		c.Failure = p
+	case result.Unknown:
+		c.Error = p
+	default:
+		c.SystemOut = p.Message
+	}
+	return c
 }
 
 // message is the one-line summary of a result: its ASR code, if any, and message.
@@ -111,13 +168,13 @@ func details(r result.Result) string {
 	return s
 }
 
-// reasons lists a VM's reasons as "check [target] ASR code" lines.
-func reasons(vm result.VM) string {
-	if len(vm.Reasons) == 0 {
+// reasons lists a VM's or plan's reasons as "check [target] ASR code" lines.
+func reasons(list []result.Reason) string {
+	if len(list) == 0 {
 		return "nothing fails, errs or warns for it"
 	}
 	var b strings.Builder
-	for i, rs := range vm.Reasons {
+	for i, rs := range list {
 		if i > 0 {
 			b.WriteString("; ")
 		}

@@ -26,20 +26,40 @@ var verdictIcons = map[result.Verdict]string{
 // writeMarkdown renders, for a CI summary, the verdict table and the problems.
 func writeMarkdown(w io.Writer, r Report) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "## asr-preflight %s: %s\n\n", r.Phase, cell(vmCounts(r.Summary.VMs)))
+	counts := vmCounts(r.Summary.VMs)
+	if pc := planCounts(r.Summary); pc != "" {
+		counts = pc + " · " + counts
+	}
+	fmt.Fprintf(&b, "## asr-preflight %s: %s\n\n", r.Phase, cell(counts))
 	if c := context(r.Context); c != "" {
 		fmt.Fprintf(&b, "%s\n\n", cell(strings.TrimPrefix(c, " · ")))
 	}
-	t := verdictTable(r, false)
-	if len(t.Rows) > 0 {
-		b.WriteString("| Verdict | VM | ASR codes | Reason |\n|---|---|---|---|\n")
-		for _, rw := range t.Rows {
-			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", verdictIcons[rw.VM.Verdict], cell(rw.VM.Name), cell(rw.Codes), cell(rw.Reason))
+	vmTable := func(t table) {
+		if len(t.Rows) > 0 {
+			b.WriteString("| Verdict | VM | ASR codes | Reason |\n|---|---|---|---|\n")
+			for _, rw := range t.Rows {
+				fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", verdictIcons[rw.VM.Verdict], cell(rw.VM.Name), cell(rw.Codes), cell(rw.Reason))
+			}
+			b.WriteString("\n")
+		}
+		if t.Folded > 0 {
+			fmt.Fprintf(&b, "And %d ready VMs.\n\n", t.Folded)
+		}
+	}
+	if secs := planSections(r, false); len(secs) > 0 {
+		b.WriteString("| Verdict | Recovery plan | VMs | ASR codes | Reason |\n|---|---|---|---|---|\n")
+		for _, sec := range secs {
+			fmt.Fprintf(&b, "| %s | %s | %d | %s | %s |\n", verdictIcons[sec.Plan.Verdict], cell(sec.Plan.Name), len(sec.Plan.VMs), cell(sec.Codes), cell(sec.Reason))
 		}
 		b.WriteString("\n")
-	}
-	if t.Folded > 0 {
-		fmt.Fprintf(&b, "And %d ready VMs.\n\n", t.Folded)
+		for _, sec := range secs {
+			for _, g := range sec.Groups {
+				fmt.Fprintf(&b, "### Recovery plan %s · %s\n\n", cell(sec.Plan.Name), cell(g.Name))
+				vmTable(g.Table)
+			}
+		}
+	} else {
+		vmTable(verdictTable(r, false))
 	}
 	if gs := groups(r.Problems); len(gs) > 0 {
 		b.WriteString("### Problems\n\n| About | Status | Check | ASR code | Message | Fix |\n|---|---|---|---|---|---|\n")

@@ -41,20 +41,39 @@ func printableReport(r Report) Report {
 	r.Results = printableResults(r.Results)
 	vms := make([]result.VM, len(r.VMs))
 	for i, vm := range r.VMs {
-		vm.Name, vm.Reasons = printable(vm.Name), append(make([]result.Reason, 0, len(vm.Reasons)), vm.Reasons...)
-		for j := range vm.Reasons {
-			rs := &vm.Reasons[j]
-			rs.Check, rs.Target, rs.Code, rs.Message = printable(rs.Check), printable(rs.Target), printable(rs.Code), printable(rs.Message)
-		}
+		vm.Name, vm.Reasons = printable(vm.Name), printableReasons(vm.Reasons)
 		vms[i] = vm
 	}
 	r.VMs = vms
+	if r.RecoveryPlans != nil {
+		plans := make([]result.RecoveryPlan, len(r.RecoveryPlans))
+		for i, p := range r.RecoveryPlans {
+			p.Name, p.VMs, p.Reasons = printable(p.Name), printables(p.VMs), printableReasons(p.Reasons)
+			p.Groups = append([]result.Group(nil), p.Groups...)
+			for j := range p.Groups {
+				g := &p.Groups[j]
+				g.Name, g.Type, g.VMs = printable(g.Name), printable(g.Type), printables(g.VMs)
+			}
+			plans[i] = p
+		}
+		r.RecoveryPlans = plans
+	}
 	problems := make([]result.Problem, len(r.Problems))
 	for i, p := range r.Problems {
 		problems[i] = result.Problem{Result: printableResult(p.Result), VMs: printables(p.VMs)}
 	}
 	r.Problems = problems
 	return r
+}
+
+// printableReasons is a copy of the reasons with printable applied to their texts.
+func printableReasons(list []result.Reason) []result.Reason {
+	out := append(make([]result.Reason, 0, len(list)), list...)
+	for j := range out {
+		rs := &out[j]
+		rs.Check, rs.Target, rs.Code, rs.Message = printable(rs.Check), printable(rs.Target), printable(rs.Code), printable(rs.Message)
+	}
+	return out
 }
 
 func printableResults(rs []result.Result) []result.Result {

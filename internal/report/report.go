@@ -17,17 +17,20 @@ const SchemaVersion = 1
 
 // Report is one run's results with its context.
 type Report struct {
-	SchemaVersion int             `json:"schemaVersion"`
-	Tool          string          `json:"tool"`
-	Version       string          `json:"version"`
-	Phase         result.Phase    `json:"phase"`
-	Context       Context         `json:"context"`
-	StartedAt     time.Time       `json:"startedAt"`
-	DurationMs    int64           `json:"durationMs"`
-	Summary       Summary         `json:"summary"`
-	VMs           []result.VM     `json:"vms"` // every plan VM's verdict, sorted by name
-	Results       []result.Result `json:"results"`
-	Steps         []Step          `json:"steps,omitempty"` // how long each step of the pipeline took
+	SchemaVersion int          `json:"schemaVersion"`
+	Tool          string       `json:"tool"`
+	Version       string       `json:"version"`
+	Phase         result.Phase `json:"phase"`
+	Context       Context      `json:"context"`
+	StartedAt     time.Time    `json:"startedAt"`
+	DurationMs    int64        `json:"durationMs"`
+	Summary       Summary      `json:"summary"`
+	VMs           []result.VM  `json:"vms"` // every plan VM's verdict, sorted by name
+	// RecoveryPlans are the verdicts of the recovery plans checked, in the plan's order; only when
+	// the plan names any.
+	RecoveryPlans []result.RecoveryPlan `json:"recoveryPlans,omitempty"`
+	Results       []result.Result       `json:"results"`
+	Steps         []Step                `json:"steps,omitempty"` // how long each step of the pipeline took
 	// Problems are the failures, errors and warnings, each with the VMs it affects, worst first:
 	// what the human-readable reports are built around.
 	Problems []result.Problem `json:"-"`
@@ -55,9 +58,11 @@ type Summary struct {
 	Error int      `json:"error"`
 	Skip  int      `json:"skip"`
 	VMs   VMCounts `json:"vms"`
+	// RecoveryPlans counts the recovery plans by verdict, when the plan names any.
+	RecoveryPlans *VMCounts `json:"recoveryPlans,omitempty"`
 }
 
-// VMCounts counts VMs by verdict.
+// VMCounts counts VMs (or recovery plans) by verdict.
 type VMCounts struct {
 	Ready   int `json:"ready"`
 	Warn    int `json:"warn"`
@@ -100,16 +105,7 @@ func New(version string, phase result.Phase, ctx Context, started time.Time, too
 		r.VMs = []result.VM{}
 	}
 	for _, vm := range vms {
-		switch vm.Verdict {
-		case result.Ready:
-			r.Summary.VMs.Ready++
-		case result.Warned:
-			r.Summary.VMs.Warn++
-		case result.Blocked:
-			r.Summary.VMs.Blocked++
-		default:
-			r.Summary.VMs.Unknown++
-		}
+		r.Summary.VMs.add(vm.Verdict)
 	}
 	for _, res := range results {
 		switch res.Status {
@@ -126,6 +122,32 @@ func New(version string, phase result.Phase, ctx Context, started time.Time, too
 		}
 	}
 	return r
+}
+
+// add counts one more of the verdict.
+func (c *VMCounts) add(v result.Verdict) {
+	switch v {
+	case result.Ready:
+		c.Ready++
+	case result.Warned:
+		c.Warn++
+	case result.Blocked:
+		c.Blocked++
+	default:
+		c.Unknown++
+	}
+}
+
+// SetRecoveryPlans adds the recovery plans' verdicts and their counts; none leaves both out.
+func (r *Report) SetRecoveryPlans(plans []result.RecoveryPlan) {
+	if len(plans) == 0 {
+		r.RecoveryPlans, r.Summary.RecoveryPlans = nil, nil
+		return
+	}
+	r.RecoveryPlans, r.Summary.RecoveryPlans = plans, &VMCounts{}
+	for _, p := range plans {
+		r.Summary.RecoveryPlans.add(p.Verdict)
+	}
 }
 
 // Exit codes of a run.

@@ -54,27 +54,52 @@ func sample() Report {
 	return New("1.2.3", result.Reprotect, ctx, started, 1234*time.Millisecond, rs, vms, problems)
 }
 
+// withPlans is the sample with two recovery plans: RP-Finance, which asr.recovery-plan blocks and
+// whose db01 is blocked, and RP-Web, of VMs that pass or only warn.
+func withPlans() Report {
+	r := sample()
+	planResult := result.Result{Check: "asr.recovery-plan", Target: "RP-Finance", Kind: result.RecoveryPlanKind, Status: result.Fail, Title: "The plan can run",
+		Message: "recovery plan RP-Finance: job PlannedFailover is running on the plan since 2026-11-28 09:30 UTC: wait for it to finish", Fix: "Wait for the job."}
+	r.Results = append(r.Results, planResult)
+	sc := result.Scope{Plans: []result.PlanScope{
+		{Name: "RP-Finance", Groups: []result.Group{{Name: "All groups shutdown", Type: "Shutdown", VMs: []string{}}, {Name: "Group 1", Type: "Boot", VMs: []string{"db01"}},
+			{Name: "Group 2", Type: "Boot", VMs: []string{"web01", "app01"}}}},
+		{Name: "RP-Web", Groups: []result.Group{{Name: "Group 1", Type: "Boot", VMs: []string{"file01", "log01"}}}},
+	}}
+	problems := append([]result.Problem{{Result: planResult}}, r.Problems...)
+	r.Problems = problems
+	r.Summary.Fail++
+	r.SetRecoveryPlans(result.JudgePlans(sc, problems))
+	return r
+}
+
 func TestGolden(t *testing.T) {
 	for _, f := range Formats {
-		t.Run(string(f), func(t *testing.T) {
-			var buf bytes.Buffer
-			if err := Write(&buf, f, sample(), Options{}); err != nil {
-				t.Fatal(err)
-			}
-			golden := filepath.Join("testdata", "report."+string(f)+".golden")
-			if *update {
-				if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./report -update)", err)
-			}
-			if !bytes.Equal(buf.Bytes(), want) {
-				t.Errorf("%s output differs from %s (go test ./report -update rewrites it):\n%s", f, golden, buf.String())
-			}
-		})
+		for name, rep := range map[string]Report{"report": sample(), "report-plans": withPlans()} {
+			t.Run(name+"."+string(f), func(t *testing.T) { golden(t, f, name, rep) })
+		}
+	}
+}
+
+// golden compares the report in the format with testdata/NAME.FORMAT.golden.
+func golden(t *testing.T, f Format, name string, rep Report) {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := Write(&buf, f, rep, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join("testdata", name+"."+string(f)+".golden")
+	if *update {
+		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./report -update)", err)
+	}
+	if !bytes.Equal(buf.Bytes(), want) {
+		t.Errorf("%s output differs from %s (go test ./report -update rewrites it):\n%s", f, path, buf.String())
 	}
 }
 

@@ -39,31 +39,60 @@ func writeText(w io.Writer, r Report, o Options) error {
 	}
 	label := func(s result.Status) string { return paint(colors[s], strings.ToUpper(string(s))) }
 
-	fmt.Fprintf(&b, "asr-preflight %s%s\n%s\n\n", r.Phase, context(r.Context), vmCounts(r.Summary.VMs))
-
-	t := verdictTable(r, o.Verbose)
-	if len(t.Rows) == 0 && t.Folded > 0 {
-		b.WriteString("VERDICT\n")
+	fmt.Fprintf(&b, "asr-preflight %s%s\n", r.Phase, context(r.Context))
+	if pc := planCounts(r.Summary); pc != "" {
+		fmt.Fprintf(&b, "%s · ", pc)
 	}
-	if len(t.Rows) > 0 {
-		// The verdict is painted outside the tab writer, which would count the colour codes as text.
+	fmt.Fprintf(&b, "%s\n\n", vmCounts(r.Summary.VMs))
+
+	// The verdict is painted outside the tab writer, which would count the colour codes as text.
+	verdicts := func(head string, rows [][]string, verdict []result.Verdict, indent string) {
 		var cells strings.Builder
 		tw := tabwriter.NewWriter(&cells, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "VM\tASR CODES\tREASON")
-		for _, rw := range t.Rows {
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", rw.VM.Name, rw.Codes, rw.Reason)
+		fmt.Fprintln(tw, head)
+		for _, cols := range rows {
+			fmt.Fprintln(tw, strings.Join(cols, "\t"))
 		}
-		if err := tw.Flush(); err != nil {
-			return err
-		}
+		_ = tw.Flush() // into a strings.Builder: cannot fail
 		lines := strings.Split(cells.String(), "\n")
-		fmt.Fprintf(&b, "%-9s%s\n", "VERDICT", lines[0])
-		for i, rw := range t.Rows {
-			fmt.Fprintf(&b, "%s  %s\n", paint(verdictColors[rw.VM.Verdict], fmt.Sprintf("%-7s", rw.VM.Verdict)), strings.TrimRight(lines[i+1], " "))
+		fmt.Fprintf(&b, "%s%-9s%s\n", indent, "VERDICT", lines[0])
+		for i, v := range verdict {
+			fmt.Fprintf(&b, "%s%s  %s\n", indent, paint(verdictColors[v], fmt.Sprintf("%-7s", v)), strings.TrimRight(lines[i+1], " "))
 		}
 	}
-	if t.Folded > 0 {
-		fmt.Fprintf(&b, "%s  %d VMs (--ready-file lists them, -v prints them)\n", paint(verdictColors[result.Ready], "ready  "), t.Folded)
+	vmTable := func(t table, indent string) {
+		if len(t.Rows) == 0 && t.Folded > 0 {
+			b.WriteString(indent + "VERDICT\n")
+		}
+		if len(t.Rows) > 0 {
+			var rows [][]string
+			var vs []result.Verdict
+			for _, rw := range t.Rows {
+				rows, vs = append(rows, []string{rw.VM.Name, rw.Codes, rw.Reason}), append(vs, rw.VM.Verdict)
+			}
+			verdicts("VM\tASR CODES\tREASON", rows, vs, indent)
+		}
+		if t.Folded > 0 {
+			fmt.Fprintf(&b, "%s%s  %d VMs (--ready-file lists them, -v prints them)\n", indent, paint(verdictColors[result.Ready], "ready  "), t.Folded)
+		}
+	}
+	if secs := planSections(r, o.Verbose); len(secs) > 0 {
+		var rows [][]string
+		var vs []result.Verdict
+		for _, sec := range secs {
+			rows = append(rows, []string{sec.Plan.Name, fmt.Sprint(len(sec.Plan.VMs)), sec.Codes, sec.Reason})
+			vs = append(vs, sec.Plan.Verdict)
+		}
+		verdicts("RECOVERY PLAN\tVMS\tASR CODES\tREASON", rows, vs, "")
+		for _, sec := range secs {
+			fmt.Fprintf(&b, "\nrecovery plan %s\n", sec.Plan.Name)
+			for _, g := range sec.Groups {
+				fmt.Fprintf(&b, "  %s\n", g.Name)
+				vmTable(g.Table, "  ")
+			}
+		}
+	} else {
+		vmTable(verdictTable(r, o.Verbose), "")
 	}
 
 	if gs := groups(r.Problems); len(gs) > 0 {

@@ -31,11 +31,20 @@ type table struct {
 
 // verdictTable orders the VMs blocked, unknown, warn, ready (by name within each), folding the
 // ready ones when there are many and the report is not verbose.
-func verdictTable(r Report, verbose bool) table {
+func verdictTable(r Report, verbose bool) table { return tableOf(r.VMs, verbose) }
+
+// tableOf is the verdict table of some VMs.
+func tableOf(vms []result.VM, verbose bool) table {
 	var t table
-	fold := !verbose && r.Summary.VMs.Ready > foldReady
+	ready := 0
+	for _, vm := range vms {
+		if vm.Verdict == result.Ready {
+			ready++
+		}
+	}
+	fold := !verbose && ready > foldReady
 	for _, v := range result.Verdicts {
-		for _, vm := range r.VMs {
+		for _, vm := range vms {
 			if vm.Verdict != v {
 				continue
 			}
@@ -53,11 +62,61 @@ func verdictTable(r Report, verbose bool) table {
 	return t
 }
 
+// planRow is one line of the recovery plans' table.
+type planRow struct {
+	Plan   result.RecoveryPlan
+	Codes  string // the ASR codes of its worst reasons, "-" if none
+	Reason string // its first reason, in a few words ("" when ready)
+}
+
+// planSection is a recovery plan's VMs, by group in boot order, each group a verdict table.
+type planSection struct {
+	planRow
+	Groups []groupTable
+}
+
+// groupTable is one group's verdict table.
+type groupTable struct {
+	Name  string
+	Table table
+}
+
+// planSections are the recovery plans, in the plan's order, with their groups that hold VMs.
+func planSections(r Report, verbose bool) []planSection {
+	byName := make(map[string]result.VM, len(r.VMs))
+	for _, vm := range r.VMs {
+		byName[vm.Name] = vm
+	}
+	var out []planSection
+	for _, p := range r.RecoveryPlans {
+		sec := planSection{planRow: planRow{Plan: p, Codes: codes(result.VM{Reasons: p.Reasons})}}
+		if len(p.Reasons) > 0 {
+			sec.Reason = firstReason(p.Name, p.Reasons[0])
+		}
+		for _, g := range p.Groups {
+			var vms []result.VM
+			for _, name := range g.VMs {
+				if vm, ok := byName[name]; ok {
+					vms = append(vms, vm)
+				}
+			}
+			if len(vms) > 0 {
+				sec.Groups = append(sec.Groups, groupTable{Name: g.Name, Table: tableOf(vms, verbose)})
+			}
+		}
+		out = append(out, sec)
+	}
+	return out
+}
+
 // firstReason is a VM's first reason in a few words, naming its target unless that is the VM or
 // the message already starts with it.
 func firstReason(vm string, rs result.Reason) string {
 	msg := strings.TrimPrefix(rs.Message, vm+": ")
-	if (rs.Kind != result.VMKind || rs.Target != vm) && !strings.HasPrefix(msg, rs.Target+" ") && !strings.HasPrefix(msg, rs.Target+":") {
+	if rs.Kind == result.RecoveryPlanKind && rs.Target == vm { // a plan's own result, on the plan's row
+		msg = strings.TrimPrefix(msg, heading(rs.Kind, rs.Target)+": ")
+	} else if (rs.Kind != result.VMKind || rs.Target != vm) && !strings.HasPrefix(msg, rs.Target+" ") && !strings.HasPrefix(msg, rs.Target+":") &&
+		!strings.HasPrefix(msg, heading(rs.Kind, rs.Target)) {
 		msg = heading(rs.Kind, rs.Target) + ": " + msg
 	}
 	return brief(msg)
@@ -92,9 +151,9 @@ func brief(s string) string {
 	return string(cut) + "…"
 }
 
-// kindOrder orders the problem groups: what affects every VM, then the servers and objects VMs go
+// kindOrder orders the problem groups: the recovery plans, what affects every VM, then the servers and objects VMs go
 // through, then the VMs themselves.
-var kindOrder = []result.Kind{result.VCenterKind, result.DatacenterKind, result.AzureKind, result.CheckKind, result.ProbeKind,
+var kindOrder = []result.Kind{result.RecoveryPlanKind, result.VCenterKind, result.DatacenterKind, result.AzureKind, result.CheckKind, result.ProbeKind,
 	result.ConfigServerKind, result.ProcessServerKind, result.MasterTargetKind, result.ApplianceKind, result.HostKind,
 	result.DatastoreKind, result.VMKind}
 
@@ -231,11 +290,22 @@ func (t tally) counts() string {
 }
 
 // vmCounts is the verdict counts as words: "4 VMs: 1 blocked, 1 unknown, 1 warn, 1 ready".
-func vmCounts(c VMCounts) string {
+func vmCounts(c VMCounts) string { return verdictCounts(c, "VM", "VMs") }
+
+// planCounts is the recovery plans' verdict counts as words: "2 recovery plans: 1 blocked, 1 ready"; "" without plans.
+func planCounts(s Summary) string {
+	if s.RecoveryPlans == nil {
+		return ""
+	}
+	return verdictCounts(*s.RecoveryPlans, "recovery plan", "recovery plans")
+}
+
+// verdictCounts is counts of things by verdict as words.
+func verdictCounts(c VMCounts, one, many string) string {
 	total := c.Ready + c.Warn + c.Blocked + c.Unknown
-	noun := "VMs"
+	noun := many
 	if total == 1 {
-		noun = "VM"
+		noun = one
 	}
 	var parts []string
 	for _, v := range result.Verdicts {

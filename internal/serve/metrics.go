@@ -68,6 +68,10 @@ var (
 		[]string{"plan", "phase", "vm"}, nil)
 	vmVerdict = prometheus.NewDesc("asr_preflight_vm_verdict", "1 for the VM's current verdict (ready, warn, blocked, unknown), 0 for the others.",
 		[]string{"plan", "phase", "vm", "verdict"}, nil)
+	planReady = prometheus.NewDesc("asr_preflight_recovery_plan_ready", "1 when the recovery plan's verdict for the phase is ready (nothing fails, errs or warns for it or any of its VMs); 0 otherwise.",
+		[]string{"plan", "phase", "recovery_plan"}, nil)
+	planVerdict = prometheus.NewDesc("asr_preflight_recovery_plan_verdict", "1 for the recovery plan's current verdict (ready, warn, blocked, unknown), 0 for the others.",
+		[]string{"plan", "phase", "recovery_plan", "verdict"}, nil)
 	checkFailures = prometheus.NewDesc("asr_preflight_check_failures", "Failures of the check in the last run, by the ASR code they predict (\"\" for none).",
 		[]string{"plan", "phase", "check", "code"}, nil)
 	sourceUp = prometheus.NewDesc("asr_preflight_source_up", "1 when the last run of each phase read the source (vcenter, azure, vault) or found the appliances healthy (appliance); 0 when one did not. Sources a plan does not use are left out.",
@@ -151,7 +155,7 @@ func sources(s *inventory.Snapshot, rep report.Report, before map[string]bool) m
 
 // Describe sends the descriptions of the metrics computed at each scrape.
 func (st *state) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{vmReady, vmVerdict, checkFailures, sourceUp, lastRun, interval, build} {
+	for _, d := range []*prometheus.Desc{vmReady, vmVerdict, planReady, planVerdict, checkFailures, sourceUp, lastRun, interval, build} {
 		ch <- d
 	}
 }
@@ -171,15 +175,20 @@ func (st *state) Collect(ch chan<- prometheus.Metric) {
 	for j, l := range st.latest {
 		ph := string(j.phase)
 		gauge(lastRun, float64(l.at.UnixMilli())/1000, j.plan, ph)
-		for _, vm := range l.report.VMs {
-			verdict := vm.Verdict
+		verdicts := func(name string, verdict result.Verdict, ready, family *prometheus.Desc) {
 			if l.failed {
 				verdict = result.Unknown
 			}
-			gauge(vmReady, bool01(verdict == result.Ready), j.plan, ph, vm.Name)
+			gauge(ready, bool01(verdict == result.Ready), j.plan, ph, name)
 			for _, v := range result.Verdicts {
-				gauge(vmVerdict, bool01(verdict == v), j.plan, ph, vm.Name, string(v))
+				gauge(family, bool01(verdict == v), j.plan, ph, name, string(v))
 			}
+		}
+		for _, vm := range l.report.VMs {
+			verdicts(vm.Name, vm.Verdict, vmReady, vmVerdict)
+		}
+		for _, p := range l.report.RecoveryPlans {
+			verdicts(p.Name, p.Verdict, planReady, planVerdict)
 		}
 		if l.failed {
 			continue // its failures are those of a report that no longer stands

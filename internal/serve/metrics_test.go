@@ -89,6 +89,43 @@ asr_preflight_runs_total{phase="reprotect",plan="p.yaml",result="fail"} 1
 	}
 }
 
+// TestRecoveryPlanMetrics: a recovery plan's ready gauge and verdict family, per plan file and phase;
+// unknown once a later run gave no report.
+func TestRecoveryPlanMetrics(t *testing.T) {
+	st := newState(Config{Plans: []string{"p.yaml"}, Phases: result.Phases, Interval: time.Minute})
+	st.finished("p.yaml", result.Failback, "fail", time.Second, &preflight.Outcome{Report: report.Report{
+		VMs:           []result.VM{{Name: "web01", Verdict: result.Ready}, {Name: "db01", Verdict: result.Blocked}},
+		RecoveryPlans: []result.RecoveryPlan{{Name: "RP-Web", Verdict: result.Ready}, {Name: "RP-Finance", Verdict: result.Blocked}}}, Snapshot: &inventory.Snapshot{Parts: inventory.Parts{}}})
+	ready := func(web, finance int) string {
+		return fmt.Sprintf(`# HELP asr_preflight_recovery_plan_ready 1 when the recovery plan's verdict for the phase is ready (nothing fails, errs or warns for it or any of its VMs); 0 otherwise.
+# TYPE asr_preflight_recovery_plan_ready gauge
+asr_preflight_recovery_plan_ready{phase="failback",plan="p.yaml",recovery_plan="RP-Finance"} %d
+asr_preflight_recovery_plan_ready{phase="failback",plan="p.yaml",recovery_plan="RP-Web"} %d
+`, finance, web)
+	}
+	if err := testutil.GatherAndCompare(st.reg, strings.NewReader(ready(1, 0)), "asr_preflight_recovery_plan_ready"); err != nil {
+		t.Error(err)
+	}
+	verdict := `# HELP asr_preflight_recovery_plan_verdict 1 for the recovery plan's current verdict (ready, warn, blocked, unknown), 0 for the others.
+# TYPE asr_preflight_recovery_plan_verdict gauge
+asr_preflight_recovery_plan_verdict{phase="failback",plan="p.yaml",recovery_plan="RP-Finance",verdict="blocked"} 1
+asr_preflight_recovery_plan_verdict{phase="failback",plan="p.yaml",recovery_plan="RP-Finance",verdict="ready"} 0
+asr_preflight_recovery_plan_verdict{phase="failback",plan="p.yaml",recovery_plan="RP-Finance",verdict="unknown"} 0
+asr_preflight_recovery_plan_verdict{phase="failback",plan="p.yaml",recovery_plan="RP-Finance",verdict="warn"} 0
+asr_preflight_recovery_plan_verdict{phase="failback",plan="p.yaml",recovery_plan="RP-Web",verdict="blocked"} 0
+asr_preflight_recovery_plan_verdict{phase="failback",plan="p.yaml",recovery_plan="RP-Web",verdict="ready"} 1
+asr_preflight_recovery_plan_verdict{phase="failback",plan="p.yaml",recovery_plan="RP-Web",verdict="unknown"} 0
+asr_preflight_recovery_plan_verdict{phase="failback",plan="p.yaml",recovery_plan="RP-Web",verdict="warn"} 0
+`
+	if err := testutil.GatherAndCompare(st.reg, strings.NewReader(verdict), "asr_preflight_recovery_plan_verdict"); err != nil {
+		t.Error(err)
+	}
+	st.finished("p.yaml", result.Failback, "error", time.Second, nil)
+	if err := testutil.GatherAndCompare(st.reg, strings.NewReader(ready(0, 0)), "asr_preflight_recovery_plan_ready"); err != nil {
+		t.Errorf("after a run with no report: %v", err)
+	}
+}
+
 // TestLabelsAreUTF8: a plan path that is not UTF-8 labels the metrics, escaped, instead of
 // making the registry panic.
 func TestLabelsAreUTF8(t *testing.T) {

@@ -5,7 +5,7 @@
   var boxes = Array.prototype.slice.call(document.querySelectorAll("#filters input[name=verdict]"));
   var search = document.getElementById("q");
   var shown = document.getElementById("shown");
-  var rows = Array.prototype.slice.call(document.querySelectorAll("#vms tbody tr"));
+  var rows = Array.prototype.slice.call(document.querySelectorAll("#vms tbody tr[data-verdict]"));
 
   function read() {
     var params = new URLSearchParams(location.hash.slice(1));
