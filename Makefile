@@ -22,8 +22,8 @@ lint: ## gofmt and go vet
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
-demo: build ## Run the lab's demo estates — modernized before reprotect and failback, classic before reprotect — and print the reports
-	@for run in mixed-modernized:reprotect mixed-modernized-failback:failback mixed:reprotect; do \
+demo: build ## Run the lab's demo estates — modernized before reprotect and failback, classic before reprotect, two recovery plans — and print the reports
+	@for run in mixed-modernized:reprotect mixed-modernized-failback:failback mixed:reprotect recovery-plans-demo:reprotect; do \
 		scenario=$${run%%:*}; phase=$${run##*:}; \
 		echo "=== asr-preflight $$phase — lab scenario test/scenarios/$$scenario.yaml (vcsim + fake Azure on 127.0.0.1)"; echo; \
 		code=0; bin/asr-preflight-lab run --scenario test/scenarios/$$scenario.yaml -- $$phase || code=$$?; \

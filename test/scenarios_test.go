@@ -28,6 +28,8 @@ type expected struct {
 	Summary  counts                    `yaml:"summary"`
 	Problems []string                  `yaml:"problems"` // every result that is not a pass: "check target status [code]", sorted
 	VMs      map[string]result.Verdict `yaml:"vms"`      // every plan VM's verdict
+	// RecoveryPlans is every recovery plan's verdict, when the plan names any.
+	RecoveryPlans map[string]result.Verdict `yaml:"recoveryPlans,omitempty"`
 }
 
 // counts are a report's summary without the passes.
@@ -66,6 +68,11 @@ func unowned(t *testing.T, r report.Report) {
 	applied := map[[2]string]bool{}
 	for _, vm := range r.VMs {
 		for _, rs := range vm.Reasons {
+			applied[[2]string{rs.Check, rs.Target}] = true
+		}
+	}
+	for _, p := range r.RecoveryPlans { // a plan's own results apply to the plan
+		for _, rs := range p.Reasons {
 			applied[[2]string{rs.Check, rs.Target}] = true
 		}
 	}
@@ -109,6 +116,12 @@ func TestScenarios(t *testing.T) {
 			for _, vm := range live.VMs {
 				got.VMs[vm.Name] = vm.Verdict
 			}
+			for _, p := range live.RecoveryPlans {
+				if got.RecoveryPlans == nil {
+					got.RecoveryPlans = map[string]result.Verdict{}
+				}
+				got.RecoveryPlans[p.Name] = p.Verdict
+			}
 			unowned(t, live)
 			if *updateExpected {
 				var out strings.Builder
@@ -122,9 +135,11 @@ func TestScenarios(t *testing.T) {
 				}
 				return
 			}
-			if got.Exit != want.Exit || got.Summary != want.Summary || !slices.Equal(got.Problems, want.Problems) || !maps.Equal(got.VMs, want.VMs) {
-				t.Errorf("%s: exit %d, want %d; summary %+v, want %+v\n got: %s\nwant: %s\nverdicts %v, want %v\n(stderr: %s)", name, got.Exit, want.Exit,
-					got.Summary, want.Summary, strings.Join(got.Problems, "\n      "), strings.Join(want.Problems, "\n      "), got.VMs, want.VMs, res.stderr)
+			if got.Exit != want.Exit || got.Summary != want.Summary || !slices.Equal(got.Problems, want.Problems) || !maps.Equal(got.VMs, want.VMs) ||
+				!maps.Equal(got.RecoveryPlans, want.RecoveryPlans) {
+				t.Errorf("%s: exit %d, want %d; summary %+v, want %+v\n got: %s\nwant: %s\nverdicts %v, want %v\nrecovery plans %v, want %v\n(stderr: %s)", name, got.Exit, want.Exit,
+					got.Summary, want.Summary, strings.Join(got.Problems, "\n      "), strings.Join(want.Problems, "\n      "), got.VMs, want.VMs,
+					got.RecoveryPlans, want.RecoveryPlans, res.stderr)
 			}
 
 			// The snapshot replayed offline gives the same results as the live run.

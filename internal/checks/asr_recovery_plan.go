@@ -88,17 +88,19 @@ func judgePlan(phase Phase, rp derive.RecoveryPlan) []Result {
 	if len(items) == 0 && len(rp.Missing) == 0 {
 		problems = append(problems, "it has no items: there is nothing to "+string(phase))
 	}
-	seen := fmt.Sprintf("recovery plan %s: %d items in %d boot groups (%s), allowed operations %s", rp.Name, len(items), bootGroups(rp), strings.Join(p.Providers, ", "), strings.Join(p.AllowedOperations, ", "))
-	r := Result{Target: rp.Name, Status: Pass, Message: seen + "; every item is ready for " + string(phase) + " and no job runs on the plan"}
-	if len(problems) > 0 {
-		r.Status, r.Message = Fail, seen+"; "+strings.Join(problems, "; ")
+	seen := fmt.Sprintf("%d items in %d boot groups (%s), allowed operations %s", len(items), bootGroups(rp), strings.Join(p.Providers, ", "), strings.Join(p.AllowedOperations, ", "))
+	r := Result{Target: rp.Name, Status: Pass, Message: fmt.Sprintf("recovery plan %s: %s; every item is ready for %s and no job runs on the plan", rp.Name, seen, phase)}
+	if len(problems) > 0 { // what blocks first: the table's reason column shows the start
+		r.Status, r.Message = Fail, strings.Join(problems, "; ")+" (the plan: "+seen+")"
 	}
 	out := []Result{r}
 	if w := mixedArchitectures(items); w != "" {
-		out = append(out, Result{Target: rp.Name, Status: Warn, Message: w})
+		out = append(out, Result{Target: rp.Name, Status: Warn, Message: w,
+			Fix: "Move the classic machines to the modernized experience, or split the plan into one plan per architecture."})
 	}
 	if w := pausingActions(phase, rp); w != "" {
-		out = append(out, Result{Target: rp.Name, Status: Warn, Message: w})
+		out = append(out, Result{Target: rp.Name, Status: Warn, Message: w,
+			Fix: "Have someone ready to complete each manual action in the portal while the job runs, or remove the actions failback does not need."})
 	}
 	return out
 }
@@ -149,7 +151,7 @@ func mixedArchitectures(items []*inventory.ProtectedItem) string {
 	if len(classic) == 0 || len(modern) == 0 {
 		return ""
 	}
-	return fmt.Sprintf("the plan mixes classic items (%s) and modernized ones (%s): they reprotect and fail back by different operations and servers (master target, or replication appliance); move the classic machines to the modernized experience, or split the plan by architecture",
+	return fmt.Sprintf("the plan mixes classic items (%s) and modernized ones (%s): they reprotect and fail back by different operations and servers (master target, or replication appliance)",
 		strings.Join(classic, ", "), strings.Join(modern, ", "))
 }
 

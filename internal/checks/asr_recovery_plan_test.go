@@ -54,6 +54,8 @@ func TestRecoveryPlan(t *testing.T) {
 	runCases(t, RecoveryPlan{}, []checkCase{
 		{"no recovery plan named", nil, []want{{"-", Skip, "", "the plan names no recovery plan"}}},
 		{"failback ready", plan(nil), []want{{"rp-app", Pass, "", "recovery plan rp-app: 2 items in 2 boot groups (InMage), allowed operations UnplannedFailover, TestFailover, PlannedFailover, Failback; every item is ready for failback"}}},
+		{"a failure leads with what blocks", plan(func(s *inventory.Snapshot) { s.Azure.RecoveryPlans[0].Job = "TestFailover" }),
+			[]want{{"rp-app", Fail, "", "job TestFailover is running on the plan: wait for it to finish (the plan: 2 items in 2 boot groups (InMage), allowed operations"}}},
 		{"found by VM ID when the item's ID differs, as recorded", plan(func(s *inventory.Snapshot) {
 			itemRef(s, "web01").ID = "/Subscriptions/sub1/resourceGroups/rg-asr/providers/Microsoft.RecoveryServices/vaults/vault01/replicationFabrics/f/replicationProtectionContainers/c/replicationProtectedItems/web01"
 		}), []want{{"rp-app", Pass, "", "2 items in 2 boot groups"}}},

@@ -125,15 +125,16 @@ func (it Item) WithDefaults() Item {
 
 // Azure is a fake Azure Resource Manager built from the SDK's official fake servers.
 type Azure struct {
-	Subscription string
-	VMs          []AzureVM
-	Sizes        map[string]int32 // VM size → memory MB, offered in every location
-	VaultGroup   string
-	Vault        string
-	Items        []Item
-	Appliances   []Appliance    // the modernized fabric's, when any
-	Classic      *ClassicFabric // the classic fabric, when any
-	PageSize     int            // items per page in every listing; default 50
+	Subscription  string
+	VMs           []AzureVM
+	Sizes         map[string]int32 // VM size → memory MB, offered in every location
+	VaultGroup    string
+	Vault         string
+	Items         []Item
+	Appliances    []Appliance    // the modernized fabric's, when any
+	Classic       *ClassicFabric // the classic fabric, when any
+	RecoveryPlans []RecoveryPlan
+	PageSize      int // items per page in every listing; default 50
 
 	// Guest is what the Run Command probe prints in each VM (by name); default: all well.
 	Guest map[string]string
@@ -202,6 +203,7 @@ func (a *Azure) Transport() policy.Transporter {
 	rec := asrfake.NewServerFactoryTransport(&asrfake.ServerFactory{
 		ReplicationProtectedItemsServer: asrfake.ReplicationProtectedItemsServer{NewListPager: a.listItems, Get: a.getItem},
 		ReplicationFabricsServer:        asrfake.ReplicationFabricsServer{NewListPager: a.listFabrics},
+		ReplicationRecoveryPlansServer:  asrfake.ReplicationRecoveryPlansServer{NewListPager: a.listRecoveryPlans},
 	})
 	return transportFunc(func(req *http.Request) (*http.Response, error) {
 		a.Requests.Add(1)
@@ -209,7 +211,8 @@ func (a *Azure) Transport() policy.Transporter {
 		// they answer (Azure/azure-sdk-for-go#25895); they answer from memory, so let them finish.
 		req = req.WithContext(context.WithoutCancel(req.Context()))
 		name, _ := req.Context().Value(runtime.CtxAPINameKey{}).(string)
-		if strings.HasPrefix(name, "ReplicationProtectedItemsClient.") || strings.HasPrefix(name, "ReplicationFabricsClient.") {
+		if strings.HasPrefix(name, "ReplicationProtectedItemsClient.") || strings.HasPrefix(name, "ReplicationFabricsClient.") ||
+			strings.HasPrefix(name, "ReplicationRecoveryPlansClient.") {
 			return rec.Do(req)
 		}
 		return compute.Do(req)
@@ -351,9 +354,9 @@ func (a *Azure) item(it Item) *asr.ReplicationProtectedItem {
 	for i := range it.HealthErrors {
 		p.HealthErrors = append(p.HealthErrors, &it.HealthErrors[i])
 	}
-	var vmID, rgID, vmName *string
+	var azureID, rgID, vmName *string
 	if vm := it.RecoveryVM; vm != nil {
-		vmID, vmName = to.Ptr(a.vmID(*vm)), to.Ptr(vm.Name)
+		azureID, vmName = to.Ptr(a.vmID(*vm)), to.Ptr(vm.Name)
 		rgID = to.Ptr(fmt.Sprintf("/subscriptions/%s/resourceGroups/%s", a.Subscription, vm.ResourceGroup))
 	}
 	discovery := &it.DiscoveryType
@@ -364,7 +367,7 @@ func (a *Azure) item(it Item) *asr.ReplicationProtectedItem {
 	originalDatastores := []*string{to.Ptr(it.TargetDatastore)} // the original VM's, as Site Recovery last discovered them
 	switch it.InstanceType {
 	case "InMage":
-		d := &asr.InMageReplicationDetails{InstanceType: to.Ptr("InMage"), DiscoveryType: discovery, OSVersion: to.Ptr(it.OSName),
+		d := &asr.InMageReplicationDetails{InstanceType: to.Ptr("InMage"), DiscoveryType: discovery, OSVersion: to.Ptr(it.OSName), VMID: to.Ptr(vmID(it)),
 			OSDetails: &asr.OSDiskDetails{OSType: to.Ptr(it.OSType)}, SourceVMRAMSizeInMB: to.Ptr(it.MemoryMB),
 			ProcessServerID: to.Ptr(ClassicProcessServerID), MasterTargetID: to.Ptr(ClassicMasterTargetID), LastHeartbeat: heartbeat}
 		if it.ActiveSiteType != "" {
@@ -380,7 +383,7 @@ func (a *Azure) item(it Item) *asr.ReplicationProtectedItem {
 		}
 		p.ProviderSpecificDetails = d
 	case "InMageRcm":
-		d := &asr.InMageRcmReplicationDetails{InstanceType: to.Ptr("InMageRcm"), DiscoveryType: discovery,
+		d := &asr.InMageRcmReplicationDetails{InstanceType: to.Ptr("InMageRcm"), DiscoveryType: discovery, InternalIdentifier: to.Ptr(vmID(it)),
 			OSType: to.Ptr(it.OSType), AllocatedMemoryInMB: to.Ptr(float64(it.MemoryMB)), TargetVMName: vmName, TargetResourceGroupID: rgID,
 			ProcessServerID: apID, ProcessServerName: apName, IsAgentRegistrationSuccessfulAfterFailover: registered,
 			MobilityAgentDetails: &asr.InMageRcmMobilityAgentDetails{LastHeartbeatUTC: heartbeat, Version: to.Ptr("9.62.0.0")},
@@ -392,7 +395,7 @@ func (a *Azure) item(it Item) *asr.ReplicationProtectedItem {
 		}
 		p.ProviderSpecificDetails = d
 	case "InMageRcmFailback":
-		d := &asr.InMageRcmFailbackReplicationDetails{InstanceType: to.Ptr("InMageRcmFailback"), OSType: to.Ptr(it.OSType), AzureVirtualMachineID: vmID,
+		d := &asr.InMageRcmFailbackReplicationDetails{InstanceType: to.Ptr("InMageRcmFailback"), OSType: to.Ptr(it.OSType), AzureVirtualMachineID: azureID, InternalIdentifier: to.Ptr(vmID(it)),
 			ReprotectAgentID: apID, ReprotectAgentName: apName, TargetDataStoreName: to.Ptr(it.TargetDatastore), TargetVMName: to.Ptr(cmp.Or(it.TargetVMName, it.Name)),
 			TargetvCenterID: to.Ptr("lab-vcenter"), IsAgentRegistrationSuccessfulAfterFailover: registered, ResyncRequired: to.Ptr(strconv.FormatBool(it.ResyncRequired)),
 			MobilityAgentDetails: &asr.InMageRcmFailbackMobilityAgentDetails{LastHeartbeatUTC: heartbeat, Version: to.Ptr("9.62.0.0")}}
@@ -424,7 +427,7 @@ func (a *Azure) item(it Item) *asr.ReplicationProtectedItem {
 	default:
 		d := &asr.InMageAzureV2ReplicationDetails{InstanceType: to.Ptr("InMageAzureV2"), DiscoveryType: discovery,
 			OSType: to.Ptr(it.OSType), OSName: to.Ptr(it.OSName), SourceVMRAMSizeInMB: to.Ptr(it.MemoryMB),
-			RecoveryAzureVMName: vmName, TargetVMID: vmID, RecoveryAzureResourceGroupID: rgID,
+			RecoveryAzureVMName: vmName, TargetVMID: azureID, RecoveryAzureResourceGroupID: rgID, VMID: to.Ptr(vmID(it)),
 			ProcessServerID: to.Ptr(ClassicProcessServerID), MasterTargetID: to.Ptr(ClassicMasterTargetID), LastHeartbeat: heartbeat, AgentVersion: to.Ptr("9.55.0.0")}
 		for _, disk := range it.Disks {
 			d.ProtectedDisks = append(d.ProtectedDisks, &asr.InMageAzureV2ProtectedDiskDetails{DiskName: to.Ptr(disk.Name), DiskCapacityInBytes: to.Ptr(int64(disk.SizeGB) << 30)})
@@ -458,6 +461,7 @@ var routes = []struct {
 	{http.MethodGet, regexp.MustCompile(`(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.RecoveryServices/vaults/[^/]+/replicationProtectedItems(/fake_page_\d+)?$`), "ReplicationProtectedItemsClient.NewListPager"},
 	{http.MethodGet, regexp.MustCompile(`(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.RecoveryServices/vaults/[^/]+/replicationFabrics(/fake_page_\d+)?$`), "ReplicationFabricsClient.NewListPager"},
 	{http.MethodGet, regexp.MustCompile(`(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.RecoveryServices/vaults/[^/]+/replicationFabrics/[^/]+/replicationProtectionContainers/[^/]+/replicationProtectedItems/[^/]+$`), "ReplicationProtectedItemsClient.Get"},
+	{http.MethodGet, regexp.MustCompile(`(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.RecoveryServices/vaults/[^/]+/replicationRecoveryPlans(/fake_page_\d+)?$`), "ReplicationRecoveryPlansClient.NewListPager"},
 }
 
 // Serve serves the fakes over plain HTTP on 127.0.0.1, for the real binary to reach through

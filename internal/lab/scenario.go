@@ -129,6 +129,34 @@ type AzureSpec struct {
 	// when an item is modernized.
 	Appliances []ApplianceSpec `yaml:"appliances"`
 	Classic    *ClassicSpec    `yaml:"classic"` // the classic fabric (cs01, ps01, the master target); default healthy
+	// RecoveryPlans are the vault's recovery plans; default none.
+	RecoveryPlans []RecoveryPlanSpec `yaml:"recoveryPlans"`
+}
+
+// RecoveryPlanSpec is a recovery plan of the vault; what it leaves out is as Site Recovery records
+// it (see RecoveryPlan).
+type RecoveryPlanSpec struct {
+	Name                  string          `yaml:"name"`
+	AllowedOperations     []string        `yaml:"allowedOperations"`     // default: the operations any of its items allows, but DisableProtection
+	CurrentScenario       string          `yaml:"currentScenario"`       // a job running on the plan, e.g. PlannedFailover; default none
+	CurrentScenarioStatus string          `yaml:"currentScenarioStatus"` // default InProgress
+	Groups                []PlanGroupSpec `yaml:"groups"`                // its Boot groups, in order
+}
+
+// PlanGroupSpec is a Boot group: its items by VM name (a name no item has stands for an item
+// removed from protection), and the actions before and after them.
+type PlanGroupSpec struct {
+	VMs          []string     `yaml:"vms"`
+	StartActions []ActionSpec `yaml:"startActions"`
+	EndActions   []ActionSpec `yaml:"endActions"`
+}
+
+// ActionSpec is a recovery plan action.
+type ActionSpec struct {
+	Name          string   `yaml:"name"`
+	Kind          string   `yaml:"kind"`          // ManualActionDetails (default), ScriptActionDetails, AutomationRunbookActionDetails
+	Directions    []string `yaml:"directions"`    // default PrimaryToRecovery, RecoveryToPrimary
+	FailoverTypes []string `yaml:"failoverTypes"` // default PlannedFailover, UnplannedFailover, TestFailover
 }
 
 // ApplianceSpec is a replication appliance; every role is healthy unless said otherwise.
@@ -369,6 +397,23 @@ func (sc *Scenario) azureDefaults() {
 	if a.Classic == nil {
 		a.Classic = &ClassicSpec{}
 	}
+	for i := range a.RecoveryPlans {
+		for j := range a.RecoveryPlans[i].Groups {
+			g := &a.RecoveryPlans[i].Groups[j]
+			for _, list := range [][]ActionSpec{g.StartActions, g.EndActions} {
+				for k := range list {
+					act := &list[k]
+					act.Kind = cmp.Or(act.Kind, "ManualActionDetails")
+					if act.Directions == nil {
+						act.Directions = []string{"PrimaryToRecovery", "RecoveryToPrimary"}
+					}
+					if act.FailoverTypes == nil {
+						act.FailoverTypes = []string{"PlannedFailover", "UnplannedFailover", "TestFailover"}
+					}
+				}
+			}
+		}
+	}
 	if a.VMs == nil { // the failed-over VMs: each item's, and each plan VM's
 		for _, it := range a.Items {
 			if it.RecoveryVM != nil {
@@ -383,6 +428,43 @@ func (sc *Scenario) azureDefaults() {
 	}
 	for i := range a.VMs {
 		a.VMs[i].ResourceGroup = cmp.Or(a.VMs[i].ResourceGroup, DRGroup)
+	}
+}
+
+// validateRecoveryPlans requires named, distinct plans of groups that name VMs, and actions of
+// known kinds, directions and failover types.
+func (sc *Scenario) validateRecoveryPlans(d *strictyaml.Doc, oneOf func(field, got string, allowed []string)) {
+	seen := map[string]bool{}
+	for i, rp := range sc.Azure.RecoveryPlans {
+		at := fmt.Sprintf("azure.recoveryPlans[%d]", i)
+		switch {
+		case rp.Name == "":
+			d.Addf(at+".name", "missing; expected the recovery plan's name")
+		case seen[strings.ToLower(rp.Name)]:
+			d.Addf(at+".name", "duplicate recovery plan %q", rp.Name)
+		}
+		seen[strings.ToLower(rp.Name)] = true
+		for j, g := range rp.Groups {
+			gat := fmt.Sprintf("%s.groups[%d]", at, j)
+			if len(g.VMs) == 0 {
+				d.Addf(gat+".vms", "missing; expected the names of the group's VMs")
+			}
+			for _, acts := range []struct {
+				field string
+				list  []ActionSpec
+			}{{"startActions", g.StartActions}, {"endActions", g.EndActions}} {
+				for k, act := range acts.list {
+					aat := fmt.Sprintf("%s.%s[%d]", gat, acts.field, k)
+					oneOf(aat+".kind", act.Kind, []string{"ManualActionDetails", "ScriptActionDetails", "AutomationRunbookActionDetails"})
+					for _, dir := range act.Directions {
+						oneOf(aat+".directions", dir, []string{"PrimaryToRecovery", "RecoveryToPrimary"})
+					}
+					for _, t := range act.FailoverTypes {
+						oneOf(aat+".failoverTypes", t, []string{"PlannedFailover", "UnplannedFailover", "TestFailover"})
+					}
+				}
+			}
+		}
 	}
 }
 
@@ -511,6 +593,7 @@ func (sc *Scenario) validate(d *strictyaml.Doc) {
 				oneOf(at+".resources."+what, ap.Resources[what], []string{"Healthy", "Warning", "Critical", "Unknown"})
 			}
 		}
+		sc.validateRecoveryPlans(d, oneOf)
 		if c := a.Classic; c != nil {
 			minutes("azure.classic.heartbeatMinutes", c.HeartbeatMinutes)
 			oneOf("azure.classic.serviceStatus", cmp.Or(c.ServiceStatus, "Running"), []string{"Running", "Stopped"})

@@ -256,10 +256,26 @@ func (w *World) startAzure(sc *Scenario) error {
 			az.Classic.Datastores = append(az.Classic.Datastores, ds.Name)
 		}
 	}
+	for _, rp := range a.RecoveryPlans {
+		plan := RecoveryPlan{Name: rp.Name, AllowedOperations: rp.AllowedOperations, Job: rp.CurrentScenario, JobStatus: rp.CurrentScenarioStatus}
+		for _, g := range rp.Groups {
+			plan.Groups = append(plan.Groups, PlanGroup{VMs: g.VMs, StartActions: actions(g.StartActions), EndActions: actions(g.EndActions)})
+		}
+		az.RecoveryPlans = append(az.RecoveryPlans, plan)
+	}
 	az.ThrottleOnce.Store(a.ThrottleOnce)
 	w.Azure, w.ARM = az, az.Serve()
 	w.closers = append(w.closers, w.ARM.Close)
 	return nil
+}
+
+// actions turns a scenario's recovery plan actions into the lab's.
+func actions(specs []ActionSpec) []PlanAction {
+	var out []PlanAction
+	for _, a := range specs {
+		out = append(out, PlanAction{Name: a.Name, Kind: a.Kind, Directions: a.Directions, FailoverTypes: a.FailoverTypes})
+	}
+	return out
 }
 
 // healthErrors turns a scenario's health errors into the ARM model.

@@ -106,6 +106,10 @@ func planSections(r Report, verbose bool) []planSection {
 		}
 		out = append(out, sec)
 	}
+	// What needs action first, as the VMs; the plan's order within a verdict.
+	slices.SortStableFunc(out, func(a, b planSection) int {
+		return slices.Index(result.Verdicts, a.Plan.Verdict) - slices.Index(result.Verdicts, b.Plan.Verdict)
+	})
 	return out
 }
 

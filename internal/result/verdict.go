@@ -157,6 +157,16 @@ func JudgePlans(sc Scope, problems []Problem) []RecoveryPlan {
 			p.Reasons = append(p.Reasons, pr.reason())
 			p.Verdict = p.Verdict.with(pr.Status)
 		}
+		// The plan's own results first among those of a status: its row shows why the plan is blocked.
+		slices.SortStableFunc(p.Reasons, func(a, b Reason) int {
+			own := func(r Reason) int {
+				if r.Kind == RecoveryPlanKind {
+					return 0
+				}
+				return 1
+			}
+			return cmp.Or(cmp.Compare(rank[a.Status], rank[b.Status]), own(a)-own(b))
+		})
 		out = append(out, p)
 	}
 	return out

@@ -50,3 +50,44 @@ func TestJudge(t *testing.T) {
 		t.Errorf("passes and skips leave a VM ready with no reasons (an empty list): %+v", vms[3])
 	}
 }
+
+// TestJudgePlans: a plan is blocked by its own failure or one of its VMs', unknown by an error
+// (and no failure), warn by warnings alone, else ready; global problems reach every plan, even one
+// without VMs; its own results lead its reasons among those of a status.
+func TestJudgePlans(t *testing.T) {
+	sc := Scope{Global: []Ref{{VCenterKind, "vcenter"}}, Plans: []PlanScope{
+		{Name: "rp-db", Groups: []Group{{Name: "Group 1", Type: "Boot", VMs: []string{"db01"}}, {Name: "Group 2", Type: "Boot", VMs: []string{"app01", "db01"}}}},
+		{Name: "rp-web", Groups: []Group{{Name: "Group 1", Type: "Boot", VMs: []string{"web01"}}}},
+		{Name: "rp-file", Groups: []Group{{Name: "Group 1", Type: "Boot", VMs: []string{"file01"}}}},
+		{Name: "rp-empty", Groups: []Group{}},
+		{Name: "rp-busy", Groups: []Group{{Name: "Group 1", Type: "Boot", VMs: []string{"file01"}}}},
+	}}
+	problems := []Problem{
+		{Result: Result{Check: "a.fail", Target: "esx01", Kind: HostKind, Status: Fail}, VMs: []string{"db01"}},
+		{Result: Result{Check: "asr.recovery-plan", Target: "rp-busy", Kind: RecoveryPlanKind, Status: Fail}},
+		{Result: Result{Check: "b.error", Target: "web01", Kind: VMKind, Status: Error}, VMs: []string{"web01"}},
+		{Result: Result{Check: "c.warn", Target: "vcenter", Kind: VCenterKind, Status: Warn}, VMs: []string{"db01", "app01", "web01", "file01"}},
+	}
+	got := JudgePlans(sc, problems)
+	want := map[string]Verdict{"rp-db": Blocked, "rp-web": Unknown, "rp-file": Warned, "rp-empty": Warned, "rp-busy": Blocked}
+	for _, p := range got {
+		if p.Verdict != want[p.Name] {
+			t.Errorf("%s: %s, want %s (%+v)", p.Name, p.Verdict, want[p.Name], p.Reasons)
+		}
+	}
+	if db := got[0]; !reflect.DeepEqual(db.VMs, []string{"db01", "app01"}) || len(db.Reasons) != 2 || db.Reasons[0].Check != "a.fail" {
+		t.Errorf("rp-db: VMs in boot order once each, each problem once: %+v", db)
+	}
+	if busy := got[4]; busy.Reasons[0].Check != "asr.recovery-plan" {
+		t.Errorf("rp-busy: its own failure first: %+v", busy.Reasons)
+	}
+	if JudgePlans(Scope{}, problems) == nil || len(JudgePlans(Scope{}, problems)) != 0 {
+		t.Error("no plans: an empty list")
+	}
+	// A plan's own result listed after a VM failure of the same status still leads.
+	sc.Plans[0].Name = "rp-busy"
+	mixed := JudgePlans(Scope{Plans: sc.Plans[:1]}, problems)
+	if mixed[0].Reasons[0].Check != "asr.recovery-plan" || mixed[0].Reasons[1].Check != "a.fail" {
+		t.Errorf("own result first: %+v", mixed[0].Reasons)
+	}
+}

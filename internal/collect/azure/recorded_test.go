@@ -432,28 +432,51 @@ func TestRecordedSourceUUID(t *testing.T) {
 	}
 }
 
-// TestRecordedBodiesDecode: the recorded responses no collector reads yet (the recovery plan is
-// issue 18's; the policies) decode with the SDK types the README names, without a type error.
+// TestRecordedBodiesDecode: the recorded failback policies, which no collector reads, decode with
+// the SDK type the README names.
 func TestRecordedBodiesDecode(t *testing.T) {
-	for name, into := range map[string]any{
-		"rcm-recoveryplan-get.json": &asr.RecoveryPlan{},
-		"rcmfailback-policies.json": &asr.PolicyCollection{},
-	} {
-		if err := json.Unmarshal(recorded(t, name), into); err != nil {
-			t.Errorf("%s: %v", name, err)
-		}
-	}
-	var rp asr.RecoveryPlan
-	_ = json.Unmarshal(recorded(t, "rcm-recoveryplan-get.json"), &rp)
-	if p := rp.Properties; p == nil || p.CurrentScenario != nil || len(p.AllowedOperations) != 2 || len(p.Groups) == 0 {
-		t.Errorf("recovery plan: %+v", p)
-	}
 	var pc asr.PolicyCollection
-	_ = json.Unmarshal(recorded(t, "rcmfailback-policies.json"), &pc)
-	if len(pc.Value) != 2 {
-		t.Fatalf("policies: %+v", pc)
+	if err := json.Unmarshal(recorded(t, "rcmfailback-policies.json"), &pc); err != nil || len(pc.Value) != 2 {
+		t.Fatalf("policies: %v %+v", err, pc)
 	}
 	if d, ok := pc.Value[0].Properties.ProviderSpecificDetails.(*asr.InMageRcmFailbackPolicyDetails); !ok || d.AppConsistentFrequencyInMinutes == nil || *d.AppConsistentFrequencyInMinutes != 60 {
 		t.Errorf("policy %s: %#v", *pc.Value[0].Name, pc.Value[0].Properties.ProviderSpecificDetails)
+	}
+}
+
+// TestRecordedRecoveryPlan decodes the recorded recovery plan through the collector, finds its item
+// among the recorded ones — by the VM ID the plan names it by, since the plan's item ID
+// (vcenter67_<uuid>) is not the listing's (Rcm-W2K16-153) — and judges it: the recorded plan allows
+// only UnplannedFailover and TestFailover, and its one item was never failed over (enabling
+// failed, in the listing of the same day), so neither reprotect nor failback of the plan can run.
+func TestRecordedRecoveryPlan(t *testing.T) {
+	var model asr.RecoveryPlan
+	if err := json.Unmarshal(recorded(t, "rcm-recoveryplan-get.json"), &model); err != nil {
+		t.Fatal(err)
+	}
+	rp := azure.DecodeRecoveryPlan(&model)
+	if rp.Name != "v2arcm-pwsh-rp" || rp.FriendlyName != "v2arcm-pwsh-rp" || rp.Job != "" || rp.JobStatus != "" || !rp.JobStarted.IsZero() ||
+		strings.Join(rp.AllowedOperations, ",") != "UnplannedFailover,TestFailover" || strings.Join(rp.Providers, ",") != "InMageRcm" ||
+		rp.PrimaryFabric != "Rcm-Vault-150-vmwarefabric" || rp.RecoveryFabric != "Microsoft Azure" || rp.FailoverDeploymentModel != "ResourceManager" ||
+		len(rp.Groups) != 3 || rp.Groups[0].Type != "Shutdown" || rp.Groups[1].Type != "Failover" || rp.Groups[2].Type != "Boot" ||
+		len(rp.Groups[2].Items) != 1 || rp.Groups[2].Items[0].VirtualMachineID != "78d16d0c-3977-56d8-80e6-ce8491a8fd9b" {
+		t.Fatalf("recovery plan: %+v", rp)
+	}
+	for _, phase := range []checks.Phase{checks.Reprotect, checks.Failback} {
+		s := &inventory.Snapshot{Phase: phase, Plan: &plan.Plan{Azure: &plan.Azure{Vault: plan.Resource{ResourceGroup: "V2A-ECY", Name: "Rcm-Vault-150"}},
+			RecoveryPlans: []string{"v2arcm-pwsh-rp"}}, Azure: &inventory.Azure{ProtectedItems: recordedItems(t), RecoveryPlans: []inventory.RecoveryPlan{rp}}, Parts: inventory.Parts{}}
+		for _, part := range []inventory.Part{inventory.AzurePart, inventory.VaultPart, inventory.RecoveryPlansPart} {
+			s.Parts.Collect(part)
+		}
+		facts := derive.Derive(s)
+		if items := facts.RecoveryPlans[0].Items(); len(items) != 1 || items[0].FriendlyName != "Rcm-W2K16-153" || len(facts.RecoveryPlans[0].Missing) != 0 {
+			t.Fatalf("%s: the plan's item: %+v", phase, facts.RecoveryPlans[0])
+		}
+		rs := checks.Run(t.Context(), []checks.Check{checks.RecoveryPlan{}}, &checks.Input{Snapshot: s, Facts: facts}, checks.Options{})
+		want := "not ready for " + string(phase) + ", and the plan's job would fail on them: Rcm-W2K16-153 ("
+		if len(rs) != 1 || rs[0].Status != checks.Fail || rs[0].Target != "v2arcm-pwsh-rp" || !strings.Contains(rs[0].Message, want) ||
+			phase == checks.Reprotect && !strings.Contains(rs[0].Message, "Site Recovery allows only UnplannedFailover, TestFailover on the plan") {
+			t.Errorf("%s: %+v", phase, rs)
+		}
 	}
 }
