@@ -73,14 +73,15 @@ func judgePlan(phase Phase, rp derive.RecoveryPlan) []Result {
 	if why := planOperation(phase, *p, items); why != "" {
 		problems = append(problems, why)
 	}
-	var behind []string
+	var names, whys []string
 	for _, it := range items {
 		if why := stageProblem(phase, *it); why != "" {
-			behind = append(behind, it.FriendlyName+" ("+why+")")
+			names, whys = append(names, it.FriendlyName), append(whys, it.FriendlyName+": "+why)
 		}
 	}
-	if len(behind) > 0 {
-		problems = append(problems, fmt.Sprintf("%d of its %d items are not ready for %s, and the plan's job would fail on them: %s", len(behind), len(items), phase, strings.Join(behind, "; ")))
+	if len(names) > 0 { // the names first: the plans' table shows the start
+		problems = append(problems, fmt.Sprintf("%s (%d of its %d items) not ready for %s, and the plan's job would fail on them — %s",
+			strings.Join(names, ", "), len(names), len(items), phase, strings.Join(whys, "; ")))
 	}
 	for _, ri := range rp.Missing {
 		problems = append(problems, fmt.Sprintf("item %s (VM ID %s) is not protected by the vault any more: remove it from the plan, or protect the machine again", lastSegment(ri.ID), ri.VirtualMachineID))

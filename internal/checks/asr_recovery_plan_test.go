@@ -66,11 +66,11 @@ func TestRecoveryPlan(t *testing.T) {
 		{"one item not reprotected blocks the plan, named", plan(func(s *inventory.Snapshot) {
 			failedOver(itemRef(s, "web01"))
 			itemRef(s, "web01").InstanceType = "InMageAzureV2" // classic, as db01
-		}), []want{{"rp-app", Fail, "", "1 of its 2 items are not ready for failback, and the plan's job would fail on them: web01 (it is not reprotected yet: run reprotect first)"}}},
+		}), []want{{"rp-app", Fail, "", "web01 (1 of its 2 items) not ready for failback, and the plan's job would fail on them — web01: it is not reprotected yet: run reprotect first"}}},
 		{"one item already failed back", plan(func(s *inventory.Snapshot) {
 			it := itemRef(s, "db01")
 			it.ProtectionState, it.ActiveSiteType = "UnplannedFailoverCommitted", "OnPrem"
-		}), []want{{"rp-app", Fail, "", "db01 (it has already failed back"}}},
+		}), []want{{"rp-app", Fail, "", "db01: it has already failed back"}}},
 		{"an item removed from protection", plan(func(s *inventory.Snapshot) {
 			s.Azure.ProtectedItems = s.Azure.ProtectedItems[1:] // web01's
 		}), []want{{"rp-app", Fail, "", "item web01-item (VM ID web01-vmid) is not protected by the vault any more: remove it from the plan, or protect the machine again"}}},
@@ -87,7 +87,7 @@ func TestRecoveryPlan(t *testing.T) {
 			it := itemRef(s, "db01")
 			it.ProtectionState, it.ActiveLocation, it.AllowedOperations = "Protected", "Primary", []string{"UnplannedFailover", "DisableProtection", "TestFailover"}
 			s.Azure.RecoveryPlans[0].AllowedOperations = []string{"UnplannedFailover", "TestFailover"}
-		}), []want{{"rp-app", Fail, "", "not SwitchProtection or ReverseReplicate; 1 of its 2 items are not ready for reprotect, and the plan's job would fail on them: db01 (it was never failed over"}}},
+		}), []want{{"rp-app", Fail, "", "not SwitchProtection or ReverseReplicate; db01 (1 of its 2 items) not ready for reprotect, and the plan's job would fail on them — db01: it was never failed over"}}},
 		{"modernized failback needs PlannedFailover on the plan", plan(func(s *inventory.Snapshot) {
 			for i := range s.Azure.ProtectedItems {
 				it := &s.Azure.ProtectedItems[i]

@@ -473,7 +473,7 @@ func TestRecordedRecoveryPlan(t *testing.T) {
 			t.Fatalf("%s: the plan's item: %+v", phase, facts.RecoveryPlans[0])
 		}
 		rs := checks.Run(t.Context(), []checks.Check{checks.RecoveryPlan{}}, &checks.Input{Snapshot: s, Facts: facts}, checks.Options{})
-		want := "not ready for " + string(phase) + ", and the plan's job would fail on them: Rcm-W2K16-153 ("
+		want := "Rcm-W2K16-153 (1 of its 1 items) not ready for " + string(phase) + ", and the plan's job would fail on them — Rcm-W2K16-153: "
 		if len(rs) != 1 || rs[0].Status != checks.Fail || rs[0].Target != "v2arcm-pwsh-rp" || !strings.Contains(rs[0].Message, want) ||
 			phase == checks.Reprotect && !strings.Contains(rs[0].Message, "Site Recovery allows only UnplannedFailover, TestFailover on the plan") {
 			t.Errorf("%s: %+v", phase, rs)
