@@ -336,7 +336,7 @@ func TestBadInput(t *testing.T) {
 		{"two reports, one file", []string{"reprotect", "-p", good, "--json", filepath.Join(dir, "r"), "--markdown", filepath.Join(dir, "r")},
 			"asr-preflight: --markdown " + filepath.Join(dir, "r") + ": the same file as --json's; each output needs a file of its own\n"},
 		{"include-warn alone", []string{"reprotect", "-p", good, "--include-warn"},
-			"asr-preflight: --include-warn: it adds the warn VMs to --ready-file FILE, which is not set\n"},
+			"asr-preflight: --include-warn: it adds the warn VMs to --ready-file FILE (and the warn plans to --ready-plans-file FILE), neither of which is set\n"},
 		{"ready list over the HTML report", []string{"reprotect", "-p", good, "--html", filepath.Join(dir, "r"), "--ready-file", filepath.Join(dir, "r")},
 			"asr-preflight: --ready-file " + filepath.Join(dir, "r") + ": the same file as --html's; each output needs a file of its own\n"},
 		{"report in a missing folder", []string{"reprotect", "-p", good, "--junit", "/nonexistent/r.xml"},

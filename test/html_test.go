@@ -88,3 +88,30 @@ func TestHTMLReportInBrowser(t *testing.T) {
 		}
 	}
 }
+
+// TestHTMLRecoveryPlansInBrowser: with recovery plans, the page has the plans' table, and the VM
+// table grouped by plan and group, whose group headings the filters neither count nor hide.
+func TestHTMLRecoveryPlansInBrowser(t *testing.T) {
+	browser := chromium(t)
+	w := startScenarioFile(t, "recovery-plans-demo.yaml") // RP-Web ready; RP-Finance blocked by fin-app01
+	page := filepath.Join(t.TempDir(), "report.html")
+	if res := run(t, "", w.Env(), "reprotect", "-p", w.PlanPath, "--html", page); res.code != 3 {
+		t.Fatalf("exit %d\n%s", res.code, res.stderr)
+	}
+	dom := dumpDOM(t, browser, "file://"+page+"#verdict=blocked")
+	plans := regexp.MustCompile(`<tr class="(\w+)">\s*<td><span class="badge \w+">\w+</span></td>\s*<td class="name">(RP-\w+)</td>`).FindAllStringSubmatch(dom, -1)
+	if len(plans) != 2 || plans[0][2] != "RP-Finance" || plans[0][1] != "blocked" || plans[1][2] != "RP-Web" {
+		t.Errorf("the plans' table, blocked first: %v", plans)
+	}
+	headings := regexp.MustCompile(`<tr class="group"><th colspan="4">recovery plan (RP-\w+) · (Group \d)</th></tr>`).FindAllStringSubmatch(dom, -1)
+	rows := vmRow.FindAllStringSubmatch(dom, -1)
+	var shown []string
+	for _, r := range rows {
+		if r[2] == "" {
+			shown = append(shown, r[3])
+		}
+	}
+	if len(headings) != 3 || len(rows) != 4 || strings.Join(shown, ",") != "fin-app01" || !strings.Contains(dom, ">1 of 4 VMs shown</output>") {
+		t.Errorf("grouped VM table: headings %v, %d rows, shown %v", headings, len(rows), shown)
+	}
+}

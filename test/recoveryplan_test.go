@@ -3,7 +3,6 @@ package test
 import (
 	"encoding/xml"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -143,26 +142,11 @@ func TestServeRecoveryPlans(t *testing.T) {
 	s.waitFor(t, 20*time.Second, "/readyz", func() bool { code, _ := s.get(t, "/readyz"); return code == 200 })
 	_, scrape := s.get(t, "/metrics")
 	plan := `plan="` + w.PlanPath + `"`
-	for _, tc := range []struct {
-		name   string
-		labels []string
-		want   float64
-	}{
+	checkScrape(t, scrape, []series{
 		{"asr_preflight_recovery_plan_ready", []string{plan, `phase="reprotect"`, `recovery_plan="RP-Web"`}, 1},
 		{"asr_preflight_recovery_plan_ready", []string{plan, `phase="reprotect"`, `recovery_plan="RP-Finance"`}, 0},
 		{"asr_preflight_recovery_plan_verdict", []string{`recovery_plan="RP-Finance"`, `verdict="blocked"`}, 1},
 		{"asr_preflight_recovery_plan_verdict", []string{`recovery_plan="RP-Finance"`, `verdict="ready"`}, 0},
 		{"asr_preflight_vm_ready", []string{`vm="fin-app01"`}, 0},
-	} {
-		if got, ok := metric(scrape, tc.name, tc.labels...); !ok || got != tc.want {
-			t.Errorf("%s%v = %v (found %v), want %v", tc.name, tc.labels, got, ok, tc.want)
-		}
-	}
-	if promtool, err := exec.LookPath("promtool"); err == nil {
-		cmd := exec.Command(promtool, "check", "metrics")
-		cmd.Stdin = strings.NewReader(scrape)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Errorf("promtool check metrics: %v\n%s", err, out)
-		}
-	}
+	})
 }

@@ -165,6 +165,33 @@ func metric(scrape, name string, labels ...string) (float64, bool) {
 // TestServe runs serve on the demo's modernized estate, every second, for both phases: readiness,
 // the metrics (checked by promtool when it is there), the reports; then Azure goes away, and the
 // next run makes the VMs unknown and the source down; then SIGTERM stops it.
+// series is one series of a scrape and the value it must have.
+type series struct {
+	name   string
+	labels []string
+	want   float64
+}
+
+// checkScrape checks each series' value in the scrape, then the whole exposition with promtool
+// (Debian's prometheus package; required when ASR_PREFLIGHT_REQUIRE_PROMETHEUS is set).
+func checkScrape(t *testing.T, scrape string, want []series) {
+	t.Helper()
+	for _, tc := range want {
+		if got, ok := metric(scrape, tc.name, tc.labels...); !ok || got != tc.want {
+			t.Errorf("%s%v = %v (found %v), want %v", tc.name, tc.labels, got, ok, tc.want)
+		}
+	}
+	if promtool, err := exec.LookPath("promtool"); err == nil {
+		cmd := exec.Command(promtool, "check", "metrics")
+		cmd.Stdin = strings.NewReader(scrape)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("promtool check metrics: %v\n%s", err, out)
+		}
+	} else if os.Getenv("ASR_PREFLIGHT_REQUIRE_PROMETHEUS") != "" {
+		t.Error("promtool not found (Debian's prometheus package)")
+	}
+}
+
 func TestServe(t *testing.T) {
 	w := startScenarioFile(t, "mixed-modernized.yaml") // before reprotect: web01 ready, db01 and app01 blocked
 	s := startServe(t, w.Env(), "--plan", w.PlanPath, "--interval", "1s")
@@ -175,11 +202,7 @@ func TestServe(t *testing.T) {
 
 	_, scrape := s.get(t, "/metrics")
 	plan := `plan="` + w.PlanPath + `"`
-	for _, tc := range []struct {
-		name   string
-		labels []string
-		want   float64
-	}{
+	checkScrape(t, scrape, []series{
 		{"asr_preflight_vm_ready", []string{plan, `phase="reprotect"`, `vm="web01"`}, 1},
 		{"asr_preflight_vm_ready", []string{plan, `phase="reprotect"`, `vm="db01"`}, 0},
 		{"asr_preflight_vm_verdict", []string{`phase="reprotect"`, `verdict="blocked"`, `vm="app01"`}, 1},
@@ -191,11 +214,7 @@ func TestServe(t *testing.T) {
 		{"asr_preflight_source_up", []string{plan, `source="vault"`}, 1},
 		{"asr_preflight_source_up", []string{plan, `source="appliance"`}, 1},
 		{"asr_preflight_run_interval_seconds", nil, 1},
-	} {
-		if got, ok := metric(scrape, tc.name, tc.labels...); !ok || got != tc.want {
-			t.Errorf("%s%v = %v (found %v), want %v", tc.name, tc.labels, got, ok, tc.want)
-		}
-	}
+	})
 	for _, name := range []string{"asr_preflight_last_run_timestamp_seconds", "asr_preflight_run_duration_seconds_bucket",
 		"asr_preflight_runs_total", "asr_preflight_build_info", "go_goroutines", "process_resident_memory_bytes"} {
 		if _, ok := metric(scrape, name); !ok {
@@ -204,15 +223,6 @@ func TestServe(t *testing.T) {
 	}
 	if runs, _ := metric(scrape, "asr_preflight_runs_total", `phase="failback"`, `result="fail"`); runs < 1 {
 		t.Errorf("runs_total of failback: %v", runs)
-	}
-	if promtool, err := exec.LookPath("promtool"); err == nil {
-		cmd := exec.Command(promtool, "check", "metrics")
-		cmd.Stdin = strings.NewReader(scrape)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Errorf("promtool check metrics: %v\n%s", err, out)
-		}
-	} else if os.Getenv("ASR_PREFLIGHT_REQUIRE_PROMETHEUS") != "" {
-		t.Error("promtool not found (Debian's prometheus package)")
 	}
 
 	// The reports: the phase must be named (both are served), the plan need not (one is).

@@ -283,21 +283,26 @@ func (a *Azure) isVault(vault, rg string) bool {
 	return vault == a.Vault && strings.EqualFold(rg, a.VaultGroup)
 }
 
-func (a *Azure) listItems(vault, rg string, _ *asr.ReplicationProtectedItemsClientListOptions) (resp azfake.PagerResponder[asr.ReplicationProtectedItemsClientListResponse]) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
+// vaultPages answers a listing of n things of the vault, a page of the lab's size at a time, each
+// built by page; another vault is not found.
+func vaultPages[R any](a *Azure, vault, rg string, n int, page func(from, to int) R) (resp azfake.PagerResponder[R]) {
 	if !a.isVault(vault, rg) {
 		resp.AddResponseError(http.StatusNotFound, "ResourceNotFound")
 		return resp
 	}
-	pages(len(a.Items), a.pageSize(), func(from, to int) {
-		var page asr.ReplicationProtectedItemsClientListResponse
+	pages(n, a.pageSize(), func(from, to int) { resp.AddPage(http.StatusOK, page(from, to), nil) })
+	return resp
+}
+
+func (a *Azure) listItems(vault, rg string, _ *asr.ReplicationProtectedItemsClientListOptions) azfake.PagerResponder[asr.ReplicationProtectedItemsClientListResponse] {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return vaultPages(a, vault, rg, len(a.Items), func(from, to int) (page asr.ReplicationProtectedItemsClientListResponse) {
 		for _, it := range a.Items[from:to] {
 			page.Value = append(page.Value, listed(a.item(it)))
 		}
-		resp.AddPage(http.StatusOK, page, nil)
+		return page
 	})
-	return resp
 }
 
 // listed is an item as the listing returns it: as Site Recovery really lists them, modernized

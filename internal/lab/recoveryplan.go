@@ -3,7 +3,6 @@ package lab
 import (
 	"cmp"
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -41,21 +40,15 @@ type PlanAction struct {
 	Directions, FailoverTypes []string
 }
 
-func (a *Azure) listRecoveryPlans(vault, rg string, _ *asr.ReplicationRecoveryPlansClientListOptions) (resp azfake.PagerResponder[asr.ReplicationRecoveryPlansClientListResponse]) {
+func (a *Azure) listRecoveryPlans(vault, rg string, _ *asr.ReplicationRecoveryPlansClientListOptions) azfake.PagerResponder[asr.ReplicationRecoveryPlansClientListResponse] {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if !a.isVault(vault, rg) {
-		resp.AddResponseError(http.StatusNotFound, "ResourceNotFound")
-		return resp
-	}
-	pages(len(a.RecoveryPlans), a.pageSize(), func(from, to int) {
-		var page asr.ReplicationRecoveryPlansClientListResponse
+	return vaultPages(a, vault, rg, len(a.RecoveryPlans), func(from, to int) (page asr.ReplicationRecoveryPlansClientListResponse) {
 		for _, rp := range a.RecoveryPlans[from:to] {
 			page.Value = append(page.Value, a.recoveryPlan(rp))
 		}
-		resp.AddPage(http.StatusOK, page, nil)
+		return page
 	})
-	return resp
 }
 
 // itemsByName are the lab's items by name.

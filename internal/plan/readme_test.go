@@ -7,7 +7,7 @@ import (
 )
 
 // TestREADMEExamples keeps the README's plan examples valid: the modernized one first, then the
-// classic one.
+// classic one, then one of recovery plans.
 func TestREADMEExamples(t *testing.T) {
 	b, err := os.ReadFile("../../README.md")
 	if err != nil {
@@ -24,10 +24,13 @@ func TestREADMEExamples(t *testing.T) {
 		}
 		plans = append(plans, p)
 	}
-	if len(plans) != 2 {
-		t.Fatalf("want the modernized and the classic examples, got %d", len(plans))
+	if len(plans) != 3 {
+		t.Fatalf("want the modernized, the classic and the recovery plans examples, got %d", len(plans))
 	}
-	m, c := plans[0], plans[1]
+	m, c, rp := plans[0], plans[1], plans[2]
+	if len(rp.RecoveryPlans) != 2 || !rp.FromVault() || rp.VMs[0].Host == "" || rp.VMs[0].Datastore != "" {
+		t.Errorf("recovery plans example read as %+v", rp)
+	}
 	if m.MasterTarget != "" || m.Appliance == "" || m.VMs[0].Appliance == "" || m.VMs[0].AzureVM == nil || m.Defaults.Datastore != "ds01" || !m.FromVault() {
 		t.Errorf("modernized example read as %+v", m)
 	}

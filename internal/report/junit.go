@@ -10,28 +10,28 @@ import (
 	"github.com/asr-preflight/asr-preflight/internal/result"
 )
 
+// junitCounts are the attributes a suite and the suites share.
+type junitCounts struct {
+	Name     string `xml:"name,attr"`
+	Tests    int    `xml:"tests,attr"`
+	Failures int    `xml:"failures,attr"`
+	Errors   int    `xml:"errors,attr"`
+	Skipped  int    `xml:"skipped,attr"`
+	Time     string `xml:"time,attr"`
+}
+
 type junitSuite struct {
-	XMLName   xml.Name    `xml:"testsuite"`
-	Name      string      `xml:"name,attr"`
-	Tests     int         `xml:"tests,attr"`
-	Failures  int         `xml:"failures,attr"`
-	Errors    int         `xml:"errors,attr"`
-	Skipped   int         `xml:"skipped,attr"`
-	Time      string      `xml:"time,attr"`
+	XMLName xml.Name `xml:"testsuite"`
+	junitCounts
 	Timestamp string      `xml:"timestamp,attr"`
 	Cases     []junitCase `xml:"testcase"`
 }
 
 // junitSuites holds the run's suite and one suite per recovery plan.
 type junitSuites struct {
-	XMLName  xml.Name     `xml:"testsuites"`
-	Name     string       `xml:"name,attr"`
-	Tests    int          `xml:"tests,attr"`
-	Failures int          `xml:"failures,attr"`
-	Errors   int          `xml:"errors,attr"`
-	Skipped  int          `xml:"skipped,attr"`
-	Time     string       `xml:"time,attr"`
-	Suites   []junitSuite `xml:"testsuite"`
+	XMLName xml.Name `xml:"testsuites"`
+	junitCounts
+	Suites []junitSuite `xml:"testsuite"`
 }
 
 type junitCase struct {
@@ -53,15 +53,14 @@ type junitProblem struct {
 // unknown ones are errors, so CI dashboards show the VMs. With recovery plans, the suites are
 // wrapped in testsuites, with one more suite per plan.
 func writeJUnit(w io.Writer, r Report) error {
-	s := junitSuite{
-		Name:      "asr-preflight " + string(r.Phase),
-		Tests:     len(r.Results) + len(r.VMs),
-		Failures:  r.Summary.Fail + r.Summary.VMs.Blocked,
-		Errors:    r.Summary.Error + r.Summary.VMs.Unknown,
-		Skipped:   r.Summary.Skip,
-		Time:      fmt.Sprintf("%.3f", float64(r.DurationMs)/1000),
-		Timestamp: r.StartedAt.Format(time.RFC3339),
-	}
+	s := junitSuite{junitCounts: junitCounts{
+		Name:     "asr-preflight " + string(r.Phase),
+		Tests:    len(r.Results) + len(r.VMs),
+		Failures: r.Summary.Fail + r.Summary.VMs.Blocked,
+		Errors:   r.Summary.Error + r.Summary.VMs.Unknown,
+		Skipped:  r.Summary.Skip,
+		Time:     fmt.Sprintf("%.3f", float64(r.DurationMs)/1000),
+	}, Timestamp: r.StartedAt.Format(time.RFC3339)}
 	for _, res := range r.Results {
 		c := junitCase{ClassName: res.Check, Name: res.Target}
 		d := details(res)
@@ -83,7 +82,7 @@ func writeJUnit(w io.Writer, r Report) error {
 	}
 	var doc any = s
 	if len(r.RecoveryPlans) > 0 {
-		all := junitSuites{Name: s.Name, Tests: s.Tests, Failures: s.Failures, Errors: s.Errors, Skipped: s.Skipped, Time: s.Time, Suites: []junitSuite{s}}
+		all := junitSuites{junitCounts: s.junitCounts, Suites: []junitSuite{s}}
 		for _, p := range r.RecoveryPlans {
 			all.Suites = append(all.Suites, planSuite(r, p))
 		}
@@ -111,7 +110,7 @@ func planSuite(r Report, p result.RecoveryPlan) junitSuite {
 	for _, vm := range r.VMs {
 		byName[vm.Name] = vm
 	}
-	s := junitSuite{Name: "asr-preflight " + string(r.Phase) + " recovery plan " + p.Name, Time: fmt.Sprintf("%.3f", float64(r.DurationMs)/1000),
+	s := junitSuite{junitCounts: junitCounts{Name: "asr-preflight " + string(r.Phase) + " recovery plan " + p.Name, Time: fmt.Sprintf("%.3f", float64(r.DurationMs)/1000)},
 		Timestamp: r.StartedAt.Format(time.RFC3339), Cases: []junitCase{verdictCase("recovery-plan", p.Name, p.Verdict, p.Reasons)}}
 	for _, g := range p.Groups {
 		for _, name := range g.VMs {
