@@ -150,3 +150,21 @@ func TestServeRecoveryPlans(t *testing.T) {
 		{"asr_preflight_vm_ready", []string{`vm="fin-app01"`}, 0},
 	})
 }
+
+// TestRecoveryPlansUnreadable: when Azure cannot be read, the named recovery plans are unknown
+// (exit 3, the reason named), not bad input, and no VM is taken as ready.
+func TestRecoveryPlansUnreadable(t *testing.T) {
+	w := startScenarioFile(t, "recovery-plans-demo.yaml")
+	env := append(w.Env(), "AZURE_RESOURCE_MANAGER_ENDPOINT=http://"+closedAddr())
+	res := run(t, "", env, "reprotect", "-p", w.PlanPath, "-f", "json", "--timeout", "30s")
+	rep := decode(t, res.stdout)
+	if res.code != 3 || len(rep.VMs) != 0 || len(rep.RecoveryPlans) != 2 || rep.Summary.RecoveryPlans.Unknown != 2 ||
+		!strings.Contains(rep.RecoveryPlans[0].Reasons[0].Message, "connection refused") {
+		t.Errorf("exit %d, VMs %v, plans %+v\n%s", res.code, rep.VMs, rep.RecoveryPlans, res.stderr)
+	}
+	for _, r := range rep.Results {
+		if r.Status == result.Error && r.Message == "check returned no result" {
+			t.Errorf("%s: %s", r.Check, r.Message)
+		}
+	}
+}

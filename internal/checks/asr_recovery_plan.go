@@ -187,7 +187,7 @@ func pausingActions(phase Phase, rp derive.RecoveryPlan) string {
 func bootGroups(rp derive.RecoveryPlan) int {
 	n := 0
 	for _, g := range rp.Groups {
-		if g.Group.Type == inventory.BootGroup {
+		if g.Boot {
 			n++
 		}
 	}

@@ -169,7 +169,10 @@ func guard(ctx context.Context, c Check, s *Input, timeout time.Duration) []Resu
 			}
 		}()
 		rs := c.Run(s)
-		if len(rs) == 0 {
+		switch {
+		case len(rs) == 0 && len(s.Facts.VMs) == 0: // a recovery plan whose items the vault could not give
+			rs = []Result{{Target: "-", Status: Skip, Message: "the plan has no VM to check"}}
+		case len(rs) == 0:
 			rs = []Result{{Target: "-", Status: Error, Message: "check returned no result"}}
 		}
 		done <- rs

@@ -81,7 +81,9 @@ func TestRunFailsClosed(t *testing.T) {
 		{"pass", fakeCheck{id: "x", run: pass}, nil, Options{}, Pass, "ok", HostKind},
 		{"timeout", fakeCheck{id: "x", run: block}, nil, Options{CheckTimeout: 20 * time.Millisecond}, Error, "check did not finish within 20ms", CheckKind},
 		{"panic", fakeCheck{id: "x", run: func() []Result { panic("boom") }}, nil, Options{}, Error, "check crashed: boom", CheckKind},
-		{"no result", fakeCheck{id: "x", run: func() []Result { return nil }}, nil, Options{}, Error, "check returned no result", CheckKind},
+		{"no result", fakeCheck{id: "x", run: func() []Result { return nil }}, func(s *inventory.Snapshot) { s.Plan.VMs = []plan.VM{{Name: "web01"}} },
+			Options{}, Error, "check returned no result", CheckKind},
+		{"no result, no VM (a recovery plan the vault gave none of)", fakeCheck{id: "x", run: func() []Result { return nil }}, nil, Options{}, Skip, "the plan has no VM to check", CheckKind},
 		{"vcenter down", fakeCheck{id: "x", needs: []inventory.Part{VCenter}, run: pass},
 			func(s *inventory.Snapshot) {
 				s.VCenter = nil
@@ -112,6 +114,7 @@ func TestRunFailsClosed(t *testing.T) {
 			s := snapshot()
 			if tc.snap != nil {
 				tc.snap(s.Snapshot)
+				s.Facts = derive.Derive(s.Snapshot)
 			}
 			rs := Run(context.Background(), []Check{tc.check}, s, tc.opts)
 			if len(rs) != 1 {

@@ -20,6 +20,7 @@ type RecoveryPlan struct {
 // PlanGroup is one group of a recovery plan, with the items found.
 type PlanGroup struct {
 	Name  string // "Group 1"… for the Boot groups, "All groups shutdown", "All groups failover", as the portal names them
+	Boot  bool   // a Boot group: one that holds machines, not the plan-wide Shutdown or Failover group
 	Group *inventory.RecoveryPlanGroup
 	Items []*inventory.ProtectedItem
 }
@@ -81,6 +82,7 @@ func RecoveryPlans(s *inventory.Snapshot) []RecoveryPlan {
 		for i := range rp.Plan.Groups {
 			g := &rp.Plan.Groups[i]
 			pg := PlanGroup{Name: groupName(g.Type, &boot), Group: g}
+			pg.Boot = strings.HasPrefix(pg.Name, "Group ")
 			for _, ri := range g.Items {
 				it := byID[strings.ToLower(ri.ID)]
 				if it == nil && ri.VirtualMachineID != "" {
@@ -99,12 +101,13 @@ func RecoveryPlans(s *inventory.Snapshot) []RecoveryPlan {
 	return out
 }
 
-// groupName names a group as the portal does: the Boot groups "Group 1", "Group 2"… in order.
+// groupName names a group as the portal does: the Boot groups (and any other type) "Group 1",
+// "Group 2"… in order.
 func groupName(kind string, boot *int) string {
-	switch kind {
-	case "Shutdown":
+	switch {
+	case strings.EqualFold(kind, "Shutdown"):
 		return "All groups shutdown"
-	case "Failover":
+	case strings.EqualFold(kind, "Failover"):
 		return "All groups failover"
 	}
 	*boot++

@@ -61,9 +61,6 @@ const (
 // FailbackDirection is the direction of a failover from Azure back to on-premises.
 const FailbackDirection = "RecoveryToPrimary"
 
-// BootGroup is the group type that holds a plan's machines.
-const BootGroup = "Boot"
-
 // Allows reports whether Site Recovery allows the operation on the plan now.
 func (p RecoveryPlan) Allows(op string) bool {
 	return slices.ContainsFunc(p.AllowedOperations, func(o string) bool { return strings.EqualFold(o, op) })

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 
 	"go.yaml.in/yaml/v3"
 
@@ -209,6 +210,9 @@ func CheckRecoveryPlans(names []string) error {
 	for i, name := range names {
 		if strings.TrimSpace(name) == "" {
 			return fmt.Errorf("entry %d is empty; expected the name of a recovery plan of the vault", i)
+		}
+		if strings.ContainsFunc(name, unicode.IsControl) {
+			return fmt.Errorf("entry %d (%q) contains a control character; expected printable text", i, name)
 		}
 		if j := slices.IndexFunc(names[:i], func(n string) bool { return strings.EqualFold(n, name) }); j >= 0 {
 			return fmt.Errorf("recovery plan %q is named twice (entries %d and %d)", name, j, i)

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"unicode"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -93,9 +95,9 @@ func planFromVault(ctx context.Context, cfg *Config, b budget, s *inventory.Snap
 	maps.Copy(s.Parts, collectAzure(ctx, cfg, b, end, s))
 	switch {
 	case recoveryPlans:
-		if err := useRecoveryPlans(cfg, s); err != nil {
-			return err
-		}
+		// No VM is no input error here: the plans that could not be read, or whose items the
+		// vault does not protect, are what asr.recovery-plan reports (unknown, blocked).
+		return useRecoveryPlans(cfg, s)
 	case s.Parts[inventory.VaultPart].Collected:
 		if err := cfg.Plan.AddVMs(VaultVMs(s.Azure, cfg.Phase, false)); err != nil {
 			return &InputError{Err: err}
@@ -103,10 +105,7 @@ func planFromVault(ctx context.Context, cfg *Config, b budget, s *inventory.Snap
 	}
 	if len(cfg.Plan.VMs) == 0 {
 		why := "it has no items ready for " + string(cfg.Phase)
-		if recoveryPlans {
-			why = fmt.Sprintf("recovery plan(s) %s hold no item it protects", strings.Join(cfg.Plan.RecoveryPlans, ", "))
-		}
-		for _, part := range []inventory.Part{inventory.RecoveryPlansPart, inventory.VaultPart, inventory.AzurePart} {
+		for _, part := range []inventory.Part{inventory.VaultPart, inventory.AzurePart} {
 			if st := s.Parts[part]; st.Error != "" {
 				why = st.Error
 			}
@@ -120,7 +119,7 @@ func planFromVault(ctx context.Context, cfg *Config, b budget, s *inventory.Snap
 // vault was read; a recovery plan the vault does not have is an input error naming those it has.
 func useRecoveryPlans(cfg *Config, s *inventory.Snapshot) error {
 	if !s.Parts[inventory.RecoveryPlansPart].Collected || !s.Parts[inventory.VaultPart].Collected {
-		cfg.Plan.VMs = nil // what is not known cannot be checked: the caller says why
+		cfg.Plan.VMs = nil // what is not known cannot be checked: asr.recovery-plan says why
 		return nil
 	}
 	vms, err := RecoveryPlanVMs(s, cfg.Phase, false)
@@ -132,7 +131,7 @@ func useRecoveryPlans(cfg *Config, s *inventory.Snapshot) error {
 		return &InputError{Err: err}
 	}
 	if len(left) > 0 {
-		fmt.Fprintf(cfg.Stderr, "asr-preflight: not checked, in none of the recovery plans %s: %s\n", strings.Join(cfg.Plan.RecoveryPlans, ", "), strings.Join(left, ", "))
+		fmt.Fprintf(cfg.Stderr, "asr-preflight: not checked, in none of the recovery plans %s: %q\n", strings.Join(cfg.Plan.RecoveryPlans, ", "), left)
 	}
 	return nil
 }
@@ -142,24 +141,42 @@ func useRecoveryPlans(cfg *Config, s *inventory.Snapshot) error {
 // does not have is an input error naming those it has.
 func RecoveryPlanVMs(s *inventory.Snapshot, phase checks.Phase, memory bool) ([]plan.VM, error) {
 	var vms []plan.VM
-	seen := map[*inventory.ProtectedItem]bool{}
+	byName := map[string]*inventory.ProtectedItem{} // lower-case VM name → its item: VMs are told by name
+	named := map[*inventory.RecoveryPlan]string{}
 	var unknown []string
 	for _, rp := range derive.RecoveryPlans(s) {
 		if rp.Plan == nil {
 			unknown = append(unknown, rp.Name)
 			continue
 		}
+		if first, twice := named[rp.Plan]; twice {
+			return nil, Invalid("recovery plans %s and %s are the same plan of the vault (%s): name it once", printable(first), printable(rp.Name), printable(rp.Plan.Name))
+		}
+		named[rp.Plan] = rp.Name
 		for _, it := range rp.Items() {
-			if !seen[it] {
-				seen[it] = true
+			key := strings.ToLower(it.FriendlyName)
+			switch other := byName[key]; {
+			case other == it:
+			case other != nil:
+				return nil, Invalid("recovery plans %s name two protected items of machine %s (%s and %s): asr-preflight tells the VMs by name; remove the stale one from the plan",
+					strings.Join(s.Plan.RecoveryPlans, ", "), printable(it.FriendlyName), printable(other.ID), printable(it.ID))
+			default:
+				byName[key] = it
 				vms = append(vms, vaultVM(*it, phase, memory))
 			}
 		}
 	}
 	if len(unknown) > 0 {
 		vault := s.Plan.Azure.Vault
+		var have []string
+		for _, p := range s.Azure.RecoveryPlans {
+			have = append(have, printable(p.Name))
+		}
+		if have == nil {
+			have = []string{"none"}
+		}
 		return nil, Invalid("vault %s/%s has no recovery plan %s; its recovery plans: %s", vault.ResourceGroup, vault.Name,
-			strings.Join(unknown, ", "), inventory.RecoveryPlanNames(s.Azure.RecoveryPlans))
+			strings.Join(unknown, ", "), strings.Join(have, ", "))
 	}
 	return vms, nil
 }
@@ -370,6 +387,15 @@ func probeGuests(ctx context.Context, cfg *Config, b budget, end time.Time, s *i
 	s.Probes.Guest = states
 	out.Collect(inventory.GuestPart)
 	return out
+}
+
+// printable is a name from Azure as a message may print it: quoted when it holds a control
+// character (a line break, ESC), as it is otherwise.
+func printable(s string) string {
+	if strings.ContainsFunc(s, unicode.IsControl) {
+		return strconv.Quote(s)
+	}
+	return s
 }
 
 // oneLine keeps an error's reason on one line for reports.

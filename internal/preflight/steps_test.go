@@ -208,3 +208,39 @@ func TestReadyList(t *testing.T) {
 		}
 	}
 }
+
+// TestRecoveryPlanVMsRefuseAmbiguity: the VMs are told by name, so two items of one name in the
+// named plans, or one plan named twice (by its name and its friendly name), are bad input.
+func TestRecoveryPlanVMsRefuseAmbiguity(t *testing.T) {
+	item := func(id, name string) inventory.ProtectedItem {
+		return inventory.ProtectedItem{ID: id, FriendlyName: name, InstanceType: "InMageRcm", ProtectionState: "UnplannedFailoverCommitted"}
+	}
+	group := func(ids ...string) inventory.RecoveryPlanGroup {
+		g := inventory.RecoveryPlanGroup{Type: "Boot"}
+		for _, id := range ids {
+			g.Items = append(g.Items, inventory.RecoveryPlanItem{ID: id})
+		}
+		return g
+	}
+	snap := func(names ...string) *inventory.Snapshot {
+		s := &inventory.Snapshot{Plan: &plan.Plan{Azure: &plan.Azure{Vault: plan.Resource{ResourceGroup: "rg", Name: "v"}}, RecoveryPlans: names},
+			Azure: &inventory.Azure{ProtectedItems: []inventory.ProtectedItem{item("/i/a", "web01"), item("/i/b", "WEB01"), item("/i/c", "db01")},
+				RecoveryPlans: []inventory.RecoveryPlan{{Name: "rp-1", FriendlyName: "Finance", Groups: []inventory.RecoveryPlanGroup{group("/i/c", "/i/a")}},
+					{Name: "rp-2", Groups: []inventory.RecoveryPlanGroup{group("/i/b")}}}}, Parts: inventory.Parts{}}
+		s.Parts.Collect(inventory.VaultPart)
+		s.Parts.Collect(inventory.RecoveryPlansPart)
+		return s
+	}
+	if vms, err := RecoveryPlanVMs(snap("rp-1"), result.Reprotect, false); err != nil || len(vms) != 2 || vms[0].Name != "db01" || vms[1].Name != "web01" {
+		t.Errorf("rp-1: %v %+v", err, vms)
+	}
+	for names, want := range map[[2]string]string{
+		{"rp-1", "rp-2"}:    "recovery plans rp-1, rp-2 name two protected items of machine WEB01 (/i/a and /i/b): asr-preflight tells the VMs by name; remove the stale one from the plan",
+		{"rp-1", "finance"}: "recovery plans rp-1 and finance are the same plan of the vault (rp-1): name it once",
+		{"rp-1", "rp-9"}:    "vault rg/v has no recovery plan rp-9; its recovery plans: rp-1, rp-2",
+	} {
+		if _, err := RecoveryPlanVMs(snap(names[0], names[1]), result.Reprotect, false); !IsInput(err) || err.Error() != want {
+			t.Errorf("%v: %v, want %q", names, err, want)
+		}
+	}
+}

@@ -142,6 +142,9 @@ func sources(s *inventory.Snapshot, rep report.Report, before map[string]bool) m
 	if fabrics, asked := s.Parts[inventory.FabricsPart]; servers || asked && fabrics.Error != "" {
 		up["appliance"] = fabrics.Collected && !unhealthy
 	}
+	if plans := s.Parts[inventory.RecoveryPlansPart]; plans.Error != "" {
+		up["vault"] = false // its recovery plans could not be read
+	}
 	if azure, asked := s.Parts[inventory.AzurePart]; asked && azure.Error != "" {
 		if s.Plan != nil && s.Plan.FromVault() {
 			up["vault"] = false

@@ -124,6 +124,14 @@ asr_preflight_recovery_plan_verdict{phase="failback",plan="p.yaml",recovery_plan
 	if err := testutil.GatherAndCompare(st.reg, strings.NewReader(ready(0, 0)), "asr_preflight_recovery_plan_ready"); err != nil {
 		t.Errorf("after a run with no report: %v", err)
 	}
+	// Recovery plans that could not be read take the vault down with them.
+	parts := inventory.Parts{}
+	parts.Collect(inventory.AzurePart)
+	parts.Collect(inventory.VaultPart)
+	parts.Fail(inventory.RecoveryPlansPart, errSample)
+	if up := sources(&inventory.Snapshot{Parts: parts}, report.Report{}, nil); up["vault"] || !up["azure"] {
+		t.Errorf("sources with the recovery plans unread: %v", up)
+	}
 }
 
 // TestLabelsAreUTF8: a plan path that is not UTF-8 labels the metrics, escaped, instead of

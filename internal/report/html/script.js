@@ -21,13 +21,16 @@
   function apply() {
     var on = boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; });
     var term = search.value.trim().toLowerCase();
-    var n = 0;
+    // VMs, not rows: a VM of two recovery plans has a row in each.
+    var all = {}, seen = {}, total = 0, n = 0;
     rows.forEach(function (r) {
+      var name = r.querySelector(".name").textContent;
       var show = on.indexOf(r.dataset.verdict) >= 0 && (term === "" || r.textContent.toLowerCase().indexOf(term) >= 0);
       r.hidden = !show;
-      if (show) n++;
+      if (!all[name]) { all[name] = true; total++; }
+      if (show && !seen[name]) { seen[name] = true; n++; }
     });
-    shown.textContent = n + " of " + rows.length + " VMs shown";
+    shown.textContent = n + " of " + total + " VMs shown";
   }
 
   function write() {
