@@ -198,6 +198,13 @@ func Derive(s *inventory.Snapshot) *Facts {
 	if s.Azure != nil && s.Parts[inventory.FabricsPart].Collected {
 		fabrics = s.Azure.Fabrics
 	}
+	f.RecoveryPlans = RecoveryPlans(s)
+	inPlans := map[string]*inventory.ProtectedItem{} // the recovery plans' items by lower-case name: they win over namesakes
+	for _, rp := range f.RecoveryPlans {
+		for _, it := range rp.Items() {
+			inPlans[strings.ToLower(it.FriendlyName)] = it
+		}
+	}
 	f.VMs = make([]VM, len(s.Plan.VMs))
 	f.plan = make(map[string]int, len(s.Plan.VMs))
 	for i, pv := range s.Plan.VMs {
@@ -206,7 +213,7 @@ func Derive(s *inventory.Snapshot) *Facts {
 		}
 		vm := &f.VMs[i]
 		vm.VM = pv
-		vm.Item = item(items, pv.Name)
+		vm.Item = cmp.Or(inPlans[strings.ToLower(pv.Name)], item(items, pv.Name))
 		vm.Modernized = vm.Item != nil && vm.Item.Modernized() || vm.Item == nil && s.Plan.MasterTarget == ""
 		if vc != nil {
 			vm.OnPrem, vm.OnPremProblem, vm.OnPremByUUID = f.onPrem(vm.Item, pv.Name)
@@ -224,7 +231,6 @@ func Derive(s *inventory.Snapshot) *Facts {
 			vm.Classic.Fabric, vm.Classic.ProcessServer, vm.Classic.MasterTarget = fabrics.ClassicServers(vm.Item.ProcessServerID, vm.Item.MasterTargetID)
 		}
 	}
-	f.RecoveryPlans = RecoveryPlans(s)
 	f.Hosts = groupBy(f.VMs, func(vm *VM) string { return vm.Host })
 	f.Datastores = groupBy(f.VMs, func(vm *VM) string { return vm.TargetDatastore })
 	for _, g := range groupBy(f.VMs, func(vm *VM) string { return vm.Appliance }) {

@@ -159,3 +159,42 @@ func TestDeriveWithoutVCenter(t *testing.T) {
 		t.Errorf("%+v %+v", f.MasterTarget, f.VMs[0])
 	}
 }
+
+// TestDeriveRecoveryPlans: a plan's items are found by ID (in any case), else by the VM ID the plan
+// names them by; groups are named as the portal does; an item the vault lacks is missing; and a
+// plan VM's item is the plan's, not a namesake listed first.
+func TestDeriveRecoveryPlans(t *testing.T) {
+	s := snapshot()
+	s.Parts.Collect(inventory.RecoveryPlansPart)
+	s.Azure.ProtectedItems = []inventory.ProtectedItem{
+		{ID: "/items/stale", FriendlyName: "web01", ProtectionState: "EnablingFailed"}, // a namesake the plan does not hold
+		{ID: "/Items/Web", FriendlyName: "web01", VMID: "vm-web"},
+		{ID: "/items/db-renamed", FriendlyName: "db01", VMID: "VM-DB"},
+	}
+	s.Azure.RecoveryPlans = []inventory.RecoveryPlan{{Name: "rp-app", Groups: []inventory.RecoveryPlanGroup{
+		{Type: "Shutdown"}, {Type: "failover"},
+		{Type: "Boot", Items: []inventory.RecoveryPlanItem{{ID: "/items/db", VirtualMachineID: "vm-db"}}},
+		{Type: "Boot", Items: []inventory.RecoveryPlanItem{{ID: "/items/web"}, {ID: "/items/gone", VirtualMachineID: "vm-gone"}}},
+	}}}
+	s.Plan.RecoveryPlans = []string{"RP-APP", "rp-none"}
+	f := Derive(s)
+	rp := f.RecoveryPlans[0]
+	var names, vms []string
+	for _, g := range rp.Groups {
+		names = append(names, g.Name)
+		vms = append(vms, strings.Join(g.VMs(), "+"))
+	}
+	if rp.Plan == nil || strings.Join(names, ",") != "All groups shutdown,All groups failover,Group 1,Group 2" || strings.Join(vms, ",") != ",,db01,web01" ||
+		!rp.Groups[2].Boot || rp.Groups[1].Boot || len(rp.Missing) != 1 || rp.Missing[0].ID != "/items/gone" {
+		t.Errorf("rp-app: groups %v %v, missing %+v", names, vms, rp.Missing)
+	}
+	if f.RecoveryPlans[1].Plan != nil {
+		t.Errorf("rp-none found: %+v", f.RecoveryPlans[1])
+	}
+	if it := f.VM("web01").Item; it == nil || it.ID != "/Items/Web" {
+		t.Errorf("web01's item: %+v, want the plan's", it)
+	}
+	if sc := f.Scope(s); len(sc.Plans) != 2 || strings.Join(sc.Plans[0].Groups[3].VMs, ",") != "web01" {
+		t.Errorf("scope: %+v", sc.Plans)
+	}
+}
