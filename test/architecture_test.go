@@ -45,7 +45,7 @@ func listPackages(t *testing.T, patterns ...string) map[string]pkg {
 // depend on neither govmomi nor the Azure SDK (go list -deps), so that they stay pure functions of
 // data and a snapshot can be analysed anywhere.
 func TestChecksAndReportsBuildWithoutSDKs(t *testing.T) {
-	for name, p := range listPackages(t, "./internal/checks", "./internal/report", "./internal/derive", "./internal/inventory", "./internal/result") {
+	for name, p := range listPackages(t, "./internal/checks", "./internal/report", "./internal/derive", "./internal/inventory", "./internal/result", "./internal/suggest") {
 		for _, dep := range p.Deps {
 			if strings.Contains(dep, "github.com/vmware/govmomi") || strings.Contains(dep, "github.com/Azure/azure-sdk-for-go") {
 				t.Errorf("%s depends on %s", name, dep)
@@ -69,6 +69,7 @@ func TestDataFlowsOneWay(t *testing.T) {
 		"internal/collect/probe":   nil,
 		"internal/derive":          {"internal/inventory", "internal/plan", "internal/result"},
 		"internal/checks":          {"internal/derive", "internal/inventory", "internal/plan", "internal/result"},
+		"internal/suggest":         {"internal/checks", "internal/derive", "internal/inventory", "internal/plan", "internal/result"},
 		"internal/report":          {"internal/result"},
 		"internal/serve":           {"internal/inventory", "internal/loopback", "internal/preflight", "internal/report", "internal/result"},
 	}

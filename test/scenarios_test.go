@@ -30,6 +30,16 @@ type expected struct {
 	VMs      map[string]result.Verdict `yaml:"vms"`      // every plan VM's verdict
 	// RecoveryPlans is every recovery plan's verdict, when the plan names any.
 	RecoveryPlans map[string]result.Verdict `yaml:"recoveryPlans,omitempty"`
+	// Suggestions (--suggest) are each VM's, as "field from → to", then "unresolved: N".
+	Suggestions map[string][]string `yaml:"suggestions,omitempty"`
+}
+
+// add records one of a VM's suggestions.
+func (e *expected) add(vm, s string) {
+	if e.Suggestions == nil {
+		e.Suggestions = map[string][]string{}
+	}
+	e.Suggestions[vm] = append(e.Suggestions[vm], s)
 }
 
 // counts are a report's summary without the passes.
@@ -116,6 +126,14 @@ func TestScenarios(t *testing.T) {
 			for _, vm := range live.VMs {
 				got.VMs[vm.Name] = vm.Verdict
 			}
+			for _, vm := range live.VMs {
+				for _, sg := range vm.Suggestions {
+					got.add(vm.Name, fmt.Sprintf("%s %s → %s", sg.Field, sg.From, sg.To))
+				}
+				if len(vm.Unresolved) > 0 {
+					got.add(vm.Name, fmt.Sprintf("unresolved: %d", len(vm.Unresolved)))
+				}
+			}
 			for _, p := range live.RecoveryPlans {
 				if got.RecoveryPlans == nil {
 					got.RecoveryPlans = map[string]result.Verdict{}
@@ -136,10 +154,11 @@ func TestScenarios(t *testing.T) {
 				return
 			}
 			if got.Exit != want.Exit || got.Summary != want.Summary || !slices.Equal(got.Problems, want.Problems) || !maps.Equal(got.VMs, want.VMs) ||
-				!maps.Equal(got.RecoveryPlans, want.RecoveryPlans) {
+				!maps.Equal(got.RecoveryPlans, want.RecoveryPlans) || !maps.EqualFunc(got.Suggestions, want.Suggestions, slices.Equal) {
 				t.Errorf("%s: exit %d, want %d; summary %+v, want %+v\n got: %s\nwant: %s\nverdicts %v, want %v\nrecovery plans %v, want %v\n(stderr: %s)", name, got.Exit, want.Exit,
 					got.Summary, want.Summary, strings.Join(got.Problems, "\n      "), strings.Join(want.Problems, "\n      "), got.VMs, want.VMs,
 					got.RecoveryPlans, want.RecoveryPlans, res.stderr)
+				t.Errorf("suggestions %v, want %v", got.Suggestions, want.Suggestions)
 			}
 
 			// The snapshot replayed offline gives the same results as the live run.

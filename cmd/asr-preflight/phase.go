@@ -80,6 +80,8 @@ func reportFlags(fl *pflag.FlagSet, f *preflight.Flags) {
 	fl.StringVar(&f.HTML, "html", "", "also write the HTML report (one self-contained file) to `FILE`")
 	fl.StringVar(&f.ReadyFile, "ready-file", "", "write the names of the ready VMs to `FILE`, one per line")
 	fl.StringVar(&f.ReadyPlansFile, "ready-plans-file", "", "write the names of the ready recovery plans to `FILE`, one per line")
+	fl.BoolVar(&f.Suggest, "suggest", false, "for each VM blocked or warned for its host, datastore or target name, suggest one the checks accept (same snapshot, no new request)")
+	fl.StringVar(&f.SuggestedPlan, "suggested-plan", "", "write the plan with every suggestion applied to `FILE` (implies --suggest)")
 	fl.BoolVar(&f.IncludeWarn, "include-warn", false, "--ready-file and --ready-plans-file list those with only warnings too")
 	checkFlags(fl, f)
 }

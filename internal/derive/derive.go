@@ -219,9 +219,9 @@ func Derive(s *inventory.Snapshot) *Facts {
 			vm.OnPrem, vm.OnPremProblem, vm.OnPremByUUID = f.onPrem(vm.Item, pv.Name)
 			vm.Host, vm.HostProblem = f.targetHost(vm)
 		}
-		vm.TargetDatastore, vm.TargetName = pv.Datastore, pv.Name
+		vm.TargetDatastore, vm.TargetName = pv.Datastore, cmp.Or(pv.TargetName, pv.Name)
 		if it := vm.Item; it != nil && it.Modernized() && s.Phase == result.Failback {
-			vm.TargetDatastore, vm.TargetName = cmp.Or(it.TargetDatastore, pv.Datastore), cmp.Or(it.TargetVMName, pv.Name)
+			vm.TargetDatastore, vm.TargetName = cmp.Or(it.TargetDatastore, pv.Datastore), cmp.Or(it.TargetVMName, vm.TargetName)
 		}
 		vm.Azure = azureTarget(pv, vm.Item)
 		vm.AzureVM, vm.Elsewhere = azureVMs.locate(vm.Azure)

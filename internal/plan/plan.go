@@ -75,6 +75,9 @@ type VM struct {
 	MemoryMB  int       `yaml:"memoryMB,omitempty" json:"memoryMB,omitempty"`
 	AzureVM   *Resource `yaml:"azureVM,omitempty" json:"azureVM,omitempty"`
 	Appliance string    `yaml:"appliance,omitempty" json:"appliance,omitempty"` // modernized: overrides the plan's
+	// TargetName is the name a modernized VM gets failing back to an alternate location (default
+	// its name; before failback, the one its item records).
+	TargetName string `yaml:"targetName,omitempty" json:"targetName,omitempty"`
 }
 
 // Error lists every problem found in a plan file, one per line.
@@ -306,3 +309,31 @@ func (pl *Plan) UseVMs(vms []VM) (left []string, err error) {
 
 // Marshal renders the plan as YAML, leaving out what is empty.
 func (pl *Plan) Marshal() ([]byte, error) { return yaml.Marshal(pl) }
+
+// MarshalNoted renders the plan as Marshal does, with a comment beside VM fields: notes[VM name]
+// [field] (host, datastore, targetName…) is the comment of that VM's field.
+func (pl *Plan) MarshalNoted(notes map[string]map[string]string) ([]byte, error) {
+	var doc yaml.Node
+	if err := doc.Encode(pl); err != nil {
+		return nil, err
+	}
+	for i := 0; i+1 < len(doc.Content); i += 2 {
+		if doc.Content[i].Value != "vms" {
+			continue
+		}
+		for _, vm := range doc.Content[i+1].Content {
+			name := ""
+			for j := 0; j+1 < len(vm.Content); j += 2 {
+				if vm.Content[j].Value == "name" {
+					name = vm.Content[j+1].Value
+				}
+			}
+			for j := 0; j+1 < len(vm.Content); j += 2 {
+				if note := notes[name][vm.Content[j].Value]; note != "" {
+					vm.Content[j+1].LineComment = note
+				}
+			}
+		}
+	}
+	return yaml.Marshal(&doc)
+}

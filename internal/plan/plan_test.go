@@ -55,7 +55,7 @@ func TestParseBad(t *testing.T) {
 		{"unknown key", head + "colour: red\nvms:\n  - {name: a, datastore: ds}\n",
 			[]string{"plan.yaml:3: colour: unknown field; expected one of version, vcenter, masterTarget, appliance, configurationServer, azure, defaults, recoveryPlans, vms"}},
 		{"unknown VM key", head + "vms:\n  - name: a\n    datastore: ds\n    size: 3\n",
-			[]string{"plan.yaml:6: vms[0].size: unknown field; expected one of name, location, datastore, host, memoryMB, azureVM, appliance"}},
+			[]string{"plan.yaml:6: vms[0].size: unknown field; expected one of name, location, datastore, host, memoryMB, azureVM, appliance, targetName"}},
 		{"missing vms", head, []string{"plan.yaml:1: vms: missing; expected a list of at least one VM, or azure.vault to take them from Site Recovery"}},
 		{"empty vms", head + "vms: []\n", []string{"plan.yaml:3: vms: missing; expected a list of at least one VM, or azure.vault to take them from Site Recovery"}},
 		{"bad default location", head + "defaults: {location: home}\nvms:\n  - {name: a, datastore: ds}\n", []string{`plan.yaml:3: defaults.location: expected "original" or "alternate", got "home"`}},

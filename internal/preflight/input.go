@@ -57,6 +57,8 @@ type Flags struct {
 	ReadyPlansFile                        string   // --ready-plans-file
 	RecoveryPlans                         []string // --recovery-plan: replace the plan's recoveryPlans
 	IncludeWarn, Verbose                  bool     // --include-warn, -v
+	Suggest                               bool     // --suggest
+	SuggestedPlan                         string   // --suggested-plan: implies --suggest
 	Only, Skip, Ignore                    []string
 	Concurrency                           int
 	Timeout, CheckTimeout                 time.Duration
@@ -83,6 +85,7 @@ type Config struct {
 	VCenter   *vcenter.Config // nil when no active check needs vCenter
 	Azure     *azure.Config   // nil when Azure is not configured
 	Guest     bool            // --probe-guest
+	Suggest   bool            // --suggest (or --suggested-plan)
 	Principal string          // --asr-vcenter-user
 	Output    Output
 	Version   string
@@ -111,10 +114,11 @@ type Content int
 
 // The contents of output files.
 const (
-	ReportFile     Content = iota // a report in File.Format
-	SnapshotFile                  // the inventory (--save-snapshot)
-	ReadyFile                     // the names of the ready VMs, one per line (--ready-file)
-	ReadyPlansFile                // the names of the ready recovery plans, one per line (--ready-plans-file)
+	ReportFile        Content = iota // a report in File.Format
+	SnapshotFile                     // the inventory (--save-snapshot)
+	ReadyFile                        // the names of the ready VMs, one per line (--ready-file)
+	ReadyPlansFile                   // the names of the ready recovery plans, one per line (--ready-plans-file)
+	SuggestedPlanFile                // the plan with the suggestions applied (--suggested-plan)
 )
 
 // Resolve checks every flag and variable, reads the plan, and resolves each setting — flag, then
@@ -179,7 +183,7 @@ func resolveAnalysis(in Input) (*Config, error) {
 	if err := Positive("--check-timeout", f.CheckTimeout); err != nil {
 		return nil, err
 	}
-	cfg := &Config{Phase: in.Phase, Version: in.Version, Stderr: in.Stderr,
+	cfg := &Config{Phase: in.Phase, Version: in.Version, Stderr: in.Stderr, Suggest: f.Suggest || f.SuggestedPlan != "",
 		Runner: checks.Options{Concurrency: f.Concurrency, CheckTimeout: f.CheckTimeout, Skip: f.Skip, Ignore: f.Ignore},
 		Output: Output{Format: format, Text: report.Options{Color: in.Color && format == report.Text, Verbose: f.Verbose},
 			Stdout: in.Stdout, IncludeWarn: f.IncludeWarn}}
@@ -278,7 +282,8 @@ func outputFiles(f Flags, input, inputName string) ([]File, error) {
 	}
 	for _, file := range []File{{"--save-snapshot", f.SaveSnapshot, SnapshotFile, ""}, {"--json", f.JSON, ReportFile, report.JSON},
 		{"--junit", f.JUnit, ReportFile, report.JUnit}, {"--markdown", f.Markdown, ReportFile, report.Markdown},
-		{"--html", f.HTML, ReportFile, report.HTML}, {"--ready-file", f.ReadyFile, ReadyFile, ""}, {"--ready-plans-file", f.ReadyPlansFile, ReadyPlansFile, ""}} {
+		{"--html", f.HTML, ReportFile, report.HTML}, {"--ready-file", f.ReadyFile, ReadyFile, ""}, {"--ready-plans-file", f.ReadyPlansFile, ReadyPlansFile, ""},
+		{"--suggested-plan", f.SuggestedPlan, SuggestedPlanFile, ""}} {
 		if file.Path == "" {
 			continue
 		}

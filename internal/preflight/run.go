@@ -1,6 +1,7 @@
 package preflight
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -16,8 +17,10 @@ import (
 	"github.com/asr-preflight/asr-preflight/internal/checks"
 	"github.com/asr-preflight/asr-preflight/internal/derive"
 	"github.com/asr-preflight/asr-preflight/internal/inventory"
+	"github.com/asr-preflight/asr-preflight/internal/plan"
 	"github.com/asr-preflight/asr-preflight/internal/report"
 	"github.com/asr-preflight/asr-preflight/internal/result"
+	"github.com/asr-preflight/asr-preflight/internal/suggest"
 )
 
 // Outcome is what a run produced: its report (whose summary gives the exit code) and any files
@@ -26,6 +29,15 @@ type Outcome struct {
 	Report   report.Report
 	Snapshot *inventory.Snapshot
 	Failed   []error // outputs that could not be written; the others were
+	// Suggested is the plan with every kept suggestion applied, and the comment of each changed
+	// field (--suggest); nil without.
+	Suggested *suggested
+}
+
+// suggested is the plan of the suggestions and the reasons of its changes.
+type suggested struct {
+	plan  *plan.Plan
+	notes map[string]map[string]string // VM → plan field → why it changed
 }
 
 // ExitCode is the process exit code the outcome calls for.
@@ -115,11 +127,17 @@ func finish(ctx context.Context, cfg *Config, snap *inventory.Snapshot, started 
 	st.done("analyze")
 	scope := facts.Scope(snap)
 	vms, problems := result.Judge(results, scope)
+	var sg *suggested
+	if cfg.Suggest {
+		progress(cfg.Stderr, "looking for placements the checks accept…")
+		sg = suggestPlacements(ctx, cfg, snap, vms)
+		st.done("suggest")
+	}
 	rep := report.New(cfg.Version, cfg.Phase, reportContext(cfg.Output.Context, snap), started, time.Since(started), results, vms, problems)
 	rep.SetRecoveryPlans(result.JudgePlans(scope, problems))
 	rep.Steps = st.list
-	out := &Outcome{Report: rep, Snapshot: snap}
-	out.Failed = write(cfg.Output, rep, snap, cfg.Stderr)
+	out := &Outcome{Report: rep, Snapshot: snap, Suggested: sg}
+	out.Failed = write(cfg.Output, out, cfg.Stderr)
 	return out
 }
 
@@ -135,7 +153,8 @@ func reportContext(c report.Context, snap *inventory.Snapshot) report.Context {
 
 // write is the report step: the report on standard output, then each file in a fixed order,
 // whatever happened to the others; notes go to stderr.
-func write(o Output, rep report.Report, snap *inventory.Snapshot, stderr io.Writer) []error {
+func write(o Output, out *Outcome, stderr io.Writer) []error {
+	rep, snap := out.Report, out.Snapshot
 	var failed []error
 	if err := report.Write(o.Stdout, o.Format, rep, o.Text); err != nil {
 		failed = append(failed, fmt.Errorf("writing the report: %w", err))
@@ -145,6 +164,8 @@ func write(o Output, rep report.Report, snap *inventory.Snapshot, stderr io.Writ
 		switch f.Content {
 		case SnapshotFile:
 			err = writeFile(f.Path, "snapshot", func(w io.Writer) error { return SaveSnapshot(w, snap) })
+		case SuggestedPlanFile:
+			err = writeFile(f.Path, "suggested plan", func(w io.Writer) error { return writeSuggested(w, out.Suggested) })
 		case ReadyFile, ReadyPlansFile:
 			what, list := readyList(rep, f.Content == ReadyPlansFile)
 			var left []string
@@ -166,6 +187,44 @@ func write(o Output, rep report.Report, snap *inventory.Snapshot, stderr io.Writ
 type verdictOf struct {
 	name    string
 	verdict result.Verdict
+}
+
+// suggestPlacements runs the suggestions on the snapshot and adds them to the VMs' verdicts.
+func suggestPlacements(ctx context.Context, cfg *Config, snap *inventory.Snapshot, vms []result.VM) *suggested {
+	sg := suggest.Suggest(ctx, snap, cfg.Selected, cfg.Runner, vms)
+	out := &suggested{plan: sg.Plan, notes: map[string]map[string]string{}}
+	keys := map[string]string{"host": "host", "datastore": "datastore", "name": "targetName"}
+	for i := range vms {
+		a := sg.VMs[vms[i].Name]
+		if a == nil {
+			continue
+		}
+		vms[i].Suggestions, vms[i].Unresolved = a.Suggestions, a.Unresolved
+		for _, s := range a.Suggestions {
+			if out.notes[vms[i].Name] == nil {
+				out.notes[vms[i].Name] = map[string]string{}
+			}
+			why := s.Check
+			if s.Code != "" {
+				why += " (ASR " + s.Code + ")"
+			}
+			out.notes[vms[i].Name][keys[s.Field]] = fmt.Sprintf("# suggested, was %s: %s: %s", cmp.Or(s.From, "unset"), why, oneLine(errors.New(s.Reason)))
+		}
+	}
+	return out
+}
+
+// writeSuggested writes the plan of the suggestions, loadable as is: each changed field carries a
+// comment naming the reason; a vCenter URL loses its user information.
+func writeSuggested(w io.Writer, sg *suggested) error {
+	pl := *sg.plan
+	pl.VCenter.URL = redactURL(pl.VCenter.URL)
+	text, err := pl.MarshalNoted(sg.notes)
+	if err != nil {
+		return err
+	}
+	_, err = io.WriteString(w, "# Written by asr-preflight --suggested-plan: the plan with every placement the checks accept.\n"+string(text))
+	return err
 }
 
 // readyList is what a ready list chooses from: the VMs, or the recovery plans, by name, and what

@@ -50,6 +50,7 @@ type htmlView struct {
 	Tally      []verdictCount // the verdicts in report order, for the counts and the filters
 	Rows       []row          // every VM, blocked first
 	Plans      []planSection  // the recovery plans, when any: the VMs by plan and group instead
+	Advices    []advice       // --suggest
 	PlanCounts string         // "2 recovery plans: 1 blocked, 1 ready"
 	Groups     []group
 	Policy     string
@@ -73,6 +74,7 @@ func writeHTML(w io.Writer, r Report) error {
 		Rows:       verdictTable(r, true).Rows,
 		Groups:     groups(r.Problems),
 		Plans:      planSections(r, true),
+		Advices:    advices(r),
 		PlanCounts: planCounts(r.Summary),
 		Policy:     policy,
 		Style:      template.CSS(style),

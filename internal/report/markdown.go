@@ -61,6 +61,18 @@ func writeMarkdown(w io.Writer, r Report) error {
 	} else {
 		vmTable(verdictTable(r, false))
 	}
+	if as := advices(r); len(as) > 0 {
+		b.WriteString("### Suggestions\n\nAdvice: the verdicts stand.\n\n| VM | Suggestion | Clears |\n|---|---|---|\n")
+		for _, a := range as {
+			for _, t := range a.Tries {
+				fmt.Fprintf(&b, "| %s | %s | %s |\n", cell(a.VM), cell(t.Change), cell(t.Clears))
+			}
+			for _, s := range a.Still {
+				fmt.Fprintf(&b, "| %s | still: %s | |\n", cell(a.VM), cell(s))
+			}
+		}
+		b.WriteString("\n")
+	}
 	if gs := groups(r.Problems); len(gs) > 0 {
 		b.WriteString("### Problems\n\n| About | Status | Check | ASR code | Message | Fix |\n|---|---|---|---|---|---|\n")
 		for _, g := range gs {

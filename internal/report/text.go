@@ -95,6 +95,19 @@ func writeText(w io.Writer, r Report, o Options) error {
 		vmTable(verdictTable(r, o.Verbose), "")
 	}
 
+	if as := advices(r); len(as) > 0 {
+		b.WriteString("\nSuggestions (--suggest: advice, the verdicts stand)\n")
+		for _, a := range as {
+			fmt.Fprintf(&b, "\n%s\n", a.VM)
+			for _, t := range a.Tries {
+				fmt.Fprintf(&b, "  %s\n    clears %s\n", t.Change, t.Clears)
+			}
+			for _, s := range a.Still {
+				fmt.Fprintf(&b, "  still: %s\n", s)
+			}
+		}
+	}
+
 	if gs := groups(r.Problems); len(gs) > 0 {
 		b.WriteString("\nProblems\n")
 		for _, g := range gs {

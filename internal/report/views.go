@@ -327,3 +327,42 @@ func verdictCounts(c VMCounts, one, many string) string {
 func statusCounts(s Summary) string {
 	return fmt.Sprintf("%d pass, %d warn, %d fail, %d error, %d skip", s.Pass, s.Warn, s.Fail, s.Error, s.Skip)
 }
+
+// advice is one VM's suggestions, in words, and what they leave.
+type advice struct {
+	VM    string
+	Tries []try
+	Still []string // the unresolved reasons
+}
+
+// try is one suggestion in words: "try host esx07 (was esx03): 96.0 GB free; passes …", and what it clears.
+type try struct {
+	Change string
+	Clears string
+}
+
+// advices are the VMs' suggestions (--suggest), the VMs that need action first; none without.
+func advices(r Report) []advice {
+	var out []advice
+	for _, v := range result.Verdicts {
+		for _, vm := range r.VMs {
+			if vm.Verdict != v || len(vm.Suggestions)+len(vm.Unresolved) == 0 {
+				continue
+			}
+			a := advice{VM: vm.Name, Still: vm.Unresolved}
+			for _, s := range vm.Suggestions {
+				change := fmt.Sprintf("try %s %s (was %s): %s", s.Field, s.To, s.From, s.Detail)
+				if s.From == s.To {
+					change = fmt.Sprintf("keep %s %s: %s", s.Field, s.To, s.Detail)
+				}
+				clears := s.Check
+				if s.Code != "" {
+					clears += " ASR " + s.Code
+				}
+				a.Tries = append(a.Tries, try{Change: change, Clears: clears + ": " + s.Reason})
+			}
+			out = append(out, a)
+		}
+	}
+	return out
+}

@@ -25,6 +25,22 @@ type VM struct {
 	Name    string   `json:"name"`
 	Verdict Verdict  `json:"verdict"`
 	Reasons []Reason `json:"reasons"` // the failures, errors and warnings that apply to it, worst first
+	// Suggestions (--suggest) are the placement changes the checks accept for it; Unresolved the
+	// reasons they leave, and why no placement fixed one. Advice: the verdict stays.
+	Suggestions []Suggestion `json:"suggestions,omitempty"`
+	Unresolved  []string     `json:"unresolved,omitempty"`
+}
+
+// Suggestion is one change to a VM's placement — its host, datastore or target name — that the
+// same checks, run again on the same snapshot, accept.
+type Suggestion struct {
+	Field  string `json:"field"` // host, datastore, name
+	From   string `json:"from"`
+	To     string `json:"to"`
+	Reason string `json:"reason"` // the message of the result it clears
+	Check  string `json:"check"`
+	Code   string `json:"code,omitempty"`
+	Detail string `json:"detail,omitempty"` // why the new value fits: "96.0 GB free; passes esxi.memory, esxi.host"
 }
 
 // Reason is a result that applies to a VM.

@@ -1,0 +1,347 @@
+// Package suggest finds, for every VM blocked (or warned) for where it goes — its host, its
+// datastore, its target name — a placement the checks accept. It holds no rule of its own: each
+// candidate is the plan edited, and the same checks run again on the same snapshot decide; the
+// snapshot only orders the candidates (most free memory or space first). No request is made.
+package suggest
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/asr-preflight/asr-preflight/internal/checks"
+	"github.com/asr-preflight/asr-preflight/internal/derive"
+	"github.com/asr-preflight/asr-preflight/internal/inventory"
+	"github.com/asr-preflight/asr-preflight/internal/plan"
+	"github.com/asr-preflight/asr-preflight/internal/result"
+)
+
+// field is what a suggestion changes, and the checks whose results it answers.
+type field struct {
+	name   string
+	checks []string
+	set    func(vm *plan.VM, to string)
+}
+
+var (
+	hostField      = field{"host", []string{"esxi.memory", "esxi.host", "esxi.license"}, func(vm *plan.VM, to string) { vm.Host = to }}
+	datastoreField = field{"datastore", []string{"datastore.access", "datastore.capacity"}, func(vm *plan.VM, to string) { vm.Datastore = to }}
+	nameField      = field{"name", []string{"vm.name-collision"}, func(vm *plan.VM, to string) { vm.TargetName = to }}
+)
+
+// nameTries is how many target names are tried: NAME-failback, NAME-failback-2…
+const nameTries = 9
+
+// Advice is what the suggestions give one VM.
+type Advice struct {
+	Suggestions []result.Suggestion
+	Unresolved  []string
+}
+
+// Outcome is the advice per VM, and the plan with every kept suggestion applied.
+type Outcome struct {
+	VMs  map[string]*Advice
+	Plan *plan.Plan
+}
+
+// session runs the checks again on edited plans over one snapshot.
+type session struct {
+	ctx  context.Context
+	snap *inventory.Snapshot
+	cs   []checks.Check
+	opts checks.Options
+	pl   *plan.Plan // the plan as edited so far
+}
+
+// Suggest looks for placements for the VMs the results block or warn for a placement reason,
+// host first (placing the VMs jointly, the largest first), then datastore (on the host chosen),
+// then target name; keeps a suggestion only if a final run of every check no longer reports that
+// reason; and lists what each VM is still blocked or warned for.
+func Suggest(ctx context.Context, snap *inventory.Snapshot, cs []checks.Check, opts checks.Options, vms []result.VM) Outcome {
+	s := &session{ctx: ctx, snap: snap, cs: cs, opts: opts, pl: clonePlan(snap.Plan)}
+	out := Outcome{VMs: map[string]*Advice{}}
+	advice := func(name string) *Advice {
+		if out.VMs[name] == nil {
+			out.VMs[name] = &Advice{}
+		}
+		return out.VMs[name]
+	}
+	reasons := map[string][]result.Reason{}
+	for _, vm := range vms {
+		if vm.Verdict == result.Blocked || vm.Verdict == result.Warned {
+			reasons[vm.Name] = vm.Reasons
+		}
+	}
+	facts := derive.Derive(s.with(s.pl))
+	s.hosts(facts, reasons, advice)
+	s.datastores(reasons, advice)
+	s.names(reasons, advice)
+	s.verify(out.VMs)
+	out.Plan = s.pl
+	return out
+}
+
+// with is the snapshot with another plan.
+func (s *session) with(pl *plan.Plan) *inventory.Snapshot {
+	snap := *s.snap
+	snap.Plan = pl
+	return &snap
+}
+
+// run runs the checks of the IDs (all when ids is nil) on the plan and returns each VM's reasons
+// from them.
+func (s *session) run(pl *plan.Plan, ids []string) map[string][]result.Reason {
+	var cs []checks.Check
+	for _, c := range s.cs {
+		if ids == nil || slices.Contains(ids, c.Info().ID) {
+			cs = append(cs, c)
+		}
+	}
+	snap := s.with(pl)
+	facts := derive.Derive(snap)
+	results := checks.Run(s.ctx, cs, &checks.Input{Snapshot: snap, Facts: facts}, s.opts)
+	verdicts, _ := result.Judge(results, facts.Scope(snap))
+	out := make(map[string][]result.Reason, len(verdicts))
+	for _, vm := range verdicts {
+		out[vm.Name] = vm.Reasons
+	}
+	return out
+}
+
+// first is the VM's first reason from the field's checks, if any.
+func (f field) first(rs []result.Reason) (result.Reason, bool) {
+	for _, r := range rs {
+		if slices.Contains(f.checks, r.Check) && (r.Status == result.Fail || r.Status == result.Warn) {
+			return r, true
+		}
+	}
+	return result.Reason{}, false
+}
+
+// accepts tries a value for the VM together with the plan VMs already sharing it (on the same
+// host or datastore): the value is accepted when none of them keeps a reason from the field's
+// checks. The plan is not changed.
+func (s *session) accepts(f field, vm string, to string, sharing []string) bool {
+	sub := *s.pl
+	sub.VMs = nil
+	for _, pv := range s.pl.VMs {
+		if pv.Name == vm {
+			f.set(&pv, to)
+			sub.VMs = append(sub.VMs, pv)
+		} else if slices.Contains(sharing, pv.Name) {
+			sub.VMs = append(sub.VMs, pv)
+		}
+	}
+	for _, rs := range s.run(&sub, f.checks) {
+		if _, bad := f.first(rs); bad {
+			return false
+		}
+	}
+	return true
+}
+
+// apply sets the value in the plan.
+func (s *session) apply(f field, vm, to string) {
+	for i := range s.pl.VMs {
+		if s.pl.VMs[i].Name == vm {
+			f.set(&s.pl.VMs[i], to)
+		}
+	}
+}
+
+// hosts places the VMs blocked for their host, the largest first, each on the host with the most
+// free memory that takes it with the plan VMs already there; VMs that pass stay where they are.
+func (s *session) hosts(facts *derive.Facts, reasons map[string][]result.Reason, advice func(string) *Advice) {
+	type want struct {
+		vm     *derive.VM
+		reason result.Reason
+		mb     int64
+	}
+	var todo []want
+	hostOf := map[string]string{}
+	for i := range facts.VMs {
+		vm := &facts.VMs[i]
+		hostOf[vm.Name] = vm.Host
+		if r, ok := hostField.first(reasons[vm.Name]); ok {
+			mb, _ := vm.Memory()
+			todo = append(todo, want{vm, r, mb})
+		}
+	}
+	if len(todo) == 0 || s.snap.VCenter == nil {
+		return
+	}
+	slices.SortStableFunc(todo, func(a, b want) int { return cmp.Compare(b.mb, a.mb) })
+	free := func(h inventory.Host) int64 { return h.MemoryBytes>>20 - h.MemoryUsageMB }
+	candidates := slices.Clone(s.snap.VCenter.Hosts)
+	slices.SortStableFunc(candidates, func(a, b inventory.Host) int { return cmp.Compare(free(b), free(a)) })
+	sharing := func(host, vm string) []string {
+		var there []string
+		for name, on := range hostOf {
+			if on == host && name != vm {
+				there = append(there, name)
+			}
+		}
+		return there
+	}
+	movedFrom := map[string][]string{} // host → the VMs suggested elsewhere
+	// refused is, per host, the least memory of a VM it refused: hosts only fill up, so it refuses
+	// any VM as large, and is not asked again.
+	refused := map[string]int64{}
+	for _, w := range todo {
+		if cur := hostOf[w.vm.Name]; len(movedFrom[cur]) > 0 && s.accepts(hostField, w.vm.Name, cur, sharing(cur, w.vm.Name)) {
+			// Larger VMs move away: it fits where it is, which is advice too.
+			a := advice(w.vm.Name)
+			a.Suggestions = append(a.Suggestions, result.Suggestion{Field: hostField.name, From: cur, To: cur, Reason: w.reason.Message, Check: w.reason.Check, Code: w.reason.Code,
+				Detail: fmt.Sprintf("it fits once %s moves to another host; passes %s", strings.Join(movedFrom[cur], " and "), strings.Join(hostField.checks, ", "))})
+			continue
+		}
+		placed := false
+		for _, h := range candidates {
+			if least, ok := refused[h.Name]; h.Name == hostOf[w.vm.Name] || ok && w.mb >= least {
+				continue
+			}
+			if !s.accepts(hostField, w.vm.Name, h.Name, sharing(h.Name, w.vm.Name)) {
+				if least, ok := refused[h.Name]; !ok || w.mb < least {
+					refused[h.Name] = w.mb
+				}
+				continue
+			}
+			s.apply(hostField, w.vm.Name, h.Name)
+			movedFrom[hostOf[w.vm.Name]] = append(movedFrom[hostOf[w.vm.Name]], w.vm.Name)
+			a := advice(w.vm.Name)
+			a.Suggestions = append(a.Suggestions, result.Suggestion{Field: hostField.name, From: hostOf[w.vm.Name], To: h.Name, Reason: w.reason.Message,
+				Check: w.reason.Check, Code: w.reason.Code, Detail: fmt.Sprintf("%s free; passes %s", gb(free(h)), strings.Join(hostField.checks, ", "))})
+			hostOf[w.vm.Name], placed = h.Name, true
+			break
+		}
+		if !placed {
+			best := "no other host"
+			if len(candidates) > 0 {
+				best = fmt.Sprintf("the most free memory is %s on %s", gb(free(candidates[0])), candidates[0].Name)
+			}
+			a := advice(w.vm.Name)
+			a.Unresolved = append(a.Unresolved, fmt.Sprintf("no host the checks accept (it needs %s, with the VMs already there): %s", gb(w.mb), best))
+		}
+	}
+}
+
+// datastores moves the VMs blocked for their datastore — on the host now planned — to the
+// datastore with the most free space that takes them with the plan VMs already going there.
+func (s *session) datastores(reasons map[string][]result.Reason, advice func(string) *Advice) {
+	now := s.run(s.pl, datastoreField.checks)
+	facts := derive.Derive(s.with(s.pl))
+	if s.snap.VCenter == nil {
+		return
+	}
+	candidates := slices.Clone(s.snap.VCenter.Datastores)
+	slices.SortStableFunc(candidates, func(a, b inventory.Datastore) int { return cmp.Compare(b.FreeBytes, a.FreeBytes) })
+	onDS := map[string]string{}
+	for _, vm := range facts.VMs {
+		onDS[vm.Name] = vm.TargetDatastore
+	}
+	for _, vm := range facts.VMs {
+		r, ok := datastoreField.first(now[vm.Name])
+		if _, blocked := reasons[vm.Name]; !ok || !blocked { // a VM that passed stays where it is
+			continue
+		}
+		placed := false
+		for _, d := range candidates {
+			if d.Name == onDS[vm.Name] {
+				continue
+			}
+			var there []string
+			for name, on := range onDS {
+				if on == d.Name && name != vm.Name {
+					there = append(there, name)
+				}
+			}
+			if !s.accepts(datastoreField, vm.Name, d.Name, there) {
+				continue
+			}
+			s.apply(datastoreField, vm.Name, d.Name)
+			a := advice(vm.Name)
+			a.Suggestions = append(a.Suggestions, result.Suggestion{Field: datastoreField.name, From: onDS[vm.Name], To: d.Name, Reason: r.Message,
+				Check: r.Check, Code: r.Code, Detail: fmt.Sprintf("%s free; passes %s", gb(d.FreeBytes>>20), strings.Join(datastoreField.checks, ", "))})
+			onDS[vm.Name], placed = d.Name, true
+			break
+		}
+		if !placed {
+			a := advice(vm.Name)
+			why := fmt.Sprintf("no datastore the checks accept on host %s", vm.Host)
+			if vm.Modernized && s.snap.Phase == result.Failback {
+				why += " (modernized failback goes to the datastore its item records, chosen at reprotect)"
+			} else if len(candidates) > 0 {
+				why += fmt.Sprintf(": the most free space is %s on %s", gb(candidates[0].FreeBytes>>20), candidates[0].Name)
+			}
+			a.Unresolved = append(a.Unresolved, why)
+		}
+	}
+}
+
+// names gives the VMs whose target name is taken a name no VM of the datacenter carries.
+func (s *session) names(reasons map[string][]result.Reason, advice func(string) *Advice) {
+	for _, pv := range slices.Clone(s.pl.VMs) {
+		r, ok := nameField.first(reasons[pv.Name])
+		if !ok || r.Code != "78052" || pv.Location != plan.Alternate {
+			continue
+		}
+		from := cmp.Or(pv.TargetName, pv.Name)
+		placed := false
+		for i := 1; i <= nameTries && !placed; i++ {
+			to := pv.Name + "-failback"
+			if i > 1 {
+				to += fmt.Sprintf("-%d", i)
+			}
+			if s.accepts(nameField, pv.Name, to, nil) {
+				s.apply(nameField, pv.Name, to)
+				a := advice(pv.Name)
+				a.Suggestions = append(a.Suggestions, result.Suggestion{Field: nameField.name, From: from, To: to, Reason: r.Message, Check: r.Check, Code: r.Code,
+					Detail: "no VM of that name in the datacenter; passes vm.name-collision"})
+				placed = true
+			}
+		}
+		if !placed {
+			a := advice(pv.Name)
+			a.Unresolved = append(a.Unresolved, fmt.Sprintf("no target name the checks accept for %s (tried %s-failback to %s-failback-%d)", pv.Name, pv.Name, pv.Name, nameTries))
+		}
+	}
+}
+
+// verify runs every check on the plan with every suggestion: a suggestion whose reason is still
+// reported is dropped (and undone); every reason left is unresolved.
+func (s *session) verify(advice map[string]*Advice) {
+	if len(advice) == 0 {
+		return
+	}
+	final := s.run(s.pl, nil)
+	fields := map[string]field{hostField.name: hostField, datastoreField.name: datastoreField, nameField.name: nameField}
+	for name, a := range advice {
+		kept := a.Suggestions[:0]
+		for _, sg := range a.Suggestions {
+			if _, still := fields[sg.Field].first(final[name]); still {
+				s.apply(fields[sg.Field], name, sg.From)
+				a.Unresolved = append(a.Unresolved, fmt.Sprintf("%s %s: the checks still report it on the plan with every suggestion", sg.Field, sg.To))
+				continue
+			}
+			kept = append(kept, sg)
+		}
+		a.Suggestions = kept
+		for _, r := range final[name] {
+			if r.Status == result.Fail || r.Status == result.Warn || r.Status == result.Error {
+				a.Unresolved = append(a.Unresolved, fmt.Sprintf("%s %s [%s]: %s", r.Status, r.Check, r.Target, r.Message))
+			}
+		}
+	}
+}
+
+// clonePlan copies the plan deeply enough to edit its VMs.
+func clonePlan(p *plan.Plan) *plan.Plan {
+	c := *p
+	c.VMs = slices.Clone(p.VMs)
+	return &c
+}
+
+// gb says megabytes as gigabytes: "96.0 GB".
+func gb(mb int64) string { return fmt.Sprintf("%.1f GB", float64(mb)/1024) }
