@@ -75,7 +75,7 @@ func judged(snap *inventory.Snapshot) ([]checks.Check, []result.VM) {
 // host with the most room — never more onto one host than it takes together — until the rest fit
 // where they are; the verdicts are untouched, and each suggestion passes a run of every check.
 func TestJointPlacement(t *testing.T) {
-	snap := estate(4, 3, 2, 16, 128) // esx01 and esx02 each take two of the four small VMs
+	snap := estate(4, 3, 2, 16, 128)               // esx01 and esx02 each take two of the four small VMs
 	snap.VCenter.Hosts[1].MemoryUsageMB = 80 << 10 // esx01: 48 GB free, with 8 GB planned
 	cs, vms := judged(snap)
 	out := Suggest(context.Background(), snap, cs, checks.Options{Concurrency: 8}, vms)
@@ -128,8 +128,8 @@ func TestNothingFits(t *testing.T) {
 // BenchmarkSuggest: 2,000 VMs over 32 hosts and 64 datastores, 40 of them crowding one host: the cost of --suggest on top of a run (no request: the snapshot is in
 // memory).
 func BenchmarkSuggest(b *testing.B) {
-	snap := estate(1960, 32, 64, 40, 512) // 63 small VMs a host: 252 of 496 GB free; the crowd 320 of 496
-	snap.VCenter.Hosts[0].MemoryBytes = 256 * gib    // esx00: 240 GB free for the crowd's 320
+	snap := estate(1960, 32, 64, 40, 512)         // 63 small VMs a host: 252 of 496 GB free; the crowd 320 of 496
+	snap.VCenter.Hosts[0].MemoryBytes = 256 * gib // esx00: 240 GB free for the crowd's 320
 	cs, vms := judged(snap)
 	var out Outcome
 	for b.Loop() {
