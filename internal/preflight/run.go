@@ -193,7 +193,7 @@ type verdictOf struct {
 func suggestPlacements(ctx context.Context, cfg *Config, snap *inventory.Snapshot, vms []result.VM) *suggested {
 	sg := suggest.Suggest(ctx, snap, cfg.Selected, cfg.Runner, vms)
 	out := &suggested{plan: sg.Plan, notes: map[string]map[string]string{}}
-	keys := map[string]string{"host": "host", "datastore": "datastore", "name": "targetName"}
+	keys := map[string]string{"host": "host", "datastore": "datastore", "name": "targetName", "appliance": "appliance"}
 	for i := range vms {
 		a := sg.VMs[vms[i].Name]
 		if a == nil {

@@ -41,7 +41,13 @@ func printableReport(r Report) Report {
 	r.Results = printableResults(r.Results)
 	vms := make([]result.VM, len(r.VMs))
 	for i, vm := range r.VMs {
-		vm.Name, vm.Reasons = printable(vm.Name), printableReasons(vm.Reasons)
+		vm.Name, vm.Reasons, vm.Unresolved = printable(vm.Name), printableReasons(vm.Reasons), printables(vm.Unresolved)
+		vm.Suggestions = append([]result.Suggestion(nil), vm.Suggestions...)
+		for j := range vm.Suggestions {
+			sg := &vm.Suggestions[j]
+			sg.Field, sg.From, sg.To, sg.Reason = printable(sg.Field), printable(sg.From), printable(sg.To), printable(sg.Reason)
+			sg.Check, sg.Code, sg.Detail = printable(sg.Check), printable(sg.Code), printable(sg.Detail)
+		}
 		vms[i] = vm
 	}
 	r.VMs = vms

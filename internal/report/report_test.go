@@ -73,9 +73,27 @@ func withPlans() Report {
 	return r
 }
 
+// withSuggestions is the sample run with --suggest: db01 moved to esx02, web01 kept where it is,
+// and what remains.
+func withSuggestions() Report {
+	r := sample()
+	for i := range r.VMs {
+		switch r.VMs[i].Name {
+		case "db01":
+			r.VMs[i].Suggestions = []result.Suggestion{{Field: "host", From: "esx01", To: "esx02", Check: "esxi.memory", Code: "8038",
+				Reason: "esx01 has 2 GiB of memory free; the 2 VMs that power on there need 24 GiB", Detail: "96.0 GB free; passes esxi.memory, esxi.host, esxi.license"}}
+			r.VMs[i].Unresolved = []string{"fail vm.name-collision [db01]: db01 (vm-48 on esx01, poweredOff) already on host esx01 | master target's host"}
+		case "web01":
+			r.VMs[i].Suggestions = []result.Suggestion{{Field: "host", From: "esx01", To: "esx01", Check: "esxi.memory", Reason: "esx01 has 2 GiB of memory free",
+				Detail: "it fits once db01 moves to another host; passes esxi.memory"}}
+		}
+	}
+	return r
+}
+
 func TestGolden(t *testing.T) {
 	for _, f := range Formats {
-		for name, rep := range map[string]Report{"report": sample(), "report-plans": withPlans()} {
+		for name, rep := range map[string]Report{"report": sample(), "report-plans": withPlans(), "report-suggest": withSuggestions()} {
 			t.Run(name+"."+string(f), func(t *testing.T) { golden(t, f, name, rep) })
 		}
 	}
@@ -131,6 +149,17 @@ func TestControlCharactersEscaped(t *testing.T) {
 		out := buf.String()
 		if strings.ContainsAny(out, "\x1b\x00\u202e") || strings.Contains(out, "\nFAKE PASS") {
 			t.Errorf("%s: raw control characters:\n%q", tc.f, out)
+		}
+		// Suggestions carry names from vCenter too.
+		advised := withSuggestions()
+		advised.VMs[0].Suggestions = []result.Suggestion{{Field: "host", From: "esx\x1b[2J", To: "esx\u202e02", Reason: "a\nFAKE PASS", Detail: "\x00"}}
+		advised.VMs[0].Unresolved = []string{"b\nFAKE PASS\x1b"}
+		var adv bytes.Buffer
+		if err := Write(&adv, tc.f, advised, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		if out := adv.String(); strings.ContainsAny(out, "\x1b\x00\u202e") || strings.Contains(out, "\nFAKE PASS") || !strings.Contains(out, "Suggestions") {
+			t.Errorf("%s: raw control characters in suggestions:\n%q", tc.f, out)
 		}
 		if !strings.Contains(out, tc.name) || !strings.Contains(out, tc.text) {
 			t.Errorf("%s: escapes missing:\n%s", tc.f, out)

@@ -29,6 +29,7 @@ var (
 	hostField      = field{"host", []string{"esxi.memory", "esxi.host", "esxi.license"}, func(vm *plan.VM, to string) { vm.Host = to }}
 	datastoreField = field{"datastore", []string{"datastore.access", "datastore.capacity"}, func(vm *plan.VM, to string) { vm.Datastore = to }}
 	nameField      = field{"name", []string{"vm.name-collision"}, func(vm *plan.VM, to string) { vm.TargetName = to }}
+	applianceField = field{"appliance", []string{"asr.appliance", "datastore.access"}, func(vm *plan.VM, to string) { vm.Appliance = to }}
 )
 
 // nameTries is how many target names are tried: NAME-failback, NAME-failback-2…
@@ -53,6 +54,17 @@ type session struct {
 	cs   []checks.Check
 	opts checks.Options
 	pl   *plan.Plan // the plan as edited so far
+	// failed says, per VM and field, why no value fits; verify keeps it only while the field's
+	// reason is still reported (another field may have fixed it).
+	failed map[string]map[string]string
+}
+
+// fail records why no value of the field fits the VM.
+func (s *session) fail(vm string, f field, why string) {
+	if s.failed[vm] == nil {
+		s.failed[vm] = map[string]string{}
+	}
+	s.failed[vm][f.name] = why
 }
 
 // Suggest looks for placements for the VMs the results block or warn for a placement reason,
@@ -60,7 +72,7 @@ type session struct {
 // then target name; keeps a suggestion only if a final run of every check no longer reports that
 // reason; and lists what each VM is still blocked or warned for.
 func Suggest(ctx context.Context, snap *inventory.Snapshot, cs []checks.Check, opts checks.Options, vms []result.VM) Outcome {
-	s := &session{ctx: ctx, snap: snap, cs: cs, opts: opts, pl: clonePlan(snap.Plan)}
+	s := &session{ctx: ctx, snap: snap, cs: cs, opts: opts, pl: clonePlan(snap.Plan), failed: map[string]map[string]string{}}
 	out := Outcome{VMs: map[string]*Advice{}}
 	advice := func(name string) *Advice {
 		if out.VMs[name] == nil {
@@ -77,7 +89,11 @@ func Suggest(ctx context.Context, snap *inventory.Snapshot, cs []checks.Check, o
 	facts := derive.Derive(s.with(s.pl))
 	s.hosts(facts, reasons, advice)
 	s.datastores(reasons, advice)
+	s.appliances(reasons, advice)
 	s.names(reasons, advice)
+	for vm := range s.failed {
+		advice(vm)
+	}
 	s.verify(out.VMs)
 	out.Plan = s.pl
 	return out
@@ -221,8 +237,7 @@ func (s *session) hosts(facts *derive.Facts, reasons map[string][]result.Reason,
 			if len(candidates) > 0 {
 				best = fmt.Sprintf("the most free memory is %s on %s", gb(free(candidates[0])), candidates[0].Name)
 			}
-			a := advice(w.vm.Name)
-			a.Unresolved = append(a.Unresolved, fmt.Sprintf("no host the checks accept (it needs %s, with the VMs already there): %s", gb(w.mb), best))
+			s.fail(w.vm.Name, hostField, fmt.Sprintf("no host the checks accept (it needs %s, with the VMs already there): %s", gb(w.mb), best))
 		}
 	}
 }
@@ -268,14 +283,63 @@ func (s *session) datastores(reasons map[string][]result.Reason, advice func(str
 			break
 		}
 		if !placed {
-			a := advice(vm.Name)
 			why := fmt.Sprintf("no datastore the checks accept on host %s", vm.Host)
 			if vm.Modernized && s.snap.Phase == result.Failback {
 				why += " (modernized failback goes to the datastore its item records, chosen at reprotect)"
 			} else if len(candidates) > 0 {
 				why += fmt.Sprintf(": the most free space is %s on %s", gb(candidates[0].FreeBytes>>20), candidates[0].Name)
 			}
-			a.Unresolved = append(a.Unresolved, why)
+			s.fail(vm.Name, datastoreField, why)
+		}
+	}
+}
+
+// appliances moves the modernized VMs still blocked by their appliance — unhealthy, over 60 disks,
+// or out of reach of their datastore (8061) — to another of the vault's appliances that takes them
+// with the plan VMs already going through it. Before failback, the item's appliance stands (the
+// checks then refuse every other).
+func (s *session) appliances(reasons map[string][]result.Reason, advice func(string) *Advice) {
+	if s.snap.Azure == nil || s.snap.Azure.Fabrics == nil || !s.snap.Parts[inventory.FabricsPart].Collected || len(s.snap.Azure.Fabrics.Appliances) < 2 {
+		return
+	}
+	now := s.run(s.pl, applianceField.checks)
+	facts := derive.Derive(s.with(s.pl))
+	through := map[string]string{}
+	for _, vm := range facts.VMs {
+		through[vm.Name] = vm.Appliance
+	}
+	for _, vm := range facts.VMs {
+		r, ok := applianceField.first(now[vm.Name])
+		if _, blocked := reasons[vm.Name]; !ok || !blocked || !vm.Modernized || r.Check == "datastore.access" && r.Code != "8061" {
+			continue
+		}
+		placed := false
+		for _, ap := range s.snap.Azure.Fabrics.Appliances {
+			if ap.Name == through[vm.Name] {
+				continue
+			}
+			var there []string
+			for name, on := range through {
+				if on == ap.Name && name != vm.Name {
+					there = append(there, name)
+				}
+			}
+			if !s.accepts(applianceField, vm.Name, ap.Name, there) {
+				continue
+			}
+			s.apply(applianceField, vm.Name, ap.Name)
+			a := advice(vm.Name)
+			a.Suggestions = append(a.Suggestions, result.Suggestion{Field: applianceField.name, From: through[vm.Name], To: ap.Name, Reason: r.Message,
+				Check: r.Check, Code: r.Code, Detail: "passes " + strings.Join(applianceField.checks, ", ")})
+			through[vm.Name], placed = ap.Name, true
+			break
+		}
+		if !placed {
+			why := "no other appliance of the vault the checks accept"
+			if s.snap.Phase == result.Failback {
+				why += " (before failback, the appliance its item was reprotected to stands)"
+			}
+			s.fail(vm.Name, applianceField, why)
 		}
 	}
 }
@@ -303,8 +367,7 @@ func (s *session) names(reasons map[string][]result.Reason, advice func(string) 
 			}
 		}
 		if !placed {
-			a := advice(pv.Name)
-			a.Unresolved = append(a.Unresolved, fmt.Sprintf("no target name the checks accept for %s (tried %s-failback to %s-failback-%d)", pv.Name, pv.Name, pv.Name, nameTries))
+			s.fail(pv.Name, nameField, fmt.Sprintf("no target name the checks accept (tried %s-failback to %s-failback-%d)", pv.Name, pv.Name, nameTries))
 		}
 	}
 }
@@ -316,7 +379,7 @@ func (s *session) verify(advice map[string]*Advice) {
 		return
 	}
 	final := s.run(s.pl, nil)
-	fields := map[string]field{hostField.name: hostField, datastoreField.name: datastoreField, nameField.name: nameField}
+	fields := map[string]field{hostField.name: hostField, datastoreField.name: datastoreField, nameField.name: nameField, applianceField.name: applianceField}
 	for name, a := range advice {
 		kept := a.Suggestions[:0]
 		for _, sg := range a.Suggestions {
@@ -328,6 +391,13 @@ func (s *session) verify(advice map[string]*Advice) {
 			kept = append(kept, sg)
 		}
 		a.Suggestions = kept
+		for _, f := range []field{hostField, datastoreField, applianceField, nameField} {
+			if why := s.failed[name][f.name]; why != "" {
+				if _, still := f.first(final[name]); still {
+					a.Unresolved = append(a.Unresolved, why)
+				}
+			}
+		}
 		for _, r := range final[name] {
 			if r.Status == result.Fail || r.Status == result.Warn || r.Status == result.Error {
 				a.Unresolved = append(a.Unresolved, fmt.Sprintf("%s %s [%s]: %s", r.Status, r.Check, r.Target, r.Message))
