@@ -219,7 +219,10 @@ func Derive(s *inventory.Snapshot) *Facts {
 			vm.OnPrem, vm.OnPremProblem, vm.OnPremByUUID = f.onPrem(vm.Item, pv.Name)
 			vm.Host, vm.HostProblem = f.targetHost(vm)
 		}
-		vm.TargetDatastore, vm.TargetName = pv.Datastore, cmp.Or(pv.TargetName, pv.Name)
+		vm.TargetDatastore, vm.TargetName = pv.Datastore, pv.Name
+		if pv.Location == plan.Alternate && pv.TargetName != "" { // the original location keeps the original's name
+			vm.TargetName = pv.TargetName
+		}
 		if it := vm.Item; it != nil && it.Modernized() && s.Phase == result.Failback {
 			vm.TargetDatastore, vm.TargetName = cmp.Or(it.TargetDatastore, pv.Datastore), cmp.Or(it.TargetVMName, vm.TargetName)
 		}

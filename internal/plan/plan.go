@@ -288,6 +288,7 @@ func (pl *Plan) UseVMs(vms []VM) (left []string, err error) {
 			vm.Datastore, vm.Host = cmp.Or(e.Datastore, vm.Datastore), cmp.Or(e.Host, vm.Host)
 			vm.MemoryMB, vm.Appliance = cmp.Or(e.MemoryMB, vm.MemoryMB), cmp.Or(e.Appliance, vm.Appliance)
 			vm.AzureVM = cmp.Or(e.AzureVM, vm.AzureVM)
+			vm.TargetName = cmp.Or(e.TargetName, vm.TargetName)
 		}
 		pl.applyDefaults(&vm)
 		if vm.Datastore == "" {

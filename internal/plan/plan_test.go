@@ -163,7 +163,7 @@ recoveryPlans: [rp-app]
 defaults: {datastore: ds01}
 vms:
   - {name: WEB01, host: esx02}
-  - {name: db01, datastore: ds09, location: alternate}
+  - {name: db01, datastore: ds09, location: alternate, targetName: db01-new}
   - {name: old01}
 `
 	p, err := Parse("plan.yaml", []byte(text))
@@ -178,6 +178,9 @@ vms:
 		{Name: "app01", Location: Original, Datastore: "ds01"}}
 	if err != nil || len(left) != 1 || left[0] != "old01" || len(p.VMs) != 3 {
 		t.Fatalf("UseVMs: %v, left %v, VMs %+v", err, left, p.VMs)
+	}
+	if p.VMs[0].TargetName != "db01-new" {
+		t.Errorf("db01's targetName: %q", p.VMs[0].TargetName)
 	}
 	for i, w := range want {
 		g := p.VMs[i]

@@ -208,7 +208,8 @@ func suggestPlacements(ctx context.Context, cfg *Config, snap *inventory.Snapsho
 			if s.Code != "" {
 				why += " (ASR " + s.Code + ")"
 			}
-			out.notes[vms[i].Name][keys[s.Field]] = fmt.Sprintf("# suggested, was %s: %s: %s", cmp.Or(s.From, "unset"), why, oneLine(errors.New(s.Reason)))
+			// A comment holds one line of printable text, or the plan would not load again.
+			out.notes[vms[i].Name][keys[s.Field]] = fmt.Sprintf("# suggested, was %s: %s: %s", printable(cmp.Or(s.From, "unset")), why, printable(oneLine(errors.New(s.Reason))))
 		}
 	}
 	return out

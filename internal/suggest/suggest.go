@@ -8,8 +8,10 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/asr-preflight/asr-preflight/internal/checks"
 	"github.com/asr-preflight/asr-preflight/internal/derive"
@@ -57,10 +59,20 @@ type session struct {
 	// failed says, per VM and field, why no value fits; verify keeps it only while the field's
 	// reason is still reported (another field may have fixed it).
 	failed map[string]map[string]string
+	until  time.Time // when the search gives up: Budget, or the context's end if sooner
 }
+
+// Budget is the most time the search for placements takes; the VMs it did not reach are said.
+const Budget = 10 * time.Second
+
+// late reports whether the search is out of time.
+func (s *session) late() bool { return s.ctx.Err() != nil || time.Now().After(s.until) }
 
 // fail records why no value of the field fits the VM.
 func (s *session) fail(vm string, f field, why string) {
+	if s.late() {
+		why = fmt.Sprintf("not searched: --suggest stops after %v, or at --timeout", Budget)
+	}
 	if s.failed[vm] == nil {
 		s.failed[vm] = map[string]string{}
 	}
@@ -72,7 +84,10 @@ func (s *session) fail(vm string, f field, why string) {
 // then target name; keeps a suggestion only if a final run of every check no longer reports that
 // reason; and lists what each VM is still blocked or warned for.
 func Suggest(ctx context.Context, snap *inventory.Snapshot, cs []checks.Check, opts checks.Options, vms []result.VM) Outcome {
-	s := &session{ctx: ctx, snap: snap, cs: cs, opts: opts, pl: clonePlan(snap.Plan), failed: map[string]map[string]string{}}
+	s := &session{ctx: ctx, snap: snap, cs: cs, opts: opts, pl: clonePlan(snap.Plan), failed: map[string]map[string]string{}, until: time.Now().Add(Budget)}
+	if end, ok := ctx.Deadline(); ok && end.Before(s.until) {
+		s.until = end
+	}
 	out := Outcome{VMs: map[string]*Advice{}}
 	advice := func(name string) *Advice {
 		if out.VMs[name] == nil {
@@ -126,36 +141,72 @@ func (s *session) run(pl *plan.Plan, ids []string) map[string][]result.Reason {
 	return out
 }
 
-// first is the VM's first reason from the field's checks, if any.
+// first is the VM's first reason from the field's checks, if any: a failure, a warning, or an
+// error — a check that could not tell accepts nothing.
 func (f field) first(rs []result.Reason) (result.Reason, bool) {
 	for _, r := range rs {
-		if slices.Contains(f.checks, r.Check) && (r.Status == result.Fail || r.Status == result.Warn) {
+		if slices.Contains(f.checks, r.Check) && (r.Status == result.Fail || r.Status == result.Warn || r.Status == result.Error) {
 			return r, true
 		}
 	}
 	return result.Reason{}, false
 }
 
+// placement are the checks of every field: a candidate must not add a problem to any of them.
+var placement = slices.Concat(hostField.checks, datastoreField.checks, applianceField.checks[:1], nameField.checks)
+
 // accepts tries a value for the VM together with the plan VMs already sharing it (on the same
-// host or datastore): the value is accepted when none of them keeps a reason from the field's
-// checks. The plan is not changed.
+// host, datastore or appliance): the value is accepted when none of them then has a reason from
+// the field's checks, nor a problem from another placement check it did not have before. The plan
+// is not changed; nothing is accepted once the context ends.
 func (s *session) accepts(f field, vm string, to string, sharing []string) bool {
-	sub := *s.pl
-	sub.VMs = nil
+	with := map[string]bool{vm: true}
+	for _, name := range sharing {
+		with[name] = true
+	}
+	before, after := *s.pl, *s.pl
+	before.VMs, after.VMs = nil, nil
 	for _, pv := range s.pl.VMs {
-		if pv.Name == vm {
-			f.set(&pv, to)
-			sub.VMs = append(sub.VMs, pv)
-		} else if slices.Contains(sharing, pv.Name) {
-			sub.VMs = append(sub.VMs, pv)
+		if with[pv.Name] {
+			before.VMs = append(before.VMs, pv)
+			if pv.Name == vm {
+				f.set(&pv, to)
+			}
+			after.VMs = append(after.VMs, pv)
 		}
 	}
-	for _, rs := range s.run(&sub, f.checks) {
+	if s.late() {
+		return false
+	}
+	was, now := s.run(&before, placement), s.run(&after, placement)
+	if s.ctx.Err() != nil {
+		return false
+	}
+	for name, rs := range now {
 		if _, bad := f.first(rs); bad {
 			return false
 		}
+		for _, r := range rs {
+			if !slices.ContainsFunc(was[name], func(o result.Reason) bool { return o.Check == r.Check && o.Status == r.Status }) {
+				return false // a new problem: the move only shifts the VM's trouble
+			}
+		}
 	}
 	return true
+}
+
+// passes names the field's checks that ran (--only and --skip aside), for a suggestion's detail.
+func (s *session) passes(f field) string {
+	var ran []string
+	for _, id := range f.checks {
+		if slices.ContainsFunc(s.cs, func(c checks.Check) bool { return c.Info().ID == id }) && !slices.Contains(s.opts.Skip, id) {
+			ran = append(ran, id)
+		}
+	}
+	if len(ran) == 0 {
+		return "no check of it ran"
+	}
+	return "passes " + strings.Join(ran, ", ")
 }
 
 // apply sets the value in the plan.
@@ -206,11 +257,16 @@ func (s *session) hosts(facts *derive.Facts, reasons map[string][]result.Reason,
 	// any VM as large, and is not asked again.
 	refused := map[string]int64{}
 	for _, w := range todo {
+		if w.reason.Target != hostOf[w.vm.Name] && w.reason.Kind == result.HostKind {
+			// The original's host, which a move of the VM does not change.
+			s.fail(w.vm.Name, hostField, fmt.Sprintf("host %s is its original's: a move of %s does not change it", w.reason.Target, w.vm.Name))
+			continue
+		}
 		if cur := hostOf[w.vm.Name]; len(movedFrom[cur]) > 0 && s.accepts(hostField, w.vm.Name, cur, sharing(cur, w.vm.Name)) {
 			// Larger VMs move away: it fits where it is, which is advice too.
 			a := advice(w.vm.Name)
 			a.Suggestions = append(a.Suggestions, result.Suggestion{Field: hostField.name, From: cur, To: cur, Reason: w.reason.Message, Check: w.reason.Check, Code: w.reason.Code,
-				Detail: fmt.Sprintf("it fits once %s moves to another host; passes %s", strings.Join(movedFrom[cur], " and "), strings.Join(hostField.checks, ", "))})
+				Detail: fmt.Sprintf("it fits once %s moves to another host; %s", strings.Join(movedFrom[cur], " and "), s.passes(hostField))})
 			continue
 		}
 		placed := false
@@ -228,7 +284,7 @@ func (s *session) hosts(facts *derive.Facts, reasons map[string][]result.Reason,
 			movedFrom[hostOf[w.vm.Name]] = append(movedFrom[hostOf[w.vm.Name]], w.vm.Name)
 			a := advice(w.vm.Name)
 			a.Suggestions = append(a.Suggestions, result.Suggestion{Field: hostField.name, From: hostOf[w.vm.Name], To: h.Name, Reason: w.reason.Message,
-				Check: w.reason.Check, Code: w.reason.Code, Detail: fmt.Sprintf("%s free; passes %s", gb(free(h)), strings.Join(hostField.checks, ", "))})
+				Check: w.reason.Check, Code: w.reason.Code, Detail: fmt.Sprintf("%s free; passes %s", gb(free(h)), s.passes(hostField))})
 			hostOf[w.vm.Name], placed = h.Name, true
 			break
 		}
@@ -256,14 +312,19 @@ func (s *session) datastores(reasons map[string][]result.Reason, advice func(str
 	for _, vm := range facts.VMs {
 		onDS[vm.Name] = vm.TargetDatastore
 	}
+	refused := map[string]int64{} // per datastore, the least provisioned space of a VM it refused: it refuses any as large
 	for _, vm := range facts.VMs {
 		r, ok := datastoreField.first(now[vm.Name])
 		if _, blocked := reasons[vm.Name]; !ok || !blocked { // a VM that passed stays where it is
 			continue
 		}
+		var size int64
+		if vm.OnPrem != nil && vm.OnPrem.Storage != nil {
+			size = vm.OnPrem.Storage.ProvisionedBytes
+		}
 		placed := false
 		for _, d := range candidates {
-			if d.Name == onDS[vm.Name] {
+			if least, seen := refused[d.Name]; d.Name == onDS[vm.Name] || seen && size >= least {
 				continue
 			}
 			var there []string
@@ -273,12 +334,15 @@ func (s *session) datastores(reasons map[string][]result.Reason, advice func(str
 				}
 			}
 			if !s.accepts(datastoreField, vm.Name, d.Name, there) {
+				if least, seen := refused[d.Name]; !seen || size < least {
+					refused[d.Name] = size
+				}
 				continue
 			}
 			s.apply(datastoreField, vm.Name, d.Name)
 			a := advice(vm.Name)
 			a.Suggestions = append(a.Suggestions, result.Suggestion{Field: datastoreField.name, From: onDS[vm.Name], To: d.Name, Reason: r.Message,
-				Check: r.Check, Code: r.Code, Detail: fmt.Sprintf("%s free; passes %s", gb(d.FreeBytes>>20), strings.Join(datastoreField.checks, ", "))})
+				Check: r.Check, Code: r.Code, Detail: fmt.Sprintf("%s free; %s", gb(d.FreeBytes>>20), s.passes(datastoreField))})
 			onDS[vm.Name], placed = d.Name, true
 			break
 		}
@@ -330,7 +394,7 @@ func (s *session) appliances(reasons map[string][]result.Reason, advice func(str
 			s.apply(applianceField, vm.Name, ap.Name)
 			a := advice(vm.Name)
 			a.Suggestions = append(a.Suggestions, result.Suggestion{Field: applianceField.name, From: through[vm.Name], To: ap.Name, Reason: r.Message,
-				Check: r.Check, Code: r.Code, Detail: "passes " + strings.Join(applianceField.checks, ", ")})
+				Check: r.Check, Code: r.Code, Detail: s.passes(applianceField)})
 			through[vm.Name], placed = ap.Name, true
 			break
 		}
@@ -346,10 +410,15 @@ func (s *session) appliances(reasons map[string][]result.Reason, advice func(str
 
 // names gives the VMs whose target name is taken a name no VM of the datacenter carries.
 func (s *session) names(reasons map[string][]result.Reason, advice func(string) *Advice) {
+	facts := derive.Derive(s.with(s.pl))
+	taken := map[string]bool{} // the names the plan's VMs fail back under
+	for _, vm := range facts.VMs {
+		taken[strings.ToLower(vm.Name)], taken[strings.ToLower(vm.TargetName)] = true, true
+	}
 	for _, pv := range slices.Clone(s.pl.VMs) {
 		r, ok := nameField.first(reasons[pv.Name])
-		if !ok || r.Code != "78052" || pv.Location != plan.Alternate {
-			continue
+		if vm := facts.VM(pv.Name); !ok || r.Code != "78052" || pv.Location != plan.Alternate || vm == nil || !vm.Modernized {
+			continue // a classic VM fails back under its own name
 		}
 		from := cmp.Or(pv.TargetName, pv.Name)
 		placed := false
@@ -358,11 +427,12 @@ func (s *session) names(reasons map[string][]result.Reason, advice func(string) 
 			if i > 1 {
 				to += fmt.Sprintf("-%d", i)
 			}
-			if s.accepts(nameField, pv.Name, to, nil) {
+			if !taken[strings.ToLower(to)] && s.accepts(nameField, pv.Name, to, nil) {
 				s.apply(nameField, pv.Name, to)
+				taken[strings.ToLower(to)] = true
 				a := advice(pv.Name)
 				a.Suggestions = append(a.Suggestions, result.Suggestion{Field: nameField.name, From: from, To: to, Reason: r.Message, Check: r.Check, Code: r.Code,
-					Detail: "no VM of that name in the datacenter; passes vm.name-collision"})
+					Detail: "no VM of that name in the datacenter, nor another plan VM's; " + s.passes(nameField)})
 				placed = true
 			}
 		}
@@ -373,24 +443,40 @@ func (s *session) names(reasons map[string][]result.Reason, advice func(string) 
 }
 
 // verify runs every check on the plan with every suggestion: a suggestion whose reason is still
-// reported is dropped (and undone); every reason left is unresolved.
+// reported is dropped (and undone), and the checks run again, until every suggestion left holds;
+// every reason left is unresolved.
 func (s *session) verify(advice map[string]*Advice) {
 	if len(advice) == 0 {
 		return
 	}
-	final := s.run(s.pl, nil)
 	fields := map[string]field{hostField.name: hostField, datastoreField.name: datastoreField, nameField.name: nameField, applianceField.name: applianceField}
-	for name, a := range advice {
-		kept := a.Suggestions[:0]
-		for _, sg := range a.Suggestions {
-			if _, still := fields[sg.Field].first(final[name]); still {
-				s.apply(fields[sg.Field], name, sg.From)
-				a.Unresolved = append(a.Unresolved, fmt.Sprintf("%s %s: the checks still report it on the plan with every suggestion", sg.Field, sg.To))
-				continue
+	names := slices.Sorted(maps.Keys(advice))
+	dropped := map[string][]string{}
+	var final map[string][]result.Reason
+	for {
+		final = s.run(s.pl, nil)
+		undone := false
+		for _, name := range names {
+			a := advice[name]
+			kept := a.Suggestions[:0]
+			for _, sg := range a.Suggestions {
+				if _, still := fields[sg.Field].first(final[name]); still {
+					s.apply(fields[sg.Field], name, sg.From)
+					dropped[name] = append(dropped[name], fmt.Sprintf("%s %s: the checks still report %s with every other suggestion applied", sg.Field, sg.To, sg.Check))
+					undone = true
+					continue
+				}
+				kept = append(kept, sg)
 			}
-			kept = append(kept, sg)
+			a.Suggestions = kept
 		}
-		a.Suggestions = kept
+		if !undone || s.ctx.Err() != nil {
+			break
+		}
+	}
+	for _, name := range names {
+		a := advice[name]
+		a.Unresolved = append(a.Unresolved, dropped[name]...)
 		for _, f := range []field{hostField, datastoreField, applianceField, nameField} {
 			if why := s.failed[name][f.name]; why != "" {
 				if _, still := f.first(final[name]); still {

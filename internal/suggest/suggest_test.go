@@ -142,3 +142,38 @@ func BenchmarkSuggest(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "suggest-ms")
 	b.ReportMetric(float64(n), "suggestions")
 }
+
+// TestNoNewProblem: the host with the most free memory has the VM's datastore unmounted: moving
+// there would trade 8038 for 8061, so the next host is suggested.
+func TestNoNewProblem(t *testing.T) {
+	snap := estate(2, 4, 3, 16, 128)        // vm0000 on esx01 (ds01), vm0001 on esx02 (ds02); the crowd on esx00
+	snap.VCenter.Hosts[3].MemoryUsageMB = 0 // esx03: the most free memory…
+	ds01 := &snap.VCenter.Datastores[1]
+	ds01.Mounts = ds01.Mounts[:3] // …but ds01, the crowd's datastore, is not mounted there
+	cs, vms := judged(snap)
+	out := Suggest(context.Background(), snap, cs, checks.Options{}, vms)
+	for name, a := range out.VMs {
+		for _, s := range a.Suggestions {
+			if s.To == "esx03" {
+				t.Errorf("%s suggested onto esx03, where its datastore is not mounted", name)
+			}
+		}
+	}
+	if a := out.VMs["crowd00"]; a == nil || len(a.Suggestions) != 1 || a.Suggestions[0].To == "esx00" && a.Suggestions[0].From == "esx00" {
+		t.Errorf("crowd00: %+v", a)
+	}
+}
+
+// TestCancelledAcceptsNothing: once the context ends (--timeout), no candidate is accepted.
+func TestCancelledAcceptsNothing(t *testing.T) {
+	snap := estate(4, 3, 2, 16, 128)
+	cs, vms := judged(snap)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	out := Suggest(ctx, snap, cs, checks.Options{}, vms)
+	for name, a := range out.VMs {
+		if len(a.Suggestions) > 0 {
+			t.Errorf("%s: %+v after the context ended", name, a.Suggestions)
+		}
+	}
+}
