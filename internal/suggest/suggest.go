@@ -218,6 +218,48 @@ func (s *session) apply(f field, vm, to string) {
 	}
 }
 
+// spot is a place a VM can go — a host, a datastore, an appliance — and the room it has, in words.
+type spot struct{ name, room string }
+
+// move tries the VM on each spot in order but the one it is at, with the plan VMs already there
+// (at says where each goes), applies the first the checks accept, and records it. refused, when
+// given, is per spot the least size of a VM it refused: spots only fill up, so one refuses any VM
+// as large, and is not asked again.
+func (s *session) move(f field, vm string, r result.Reason, at map[string]string, spots []spot, size int64, refused map[string]int64, advice func(string) *Advice) bool {
+	for _, sp := range spots {
+		if least, seen := refused[sp.name]; sp.name == at[vm] || seen && size >= least {
+			continue
+		}
+		if !s.accepts(f, vm, sp.name, sharing(at, sp.name, vm)) {
+			if least, seen := refused[sp.name]; refused != nil && (!seen || size < least) {
+				refused[sp.name] = size
+			}
+			continue
+		}
+		s.apply(f, vm, sp.name)
+		detail := s.passes(f)
+		if sp.room != "" {
+			detail = sp.room + "; " + detail
+		}
+		a := advice(vm)
+		a.Suggestions = append(a.Suggestions, result.Suggestion{Field: f.name, From: at[vm], To: sp.name, Reason: r.Message, Check: r.Check, Code: r.Code, Detail: detail})
+		at[vm] = sp.name
+		return true
+	}
+	return false
+}
+
+// sharing lists the plan VMs but vm that go to the spot.
+func sharing(at map[string]string, spot, vm string) []string {
+	var there []string
+	for name, on := range at {
+		if on == spot && name != vm {
+			there = append(there, name)
+		}
+	}
+	return there
+}
+
 // hosts places the VMs blocked for their host, the largest first, each on the host with the most
 // free memory that takes it with the plan VMs already there; VMs that pass stay where they are.
 func (s *session) hosts(facts *derive.Facts, reasons map[string][]result.Reason, advice func(string) *Advice) {
@@ -241,78 +283,59 @@ func (s *session) hosts(facts *derive.Facts, reasons map[string][]result.Reason,
 	}
 	slices.SortStableFunc(todo, func(a, b want) int { return cmp.Compare(b.mb, a.mb) })
 	free := func(h inventory.Host) int64 { return h.MemoryBytes>>20 - h.MemoryUsageMB }
-	candidates := slices.Clone(s.snap.VCenter.Hosts)
-	slices.SortStableFunc(candidates, func(a, b inventory.Host) int { return cmp.Compare(free(b), free(a)) })
-	sharing := func(host, vm string) []string {
-		var there []string
-		for name, on := range hostOf {
-			if on == host && name != vm {
-				there = append(there, name)
-			}
-		}
-		return there
+	hosts := slices.Clone(s.snap.VCenter.Hosts)
+	slices.SortStableFunc(hosts, func(a, b inventory.Host) int { return cmp.Compare(free(b), free(a)) })
+	spots := make([]spot, len(hosts))
+	for i, h := range hosts {
+		spots[i] = spot{h.Name, gb(free(h)) + " free"}
 	}
 	movedFrom := map[string][]string{} // host → the VMs suggested elsewhere
-	// refused is, per host, the least memory of a VM it refused: hosts only fill up, so it refuses
-	// any VM as large, and is not asked again.
 	refused := map[string]int64{}
 	for _, w := range todo {
-		if w.reason.Target != hostOf[w.vm.Name] && w.reason.Kind == result.HostKind {
+		cur := hostOf[w.vm.Name]
+		if w.reason.Target != cur && w.reason.Kind == result.HostKind {
 			// The original's host, which a move of the VM does not change.
 			s.fail(w.vm.Name, hostField, fmt.Sprintf("host %s is its original's: a move of %s does not change it", w.reason.Target, w.vm.Name))
 			continue
 		}
-		if cur := hostOf[w.vm.Name]; len(movedFrom[cur]) > 0 && s.accepts(hostField, w.vm.Name, cur, sharing(cur, w.vm.Name)) {
+		if len(movedFrom[cur]) > 0 && s.accepts(hostField, w.vm.Name, cur, sharing(hostOf, cur, w.vm.Name)) {
 			// Larger VMs move away: it fits where it is, which is advice too.
 			a := advice(w.vm.Name)
 			a.Suggestions = append(a.Suggestions, result.Suggestion{Field: hostField.name, From: cur, To: cur, Reason: w.reason.Message, Check: w.reason.Check, Code: w.reason.Code,
 				Detail: fmt.Sprintf("it fits once %s moves to another host; %s", strings.Join(movedFrom[cur], " and "), s.passes(hostField))})
 			continue
 		}
-		placed := false
-		for _, h := range candidates {
-			if least, ok := refused[h.Name]; h.Name == hostOf[w.vm.Name] || ok && w.mb >= least {
-				continue
-			}
-			if !s.accepts(hostField, w.vm.Name, h.Name, sharing(h.Name, w.vm.Name)) {
-				if least, ok := refused[h.Name]; !ok || w.mb < least {
-					refused[h.Name] = w.mb
-				}
-				continue
-			}
-			s.apply(hostField, w.vm.Name, h.Name)
-			movedFrom[hostOf[w.vm.Name]] = append(movedFrom[hostOf[w.vm.Name]], w.vm.Name)
-			a := advice(w.vm.Name)
-			a.Suggestions = append(a.Suggestions, result.Suggestion{Field: hostField.name, From: hostOf[w.vm.Name], To: h.Name, Reason: w.reason.Message,
-				Check: w.reason.Check, Code: w.reason.Code, Detail: fmt.Sprintf("%s free; passes %s", gb(free(h)), s.passes(hostField))})
-			hostOf[w.vm.Name], placed = h.Name, true
-			break
+		if s.move(hostField, w.vm.Name, w.reason, hostOf, spots, w.mb, refused, advice) {
+			movedFrom[cur] = append(movedFrom[cur], w.vm.Name)
+			continue
 		}
-		if !placed {
-			best := "no other host"
-			if len(candidates) > 0 {
-				best = fmt.Sprintf("the most free memory is %s on %s", gb(free(candidates[0])), candidates[0].Name)
-			}
-			s.fail(w.vm.Name, hostField, fmt.Sprintf("no host the checks accept (it needs %s, with the VMs already there): %s", gb(w.mb), best))
+		best := "no other host"
+		if len(hosts) > 0 {
+			best = fmt.Sprintf("the most free memory is %s on %s", gb(free(hosts[0])), hosts[0].Name)
 		}
+		s.fail(w.vm.Name, hostField, fmt.Sprintf("no host the checks accept (it needs %s, with the VMs already there): %s", gb(w.mb), best))
 	}
 }
 
 // datastores moves the VMs blocked for their datastore — on the host now planned — to the
 // datastore with the most free space that takes them with the plan VMs already going there.
 func (s *session) datastores(reasons map[string][]result.Reason, advice func(string) *Advice) {
-	now := s.run(s.pl, datastoreField.checks)
-	facts := derive.Derive(s.with(s.pl))
 	if s.snap.VCenter == nil {
 		return
 	}
-	candidates := slices.Clone(s.snap.VCenter.Datastores)
-	slices.SortStableFunc(candidates, func(a, b inventory.Datastore) int { return cmp.Compare(b.FreeBytes, a.FreeBytes) })
+	now := s.run(s.pl, datastoreField.checks)
+	facts := derive.Derive(s.with(s.pl))
+	datastores := slices.Clone(s.snap.VCenter.Datastores)
+	slices.SortStableFunc(datastores, func(a, b inventory.Datastore) int { return cmp.Compare(b.FreeBytes, a.FreeBytes) })
+	spots := make([]spot, len(datastores))
+	for i, d := range datastores {
+		spots[i] = spot{d.Name, gb(d.FreeBytes>>20) + " free"}
+	}
 	onDS := map[string]string{}
 	for _, vm := range facts.VMs {
 		onDS[vm.Name] = vm.TargetDatastore
 	}
-	refused := map[string]int64{} // per datastore, the least provisioned space of a VM it refused: it refuses any as large
+	refused := map[string]int64{} // by provisioned space
 	for _, vm := range facts.VMs {
 		r, ok := datastoreField.first(now[vm.Name])
 		if _, blocked := reasons[vm.Name]; !ok || !blocked { // a VM that passed stays where it is
@@ -322,52 +345,34 @@ func (s *session) datastores(reasons map[string][]result.Reason, advice func(str
 		if vm.OnPrem != nil && vm.OnPrem.Storage != nil {
 			size = vm.OnPrem.Storage.ProvisionedBytes
 		}
-		placed := false
-		for _, d := range candidates {
-			if least, seen := refused[d.Name]; d.Name == onDS[vm.Name] || seen && size >= least {
-				continue
-			}
-			var there []string
-			for name, on := range onDS {
-				if on == d.Name && name != vm.Name {
-					there = append(there, name)
-				}
-			}
-			if !s.accepts(datastoreField, vm.Name, d.Name, there) {
-				if least, seen := refused[d.Name]; !seen || size < least {
-					refused[d.Name] = size
-				}
-				continue
-			}
-			s.apply(datastoreField, vm.Name, d.Name)
-			a := advice(vm.Name)
-			a.Suggestions = append(a.Suggestions, result.Suggestion{Field: datastoreField.name, From: onDS[vm.Name], To: d.Name, Reason: r.Message,
-				Check: r.Check, Code: r.Code, Detail: fmt.Sprintf("%s free; %s", gb(d.FreeBytes>>20), s.passes(datastoreField))})
-			onDS[vm.Name], placed = d.Name, true
-			break
+		if s.move(datastoreField, vm.Name, r, onDS, spots, size, refused, advice) {
+			continue
 		}
-		if !placed {
-			why := fmt.Sprintf("no datastore the checks accept on host %s", vm.Host)
-			if vm.Modernized && s.snap.Phase == result.Failback {
-				why += " (modernized failback goes to the datastore its item records, chosen at reprotect)"
-			} else if len(candidates) > 0 {
-				why += fmt.Sprintf(": the most free space is %s on %s", gb(candidates[0].FreeBytes>>20), candidates[0].Name)
-			}
-			s.fail(vm.Name, datastoreField, why)
+		why := fmt.Sprintf("no datastore the checks accept on host %s", vm.Host)
+		if vm.Modernized && s.snap.Phase == result.Failback {
+			why += " (modernized failback goes to the datastore its item records, chosen at reprotect)"
+		} else if len(datastores) > 0 {
+			why += fmt.Sprintf(": the most free space is %s on %s", gb(datastores[0].FreeBytes>>20), datastores[0].Name)
 		}
+		s.fail(vm.Name, datastoreField, why)
 	}
 }
 
 // appliances moves the modernized VMs still blocked by their appliance — unhealthy, over 60 disks,
 // or out of reach of their datastore (8061) — to another of the vault's appliances that takes them
 // with the plan VMs already going through it. Before failback, the item's appliance stands (the
-// checks then refuse every other).
+// checks then refuse every other). An appliance's refusal says nothing of another VM's: each
+// reaches its own datastores.
 func (s *session) appliances(reasons map[string][]result.Reason, advice func(string) *Advice) {
 	if s.snap.Azure == nil || s.snap.Azure.Fabrics == nil || !s.snap.Parts[inventory.FabricsPart].Collected || len(s.snap.Azure.Fabrics.Appliances) < 2 {
 		return
 	}
 	now := s.run(s.pl, applianceField.checks)
 	facts := derive.Derive(s.with(s.pl))
+	var spots []spot
+	for _, ap := range s.snap.Azure.Fabrics.Appliances {
+		spots = append(spots, spot{name: ap.Name})
+	}
 	through := map[string]string{}
 	for _, vm := range facts.VMs {
 		through[vm.Name] = vm.Appliance
@@ -377,34 +382,14 @@ func (s *session) appliances(reasons map[string][]result.Reason, advice func(str
 		if _, blocked := reasons[vm.Name]; !ok || !blocked || !vm.Modernized || r.Check == "datastore.access" && r.Code != "8061" {
 			continue
 		}
-		placed := false
-		for _, ap := range s.snap.Azure.Fabrics.Appliances {
-			if ap.Name == through[vm.Name] {
-				continue
-			}
-			var there []string
-			for name, on := range through {
-				if on == ap.Name && name != vm.Name {
-					there = append(there, name)
-				}
-			}
-			if !s.accepts(applianceField, vm.Name, ap.Name, there) {
-				continue
-			}
-			s.apply(applianceField, vm.Name, ap.Name)
-			a := advice(vm.Name)
-			a.Suggestions = append(a.Suggestions, result.Suggestion{Field: applianceField.name, From: through[vm.Name], To: ap.Name, Reason: r.Message,
-				Check: r.Check, Code: r.Code, Detail: s.passes(applianceField)})
-			through[vm.Name], placed = ap.Name, true
-			break
+		if s.move(applianceField, vm.Name, r, through, spots, 0, nil, advice) {
+			continue
 		}
-		if !placed {
-			why := "no other appliance of the vault the checks accept"
-			if s.snap.Phase == result.Failback {
-				why += " (before failback, the appliance its item was reprotected to stands)"
-			}
-			s.fail(vm.Name, applianceField, why)
+		why := "no other appliance of the vault the checks accept"
+		if s.snap.Phase == result.Failback {
+			why += " (before failback, the appliance its item was reprotected to stands)"
 		}
+		s.fail(vm.Name, applianceField, why)
 	}
 }
 

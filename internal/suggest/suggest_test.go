@@ -86,6 +86,9 @@ func TestJointPlacement(t *testing.T) {
 				stays++
 			} else {
 				moved[s.To]++
+				if s.Detail != "112.0 GB free; passes esxi.memory, esxi.host, esxi.license" {
+					t.Errorf("%s: detail %q", name, s.Detail)
+				}
 			}
 		}
 		if len(a.Unresolved) > 0 {
