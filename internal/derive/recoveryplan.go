@@ -81,8 +81,8 @@ func RecoveryPlans(s *inventory.Snapshot) []RecoveryPlan {
 		boot := 0
 		for i := range rp.Plan.Groups {
 			g := &rp.Plan.Groups[i]
-			pg := PlanGroup{Name: groupName(g.Type, &boot), Group: g}
-			pg.Boot = strings.HasPrefix(pg.Name, "Group ")
+			pg := PlanGroup{Group: g}
+			pg.Name, pg.Boot = groupName(g.Type, &boot)
 			for _, ri := range g.Items {
 				it := byID[strings.ToLower(ri.ID)]
 				if it == nil && ri.VirtualMachineID != "" {
@@ -101,17 +101,18 @@ func RecoveryPlans(s *inventory.Snapshot) []RecoveryPlan {
 	return out
 }
 
-// groupName names a group as the portal does: the Boot groups (and any other type) "Group 1",
-// "Group 2"… in order.
-func groupName(kind string, boot *int) string {
+// groupName names a group as the portal does — the Boot groups (and any other type) "Group 1",
+// "Group 2"… in order — and says whether it is one: it holds machines, not the plan-wide Shutdown
+// or Failover group.
+func groupName(kind string, boot *int) (string, bool) {
 	switch {
 	case strings.EqualFold(kind, "Shutdown"):
-		return "All groups shutdown"
+		return "All groups shutdown", false
 	case strings.EqualFold(kind, "Failover"):
-		return "All groups failover"
+		return "All groups failover", false
 	}
 	*boot++
-	return fmt.Sprintf("Group %d", *boot)
+	return fmt.Sprintf("Group %d", *boot), true
 }
 
 // planScopes are the recovery plans' groups and VMs, for their verdicts.

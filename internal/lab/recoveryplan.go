@@ -43,9 +43,10 @@ type PlanAction struct {
 func (a *Azure) listRecoveryPlans(vault, rg string, _ *asr.ReplicationRecoveryPlansClientListOptions) azfake.PagerResponder[asr.ReplicationRecoveryPlansClientListResponse] {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	items := a.itemsByName() // once for every plan of the listing
 	return vaultPages(a, vault, rg, len(a.RecoveryPlans), func(from, to int) (page asr.ReplicationRecoveryPlansClientListResponse) {
 		for _, rp := range a.RecoveryPlans[from:to] {
-			page.Value = append(page.Value, a.recoveryPlan(rp))
+			page.Value = append(page.Value, a.recoveryPlan(rp, items))
 		}
 		return page
 	})
@@ -60,9 +61,8 @@ func (a *Azure) itemsByName() map[string]Item {
 	return out
 }
 
-// recoveryPlan turns a lab recovery plan into the ARM model.
-func (a *Azure) recoveryPlan(rp RecoveryPlan) *asr.RecoveryPlan {
-	items := a.itemsByName()
+// recoveryPlan turns a lab recovery plan into the ARM model, its items found among the vault's.
+func (a *Azure) recoveryPlan(rp RecoveryPlan, items map[string]Item) *asr.RecoveryPlan {
 	vaultID := fmt.Sprintf("/Subscriptions/%s/resourceGroups/%s/providers/Microsoft.RecoveryServices/vaults/%s", a.Subscription, a.VaultGroup, a.Vault)
 	p := &asr.RecoveryPlanProperties{FriendlyName: to.Ptr(rp.Name), PrimaryFabricID: to.Ptr(vaultID + "/replicationFabrics/" + labFabric),
 		PrimaryFabricFriendlyName: to.Ptr(labFabric), RecoveryFabricID: to.Ptr("Microsoft Azure"), RecoveryFabricFriendlyName: to.Ptr("Microsoft Azure"),

@@ -83,8 +83,9 @@ func writeJUnit(w io.Writer, r Report) error {
 	var doc any = s
 	if len(r.RecoveryPlans) > 0 {
 		all := junitSuites{junitCounts: s.junitCounts, Suites: []junitSuite{s}}
+		byName := vmsByName(r)
 		for _, p := range r.RecoveryPlans {
-			all.Suites = append(all.Suites, planSuite(r, p))
+			all.Suites = append(all.Suites, planSuite(r, p, byName))
 		}
 		for _, ps := range all.Suites[1:] {
 			all.Tests, all.Failures, all.Errors = all.Tests+ps.Tests, all.Failures+ps.Failures, all.Errors+ps.Errors
@@ -105,18 +106,12 @@ func writeJUnit(w io.Writer, r Report) error {
 
 // planSuite is one recovery plan's suite: the plan's verdict, then each of its VMs' by group in
 // boot order (classname "recovery-plan NAME/GROUP").
-func planSuite(r Report, p result.RecoveryPlan) junitSuite {
-	byName := make(map[string]result.VM, len(r.VMs))
-	for _, vm := range r.VMs {
-		byName[vm.Name] = vm
-	}
+func planSuite(r Report, p result.RecoveryPlan, byName map[string]result.VM) junitSuite {
 	s := junitSuite{junitCounts: junitCounts{Name: "asr-preflight " + string(r.Phase) + " recovery plan " + p.Name, Time: fmt.Sprintf("%.3f", float64(r.DurationMs)/1000)},
 		Timestamp: r.StartedAt.Format(time.RFC3339), Cases: []junitCase{verdictCase("recovery-plan", p.Name, p.Verdict, p.Reasons)}}
 	for _, g := range p.Groups {
-		for _, name := range g.VMs {
-			if vm, ok := byName[name]; ok {
-				s.Cases = append(s.Cases, verdictCase("recovery-plan "+p.Name+"/"+g.Name, vm.Name, vm.Verdict, vm.Reasons))
-			}
+		for _, vm := range groupVMs(byName, g) {
+			s.Cases = append(s.Cases, verdictCase("recovery-plan "+p.Name+"/"+g.Name, vm.Name, vm.Verdict, vm.Reasons))
 		}
 	}
 	for _, c := range s.Cases {

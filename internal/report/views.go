@@ -83,10 +83,7 @@ type groupTable struct {
 
 // planSections are the recovery plans, in the plan's order, with their groups that hold VMs.
 func planSections(r Report, verbose bool) []planSection {
-	byName := make(map[string]result.VM, len(r.VMs))
-	for _, vm := range r.VMs {
-		byName[vm.Name] = vm
-	}
+	byName := vmsByName(r)
 	var out []planSection
 	for _, p := range r.RecoveryPlans {
 		sec := planSection{planRow: planRow{Plan: p, Codes: codes(result.VM{Reasons: p.Reasons})}}
@@ -94,13 +91,7 @@ func planSections(r Report, verbose bool) []planSection {
 			sec.Reason = firstReason(p.Name, p.Reasons[0])
 		}
 		for _, g := range p.Groups {
-			var vms []result.VM
-			for _, name := range g.VMs {
-				if vm, ok := byName[name]; ok {
-					vms = append(vms, vm)
-				}
-			}
-			if len(vms) > 0 {
+			if vms := groupVMs(byName, g); len(vms) > 0 {
 				sec.Groups = append(sec.Groups, groupTable{Name: g.Name, Table: tableOf(vms, verbose)})
 			}
 		}
@@ -111,6 +102,26 @@ func planSections(r Report, verbose bool) []planSection {
 		return slices.Index(result.Verdicts, a.Plan.Verdict) - slices.Index(result.Verdicts, b.Plan.Verdict)
 	})
 	return out
+}
+
+// vmsByName indexes the report's VMs by name, for the recovery plans' groups.
+func vmsByName(r Report) map[string]result.VM {
+	byName := make(map[string]result.VM, len(r.VMs))
+	for _, vm := range r.VMs {
+		byName[vm.Name] = vm
+	}
+	return byName
+}
+
+// groupVMs are the verdicts of a recovery plan group's VMs, in its order.
+func groupVMs(byName map[string]result.VM, g result.Group) []result.VM {
+	var vms []result.VM
+	for _, name := range g.VMs {
+		if vm, ok := byName[name]; ok {
+			vms = append(vms, vm)
+		}
+	}
+	return vms
 }
 
 // firstReason is a VM's first reason in a few words, naming its target unless that is the VM or
