@@ -243,6 +243,11 @@ func TestModernizedVCenterChecks(t *testing.T) {
 			vm.Name, vm.InstanceUUID = "web01-renamed", "50158471-87c2-d4ad-caa2-abe22face6d8"
 			s.Azure.ProtectedItems[0].SourceUUID = "50158471-87c2-d4ad-caa2-abe22face6d8"
 		}, []want{{"web01", Pass, "", "the original is in datacenter DC1: web01-renamed (vm-2 on esx02, poweredOff), found by the instance UUID Site Recovery records"}, {"db01", Pass, "", ""}}},
+		{"original renamed, found by its UUID but read briefly (the vault answered late)", func(s *inventory.Snapshot) {
+			vm := vmRef(s, "web01")
+			vm.Name, vm.InstanceUUID, vm.Brief, vm.Host = "web01-renamed", "50158471-87c2-d4ad-caa2-abe22face6d8", true, ""
+			s.Azure.ProtectedItems[0].SourceUUID = "50158471-87c2-d4ad-caa2-abe22face6d8"
+		}, []want{{"web01", Fail, "", "web01-renamed (vm-2), the original of web01 as Site Recovery names it (instance UUID 50158471-87c2-d4ad-caa2-abe22face6d8), was not read in full: the vault answered too late"}, {"db01", Pass, "", ""}}},
 		{"a new VM of the name is not the original", func(s *inventory.Snapshot) {
 			vmRef(s, "web01").InstanceUUID = "50150000-0000-0000-0000-000000000001"
 			s.Azure.ProtectedItems[0].SourceUUID = "50158471-87c2-d4ad-caa2-abe22face6d8"

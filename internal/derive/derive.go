@@ -329,7 +329,9 @@ func (f *Facts) onPrem(it *inventory.ProtectedItem, name string) (*inventory.VM,
 	// vCenter reports no UUID for an inaccessible or orphaned VM: of such a VM, only its name speaks.
 	unknown := slices.ContainsFunc(found, func(vm inventory.VM) bool { return vm.InstanceUUID == "" })
 	if it != nil && it.SourceUUID != "" && len(f.byUUID) > 0 && !unknown {
-		if vm, ok := f.byUUID[it.SourceUUID]; ok {
+		if vm, ok := f.byUUID[it.SourceUUID]; ok && vm.Brief {
+			return nil, fmt.Sprintf("%s, the original of %s as Site Recovery names it (instance UUID %s), was not read in full: the vault answered too late", DescribeVMs([]inventory.VM{*vm}), name, it.SourceUUID), true
+		} else if ok {
 			return vm, "", true
 		}
 		problem := fmt.Sprintf("no on-premises VM has instance UUID %s, the original of %s as Site Recovery names it", it.SourceUUID, name)
@@ -414,10 +416,14 @@ func (x azureIndex) locate(ref AzureRef) (found *inventory.AzureVM, elsewhere []
 }
 
 // DescribeVMs names VMs with their reference, host and state: "web01 (vm-42 on esx01, poweredOn)",
-// with the connection state when it is not connected.
+// with the connection state when it is not connected; a brief VM by its reference alone.
 func DescribeVMs(vms []inventory.VM) string {
 	parts := make([]string, len(vms))
 	for i, v := range vms {
+		if v.Brief {
+			parts[i] = fmt.Sprintf("%s (%s)", v.Name, v.Ref)
+			continue
+		}
 		state := v.PowerState
 		if v.ConnectionState != "" && v.ConnectionState != "connected" {
 			state = v.ConnectionState

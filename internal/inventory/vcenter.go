@@ -1,6 +1,9 @@
 package inventory
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // VCenter is what was read of one vCenter datacenter.
 type VCenter struct {
@@ -9,6 +12,8 @@ type VCenter struct {
 	Hosts      []Host      `json:"hosts"`
 	Datastores []Datastore `json:"datastores"`
 	VMs        []VM        `json:"vms"`
+	// Detailed says which VMs were read in full: the others are brief. Nil when every VM was.
+	Detailed *Detailed `json:"detailed,omitempty"`
 	// Privileges is what the account holds on the target objects, when asked for.
 	Privileges *Privileges `json:"privileges,omitempty"`
 }
@@ -75,11 +80,49 @@ type VM struct {
 	// InstanceUUID is vCenter's instance UUID of the VM (config.instanceUuid): Site Recovery's
 	// modernized items name the original VM by it.
 	InstanceUUID string `json:"instanceUuid,omitempty"`
+	// Brief is set when only its name and instance UUID were read (it is none of the VMs the
+	// checks look at): its other fields are unknown, not empty.
+	Brief bool `json:"brief,omitempty"`
 	// Storage is what its summary says of its disks; nil when vCenter did not say.
 	Storage *VMStorage `json:"storage,omitempty"`
 	// Details are read only where a check needs them: all of them for the master target, the
 	// guest network alone for the plan's Linux VMs before failback.
 	Details *VMDetails `json:"details,omitempty"`
+}
+
+// Detailed names the VMs read in full: the checks look at those of these names (the plan's VMs,
+// the names they fail back under, the master target) and of these instance UUIDs (the originals
+// Site Recovery records).
+type Detailed struct {
+	Names         []string `json:"names"`
+	InstanceUUIDs []string `json:"instanceUuids,omitempty"` // lower case
+}
+
+// NewDetailed returns the VMs of the names and instance UUIDs, each once, sorted; empty ones are
+// left out.
+func NewDetailed(names, uuids []string) *Detailed {
+	d := &Detailed{Names: []string{}}
+	for _, n := range names {
+		if n != "" {
+			d.Names = append(d.Names, n)
+		}
+	}
+	for _, u := range uuids {
+		if u != "" {
+			d.InstanceUUIDs = append(d.InstanceUUIDs, strings.ToLower(u))
+		}
+	}
+	slices.Sort(d.Names)
+	slices.Sort(d.InstanceUUIDs)
+	d.Names, d.InstanceUUIDs = slices.Compact(d.Names), slices.Compact(d.InstanceUUIDs)
+	return d
+}
+
+// Follows reports whether the VM is one of those named: by its name, or by its instance UUID.
+func (d *Detailed) Follows(vm VM) bool {
+	_, byName := slices.BinarySearch(d.Names, vm.Name)
+	_, byUUID := slices.BinarySearch(d.InstanceUUIDs, strings.ToLower(vm.InstanceUUID))
+	return byName || vm.InstanceUUID != "" && byUUID
 }
 
 // VMStorage is what a VM's summary says of its disks.

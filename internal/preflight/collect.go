@@ -235,18 +235,40 @@ func collect(ctx context.Context, cfg *Config, b budget, s *inventory.Snapshot) 
 		defer mu.Unlock()
 		maps.Copy(s.Parts, parts)
 	}
+	// vCenter reads in full only the VMs the checks look at, among them the originals and target
+	// names the vault's items record: it waits for them once it has listed the datacenter's VMs.
+	// It waits at most three quarters of its time: an Azure that never answers does not cost
+	// vCenter's results.
+	read := make(chan inventory.Parts, 1) // the vault's parts, once Azure is read (or will not be)
+	planned := maps.Clone(s.Parts)        // what the plan step read, before the collectors write
+	waitUntil := end.Add(-time.Until(end) / 4)
+	related := func(ctx context.Context) ([]string, []string) {
+		ctx, cancel := context.WithDeadline(ctx, waitUntil)
+		defer cancel()
+		select {
+		case parts := <-read:
+			read <- parts
+			return relatedVMs(cfg, s, parts)
+		case <-ctx.Done():
+			return nil, nil
+		}
+	}
 	if cfg.VCenter != nil {
-		wg.Go(func() { merge(collectVCenter(ctx, cfg, b, end, s)) })
+		wg.Go(func() { merge(collectVCenter(ctx, cfg, b, end, s, related)) })
 	}
 	if cfg.Azure != nil && s.Azure == nil && (checks.Needs(cfg.Active, checks.Azure) || cfg.Plan.FromVault()) {
 		wg.Go(func() {
 			azureParts := collectAzure(ctx, cfg, b, end, s)
+			read <- azureParts
 			merge(azureParts)
 			merge(probeGuests(ctx, cfg, b, end, s, azureParts))
 		})
 	} else if s.Azure != nil { // read by the plan step
-		azureParts := inventory.Parts{inventory.AzurePart: s.Parts[inventory.AzurePart], inventory.VaultPart: s.Parts[inventory.VaultPart]}
+		azureParts := inventory.Parts{inventory.AzurePart: planned[inventory.AzurePart], inventory.VaultPart: planned[inventory.VaultPart]}
+		read <- planned
 		wg.Go(func() { merge(probeGuests(ctx, cfg, b, end, s, azureParts)) })
+	} else {
+		read <- nil
 	}
 	if addr := cfg.Plan.ConfigurationServerAddr(); addr != "" && checks.Needs(cfg.Active, checks.ConfigServer) {
 		wg.Go(func() {
@@ -265,12 +287,15 @@ func collect(ctx context.Context, cfg *Config, b budget, s *inventory.Snapshot) 
 	wg.Wait()
 }
 
-// collectVCenter reads vCenter, with the optional parts the active checks need.
-func collectVCenter(ctx context.Context, cfg *Config, b budget, end time.Time, s *inventory.Snapshot) inventory.Parts {
+// collectVCenter reads vCenter, with the optional parts the active checks need; related gives the
+// VMs the vault's items name.
+func collectVCenter(ctx context.Context, cfg *Config, b budget, end time.Time, s *inventory.Snapshot, related func(context.Context) ([]string, []string)) inventory.Parts {
 	progress(cfg.Stderr, "collecting vCenter inventory…")
 	vctx, cancel := b.collector(ctx, "vCenter "+cfg.VCenter.Address(), end)
 	defer cancel()
-	inv, parts, err := vcenter.Collect(vctx, *cfg.VCenter, vcenterRequest(cfg))
+	req := vcenterRequest(cfg)
+	req.Related = related
+	inv, parts, err := vcenter.Collect(vctx, *cfg.VCenter, req)
 	if err != nil {
 		return inventory.Parts{inventory.VCenterPart: {Error: oneLine(err)}}
 	}
@@ -286,12 +311,29 @@ func vcenterRequest(cfg *Config) vcenter.Request {
 	req := vcenter.Request{MasterTarget: p.MasterTarget, Licenses: checks.Needs(cfg.Active, checks.Licenses),
 		Details: checks.Needs(cfg.Active, checks.VMDetails), GuestNet: checks.Needs(cfg.Active, checks.GuestNet)}
 	for _, vm := range p.VMs {
-		req.VMs = append(req.VMs, vm.Name)
+		req.VMs, req.Names = append(req.VMs, vm.Name), append(req.Names, vm.TargetName)
 	}
 	if checks.Needs(cfg.Active, checks.Privileges) {
 		req.Privileges, req.Principal = checks.CheckedPrivileges, cfg.Principal
 	}
 	return req
+}
+
+// relatedVMs are the names and instance UUIDs of the on-premises VMs the vault's items give the plan
+// VMs — the names they fail back under, their originals — as derive finds them (nothing when the
+// vault was not read).
+func relatedVMs(cfg *Config, s *inventory.Snapshot, parts inventory.Parts) (names, uuids []string) {
+	if s.Azure == nil {
+		return nil, nil
+	}
+	facts := derive.Derive(&inventory.Snapshot{Phase: cfg.Phase, Plan: cfg.Plan, Azure: s.Azure, Parts: parts})
+	for _, vm := range facts.VMs {
+		names = append(names, vm.TargetName)
+		if vm.Item != nil {
+			uuids = append(uuids, vm.Item.SourceUUID)
+		}
+	}
+	return names, uuids
 }
 
 // collectAzure reads Azure into the snapshot and returns its parts.

@@ -31,13 +31,30 @@ var (
 	vmProps = []string{"name", "runtime.host", "runtime.connectionState", "runtime.powerState", "config.template",
 		"config.hardware.memoryMB", "config.guestId", "config.instanceUuid", "guest.guestFamily", "summary.config.numVirtualDisks",
 		"summary.storage.committed", "summary.storage.uncommitted"}
+	// briefProps are read for every VM of the datacenter: what tells a namesake or an original.
+	briefProps    = []string{"name", "config.instanceUuid"}
 	detailProps   = []string{"guest.toolsRunningStatus", "rootSnapshot", "config.hardware.device", "config.extraConfig"}
 	guestNetProps = []string{"guest.net"}
 )
 
-// Request says which optional parts to collect, so that skipped checks cost nothing.
+// infraSpecs read the hosts and datastores; vmSpecs the VMs' properties of the paths.
+var infraSpecs = []types.PropertySpec{{Type: "HostSystem", PathSet: hostProps}, {Type: "Datastore", PathSet: dsProps}}
+
+func vmSpecs(paths []string) []types.PropertySpec {
+	return []types.PropertySpec{{Type: "VirtualMachine", PathSet: paths}}
+}
+
+// Request says which VMs the checks look at, and which optional parts to collect, so that skipped
+// checks cost nothing. Every VM of the datacenter is read by name and instance UUID; every other
+// property only of the VMs the request names: the plan's VMs, the names they fail back under, the
+// master target, and the VMs of the instance UUIDs Site Recovery records as their originals.
 type Request struct {
-	VMs          []string // the plan's VMs
+	VMs   []string // the plan's VMs
+	Names []string // more names whose VMs the checks look at: the names the plan's VMs fail back under
+	// Related, when set, is called once the datacenter's VMs are listed and returns more names and
+	// instance UUIDs whose VMs the checks look at — those of the vault's items, which may still be
+	// being read. It returns as soon as it knows, or when ctx ends.
+	Related      func(ctx context.Context) (names, uuids []string)
 	Details      bool     // read the master target's devices, snapshots and VMware Tools state
 	GuestNet     bool     // read the guest network of the plan's VMs that are Linux guests
 	Licenses     bool     // read host licence assignments
@@ -84,10 +101,21 @@ func deadline(ctx context.Context, err error) error {
 	return err
 }
 
-func collect(ctx context.Context, cfg Config, req Request) (*inventory.VCenter, inventory.Parts, error) {
+// conn is a logged-in session, its datacenter and the two inventory views: the VMs; the hosts
+// and datastores — so that neither retrieval walks the other's objects.
+type conn struct {
+	vc    *vim25.Client
+	sm    *session.Manager
+	dc    namedRef
+	views [2]*view.ContainerView
+}
+
+// connect logs in, finds the datacenter and creates the views. The views go with the session:
+// close, which logs out, destroys them.
+func connect(ctx context.Context, cfg Config) (*conn, error) {
 	set, err := cfg.settings()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	u, user := set.url, set.user
 	sc := soap.NewClient(u, cfg.Insecure)
@@ -101,43 +129,61 @@ func collect(ctx context.Context, cfg Config, req Request) (*inventory.VCenter, 
 	if cfg.Transport != nil {
 		sc.Transport = cfg.Transport(sc.Transport)
 	}
-	defer sc.CloseIdleConnections() // once logged out: a long-lived process (serve) keeps no connection per run
 	vc, err := vim25.NewClient(ctx, sc)
 	if err != nil {
-		return nil, nil, reachError(u, deadline(ctx, err))
+		sc.CloseIdleConnections()
+		return nil, reachError(u, deadline(ctx, err))
 	}
-	sm := session.NewManager(vc)
-	if err := sm.Login(ctx, user); err != nil {
-		return nil, nil, fmt.Errorf("vCenter login as %q failed: %w", user.Username(), deadline(ctx, err))
+	c := &conn{vc: vc, sm: session.NewManager(vc)}
+	if err := c.sm.Login(ctx, user); err != nil {
+		sc.CloseIdleConnections()
+		return nil, fmt.Errorf("vCenter login as %q failed: %w", user.Username(), deadline(ctx, err))
 	}
-	defer logout(ctx, sm)
-
-	inv := &inventory.VCenter{About: inventory.About{
-		FullName:   vc.ServiceContent.About.FullName,
-		Version:    vc.ServiceContent.About.Version,
-		Build:      vc.ServiceContent.About.Build,
-		APIType:    vc.ServiceContent.About.ApiType,
-		APIVersion: vc.ServiceContent.About.ApiVersion,
-	}}
-	dc, err := datacenter(ctx, vc, cfg.Datacenter)
-	if err != nil {
-		return nil, nil, err
+	if c.dc, err = datacenter(ctx, vc, cfg.Datacenter); err != nil {
+		c.close(ctx)
+		return nil, err
 	}
-	inv.Datacenter = dc.Name
-
-	// Two views — the VMs; the hosts and datastores — so that neither retrieval walks the other's
-	// objects. They go with the session: logging out destroys them.
-	var views [2]*view.ContainerView
 	g, gctx := errgroup.WithContext(ctx)
 	for i, kinds := range [][]string{{"VirtualMachine"}, {"HostSystem", "Datastore"}} {
 		g.Go(func() (err error) {
-			views[i], err = view.NewManager(vc).CreateContainerView(gctx, dc.Ref, kinds, true)
+			c.views[i], err = view.NewManager(vc).CreateContainerView(gctx, c.dc.Ref, kinds, true)
 			return err
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return nil, nil, fmt.Errorf("creating inventory view: %w", deadline(ctx, err))
+		c.close(ctx)
+		return nil, fmt.Errorf("creating inventory view: %w", deadline(ctx, err))
 	}
+	return c, nil
+}
+
+// close logs out (within CleanupGrace) and closes the idle connections: a long-lived process
+// (serve) keeps no connection per run.
+func (c *conn) close(ctx context.Context) {
+	logout(ctx, c.sm)
+	c.vc.CloseIdleConnections()
+}
+
+// about is what the inventory says of the server.
+func (c *conn) about() inventory.About {
+	a := c.vc.ServiceContent.About
+	return inventory.About{FullName: a.FullName, Version: a.Version, Build: a.Build, APIType: a.ApiType, APIVersion: a.ApiVersion}
+}
+
+// through selects the objects of a view, for a property filter.
+func through(v *view.ContainerView) types.ObjectSpec {
+	return types.ObjectSpec{Obj: v.Reference(), Skip: types.NewBool(true),
+		SelectSet: []types.BaseSelectionSpec{&types.TraversalSpec{Type: "ContainerView", Path: "view"}}}
+}
+
+func collect(ctx context.Context, cfg Config, req Request) (*inventory.VCenter, inventory.Parts, error) {
+	c, err := connect(ctx, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer c.close(ctx)
+	vc, sm, dc, views := c.vc, c.sm, c.dc, c.views
+	inv := &inventory.VCenter{About: c.about(), Datacenter: dc.Name}
 
 	// At once: the VMs, whose values are all scalars, and the hosts and datastores, whose are not
 	// (each answer goes to the decoder that suits it); the licences; the privileges, as soon as the
@@ -149,20 +195,13 @@ func collect(ctx context.Context, cfg Config, req Request) (*inventory.VCenter, 
 		infra           = make(chan struct{}) // closed once r holds the hosts and datastores
 		licErr, privErr error                 // each written by its own goroutine
 	)
-	through := func(v *view.ContainerView, props ...types.PropertySpec) ([]types.ObjectContent, error) {
-		return retrieve(gctx, vc, types.PropertyFilterSpec{PropSet: props, ObjectSet: []types.ObjectSpec{{
-			Obj:       v.Reference(),
-			Skip:      types.NewBool(true),
-			SelectSet: []types.BaseSelectionSpec{&types.TraversalSpec{Type: "ContainerView", Path: "view"}},
-		}}})
-	}
-	g, gctx = errgroup.WithContext(ctx)
+	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) {
-		vms, err = through(views[0], types.PropertySpec{Type: "VirtualMachine", PathSet: vmProps})
+		vms, err = retrieve(gctx, vc, types.PropertyFilterSpec{ObjectSet: []types.ObjectSpec{through(views[0])}, PropSet: vmSpecs(briefProps)})
 		return err
 	})
 	g.Go(func() error {
-		objs, err := through(views[1], types.PropertySpec{Type: "HostSystem", PathSet: hostProps}, types.PropertySpec{Type: "Datastore", PathSet: dsProps})
+		objs, err := retrieve(gctx, vc, types.PropertyFilterSpec{ObjectSet: []types.ObjectSpec{through(views[1])}, PropSet: infraSpecs})
 		if err == nil {
 			r = decodeInfra(inv, objs)
 			close(infra)
@@ -204,7 +243,10 @@ func collect(ctx context.Context, cfg Config, req Request) (*inventory.VCenter, 
 	if err := g.Wait(); err != nil {
 		return nil, nil, fmt.Errorf("reading inventory: %w", deadline(ctx, err))
 	}
-	decodeVMs(inv, vms, &r)
+	decodeVMs(inv, vms, &r, func(inventory.VM) bool { return false })
+	if err := detail(ctx, vc, inv, &r, req); err != nil {
+		return nil, nil, fmt.Errorf("reading inventory: %w", deadline(ctx, err))
+	}
 
 	// Then what needs the VMs' references.
 	var mtErr, netErr error
@@ -331,12 +373,14 @@ func decodeInfra(inv *inventory.VCenter, objs []types.ObjectContent) refs {
 	return r
 }
 
-// decodeVMs turns the VMs of an answer into the inventory, their hosts named.
-func decodeVMs(inv *inventory.VCenter, objs []types.ObjectContent, r *refs) {
+// decodeVMs turns the VMs of an answer into the inventory, their hosts named; those it does not
+// count among the followed are brief.
+func decodeVMs(inv *inventory.VCenter, objs []types.ObjectContent, r *refs, followed func(inventory.VM) bool) {
 	r.vm = map[string][]types.ManagedObjectReference{}
 	for _, oc := range objs {
 		if oc.Obj.Type == "VirtualMachine" {
 			vm := decodeVM(oc, r.hostName)
+			vm.Brief = !followed(vm)
 			r.vm[vm.Name] = append(r.vm[vm.Name], oc.Obj)
 			inv.VMs = append(inv.VMs, vm)
 		}
@@ -348,6 +392,39 @@ func decodeVMs(inv *inventory.VCenter, objs []types.ObjectContent, r *refs) {
 	for i, vm := range inv.VMs {
 		r.index[vm.Ref] = i
 	}
+}
+
+// detail reads every property of the VMs the request names (by name, or by the instance UUID of
+// an original), in one retrieval by object, once Related has answered; it records what it followed
+// in inv.Detailed.
+func detail(ctx context.Context, vc *vim25.Client, inv *inventory.VCenter, r *refs, req Request) error {
+	names := slices.Concat(req.VMs, req.Names, []string{req.MasterTarget})
+	var uuids []string
+	if req.Related != nil {
+		n, u := req.Related(ctx)
+		names, uuids = append(names, n...), u
+	}
+	d := inventory.NewDetailed(names, uuids)
+	inv.Detailed = d
+	var objs []types.ObjectSpec
+	for _, vm := range inv.VMs {
+		if d.Follows(vm) {
+			objs = append(objs, types.ObjectSpec{Obj: types.ManagedObjectReference{Type: "VirtualMachine", Value: vm.Ref}})
+		}
+	}
+	if len(objs) == 0 {
+		return nil
+	}
+	answer, err := retrieve(ctx, vc, types.PropertyFilterSpec{ObjectSet: objs, PropSet: vmSpecs(vmProps)})
+	if err != nil {
+		return err
+	}
+	for _, oc := range answer {
+		if i, ok := r.index[oc.Obj.Value]; ok {
+			inv.VMs[i] = decodeVM(oc, r.hostName)
+		}
+	}
+	return nil
 }
 
 func decodeHost(oc types.ObjectContent) inventory.Host {

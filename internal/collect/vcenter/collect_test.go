@@ -11,7 +11,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vmware/govmomi"
+	"github.com/vmware/govmomi/find"
+	"github.com/vmware/govmomi/object"
 	"github.com/vmware/govmomi/simulator"
+	"github.com/vmware/govmomi/vim25/mo"
 	"github.com/vmware/govmomi/vim25/soap"
 	"github.com/vmware/govmomi/vim25/types"
 
@@ -37,7 +41,7 @@ func config(s *simulator.Server) vcenter.Config {
 
 func TestCollect(t *testing.T) {
 	_, s := server(t, 2, 2, nil)
-	inv, _, err := vcenter.Collect(context.Background(), config(s), vcenter.Request{})
+	inv, _, err := vcenter.Collect(context.Background(), config(s), vcenter.Request{VMs: []string{"DC0_H0_VM0", "DC0_H0_VM1", "DC0_H1_VM0", "DC0_H1_VM1"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,6 +61,72 @@ func TestCollect(t *testing.T) {
 		if vm.Host == "" || !strings.HasPrefix(vm.Name, vm.Host) || vm.ConnectionState != "connected" || vm.PowerState != "poweredOn" || vm.Ref == "" {
 			t.Errorf("VM not fully read: %+v", vm)
 		}
+	}
+}
+
+// TestCollectReadsInFullOnlyWhatChecksLookAt: every VM by name and instance UUID; the plan's VMs,
+// the names they fail back under, the master target and the originals Related names (by UUID, a
+// renamed original too, once Related answers) in full, in one retrieval by object.
+func TestCollectReadsInFullOnlyWhatChecksLookAt(t *testing.T) {
+	_, s := server(t, 2, 3, nil)
+	ctx := context.Background()
+	c, err := govmomi.NewClient(ctx, s.URL, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	original, err := find.NewFinder(c.Client, true).VirtualMachine(ctx, "/DC0/vm/DC0_H0_VM0")
+	var props mo.VirtualMachine
+	if err == nil {
+		err = original.Properties(ctx, original.Reference(), []string{"config.instanceUuid"}, &props)
+	}
+	var task *object.Task
+	if err == nil {
+		task, err = original.Rename(ctx, "renamed-original")
+	}
+	if err == nil {
+		err = task.Wait(ctx)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	uuid := props.Config.InstanceUuid
+	answered := make(chan struct{})
+	var rec lab.Recorder
+	cfg := config(s)
+	cfg.Transport = rec.Wrap
+	req := vcenter.Request{VMs: []string{"DC0_H0_VM1"}, Names: []string{"DC0_H1_VM2"}, MasterTarget: "DC0_H1_VM0",
+		Related: func(ctx context.Context) ([]string, []string) {
+			<-answered
+			return []string{"DC0_H1_VM1"}, []string{strings.ToUpper(uuid)}
+		}}
+	go func() { time.Sleep(100 * time.Millisecond); close(answered) }()
+	inv, _, err := vcenter.Collect(ctx, cfg, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full := map[string]bool{}
+	for _, vm := range inv.VMs {
+		if vm.Name == "" || len(vm.InstanceUUID) != 36 || vm.Ref == "" {
+			t.Errorf("VM not listed by name and UUID: %+v", vm)
+		}
+		if !vm.Brief {
+			full[vm.Name] = true
+			if vm.Host == "" || vm.MemoryMB == 0 || vm.PowerState == "" || vm.Storage == nil {
+				t.Errorf("VM %s read in full lacks properties: %+v", vm.Name, vm)
+			}
+		} else if vm.Host != "" || vm.MemoryMB != 0 || vm.PowerState != "" {
+			t.Errorf("brief VM %s carries more than its name and UUID: %+v", vm.Name, vm)
+		}
+	}
+	want := map[string]bool{"DC0_H0_VM1": true, "DC0_H1_VM2": true, "DC0_H1_VM0": true, "DC0_H1_VM1": true, "renamed-original": true}
+	if !maps.Equal(full, want) || len(inv.VMs) != 6 {
+		t.Errorf("read in full: %v of %d VMs; want %v", full, len(inv.VMs), want)
+	}
+	if d := inv.Detailed; d == nil || !slices.Contains(d.Names, "DC0_H1_VM1") || !slices.Equal(d.InstanceUUIDs, []string{strings.ToLower(uuid)}) {
+		t.Errorf("detailed: %+v", d)
+	}
+	if n := strings.Count(strings.Join(rec.Methods(), " "), "RetrieveProperties"); n != 4 {
+		t.Errorf("%d retrievals (%v); want 4: datacenters, VMs by name, hosts and datastores, the VMs read in full", n, rec.Methods())
 	}
 }
 
@@ -145,6 +215,12 @@ func TestCollectParts(t *testing.T) {
 			vm.Name == "DC0_H0_VM1" && (d == nil || d.NICs != nil),
 			vm.Name != "DC0_H0_VM0" && vm.Name != "DC0_H0_VM1" && d != nil:
 			t.Errorf("details of %s: %+v; want every detail of the master target, the guest network alone of the plan VM", vm.Name, d)
+		}
+		if vm.Brief != (vm.Name != "DC0_H0_VM0" && vm.Name != "DC0_H0_VM1") {
+			t.Errorf("VM %s: brief %v; only the plan's VMs and the master target are read in full", vm.Name, vm.Brief)
+		}
+		if vm.Brief {
+			continue
 		}
 		if vm.MemoryMB == 0 || vm.GuestID == "" || len(vm.InstanceUUID) != 36 || vm.Storage == nil || vm.Storage.Disks != 1 || vm.Storage.ProvisionedBytes < 10<<30 {
 			t.Errorf("VM %s: memory, guest or storage not read: %+v %+v", vm.Name, vm, vm.Storage)

@@ -92,7 +92,7 @@ func TestRetrieveLikeGovmomi(t *testing.T) {
 		decode := func(objs []types.ObjectContent) *inventory.VCenter {
 			inv := &inventory.VCenter{}
 			r := decodeInfra(inv, objs)
-			decodeVMs(inv, objs, &r)
+			decodeVMs(inv, objs, &r, func(inventory.VM) bool { return true })
 			return inv
 		}
 		mine, theirs := decode(got), decode(res.Returnval)
