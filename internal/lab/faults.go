@@ -59,6 +59,12 @@ func (l *Lab) SetHostMemory(host string, totalMB, usedMB int64) error {
 		types.PropertyChange{Name: "summary.quickStats.overallMemoryUsage", Val: int32(usedMB)})
 }
 
+// SetMaintenance puts a host in maintenance mode, or takes it out, as vCenter announces it to
+// property collectors (vcsim's own task changes the flag without announcing it).
+func (l *Lab) SetMaintenance(host string, on bool) error {
+	return l.Update("HostSystem", host, types.PropertyChange{Name: "runtime.inMaintenanceMode", Val: on})
+}
+
 // setDatastore sets a datastore's type, capacity and free space, in bytes.
 func (l *Lab) setDatastore(name, typ string, capacity, free int64) error {
 	return l.Update("Datastore", name,

@@ -47,7 +47,8 @@ func vmSpecs(paths []string) []types.PropertySpec {
 // Request says which VMs the checks look at, and which optional parts to collect, so that skipped
 // checks cost nothing. Every VM of the datacenter is read by name and instance UUID; every other
 // property only of the VMs the request names: the plan's VMs, the names they fail back under, the
-// master target, and the VMs of the instance UUIDs Site Recovery records as their originals.
+// master target, and the VMs of the instance UUIDs Site Recovery records as their originals (a
+// plan of more than WholeAbove VMs reads every VM in full).
 type Request struct {
 	VMs   []string // the plan's VMs
 	Names []string // more names whose VMs the checks look at: the names the plan's VMs fail back under
@@ -195,9 +196,13 @@ func collect(ctx context.Context, cfg Config, req Request) (*inventory.VCenter, 
 		infra           = make(chan struct{}) // closed once r holds the hosts and datastores
 		licErr, privErr error                 // each written by its own goroutine
 	)
+	listed := briefProps
+	if whole(req) {
+		listed = vmProps
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) {
-		vms, err = retrieve(gctx, vc, types.PropertyFilterSpec{ObjectSet: []types.ObjectSpec{through(views[0])}, PropSet: vmSpecs(briefProps)})
+		vms, err = retrieve(gctx, vc, types.PropertyFilterSpec{ObjectSet: []types.ObjectSpec{through(views[0])}, PropSet: vmSpecs(listed)})
 		return err
 	})
 	g.Go(func() error {
@@ -243,7 +248,7 @@ func collect(ctx context.Context, cfg Config, req Request) (*inventory.VCenter, 
 	if err := g.Wait(); err != nil {
 		return nil, nil, fmt.Errorf("reading inventory: %w", deadline(ctx, err))
 	}
-	decodeVMs(inv, vms, &r, func(inventory.VM) bool { return false })
+	decodeVMs(inv, vms, &r, func(inventory.VM) bool { return whole(req) })
 	if err := detail(ctx, vc, inv, &r, req); err != nil {
 		return nil, nil, fmt.Errorf("reading inventory: %w", deadline(ctx, err))
 	}
@@ -394,6 +399,14 @@ func decodeVMs(inv *inventory.VCenter, objs []types.ObjectContent, r *refs, foll
 	}
 }
 
+// WholeAbove is the number of plan VMs above which every VM is read in full at once: for a plan
+// that large, one retrieval of every property over the view costs less than a listing by name
+// followed by a retrieval of the plan's VMs by object.
+const WholeAbove = 500
+
+// whole reports whether the request reads every VM in full.
+func whole(req Request) bool { return len(req.VMs) > WholeAbove }
+
 // detail reads every property of the VMs the request names (by name, or by the instance UUID of
 // an original), in one retrieval by object, once Related has answered; it records what it followed
 // in inv.Detailed.
@@ -406,6 +419,9 @@ func detail(ctx context.Context, vc *vim25.Client, inv *inventory.VCenter, r *re
 	}
 	d := inventory.NewDetailed(names, uuids)
 	inv.Detailed = d
+	if whole(req) {
+		return nil // read in full already
+	}
 	var objs []types.ObjectSpec
 	for _, vm := range inv.VMs {
 		if d.Follows(vm) {

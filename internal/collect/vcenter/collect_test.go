@@ -3,6 +3,7 @@ package vcenter_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -127,6 +128,24 @@ func TestCollectReadsInFullOnlyWhatChecksLookAt(t *testing.T) {
 	}
 	if n := strings.Count(strings.Join(rec.Methods(), " "), "RetrieveProperties"); n != 4 {
 		t.Errorf("%d retrievals (%v); want 4: datacenters, VMs by name, hosts and datastores, the VMs read in full", n, rec.Methods())
+	}
+
+	// A plan of more than WholeAbove VMs: every VM in full, in the listing itself.
+	rec = lab.Recorder{}
+	req = vcenter.Request{}
+	for i := range vcenter.WholeAbove + 1 {
+		req.VMs = append(req.VMs, fmt.Sprintf("vm%d", i))
+	}
+	if inv, _, err = vcenter.Collect(ctx, cfg, req); err != nil {
+		t.Fatal(err)
+	}
+	for _, vm := range inv.VMs {
+		if vm.Brief || vm.Host == "" {
+			t.Errorf("VM %s not read in full for a large plan: %+v", vm.Name, vm)
+		}
+	}
+	if n := strings.Count(strings.Join(rec.Methods(), " "), "RetrieveProperties"); n != 3 {
+		t.Errorf("%d retrievals for a large plan (%v); want 3", n, rec.Methods())
 	}
 }
 
