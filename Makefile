@@ -15,8 +15,8 @@ build: ## Build bin/asr-preflight and bin/asr-preflight-lab
 test: ## Run every test, end-to-end ones included, with the race detector
 	$(GO) test -race -count=1 ./...
 
-bench: ## Whole reprotect runs of 2,000 and 10,000 VMs against the floor, Azure's requests for 2,000 items, --suggest over 2,000 VMs (a few minutes)
-	$(GO) test -run '^$$' -bench 'Reprotect|Collect|Suggest' -benchtime 5x -timeout 30m ./internal/preflight ./internal/collect/azure ./internal/suggest
+bench: ## Whole reprotect runs of 2,000 and 10,000 VMs against the floor, Azure's requests for 2,000 items, --suggest over 2,000 VMs, serve watching 200 and 2,000 VMs (several minutes)
+	$(GO) test -run '^$$' -bench 'Reprotect|Collect|Suggest|ServeWatch' -benchtime 5x -timeout 30m ./internal/preflight ./internal/collect/azure ./internal/suggest
 
 lint: ## gofmt and go vet
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

@@ -2,6 +2,7 @@ package test
 
 import (
 	"bufio"
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -15,6 +16,7 @@ import (
 	"math/big"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -25,7 +27,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vmware/govmomi"
+	"github.com/vmware/govmomi/object"
+	"github.com/vmware/govmomi/vim25/types"
+
+	"github.com/asr-preflight/asr-preflight/internal/lab"
 	"github.com/asr-preflight/asr-preflight/internal/report"
+	"github.com/asr-preflight/asr-preflight/internal/serve"
 )
 
 // served is a running asr-preflight serve.
@@ -36,6 +44,7 @@ type served struct {
 	token  string
 	stderr *logLines
 	exited chan error
+	done   chan struct{} // closed once serve exited
 }
 
 // logLines collects a process's standard error, line by line, while a test reads it.
@@ -57,7 +66,7 @@ func startServe(t *testing.T, env []string, args ...string) *served {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	s := &served{cmd: cmd, client: &http.Client{Timeout: 10 * time.Second}, stderr: &logLines{lines: make(chan string, 1000)}, exited: make(chan error, 1)}
+	s := &served{cmd: cmd, client: &http.Client{Timeout: 10 * time.Second}, stderr: &logLines{lines: make(chan string, 1000)}, exited: make(chan error, 1), done: make(chan struct{})}
 	listening := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(pipe)
@@ -73,8 +82,23 @@ func startServe(t *testing.T, env []string, args ...string) *served {
 			}
 		}
 		s.exited <- cmd.Wait()
+		close(s.done)
 	}()
-	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	// Stopped as an operator would, so that it ends its vCenter watch (a wait held open in the
+	// lab's vCenter would delay the lab's own stop), then killed if it does not stop.
+	t.Cleanup(func() {
+		select {
+		case <-s.done:
+			return
+		default:
+		}
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-s.done:
+		case <-time.After(2 * serve.ShutdownGrace):
+			_ = cmd.Process.Kill()
+		}
+	})
 	select {
 	case addr := <-listening:
 		s.base = "http://" + addr
@@ -476,5 +500,110 @@ func TestServeRunFails(t *testing.T) {
 	s.waitFor(t, 20*time.Second, "web01 ready again", verdict("ready"))
 	if !strings.Contains(s.log(), "level=ERROR msg=run plan="+w.PlanPath+" phase=reprotect result=error") {
 		t.Errorf("the failed runs are not logged:\n%s", s.log())
+	}
+}
+
+// TestServeWatches: with --interval 15m, no run comes after the first; vCenter's change feed alone
+// makes a VM created under the name a plan VM fails back under turn web01 not ready within 5 s,
+// and its removal ready again; the updates and the last change are counted; /report shows the watched state; SIGTERM
+// still stops serve at once. With --no-watch, the same change goes unseen.
+func TestServeWatches(t *testing.T) {
+	// Modernized, before reprotect: web01 fails back to an alternate location as web01-restored,
+	// a name no VM carries yet.
+	w := startScenario(t, `description: web01 ready, to fail back as web01-restored
+vcenter:
+  vms: [{name: web01}, {name: db01}]
+azure:
+  appliances: [{name: appliance01}]
+  vms: [{name: web01}, {name: db01}]
+  items: [{name: web01, instanceType: InMageRcm}, {name: db01, instanceType: InMageRcm}]
+plan:
+  version: 1
+  vcenter: {datacenter: DC0}
+  azure: {vault: {resourceGroup: rg-asr, name: vault01}}
+  defaults: {datastore: LocalDS_0}
+  vms:
+    - {name: web01, location: alternate, targetName: web01-restored, host: DC0_H0}
+    - {name: db01}
+`)
+	s := startServe(t, w.Env(), "--plan", w.PlanPath, "--phase", "reprotect", "--interval", "15m")
+	unwatched := startServe(t, w.Env(), "--plan", w.PlanPath, "--phase", "reprotect", "--interval", "15m", "--no-watch")
+	ready := func(s *served) float64 {
+		_, scrape := s.get(t, "/metrics")
+		v, ok := metric(scrape, "asr_preflight_vm_ready", `vm="web01"`)
+		if !ok {
+			return -1
+		}
+		return v
+	}
+	for _, s := range []*served{s, unwatched} {
+		s.waitFor(t, 20*time.Second, "web01 ready", func() bool { return ready(s) == 1 })
+	}
+	s.waitFor(t, 10*time.Second, "the watch's first read", func() bool { return strings.Contains(s.log(), `msg="watching vCenter"`) })
+	_, scrape := s.get(t, "/metrics")
+	firstChange, _ := metric(scrape, "asr_preflight_last_change_timestamp_seconds", `phase="reprotect"`)
+
+	ctx := context.Background()
+	before := map[types.ManagedObjectReference]bool{}
+	for _, e := range w.Lab.Model.Map().All("VirtualMachine") {
+		before[e.Reference()] = true
+	}
+	created := time.Now()
+	if err := w.Lab.CreateVMs(ctx, []lab.VM{{Name: "web01-restored", Host: "DC0_H0", Datastore: "LocalDS_0", MemoryMB: 512}}); err != nil {
+		t.Fatal(err)
+	}
+	s.waitFor(t, 5*time.Second, "web01 not ready once a VM takes its name", func() bool { return ready(s) == 0 })
+	t.Logf("a VM created under the name web01 fails back as: web01 not ready after %v", time.Since(created).Round(time.Millisecond))
+	code, body := s.get(t, "/report?phase=reprotect")
+	var r report.Report
+	if err := json.Unmarshal([]byte(body), &r); code != 200 || err != nil || r.Summary.VMs.Blocked != 1 {
+		t.Errorf("/report after the change: %d %v %+v", code, err, r.Summary)
+	}
+	if !strings.Contains(body, "already in datacenter DC0; alternate-location failback creates a new VM named web01-restored there") {
+		t.Errorf("/report does not name the VM that took the name: %.400s", body)
+	}
+
+	var namesake types.ManagedObjectReference
+	for _, e := range w.Lab.Model.Map().All("VirtualMachine") {
+		if !before[e.Reference()] {
+			namesake = e.Reference()
+		}
+	}
+	u, _ := url.Parse(w.Lab.URL)
+	u.User = url.UserPassword(w.Lab.Username, w.Lab.Password)
+	c, err := govmomi.NewClient(ctx, u, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	task, err := object.NewVirtualMachine(c.Client, namesake).Destroy(ctx)
+	if err == nil {
+		err = task.Wait(ctx)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	removed := time.Now()
+	s.waitFor(t, 5*time.Second, "web01 ready again once that VM is gone", func() bool { return ready(s) == 1 })
+	t.Logf("that VM destroyed: web01 ready after %v", time.Since(removed).Round(time.Millisecond))
+
+	_, scrape = s.get(t, "/metrics")
+	if n, _ := metric(scrape, "asr_preflight_vcenter_updates_total"); n < 2 {
+		t.Errorf("vcenter_updates_total %v; want the creation and the removal at least", n)
+	}
+	if last, _ := metric(scrape, "asr_preflight_last_change_timestamp_seconds", `phase="reprotect"`); last <= firstChange {
+		t.Errorf("last_change_timestamp_seconds %v, not after the first report's %v", last, firstChange)
+	}
+	if runs, _ := metric(scrape, "asr_preflight_runs_total", `phase="reprotect"`); runs != 1 {
+		t.Errorf("runs_total %v: the change was seen by a run, not by the watch", runs)
+	}
+	if ready(unwatched) != 1 {
+		t.Error("--no-watch saw the change without a run")
+	}
+	took, err := s.stop(t)
+	if err != nil || took > 5*time.Second {
+		t.Errorf("SIGTERM: exit %v after %v", err, took)
+	}
+	if logged := s.log(); strings.Contains(logged, "differed") || !strings.Contains(logged, `msg="re-checked on vCenter changes"`) {
+		t.Errorf("the log:\n%s", logged)
 	}
 }

@@ -21,6 +21,7 @@ func newServeCmd() *cobra.Command {
 		f                           preflight.Flags
 		c                           serve.Config
 		phase, logFormat, tokenFile string
+		noWatch                     bool
 	)
 	cmd := &cobra.Command{
 		Use:   "serve --plan FILE [--plan FILE…]",
@@ -51,7 +52,7 @@ func newServeCmd() *cobra.Command {
 			if f.ProbeGuest {
 				c.Log.Warn("--probe-guest runs a Run Command inside every Azure VM at every run: the one thing asr-preflight does that is not read-only", "interval", c.Interval.String())
 			}
-			c.Version = toolVersion()
+			c.Version, c.Watch = toolVersion(), !noWatch
 			f.Format = "json"
 			c.Input = func(plan string, ph result.Phase) preflight.Input {
 				g := f
@@ -78,6 +79,7 @@ func newServeCmd() *cobra.Command {
 	fl.StringVar(&c.Listen, "listen", "127.0.0.1:9797", "`HOST:PORT` to serve on; loopback unless you say otherwise")
 	fl.DurationVar(&c.Interval, "interval", 15*time.Minute, "time between the starts of two runs of a plan")
 	fl.StringVar(&phase, "phase", "both", "reprotect, failback or both")
+	fl.BoolVar(&noWatch, "no-watch", false, "read vCenter at every run only, instead of following its changes between runs")
 	fl.StringVar(&c.TLSCert, "tls-cert", "", "serve HTTPS with this PEM certificate `FILE` (with --tls-key)")
 	fl.StringVar(&c.TLSKey, "tls-key", "", "PEM private key `FILE` of --tls-cert")
 	fl.StringVar(&tokenFile, "auth-token-file", "", "require every request but /healthz to carry the bearer token held in `FILE`")

@@ -225,14 +225,15 @@ func benchReprotect(b *testing.B, bin string, n int) {
 		ten[i] = ms(runTool(b, bin, url, "reprotect", "--plan", small10).took)
 	}
 
-	b.Logf("%d VMs, %d rounds: vCenter requests %d (10 VMs: %d); floor %.0f ms, full run %.0f ms (medians); ratio per round %s, median %.2f×; peak RSS %.0f MB; version %.0f ms, a 10-VM run %.0f ms",
-		n, len(ratios), all, small, median(floors), median(fulls), rounds(ratios), median(ratios), float64(rss)/(1<<20), median(version), median(ten))
+	b.Logf("%d VMs, %d rounds: vCenter requests %d (10 VMs: %d); floor %.0f ms, full run %.0f ms (medians); ratio per round %s, median %.2f×; peak RSS %.0f MB; version %.0f ms, a 10-VM run %.0f ms (%.2f× the floor)",
+		n, len(ratios), all, small, median(floors), median(fulls), rounds(ratios), median(ratios), float64(rss)/(1<<20), median(version), median(ten), median(ten)/median(floors))
 	b.ReportMetric(median(fulls), "full-ms")
 	b.ReportMetric(median(floors), "floor-ms")
 	b.ReportMetric(median(ratios), "x-floor")
 	b.ReportMetric(float64(all), "requests")
 	b.ReportMetric(float64(rss)/(1<<20), "rss-MB")
 	b.ReportMetric(median(ten), "10vm-ms")
+	b.ReportMetric(median(ten)/median(floors), "10vm-x-floor")
 	b.ReportMetric(median(version), "version-ms")
 }
 

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,6 +16,7 @@ import (
 	"unicode"
 
 	"github.com/asr-preflight/asr-preflight/internal/checks"
+	"github.com/asr-preflight/asr-preflight/internal/collect/vcenter"
 	"github.com/asr-preflight/asr-preflight/internal/derive"
 	"github.com/asr-preflight/asr-preflight/internal/inventory"
 	"github.com/asr-preflight/asr-preflight/internal/plan"
@@ -116,6 +118,29 @@ func Analyze(ctx context.Context, in Input) (*Outcome, error) {
 	snap.Phase = cfg.Phase
 	st.done("load")
 	return finish(ctx, cfg, snap, started, st), nil
+}
+
+// Recheck runs the checks again on the snapshot of an earlier run, its vCenter inventory brought
+// up to date by a watch of vCenter (serve): the watched hosts, datastores and VMs in place of those
+// the run read, with what only the run read kept (vcenter.Overlay). Then derive, analyze, report,
+// as the run did, with no network at all. The snapshot is not changed.
+func Recheck(ctx context.Context, in Input, base *inventory.Snapshot, watched *inventory.VCenter) (*Outcome, error) {
+	started := time.Now()
+	st := &steps{last: started}
+	cfg, err := Resolve(in)
+	if err != nil {
+		return nil, err
+	}
+	if base.VCenter == nil || !base.Parts[inventory.VCenterPart].Collected {
+		return nil, errors.New("the run read no vCenter inventory to bring up to date")
+	}
+	snap := *base
+	snap.VCenter, snap.Parts = vcenter.Overlay(base.VCenter, watched), maps.Clone(base.Parts)
+	cfg.Plan = snap.Plan // as the run resolved it, with the vault
+	st.done("watch")
+	cctx, cancel := newBudget(started, cfg.Timeout).checks(ctx)
+	defer cancel()
+	return finish(cctx, cfg, &snap, started, st), nil
 }
 
 // finish derives the facts, runs the checks and writes the reports.

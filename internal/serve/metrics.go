@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"maps"
 	"strings"
 	"sync"
 	"time"
@@ -8,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/asr-preflight/asr-preflight/internal/collect/vcenter"
 	"github.com/asr-preflight/asr-preflight/internal/inventory"
 	"github.com/asr-preflight/asr-preflight/internal/preflight"
 	"github.com/asr-preflight/asr-preflight/internal/report"
@@ -55,9 +57,17 @@ type state struct {
 	mu       sync.Mutex
 	latest   map[job]latest
 	sources  map[job]map[string]bool // source (vcenter, azure, vault, appliance) → up, as the job's last run that read it found
+	changed  map[job]time.Time       // when a verdict of the job last changed
 	reg      *prometheus.Registry
 	runs     *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	updates  *prometheus.CounterVec
+
+	// With the watch: the snapshot of each job's last run that produced a report, which the
+	// watched vCenter state brings up to date; the watches, by vCenter, and their goroutines.
+	bases    map[job]*inventory.Snapshot
+	watches  map[watchKey]*vcenter.Watch
+	watchers sync.WaitGroup
 }
 
 // The descriptions of the metrics computed from the latest reports at each scrape. Their label
@@ -76,6 +86,8 @@ var (
 		[]string{"plan", "phase", "check", "code"}, nil)
 	sourceUp = prometheus.NewDesc("asr_preflight_source_up", "1 when the last run of each phase read the source (vcenter, azure, vault) or found the appliances healthy (appliance); 0 when one did not. Sources a plan does not use are left out.",
 		[]string{"plan", "source"}, nil)
+	lastChange = prometheus.NewDesc("asr_preflight_last_change_timestamp_seconds", "When a verdict (of a VM or a recovery plan) for the phase last changed, in seconds since the epoch: the first report counts as a change.",
+		[]string{"plan", "phase"}, nil)
 	lastRun = prometheus.NewDesc("asr_preflight_last_run_timestamp_seconds", "When the last run that produced a report ended, in seconds since the epoch.",
 		[]string{"plan", "phase"}, nil)
 	interval = prometheus.NewDesc("asr_preflight_run_interval_seconds", "The interval between runs (--interval).", nil, nil)
@@ -83,7 +95,11 @@ var (
 )
 
 func newState(c Config) *state {
-	st := &state{c: c, latest: map[job]latest{}, sources: map[job]map[string]bool{}, reg: prometheus.NewRegistry(),
+	st := &state{c: c, latest: map[job]latest{}, sources: map[job]map[string]bool{}, changed: map[job]time.Time{}, reg: prometheus.NewRegistry(),
+		bases: map[job]*inventory.Snapshot{}, watches: map[watchKey]*vcenter.Watch{},
+		updates: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "asr_preflight_vcenter_updates_total",
+			Help: "Object updates the watch of the plan's vCenter applied (a VM created, renamed, destroyed, a host or datastore changed…)."},
+			[]string{"plan"}),
 		runs: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "asr_preflight_runs_total",
 			Help: "Runs, by result: pass, warn, fail (a check failed or could not be evaluated), error (the run itself failed)."},
 			[]string{"plan", "phase", "result"}),
@@ -91,7 +107,7 @@ func newState(c Config) *state {
 			Help: "How long runs take, start to report.", Buckets: prometheus.ExponentialBuckets(0.1, 2, 14)}, // 0.1 s to 27 min
 			[]string{"plan", "phase"}),
 	}
-	st.reg.MustRegister(st, st.runs, st.duration, collectors.NewGoCollector(),
+	st.reg.MustRegister(st, st.runs, st.duration, st.updates, collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return st
 }
@@ -101,18 +117,31 @@ func newState(c Config) *state {
 func (st *state) finished(plan string, ph result.Phase, outcome string, took time.Duration, out *preflight.Outcome) {
 	st.runs.WithLabelValues(label(plan), string(ph), outcome).Inc()
 	st.duration.WithLabelValues(label(plan), string(ph)).Observe(took.Seconds())
+	st.record(job{plan, ph}, out, outcome == "error")
+}
+
+// record keeps what a run, or a re-check on vCenter's changes, found: its report — or, when it
+// produced none (failed), that the job's VMs cannot be told ready — the sources it read, and when a
+// verdict last changed.
+func (st *state) record(j job, out *preflight.Outcome, failed bool) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	j := job{plan, ph}
 	if out != nil && out.Snapshot != nil {
 		st.sources[j] = sources(out.Snapshot, out.Report, st.sources[j])
 	}
-	switch l, ok := st.latest[j]; {
-	case out != nil && outcome != "error":
+	before, had := st.latest[j]
+	switch {
+	case out != nil && !failed:
 		st.latest[j] = latest{report: out.Report, failures: failures(out.Report), at: time.Now()}
-	case ok:
-		l.failed = true
-		st.latest[j] = l
+		if st.c.Watch {
+			st.bases[j] = out.Snapshot
+		}
+	case had:
+		before.failed = true
+		st.latest[j] = before
+	}
+	if now, ok := st.latest[j]; ok && (!had || !maps.Equal(verdicts(before), verdicts(now))) {
+		st.changed[j] = time.Now()
 	}
 }
 
@@ -158,7 +187,7 @@ func sources(s *inventory.Snapshot, rep report.Report, before map[string]bool) m
 
 // Describe sends the descriptions of the metrics computed at each scrape.
 func (st *state) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{vmReady, vmVerdict, planReady, planVerdict, checkFailures, sourceUp, lastRun, interval, build} {
+	for _, d := range []*prometheus.Desc{vmReady, vmVerdict, planReady, planVerdict, checkFailures, sourceUp, lastRun, lastChange, interval, build} {
 		ch <- d
 	}
 }
@@ -178,6 +207,7 @@ func (st *state) Collect(ch chan<- prometheus.Metric) {
 	for j, l := range st.latest {
 		ph := string(j.phase)
 		gauge(lastRun, float64(l.at.UnixMilli())/1000, j.plan, ph)
+		gauge(lastChange, float64(st.changed[j].UnixMilli())/1000, j.plan, ph)
 		verdicts := func(name string, verdict result.Verdict, ready, family *prometheus.Desc) {
 			if l.failed {
 				verdict = result.Unknown

@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/asr-preflight/asr-preflight/internal/collect/vcenter"
 	"github.com/asr-preflight/asr-preflight/internal/loopback"
 	"github.com/asr-preflight/asr-preflight/internal/preflight"
 	"github.com/asr-preflight/asr-preflight/internal/report"
@@ -25,9 +26,12 @@ import (
 
 // Config is what serve runs and how it serves.
 type Config struct {
-	Plans           []string // plan files, as given: each is the plan label of its metrics
-	Phases          []result.Phase
-	Interval        time.Duration
+	Plans    []string // plan files, as given: each is the plan label of its metrics
+	Phases   []result.Phase
+	Interval time.Duration
+	// Watch follows vCenter's changes between runs (WaitForUpdatesEx), and runs the checks again
+	// on each; without, vCenter is read at every run only.
+	Watch           bool
 	Listen          string // host:port
 	TLSCert, TLSKey string // both or neither
 	Token           string // the bearer token every request but /healthz must carry; "" for none
@@ -113,7 +117,7 @@ func Run(ctx context.Context, c Config) error {
 			served <- srv.Serve(l)
 		}
 	}()
-	c.Log.Info("serving", "listen", l.Addr().String(), "plans", len(c.Plans), "phases", strings.Join(result.PhaseNames(c.Phases), ","), "interval", c.Interval.String())
+	c.Log.Info("serving", "listen", l.Addr().String(), "plans", len(c.Plans), "phases", strings.Join(result.PhaseNames(c.Phases), ","), "interval", c.Interval.String(), "watch", c.Watch)
 	if c.Listening != nil {
 		c.Listening(l.Addr())
 	}
@@ -131,7 +135,7 @@ func Run(ctx context.Context, c Config) error {
 	defer cancel()
 	_ = srv.Shutdown(stopping)
 	runs := make(chan struct{})
-	go func() { wg.Wait(); close(runs) }()
+	go func() { wg.Wait(); st.watchers.Wait(); close(runs) }()
 	select {
 	case <-runs:
 	case <-stopping.Done():
@@ -144,9 +148,14 @@ func Run(ctx context.Context, c Config) error {
 	return err
 }
 
-// loop runs one plan's phases in turn, at start and every interval, until ctx ends.
+// loop runs one plan's phases in turn, at start and every interval, until ctx ends. With the
+// watch, between runs, it runs the checks again on each burst of vCenter changes.
 func (st *state) loop(ctx context.Context, plan string) {
 	next := time.Now()
+	var (
+		w    *vcenter.Watch
+		seen uint64 // the watch's updates counted so far
+	)
 	for {
 		for _, ph := range st.c.Phases {
 			st.runOnce(ctx, plan, ph)
@@ -154,15 +163,35 @@ func (st *state) loop(ctx context.Context, plan string) {
 				return
 			}
 		}
+		if st.c.Watch {
+			if w = st.watchOf(ctx, plan); w != nil {
+				st.follow(plan, w)
+			}
+		}
 		next = next.Add(st.c.Interval)
 		if late := time.Since(next); late > 0 {
 			st.c.Log.Warn("the runs overran the interval; the next starts now, late", "plan", plan, "interval", st.c.Interval.String(), "late", late.Round(time.Millisecond).String())
 			next = time.Now()
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(time.Until(next)):
+		timer := time.NewTimer(time.Until(next))
+		var changed <-chan struct{} // nil without a watch: never ready
+		if w != nil {
+			changed = w.Changed()
+		}
+		for waiting := true; waiting; {
+			select {
+			case <-ctx.Done():
+				timer.Stop()
+				return
+			case <-timer.C:
+				waiting = false
+			case <-changed:
+				if !settle(ctx, w) {
+					return
+				}
+				changed = w.Changed() // before the state is read: no change is missed
+				seen = st.recheck(ctx, plan, w.State(), seen)
+			}
 		}
 	}
 }

@@ -45,6 +45,7 @@ type Watch struct {
 	mu      sync.Mutex
 	state   WatchState
 	follow  *inventory.Detailed
+	pending bool          // follow changed since the loop last read it
 	wake    func()        // cancels the outstanding wait, so that a new follow is read at once
 	changed chan struct{} // closed, and replaced, at every change of state
 }
@@ -81,7 +82,7 @@ func (w *Watch) Follow(d *inventory.Detailed) {
 	if slices.Equal(more.Names, w.follow.Names) && slices.Equal(more.InstanceUUIDs, w.follow.InstanceUUIDs) {
 		return
 	}
-	w.follow = more
+	w.follow, w.pending = more, true
 	if w.wake != nil {
 		w.wake()
 	}
@@ -186,6 +187,7 @@ func (w *Watch) session(ctx context.Context, onSync func()) error {
 		}
 		w.mu.Lock()
 		follow := w.follow
+		w.pending = false
 		w.mu.Unlock()
 		// The VMs to follow now — a VM created under a plan VM's name, an original renamed… — get
 		// a filter of their own, for their changes, and are read at once (a filter's first content
@@ -221,6 +223,10 @@ func (w *Watch) wait(ctx context.Context, c *conn, pc *property.Collector, versi
 	cctx, cancel := w.call(ctx, w.maxWait)
 	defer cancel()
 	w.mu.Lock()
+	if w.pending && version != "" { // a follow came since the loop read it: no wait
+		w.mu.Unlock()
+		return nil, nil
+	}
 	w.wake = func() {
 		go func() {
 			wctx, cancel := w.call(ctx, 0)
@@ -386,7 +392,9 @@ func Overlay(base, watched *inventory.VCenter) *inventory.VCenter {
 
 // Differences lists where a full read disagrees with the watched state, one object a line, in
 // the properties both read: hosts and VMs without what only a full read adds (licences, details);
-// a VM brief in either, by its name and instance UUID.
+// a VM brief in either, by its name and instance UUID. The counters vCenter refreshes on its own
+// schedule — a host's memory in use, a datastore's free space, a VM's provisioned space — are left
+// out: read a moment apart, they differ without anything being wrong.
 func Differences(watched, read *inventory.VCenter) []string {
 	var out []string
 	diff := func(kind, ref, name string, w, r any, inW, inR bool) {
@@ -402,10 +410,11 @@ func Differences(watched, read *inventory.VCenter) []string {
 		}
 	}
 	compare(watched.Hosts, read.Hosts, func(h inventory.Host) string { return h.Ref }, func(w, r inventory.Host, inW, inR bool) {
-		w.License, r.License = nil, nil
+		w.License, r.License, w.MemoryUsageMB, r.MemoryUsageMB = nil, nil, 0, 0
 		diff("host", cmp.Or(w.Ref, r.Ref), cmp.Or(w.Name, r.Name), w, r, inW, inR)
 	})
 	compare(watched.Datastores, read.Datastores, func(d inventory.Datastore) string { return d.Ref }, func(w, r inventory.Datastore, inW, inR bool) {
+		w.FreeBytes, r.FreeBytes = 0, 0
 		diff("datastore", cmp.Or(w.Ref, r.Ref), cmp.Or(w.Name, r.Name), w, r, inW, inR)
 	})
 	compare(watched.VMs, read.VMs, func(vm inventory.VM) string { return vm.Ref }, func(w, r inventory.VM, inW, inR bool) {
@@ -413,9 +422,18 @@ func Differences(watched, read *inventory.VCenter) []string {
 			w, r = inventory.VM{Ref: w.Ref, Name: w.Name, InstanceUUID: w.InstanceUUID}, inventory.VM{Ref: r.Ref, Name: r.Name, InstanceUUID: r.InstanceUUID}
 		}
 		w.Details, r.Details = nil, nil
+		w.Storage, r.Storage = disksOnly(w.Storage), disksOnly(r.Storage)
 		diff("VM", cmp.Or(w.Ref, r.Ref), cmp.Or(w.Name, r.Name), w, r, inW, inR)
 	})
 	return out
+}
+
+// disksOnly is a VM's storage summary without its provisioned space.
+func disksOnly(s *inventory.VMStorage) *inventory.VMStorage {
+	if s == nil {
+		return nil
+	}
+	return &inventory.VMStorage{Disks: s.Disks}
 }
 
 // compare pairs two lists' items by key and calls each with a pair; the zero value stands for

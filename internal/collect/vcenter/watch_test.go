@@ -252,3 +252,44 @@ func mustURL(t *testing.T, l *lab.Lab) *url.URL {
 	u.User = url.UserPassword(l.Username, l.Password)
 	return u
 }
+
+// TestDifferencesAndOverlay: a full read that disagrees with the watched state is told, object by
+// object, but not for the counters vCenter refreshes on its own; an overlay takes the watched
+// objects and keeps what only the full read has.
+func TestDifferencesAndOverlay(t *testing.T) {
+	read := &inventory.VCenter{Datacenter: "DC0",
+		Hosts:      []inventory.Host{{Ref: "host-1", Name: "esx01", MemoryUsageMB: 100, License: &inventory.License{EditionKey: "esx.enterprisePlus"}}},
+		Datastores: []inventory.Datastore{{Ref: "ds-1", Name: "ds01", FreeBytes: 10}},
+		VMs: []inventory.VM{{Ref: "vm-1", Name: "web01", Host: "esx01", Storage: &inventory.VMStorage{Disks: 1, ProvisionedBytes: 5}, Details: &inventory.VMDetails{Snapshots: 2}},
+			{Ref: "vm-2", Name: "db01", InstanceUUID: "u2", Brief: true}},
+		Privileges: &inventory.Privileges{Checked: []string{"Datastore.Browse"}}}
+	watched := &inventory.VCenter{Datacenter: "DC0",
+		Hosts:      []inventory.Host{{Ref: "host-1", Name: "esx01", MemoryUsageMB: 200}},
+		Datastores: []inventory.Datastore{{Ref: "ds-1", Name: "ds01", FreeBytes: 20}},
+		VMs: []inventory.VM{{Ref: "vm-1", Name: "web01", Host: "esx01", Storage: &inventory.VMStorage{Disks: 1, ProvisionedBytes: 7}},
+			{Ref: "vm-2", Name: "db01", InstanceUUID: "u2", Host: "esx01"}}}
+	if d := vcenter.Differences(watched, read); len(d) != 0 {
+		t.Errorf("counters and what only one read: %v", d)
+	}
+	watched.Hosts[0].InMaintenance = true
+	watched.VMs = append(watched.VMs, inventory.VM{Ref: "vm-3", Name: "app01", Brief: true})
+	read.Datastores = append(read.Datastores, inventory.Datastore{Ref: "ds-2", Name: "ds02"})
+	d := vcenter.Differences(watched, read)
+	want := []string{`host host-1 (esx01): watched {"ref":"host-1","name":"esx01","connectionState":"","inMaintenance":true`, "datastore ds-2 (ds02) read, not watched", "VM vm-3 (app01) watched, not read"}
+	if len(d) != len(want) {
+		t.Fatalf("differences %q, want %d", d, len(want))
+	}
+	for i := range want {
+		if !strings.HasPrefix(d[i], want[i]) {
+			t.Errorf("difference %q, want %q…", d[i], want[i])
+		}
+	}
+
+	o := vcenter.Overlay(read, watched)
+	if !o.Hosts[0].InMaintenance || o.Hosts[0].License == nil || o.VMs[0].Details == nil || o.VMs[0].Details.Snapshots != 2 || len(o.VMs) != 3 || o.Privileges == nil {
+		t.Errorf("overlay: %+v", o)
+	}
+	if watched.Hosts[0].License != nil || watched.VMs[0].Details != nil {
+		t.Error("the overlay changed the watched state")
+	}
+}
