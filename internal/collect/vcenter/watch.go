@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"reflect"
@@ -147,7 +148,23 @@ func (w *Watch) session(ctx context.Context, onSync func()) error {
 		return err
 	}
 	defer c.close(ctx)
-	cctx, cancel = w.call(ctx, 0)
+	for {
+		err := w.collector(ctx, c, onSync)
+		if !errors.Is(err, errGone) {
+			return err
+		}
+		w.log.Info("vCenter watch reading everything again: an object it follows is gone", "vcenter", w.cfg.Address())
+	}
+}
+
+// errGone is a wait that failed on an object a filter names, now gone (a filter by object, as
+// vcsim keeps them): the collector is made again, and everything read again.
+var errGone = errors.New("an object the watch follows is gone")
+
+// collector makes a property collector of the watch's own, its filters, and applies their
+// updates until the session fails, or an object it follows is gone (errGone).
+func (w *Watch) collector(ctx context.Context, c *conn, onSync func()) error {
+	cctx, cancel := w.call(ctx, 0)
 	pc, err := property.DefaultCollector(c.vc).Create(cctx)
 	cancel()
 	if err != nil {
@@ -169,9 +186,9 @@ func (w *Watch) session(ctx context.Context, onSync func()) error {
 		PropSet: append(vmSpecs(briefProps), infraSpecs...)}); err != nil {
 		return fmt.Errorf("creating the watch's filter: %w", err)
 	}
-	version, synced := "", false
+	version, synced, truncated := "", false, false
 	for {
-		set, err := w.wait(ctx, c, pc, version)
+		set, err := w.wait(ctx, c, pc, version, synced && !truncated)
 		if err != nil {
 			return err
 		}
@@ -181,7 +198,7 @@ func (w *Watch) session(ctx context.Context, onSync func()) error {
 			if n, err = t.apply(ctx, w, c, set); err != nil {
 				return err
 			}
-			if set.Truncated != nil && *set.Truncated {
+			if truncated = set.Truncated != nil && *set.Truncated; truncated {
 				continue // the rest comes at once
 			}
 		}
@@ -211,19 +228,22 @@ func (w *Watch) session(ctx context.Context, onSync func()) error {
 		w.set(func(s *WatchState) { s.Inventory, s.Up, s.Err, s.Updates = inv, true, nil, s.Updates+n })
 		if !synced {
 			synced = true
-			onSync()
+			if onSync != nil {
+				onSync()
+				onSync = nil
+			}
 			w.log.Info("watching vCenter", "vcenter", w.cfg.Address(), "datacenter", c.dc.Name, "hosts", len(inv.Hosts), "datastores", len(inv.Datastores), "vms", len(inv.VMs))
 		}
 	}
 }
 
 // wait is one WaitForUpdatesEx: the changes since version, or nil when none came within MaxWait
-// or the wait was woken.
-func (w *Watch) wait(ctx context.Context, c *conn, pc *property.Collector, version string) (*types.UpdateSet, error) {
+// or the wait was woken — or, when woken may be, at once if a follow came since the loop read it.
+func (w *Watch) wait(ctx context.Context, c *conn, pc *property.Collector, version string, woken bool) (*types.UpdateSet, error) {
 	cctx, cancel := w.call(ctx, w.maxWait)
 	defer cancel()
 	w.mu.Lock()
-	if w.pending && version != "" { // a follow came since the loop read it: no wait
+	if w.pending && woken {
 		w.mu.Unlock()
 		return nil, nil
 	}
@@ -242,6 +262,8 @@ func (w *Watch) wait(ctx context.Context, c *conn, pc *property.Collector, versi
 	switch {
 	case err != nil && ctx.Err() == nil && fault.Is(err, &types.RequestCanceled{}):
 		return nil, nil
+	case err != nil && ctx.Err() == nil && fault.Is(err, &types.ManagedObjectNotFound{}):
+		return nil, errGone
 	case err != nil:
 		return nil, fmt.Errorf("waiting for updates: %w", deadline(cctx, err))
 	}
