@@ -69,6 +69,8 @@ func modernizedCollision(s *Input, vm *derive.VM) Result {
 		r.Status = Warn
 		r.Message = fmt.Sprintf("Site Recovery last saw the original VM of %s deleted; failback to the original location needs it (%d VM(s) named %s in %s now)", vm.Name, len(same), vm.TargetName, in)
 		r.Fix = "Check the original VM still exists; if not, set location: alternate for this VM in the plan."
+	case vm.OnPremUnread:
+		r.Status, r.Message = Error, vm.OnPremProblem
 	case vm.OnPrem == nil && len(same) > 1 && !vm.OnPremByUUID:
 		r.Status = Warn
 		r.Message = fmt.Sprintf("%d VMs named %s in %s (%s); failback to the original location expects exactly one", len(same), vm.TargetName, in, derive.DescribeVMs(same))

@@ -66,6 +66,7 @@ type VM struct {
 	OnPrem        *inventory.VM // its original on-premises VM: by the instance UUID its item records, else the one VM of its name
 	OnPremProblem string        // why there is none
 	OnPremByUUID  bool          // the original was looked up by instance UUID (found or not)
+	OnPremUnread  bool          // the original was found by UUID, but not read in full: nothing can be told of it
 	// Host is the ESXi host it will run on: the plan's; else the master target's (classic) or its
 	// original VM's (modernized); "" when that cannot be told, and HostProblem says why.
 	Host        string
@@ -217,6 +218,7 @@ func Derive(s *inventory.Snapshot) *Facts {
 		vm.Modernized = vm.Item != nil && vm.Item.Modernized() || vm.Item == nil && s.Plan.MasterTarget == ""
 		if vc != nil {
 			vm.OnPrem, vm.OnPremProblem, vm.OnPremByUUID = f.onPrem(vm.Item, pv.Name)
+			vm.OnPremUnread = vm.OnPremByUUID && vm.OnPrem == nil && f.byUUID[vm.Item.SourceUUID] != nil
 			vm.Host, vm.HostProblem = f.targetHost(vm)
 		}
 		vm.TargetDatastore, vm.TargetName = pv.Datastore, pv.Name
