@@ -248,6 +248,10 @@ func TestModernizedVCenterChecks(t *testing.T) {
 			vm.Name, vm.InstanceUUID, vm.Brief, vm.Host = "web01-renamed", "50158471-87c2-d4ad-caa2-abe22face6d8", true, ""
 			s.Azure.ProtectedItems[0].SourceUUID = "50158471-87c2-d4ad-caa2-abe22face6d8"
 		}, []want{{"web01", Error, "", "web01-renamed (vm-2), the original of web01 as Site Recovery names it (instance UUID 50158471-87c2-d4ad-caa2-abe22face6d8), was not read in full: the vault answered too late"}, {"db01", Pass, "", ""}}},
+		{"the VM of the name read briefly", func(s *inventory.Snapshot) {
+			vm := vmRef(s, "web01")
+			vm.Brief, vm.Host, vm.PowerState = true, "", ""
+		}, []want{{"web01", Error, "", "web01 (vm-2), the on-premises VM named web01, was not read in full"}, {"db01", Pass, "", ""}}},
 		{"a new VM of the name is not the original", func(s *inventory.Snapshot) {
 			vmRef(s, "web01").InstanceUUID = "50150000-0000-0000-0000-000000000001"
 			s.Azure.ProtectedItems[0].SourceUUID = "50158471-87c2-d4ad-caa2-abe22face6d8"

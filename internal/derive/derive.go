@@ -217,8 +217,7 @@ func Derive(s *inventory.Snapshot) *Facts {
 		vm.Item = cmp.Or(inPlans[strings.ToLower(pv.Name)], item(items, pv.Name))
 		vm.Modernized = vm.Item != nil && vm.Item.Modernized() || vm.Item == nil && s.Plan.MasterTarget == ""
 		if vc != nil {
-			vm.OnPrem, vm.OnPremProblem, vm.OnPremByUUID = f.onPrem(vm.Item, pv.Name)
-			vm.OnPremUnread = vm.OnPremByUUID && vm.OnPrem == nil && f.byUUID[vm.Item.SourceUUID] != nil
+			vm.OnPrem, vm.OnPremProblem, vm.OnPremByUUID, vm.OnPremUnread = f.onPrem(vm.Item, pv.Name)
 			vm.Host, vm.HostProblem = f.targetHost(vm)
 		}
 		vm.TargetDatastore, vm.TargetName = pv.Datastore, pv.Name
@@ -317,6 +316,8 @@ func masterTarget(vc *inventory.VCenter, found []inventory.VM, name string) (*in
 		return nil, fmt.Sprintf("no VM named %s (plan masterTarget) in datacenter %s", name, vc.Datacenter)
 	case len(found) > 1:
 		return nil, fmt.Sprintf("%d VMs named %s (plan masterTarget): %s", len(found), name, DescribeVMs(found))
+	case found[0].Brief:
+		return nil, fmt.Sprintf("master target %s (%s) was not read in full", name, found[0].Ref)
 	case found[0].Host == "":
 		return nil, fmt.Sprintf("master target %s is not registered on any ESXi host", name)
 	}
@@ -326,29 +327,32 @@ func masterTarget(vc *inventory.VCenter, found []inventory.VM, name string) (*in
 // onPrem finds a plan VM's on-premises VM: the one of the instance UUID its modernized item names
 // (Site Recovery's own reference: a renamed original is still the original, a new VM of the same
 // name is not), else the single VM of its name; or says why it cannot.
-func (f *Facts) onPrem(it *inventory.ProtectedItem, name string) (*inventory.VM, string, bool) {
+// unread says the original is known but was not read in full (the inventory has it brief).
+func (f *Facts) onPrem(it *inventory.ProtectedItem, name string) (vm *inventory.VM, problem string, byUUID, unread bool) {
 	found := f.named[name]
 	// vCenter reports no UUID for an inaccessible or orphaned VM: of such a VM, only its name speaks.
 	unknown := slices.ContainsFunc(found, func(vm inventory.VM) bool { return vm.InstanceUUID == "" })
 	if it != nil && it.SourceUUID != "" && len(f.byUUID) > 0 && !unknown {
 		if vm, ok := f.byUUID[it.SourceUUID]; ok && vm.Brief {
-			return nil, fmt.Sprintf("%s, the original of %s as Site Recovery names it (instance UUID %s), was not read in full: the vault answered too late", DescribeVMs([]inventory.VM{*vm}), name, it.SourceUUID), true
+			return nil, fmt.Sprintf("%s, the original of %s as Site Recovery names it (instance UUID %s), was not read in full: the vault answered too late", DescribeVMs([]inventory.VM{*vm}), name, it.SourceUUID), true, true
 		} else if ok {
-			return vm, "", true
+			return vm, "", true, false
 		}
 		problem := fmt.Sprintf("no on-premises VM has instance UUID %s, the original of %s as Site Recovery names it", it.SourceUUID, name)
 		if len(found) > 0 {
 			problem += fmt.Sprintf("; %s carries the name but is not the original", DescribeVMs(found))
 		}
-		return nil, problem, true
+		return nil, problem, true, false
 	}
-	switch len(found) {
-	case 0:
-		return nil, "no on-premises VM named " + name, false
-	case 1:
-		return &found[0], "", false
+	switch {
+	case len(found) == 0:
+		return nil, "no on-premises VM named " + name, false, false
+	case len(found) == 1 && found[0].Brief:
+		return nil, fmt.Sprintf("%s, the on-premises VM named %s, was not read in full", DescribeVMs(found), name), false, true
+	case len(found) == 1:
+		return &found[0], "", false, false
 	}
-	return nil, fmt.Sprintf("%d on-premises VMs named %s", len(found), name), false
+	return nil, fmt.Sprintf("%d on-premises VMs named %s", len(found), name), false, false
 }
 
 // item returns the protected item of an on-premises machine, by friendly name.

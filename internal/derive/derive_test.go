@@ -71,6 +71,7 @@ func TestDeriveMasterTargetProblems(t *testing.T) {
 			s.VCenter.VMs = append(s.VCenter.VMs, inventory.VM{Ref: "vm-9", Name: "mt01", Host: "esx09", PowerState: "poweredOn", ConnectionState: "connected"})
 		}, "2 VMs named mt01 (plan masterTarget): mt01 (vm-1 on esx01, ), mt01 (vm-9 on esx09, poweredOn)"},
 		{"on no host", func(s *inventory.Snapshot) { s.VCenter.VMs[0].Host = "" }, "master target mt01 is not registered on any ESXi host"},
+		{"read briefly", func(s *inventory.Snapshot) { s.VCenter.VMs[0].Brief = true }, "master target mt01 (vm-1) was not read in full"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -12,7 +12,9 @@ type VCenter struct {
 	Hosts      []Host      `json:"hosts"`
 	Datastores []Datastore `json:"datastores"`
 	VMs        []VM        `json:"vms"`
-	// Detailed says which VMs were read in full: the others are brief. Nil when every VM was.
+	// Detailed says which VMs the checks look at: they were read in full, the others are brief
+	// (unless the plan was large enough for every VM to be read in full). Nil in snapshots taken
+	// before VMs could be brief.
 	Detailed *Detailed `json:"detailed,omitempty"`
 	// Privileges is what the account holds on the target objects, when asked for.
 	Privileges *Privileges `json:"privileges,omitempty"`
@@ -116,6 +118,24 @@ func NewDetailed(names, uuids []string) *Detailed {
 	slices.Sort(d.InstanceUUIDs)
 	d.Names, d.InstanceUUIDs = slices.Compact(d.Names), slices.Compact(d.InstanceUUIDs)
 	return d
+}
+
+// Covers reports whether d names every VM o names (a nil o names none; a nil d, every VM).
+func (d *Detailed) Covers(o *Detailed) bool {
+	if d == nil || o == nil {
+		return true
+	}
+	for _, n := range o.Names {
+		if _, ok := slices.BinarySearch(d.Names, n); !ok {
+			return false
+		}
+	}
+	for _, u := range o.InstanceUUIDs {
+		if _, ok := slices.BinarySearch(d.InstanceUUIDs, u); !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // Follows reports whether the VM is one of those named: by its name, or by its instance UUID.

@@ -9,7 +9,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
-	"github.com/asr-preflight/asr-preflight/internal/collect/vcenter"
 	"github.com/asr-preflight/asr-preflight/internal/inventory"
 	"github.com/asr-preflight/asr-preflight/internal/preflight"
 	"github.com/asr-preflight/asr-preflight/internal/report"
@@ -66,7 +65,8 @@ type state struct {
 	// With the watch: the snapshot of each job's last run that produced a report, which the
 	// watched vCenter state brings up to date; the watches, by vCenter, and their goroutines.
 	bases    map[job]*inventory.Snapshot
-	watches  map[watchKey]*vcenter.Watch
+	watches  map[watchKey]*watching
+	planKeys map[string]watchKey // the vCenter each plan's watch follows
 	watchers sync.WaitGroup
 }
 
@@ -96,7 +96,7 @@ var (
 
 func newState(c Config) *state {
 	st := &state{c: c, latest: map[job]latest{}, sources: map[job]map[string]bool{}, changed: map[job]time.Time{}, reg: prometheus.NewRegistry(),
-		bases: map[job]*inventory.Snapshot{}, watches: map[watchKey]*vcenter.Watch{},
+		bases: map[job]*inventory.Snapshot{}, watches: map[watchKey]*watching{}, planKeys: map[string]watchKey{},
 		updates: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "asr_preflight_vcenter_updates_total",
 			Help: "Object updates the watch of the plan's vCenter applied (a VM created, renamed, destroyed, a host or datastore changed…)."},
 			[]string{"plan"}),
@@ -117,13 +117,13 @@ func newState(c Config) *state {
 func (st *state) finished(plan string, ph result.Phase, outcome string, took time.Duration, out *preflight.Outcome) {
 	st.runs.WithLabelValues(label(plan), string(ph), outcome).Inc()
 	st.duration.WithLabelValues(label(plan), string(ph)).Observe(took.Seconds())
-	st.record(job{plan, ph}, out, outcome == "error")
+	st.record(job{plan, ph}, out, outcome == "error", false)
 }
 
-// record keeps what a run, or a re-check on vCenter's changes, found: its report — or, when it
-// produced none (failed), that the job's VMs cannot be told ready — the sources it read, and when a
-// verdict last changed.
-func (st *state) record(j job, out *preflight.Outcome, failed bool) {
+// record keeps what a run, or a re-check on vCenter's changes (recheck), found: its report — or,
+// when it produced none (failed), that the job's VMs cannot be told ready — the sources it read, and
+// when a verdict last changed. A re-check is not a run: the last run's time stands.
+func (st *state) record(j job, out *preflight.Outcome, failed, recheck bool) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if out != nil && out.Snapshot != nil {
@@ -132,13 +132,20 @@ func (st *state) record(j job, out *preflight.Outcome, failed bool) {
 	before, had := st.latest[j]
 	switch {
 	case out != nil && !failed:
-		st.latest[j] = latest{report: out.Report, failures: failures(out.Report), at: time.Now()}
-		if st.c.Watch {
+		l := latest{report: out.Report, failures: failures(out.Report), at: time.Now()}
+		if recheck {
+			l.at = before.at
+		}
+		st.latest[j] = l
+		if st.c.Watch && !recheck {
 			st.bases[j] = out.Snapshot
 		}
 	case had:
 		before.failed = true
 		st.latest[j] = before
+		delete(st.bases, j) // nothing to bring up to date: the next run must
+	default:
+		delete(st.bases, j)
 	}
 	if now, ok := st.latest[j]; ok && (!had || !maps.Equal(verdicts(before), verdicts(now))) {
 		st.changed[j] = time.Now()

@@ -194,3 +194,32 @@ func TestPick(t *testing.T) {
 		}
 	}
 }
+
+// TestRecordWatched: with the watch, a run's snapshot is kept for the re-checks — not after a run
+// that failed, whose VMs stay unknown until a run succeeds; a re-check leaves the last run's time;
+// the last change moves only when a verdict does.
+func TestRecordWatched(t *testing.T) {
+	st := newState(Config{Plans: []string{"p.yaml"}, Phases: []result.Phase{result.Reprotect}, Interval: time.Minute, Watch: true})
+	j := job{"p.yaml", result.Reprotect}
+	out := func(v result.Verdict) *preflight.Outcome {
+		return &preflight.Outcome{Report: report.Report{VMs: []result.VM{{Name: "web01", Verdict: v}}}, Snapshot: &inventory.Snapshot{Parts: inventory.Parts{}}}
+	}
+	st.record(j, out(result.Ready), false, false)
+	ran, changed := st.latest[j].at, st.changed[j]
+	if st.bases[j] == nil || ran.IsZero() || changed.IsZero() {
+		t.Fatalf("first run: base %v, at %v, changed %v", st.bases[j], ran, changed)
+	}
+	time.Sleep(2 * time.Millisecond)
+	st.record(j, out(result.Ready), false, true)
+	if st.latest[j].at != ran || st.changed[j] != changed {
+		t.Errorf("a re-check with the same verdicts moved the run's time or the last change")
+	}
+	st.record(j, out(result.Blocked), false, true)
+	if st.latest[j].at != ran || !st.changed[j].After(changed) || st.latest[j].report.VMs[0].Verdict != result.Blocked {
+		t.Errorf("a re-check that blocks web01: at %v (run %v), changed %v (was %v)", st.latest[j].at, ran, st.changed[j], changed)
+	}
+	st.record(j, nil, true, false) // a run that failed
+	if st.bases[j] != nil || !st.latest[j].failed {
+		t.Errorf("after a failed run: base %v, failed %v; nothing may bring the old snapshot back", st.bases[j], st.latest[j].failed)
+	}
+}

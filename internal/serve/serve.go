@@ -153,18 +153,31 @@ func Run(ctx context.Context, c Config) error {
 func (st *state) loop(ctx context.Context, plan string) {
 	next := time.Now()
 	var (
-		w    *vcenter.Watch
-		seen uint64 // the watch's updates counted so far
+		w       *vcenter.Watch
+		changed <-chan struct{} // the watch's; nil without one: never ready
+		seen    uint64          // the watch's updates counted so far
 	)
 	for {
+		if w != nil {
+			changed = w.Changed() // before the runs: a change during them is re-checked at once
+		}
 		for _, ph := range st.c.Phases {
 			st.runOnce(ctx, plan, ph)
 			if ctx.Err() != nil {
 				return
 			}
+			if w != nil {
+				st.compare(plan, ph, w) // right after the read: as close to the watched state as can be
+			}
 		}
 		if st.c.Watch {
-			if w = st.watchOf(ctx, plan); w != nil {
+			if now := st.watchOf(ctx, plan); now != w {
+				w, changed = now, nil
+				if w != nil {
+					changed, seen = w.Changed(), w.State().Updates
+				}
+			}
+			if w != nil {
 				st.follow(plan, w)
 			}
 		}
@@ -174,10 +187,6 @@ func (st *state) loop(ctx context.Context, plan string) {
 			next = time.Now()
 		}
 		timer := time.NewTimer(time.Until(next))
-		var changed <-chan struct{} // nil without a watch: never ready
-		if w != nil {
-			changed = w.Changed()
-		}
 		for waiting := true; waiting; {
 			select {
 			case <-ctx.Done():

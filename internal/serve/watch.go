@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/asr-preflight/asr-preflight/internal/collect/vcenter"
+	"github.com/asr-preflight/asr-preflight/internal/inventory"
 	"github.com/asr-preflight/asr-preflight/internal/preflight"
 	"github.com/asr-preflight/asr-preflight/internal/result"
 )
@@ -24,45 +25,80 @@ type watchKey struct {
 	insecure                                        bool
 }
 
+// watching is a running watch, and what stops it.
+type watching struct {
+	w      *vcenter.Watch
+	cancel context.CancelFunc
+}
+
 // watchOf returns the watch of the vCenter a plan's runs read, started on first use; nil when the
-// plan reads no vCenter.
+// plan reads no vCenter. A watch no plan reads any more (its password rotated, its URL changed) is
+// stopped.
 func (st *state) watchOf(ctx context.Context, plan string) *vcenter.Watch {
 	cfg, err := preflight.Resolve(st.c.Input(plan, st.c.Phases[0]))
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	old, had := st.planKeys[plan]
 	if err != nil || cfg.VCenter == nil {
+		if had {
+			delete(st.planKeys, plan)
+			st.release(old)
+		}
 		return nil
 	}
 	v := cfg.VCenter
 	k := watchKey{v.URL, v.Username, v.Password, v.Datacenter, v.CAFile, v.Thumbprint, v.Insecure}
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	if w := st.watches[k]; w != nil {
-		return w
+	st.planKeys[plan] = k
+	if had && old != k {
+		st.release(old)
+	}
+	if x := st.watches[k]; x != nil {
+		return x.w
 	}
 	w := vcenter.NewWatch(*v, vcenter.WatchOptions{Timeout: cfg.Timeout, Log: st.c.Log})
-	st.watches[k] = w
-	st.watchers.Go(func() { w.Run(ctx) })
+	wctx, cancel := context.WithCancel(ctx)
+	st.watches[k] = &watching{w, cancel}
+	st.watchers.Go(func() { w.Run(wctx) })
 	return w
 }
 
-// follow has the watch read in full the VMs the plan's last runs read in full, and compares the
-// runs' full reads with the watched state: they must not differ (a change that lands during the
-// read may).
+// release stops the watch of the key once no plan reads that vCenter. st.mu is held.
+func (st *state) release(k watchKey) {
+	for _, used := range st.planKeys {
+		if used == k {
+			return
+		}
+	}
+	if x := st.watches[k]; x != nil {
+		x.cancel()
+		delete(st.watches, k)
+	}
+}
+
+// follow has the watch read in full the VMs the plan's last runs read in full.
 func (st *state) follow(plan string, w *vcenter.Watch) {
-	s := w.State()
 	for _, ph := range st.c.Phases {
 		st.mu.Lock()
 		base := st.bases[job{plan, ph}]
 		st.mu.Unlock()
-		if base == nil || base.VCenter == nil {
-			continue
+		if base != nil && base.VCenter != nil {
+			w.Follow(base.VCenter.Detailed)
 		}
-		w.Follow(base.VCenter.Detailed)
-		if !s.Up || s.Inventory == nil {
-			continue
-		}
-		if d := vcenter.Differences(s.Inventory, base.VCenter); len(d) > 0 {
-			st.c.Log.Warn("a full vCenter read differed from the watched state", "plan", plan, "phase", string(ph), "differences", len(d), "first", strings.Join(d[:min(3, len(d))], "; "))
-		}
+	}
+}
+
+// compare compares a run's full read, just made, with the watched state: they must not differ (a
+// change that lands during the read may).
+func (st *state) compare(plan string, ph result.Phase, w *vcenter.Watch) {
+	s := w.State()
+	st.mu.Lock()
+	base := st.bases[job{plan, ph}]
+	st.mu.Unlock()
+	if !s.Up || s.Inventory == nil || base == nil || base.VCenter == nil {
+		return
+	}
+	if d := vcenter.Differences(s.Inventory, base.VCenter); len(d) > 0 {
+		st.c.Log.Warn("a full vCenter read differed from the watched state", "plan", plan, "phase", string(ph), "differences", len(d), "first", strings.Join(d[:min(3, len(d))], "; "))
 	}
 }
 
@@ -93,12 +129,14 @@ func (st *state) recheck(ctx context.Context, plan string, s vcenter.WatchState,
 	for _, ph := range st.c.Phases {
 		j := job{plan, ph}
 		st.mu.Lock()
-		base := st.bases[j]
+		base := st.bases[j] // none after a run that failed: its verdicts stay unknown
 		if !s.Up && st.sources[j] != nil {
 			st.sources[j]["vcenter"] = false
 		}
 		st.mu.Unlock()
-		if !s.Up || s.Inventory == nil || base == nil {
+		// The watch must read what the run read: the plan's VMs, their originals… in full.
+		if !s.Up || s.Inventory == nil || base == nil || !base.Parts[inventory.VCenterPart].Collected ||
+			!s.Inventory.Detailed.Covers(base.VCenter.Detailed) {
 			continue
 		}
 		start := time.Now()
@@ -110,7 +148,7 @@ func (st *state) recheck(ctx context.Context, plan string, s vcenter.WatchState,
 			st.c.Log.Error("re-check on vCenter changes", "plan", plan, "phase", string(ph), "error", err.Error())
 			continue
 		}
-		st.record(j, out, false)
+		st.record(j, out, false, true)
 		c := out.Report.Summary.VMs
 		st.c.Log.Info("re-checked on vCenter changes", "plan", plan, "phase", string(ph), "duration", time.Since(start).Round(time.Millisecond).String(),
 			"vms", len(out.Report.VMs), "ready", c.Ready, "warn", c.Warn, "blocked", c.Blocked, "unknown", c.Unknown)

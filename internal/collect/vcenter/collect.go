@@ -381,20 +381,25 @@ func decodeInfra(inv *inventory.VCenter, objs []types.ObjectContent) refs {
 // decodeVMs turns the VMs of an answer into the inventory, their hosts named; those it does not
 // count among the followed are brief.
 func decodeVMs(inv *inventory.VCenter, objs []types.ObjectContent, r *refs, followed func(inventory.VM) bool) {
-	r.vm = map[string][]types.ManagedObjectReference{}
 	for _, oc := range objs {
 		if oc.Obj.Type == "VirtualMachine" {
 			vm := decodeVM(oc, r.hostName)
 			vm.Brief = !followed(vm)
-			r.vm[vm.Name] = append(r.vm[vm.Name], oc.Obj)
 			inv.VMs = append(inv.VMs, vm)
 		}
 	}
 	slices.SortFunc(inv.VMs, func(a, b inventory.VM) int {
 		return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.Ref, b.Ref))
 	})
+	r.indexVMs(inv)
+}
+
+// indexVMs indexes the inventory's VMs by name and by reference.
+func (r *refs) indexVMs(inv *inventory.VCenter) {
+	r.vm = map[string][]types.ManagedObjectReference{}
 	r.index = make(map[string]int, len(inv.VMs))
 	for i, vm := range inv.VMs {
+		r.vm[vm.Name] = append(r.vm[vm.Name], types.ManagedObjectReference{Type: "VirtualMachine", Value: vm.Ref})
 		r.index[vm.Ref] = i
 	}
 }
@@ -431,16 +436,27 @@ func detail(ctx context.Context, vc *vim25.Client, inv *inventory.VCenter, r *re
 	if len(objs) == 0 {
 		return nil
 	}
-	answer, err := retrieve(ctx, vc, types.PropertyFilterSpec{ObjectSet: objs, PropSet: vmSpecs(vmProps)})
+	answer, err := retrieve(ctx, vc, byObject(objs, vmSpecs(vmProps)))
 	if err != nil {
 		return err
 	}
+	read := map[string]bool{}
 	for _, oc := range answer {
-		if i, ok := r.index[oc.Obj.Value]; ok {
-			inv.VMs[i] = decodeVM(oc, r.hostName)
+		if i, ok := r.index[oc.Obj.Value]; ok && len(oc.MissingSet) == 0 {
+			inv.VMs[i], read[oc.Obj.Value] = decodeVM(oc, r.hostName), true
 		}
 	}
+	if len(read) < len(objs) { // destroyed since the listing: gone
+		inv.VMs = slices.DeleteFunc(inv.VMs, func(vm inventory.VM) bool { return vm.Brief && d.Follows(vm) })
+		r.indexVMs(inv)
+	}
 	return nil
+}
+
+// byObject is a retrieval of the objects' properties, where an object that no longer exists is
+// left out of the answer (or reported missing), not a fault of the whole retrieval.
+func byObject(objs []types.ObjectSpec, props []types.PropertySpec) types.PropertyFilterSpec {
+	return types.PropertyFilterSpec{ObjectSet: objs, PropSet: props, ReportMissingObjectsInResults: types.NewBool(true)}
 }
 
 func decodeHost(oc types.ObjectContent) inventory.Host {

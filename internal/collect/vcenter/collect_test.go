@@ -149,6 +149,42 @@ func TestCollectReadsInFullOnlyWhatChecksLookAt(t *testing.T) {
 	}
 }
 
+// TestCollectVMGoneBeforeItIsRead: a VM the checks look at, destroyed between the listing and the
+// retrieval by object, is gone from the inventory; the rest stands.
+func TestCollectVMGoneBeforeItIsRead(t *testing.T) {
+	_, s := server(t, 1, 2, nil)
+	ctx := context.Background()
+	c, err := govmomi.NewClient(ctx, s.URL, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := vcenter.Request{VMs: []string{"DC0_H0_VM0", "DC0_H0_VM1"}, Related: func(ctx context.Context) ([]string, []string) {
+		vm, err := find.NewFinder(c.Client, true).VirtualMachine(ctx, "/DC0/vm/DC0_H0_VM1")
+		var task *object.Task
+		if err == nil {
+			task, err = vm.PowerOff(ctx)
+		}
+		if err == nil {
+			_ = task.Wait(ctx)
+			task, err = vm.Destroy(ctx)
+		}
+		if err == nil {
+			err = task.Wait(ctx)
+		}
+		if err != nil {
+			t.Error(err)
+		}
+		return nil, nil
+	}}
+	inv, _, err := vcenter.Collect(ctx, config(s), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(inv.VMs) != 1 || inv.VMs[0].Name != "DC0_H0_VM0" || inv.VMs[0].Brief || inv.VMs[0].Host == "" {
+		t.Errorf("VMs: %+v", inv.VMs)
+	}
+}
+
 func TestCollectErrors(t *testing.T) {
 	_, s := server(t, 2, 1, func(m *simulator.Model) { m.Datacenter = 2 })
 	good := config(s)

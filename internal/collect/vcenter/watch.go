@@ -149,8 +149,11 @@ func (w *Watch) session(ctx context.Context, onSync func()) error {
 	}
 	defer c.close(ctx)
 	for {
-		err := w.collector(ctx, c, onSync)
+		published, err := w.collector(ctx, c, onSync)
 		if !errors.Is(err, errGone) {
+			return err
+		}
+		if !published { // gone again before anything was read: as a lost session, with the backoff
 			return err
 		}
 		w.log.Info("vCenter watch reading everything again: an object it follows is gone", "vcenter", w.cfg.Address())
@@ -162,45 +165,59 @@ func (w *Watch) session(ctx context.Context, onSync func()) error {
 var errGone = errors.New("an object the watch follows is gone")
 
 // collector makes a property collector of the watch's own, its filters, and applies their
-// updates until the session fails, or an object it follows is gone (errGone).
-func (w *Watch) collector(ctx context.Context, c *conn, onSync func()) error {
+// updates until the session fails, or an object it follows is gone (errGone); published says
+// whether it published a state.
+func (w *Watch) collector(ctx context.Context, c *conn, onSync func()) (published bool, err error) {
 	cctx, cancel := w.call(ctx, 0)
 	pc, err := property.DefaultCollector(c.vc).Create(cctx)
 	cancel()
 	if err != nil {
-		return fmt.Errorf("creating a property collector: %w", err)
+		return false, fmt.Errorf("creating a property collector: %w", err)
 	}
 	defer func() {
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), CleanupGrace)
 		defer cancel()
 		_ = pc.Destroy(cctx)
 	}()
-	t := &tracked{objs: map[string]*object{}, detailed: map[string]bool{}}
-	filter := func(spec types.PropertyFilterSpec) error {
+	filter := func(spec types.PropertyFilterSpec) (types.ManagedObjectReference, error) {
 		cctx, cancel := w.call(ctx, 0)
 		defer cancel()
-		_, err := pc.CreateFilter(cctx, types.CreateFilter{Spec: spec})
-		return err
+		f, err := pc.CreateFilter(cctx, types.CreateFilter{Spec: spec})
+		if err != nil {
+			return types.ManagedObjectReference{}, err
+		}
+		return f.Reference(), nil
 	}
-	if err := filter(types.PropertyFilterSpec{ObjectSet: []types.ObjectSpec{through(c.views[0]), through(c.views[1])},
-		PropSet: append(vmSpecs(briefProps), infraSpecs...)}); err != nil {
-		return fmt.Errorf("creating the watch's filter: %w", err)
+	view, err := filter(types.PropertyFilterSpec{ObjectSet: []types.ObjectSpec{through(c.views[0]), through(c.views[1])},
+		PropSet: append(vmSpecs(briefProps), infraSpecs...)})
+	if err != nil {
+		return false, fmt.Errorf("creating the watch's filter: %w", err)
 	}
-	version, synced, truncated := "", false, false
+	t := &tracked{view: view, objs: map[string]*object{}, detailed: map[string]bool{}}
+	var (
+		version           string
+		synced, truncated bool
+		n                 uint64 // object updates since the last publication
+	)
 	for {
 		set, err := w.wait(ctx, c, pc, version, synced && !truncated)
 		if err != nil {
-			return err
+			return published, err
 		}
-		var n uint64
 		if set != nil {
 			version = set.Version
-			if n, err = t.apply(ctx, w, c, set); err != nil {
-				return err
+			applied, err := t.apply(ctx, w, c, set)
+			if err != nil {
+				return published, err
+			}
+			if synced {
+				n += applied // the first read, and each read again, are no updates
 			}
 			if truncated = set.Truncated != nil && *set.Truncated; truncated {
 				continue // the rest comes at once
 			}
+		} else if !synced || truncated {
+			continue // never publish a read cut short
 		}
 		w.mu.Lock()
 		follow := w.follow
@@ -210,22 +227,24 @@ func (w *Watch) collector(ctx context.Context, c *conn, onSync func()) error {
 		// a filter of their own, for their changes, and are read at once (a filter's first content
 		// may come only with the next change).
 		if more := t.unfollowed(follow); len(more) > 0 {
-			spec := types.PropertyFilterSpec{PropSet: vmSpecs(vmProps)}
+			var objs []types.ObjectSpec
 			for _, ref := range more {
-				spec.ObjectSet = append(spec.ObjectSet, types.ObjectSpec{Obj: types.ManagedObjectReference{Type: "VirtualMachine", Value: ref}})
+				objs = append(objs, types.ObjectSpec{Obj: types.ManagedObjectReference{Type: "VirtualMachine", Value: ref}})
 				t.detailed[ref] = true
 			}
-			if err := filter(spec); err != nil {
-				return fmt.Errorf("following %d VM(s): %w", len(more), err)
+			spec := byObject(objs, vmSpecs(vmProps))
+			if _, err := filter(spec); err != nil {
+				return published, fmt.Errorf("following %d VM(s): %w", len(more), err)
 			}
 			if err := t.read(ctx, w, c, spec); err != nil {
-				return fmt.Errorf("following %d VM(s): %w", len(more), err)
+				return published, fmt.Errorf("following %d VM(s): %w", len(more), err)
 			}
-		} else if set == nil && synced {
+		} else if set == nil {
 			continue // nothing changed
 		}
 		inv := t.inventory(c, follow)
 		w.set(func(s *WatchState) { s.Inventory, s.Up, s.Err, s.Updates = inv, true, nil, s.Updates+n })
+		n, published = 0, true
 		if !synced {
 			synced = true
 			if onSync != nil {
@@ -237,30 +256,33 @@ func (w *Watch) collector(ctx context.Context, c *conn, onSync func()) error {
 	}
 }
 
-// wait is one WaitForUpdatesEx: the changes since version, or nil when none came within MaxWait
-// or the wait was woken — or, when woken may be, at once if a follow came since the loop read it.
+// wait is one WaitForUpdatesEx: the changes since version, or nil when none came within MaxWait.
+// When woken may be (a full read is applied), a Follow wakes it — it returns nil — and it does not
+// wait at all if a follow came since the loop read it.
 func (w *Watch) wait(ctx context.Context, c *conn, pc *property.Collector, version string, woken bool) (*types.UpdateSet, error) {
 	cctx, cancel := w.call(ctx, w.maxWait)
 	defer cancel()
-	w.mu.Lock()
-	if w.pending && woken {
+	if woken {
+		w.mu.Lock()
+		if w.pending {
+			w.mu.Unlock()
+			return nil, nil
+		}
+		w.wake = func() {
+			go func() {
+				wctx, cancel := w.call(ctx, 0)
+				defer cancel()
+				_ = pc.CancelWaitForUpdates(wctx)
+			}()
+		}
 		w.mu.Unlock()
-		return nil, nil
+		defer func() { w.mu.Lock(); w.wake = nil; w.mu.Unlock() }()
 	}
-	w.wake = func() {
-		go func() {
-			wctx, cancel := w.call(ctx, 0)
-			defer cancel()
-			_ = pc.CancelWaitForUpdates(wctx)
-		}()
-	}
-	w.mu.Unlock()
-	defer func() { w.mu.Lock(); w.wake = nil; w.mu.Unlock() }()
 	secs := int32(max(w.maxWait/time.Second, 1))
 	res, err := methods.WaitForUpdatesEx(cctx, c.vc, &types.WaitForUpdatesEx{This: pc.Reference(), Version: version,
 		Options: &types.WaitOptions{MaxWaitSeconds: &secs}})
 	switch {
-	case err != nil && ctx.Err() == nil && fault.Is(err, &types.RequestCanceled{}):
+	case err != nil && woken && ctx.Err() == nil && fault.Is(err, &types.RequestCanceled{}):
 		return nil, nil
 	case err != nil && ctx.Err() == nil && fault.Is(err, &types.ManagedObjectNotFound{}):
 		return nil, errGone
@@ -273,7 +295,8 @@ func (w *Watch) wait(ctx context.Context, c *conn, pc *property.Collector, versi
 // tracked is the watched objects' properties, as the updates bring them, and which VMs have a
 // filter of their own (read in full).
 type tracked struct {
-	objs     map[string]*object // by reference value
+	view     types.ManagedObjectReference // the filter over the views: only its updates bring objects in
+	objs     map[string]*object           // by reference value
 	detailed map[string]bool
 }
 
@@ -301,7 +324,10 @@ func (t *tracked) apply(ctx context.Context, w *Watch, c *conn, set *types.Updat
 				continue
 			}
 			o := t.objs[ou.Obj.Value]
-			if o == nil {
+			switch {
+			case o == nil && fu.Filter != t.view:
+				continue // a followed VM that left the views: gone for the watch
+			case o == nil:
 				o = &object{ref: ou.Obj, props: map[string]any{}}
 				t.objs[ou.Obj.Value] = o
 			}
@@ -320,7 +346,7 @@ func (t *tracked) apply(ctx context.Context, w *Watch, c *conn, set *types.Updat
 	if len(reread) == 0 {
 		return n, nil
 	}
-	spec := types.PropertyFilterSpec{}
+	spec := byObject(nil, nil)
 	kinds := map[string]bool{}
 	for ref := range reread {
 		spec.ObjectSet = append(spec.ObjectSet, types.ObjectSpec{Obj: ref})
@@ -335,7 +361,7 @@ func (t *tracked) apply(ctx context.Context, w *Watch, c *conn, set *types.Updat
 	return n, nil
 }
 
-// read reads the spec's objects' properties into the tracked ones.
+// read reads the spec's objects' properties into the tracked ones; those no longer there are gone.
 func (t *tracked) read(ctx context.Context, w *Watch, c *conn, spec types.PropertyFilterSpec) error {
 	cctx, cancel := w.call(ctx, 0)
 	defer cancel()
@@ -343,11 +369,19 @@ func (t *tracked) read(ctx context.Context, w *Watch, c *conn, spec types.Proper
 	if err != nil {
 		return deadline(cctx, err)
 	}
+	read := map[string]bool{}
 	for _, oc := range objs {
-		if o := t.objs[oc.Obj.Value]; o != nil {
+		if o := t.objs[oc.Obj.Value]; o != nil && len(oc.MissingSet) == 0 {
+			read[oc.Obj.Value] = true
 			for _, p := range oc.PropSet {
 				o.props[p.Name] = p.Val
 			}
+		}
+	}
+	for _, os := range spec.ObjectSet {
+		if !read[os.Obj.Value] {
+			delete(t.objs, os.Obj.Value)
+			delete(t.detailed, os.Obj.Value)
 		}
 	}
 	return nil
