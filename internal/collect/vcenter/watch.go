@@ -227,16 +227,17 @@ func (w *Watch) collector(ctx context.Context, c *conn, onSync func()) (publishe
 		// a filter of their own, for their changes, and are read at once (a filter's first content
 		// may come only with the next change).
 		if more := t.unfollowed(follow); len(more) > 0 {
-			var objs []types.ObjectSpec
+			spec := types.PropertyFilterSpec{PropSet: vmSpecs(vmProps)}
 			for _, ref := range more {
-				objs = append(objs, types.ObjectSpec{Obj: types.ManagedObjectReference{Type: "VirtualMachine", Value: ref}})
+				spec.ObjectSet = append(spec.ObjectSet, types.ObjectSpec{Obj: types.ManagedObjectReference{Type: "VirtualMachine", Value: ref}})
 				t.detailed[ref] = true
 			}
-			spec := byObject(objs, vmSpecs(vmProps))
+			// The filter as vCenter keeps one (a VM destroyed leaves it; vcsim fails the wait
+			// instead, errGone); the read leaves out a VM destroyed meanwhile.
 			if _, err := filter(spec); err != nil {
 				return published, fmt.Errorf("following %d VM(s): %w", len(more), err)
 			}
-			if err := t.read(ctx, w, c, spec); err != nil {
+			if err := t.read(ctx, w, c, byObject(spec.ObjectSet, spec.PropSet)); err != nil {
 				return published, fmt.Errorf("following %d VM(s): %w", len(more), err)
 			}
 		} else if set == nil {
