@@ -3,7 +3,7 @@ GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: help build test lint bench demo screenshot clean
+.PHONY: help build test lint bench demo screenshot dist clean
 
 help: ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -37,5 +37,8 @@ screenshot: build ## Redraw docs/report.png, the README's picture of the demo's 
 		--disable-component-update --host-resolver-rules='MAP * ~NOTFOUND' --user-data-dir="$$dir/profile" \
 		--hide-scrollbars --window-size=1100,860 --screenshot=docs/report.png "file://$$dir/report.html" 2>/dev/null
 
-clean: ## Remove built binaries
-	rm -rf bin
+dist: ## Release archives for linux, darwin and windows on amd64 and arm64, SHA256SUMS and a CycloneDX SBOM, in dist/ (reproducible)
+	$(GO) run ./tools/dist -out dist -version $(VERSION)
+
+clean: ## Remove built binaries and release artifacts
+	rm -rf bin dist

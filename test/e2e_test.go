@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -381,7 +382,7 @@ func TestOfflineCommands(t *testing.T) {
 	if res.code != 0 || !strings.Contains(res.stdout, "ASR code: 78052") {
 		t.Errorf("explain check: %d %s", res.code, res.stdout)
 	}
-	if res := run(t, "", nil, "version"); res.code != 0 || !strings.HasPrefix(res.stdout, "asr-preflight ") {
+	if res := run(t, "", nil, "version"); res.code != 0 || !strings.HasPrefix(res.stdout, "asr-preflight ") || !strings.Contains(res.stdout, "\ngo      go1.") || !strings.Contains(res.stdout, "\nos/arch "+runtime.GOOS+"/"+runtime.GOARCH) {
 		t.Errorf("version: %d %s", res.code, res.stdout)
 	}
 }

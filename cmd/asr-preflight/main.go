@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
@@ -14,8 +15,8 @@ import (
 	"github.com/asr-preflight/asr-preflight/internal/report"
 )
 
-// version is set at build time with -ldflags "-X main.version=…".
-var version = ""
+// version and commit are set at build time with -ldflags "-X main.version=… -X main.commit=…".
+var version, commit = "", ""
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
@@ -80,14 +81,29 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newExplainCmd(),
 		&cobra.Command{
 			Use:   "version",
-			Short: "Print the version",
+			Short: "Print the version, the commit it was built from, the Go version and the OS/architecture",
 			Args:  cobra.NoArgs,
 			Run: func(cmd *cobra.Command, _ []string) {
-				fmt.Fprintln(cmd.OutOrStdout(), "asr-preflight", toolVersion())
+				fmt.Fprintf(cmd.OutOrStdout(), "asr-preflight %s\ncommit  %s\ngo      %s\nos/arch %s/%s\n", toolVersion(), toolCommit(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 			},
 		},
 	)
 	return root
+}
+
+// toolCommit is the commit set at build time, else the one Go stamped in, else "unknown".
+func toolCommit() string {
+	if commit != "" {
+		return commit
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" {
+				return s.Value
+			}
+		}
+	}
+	return "unknown"
 }
 
 // toolVersion is the version set at build time, else the module version, else "dev".

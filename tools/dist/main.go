@@ -1,0 +1,216 @@
+// Command dist builds the release artifacts of asr-preflight: for each OS and architecture, the
+// tool and the lab built with -trimpath and the version and commit stamped in, in an archive
+// (.tar.gz; .zip for Windows) with the README; SHA256SUMS over the archives; and a CycloneDX SBOM
+// of the tool, from the module graph. Archives are reproducible: the same commit gives the same
+// bytes (entries sorted, their times the commit's, owners and modes fixed, gzip without a name or
+// time).
+//
+//	go run ./tools/dist -out dist -version v1.2.3 [-targets linux/amd64,windows/arm64] [-sbom=false]
+package main
+
+import (
+	"archive/tar"
+	"archive/zip"
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Targets are the operators' machines: Linux and macOS, and the Windows jump hosts most Site
+// Recovery administrators work from, on amd64 and arm64.
+var Targets = []string{"linux/amd64", "linux/arm64", "darwin/amd64", "darwin/arm64", "windows/amd64", "windows/arm64"}
+
+// binaries are the commands each archive holds, by the name they are built under.
+var binaries = map[string]string{"asr-preflight": "./cmd/asr-preflight", "asr-preflight-lab": "./cmd/asr-preflight-lab"}
+
+func main() {
+	out := flag.String("out", "dist", "directory to write the artifacts to")
+	version := flag.String("version", "", "version to stamp in (default: git describe)")
+	targets := flag.String("targets", strings.Join(Targets, ","), "comma-separated OS/ARCH list")
+	sbom := flag.Bool("sbom", true, "write the CycloneDX SBOM (go tool cyclonedx-gomod)")
+	flag.Parse()
+	if err := run(*out, *version, strings.Split(*targets, ","), *sbom); err != nil {
+		fmt.Fprintln(os.Stderr, "dist:", err)
+		os.Exit(1)
+	}
+}
+
+func run(out, version string, targets []string, sbom bool) error {
+	commit, err := git("rev-parse", "HEAD")
+	if err != nil {
+		return err
+	}
+	if version == "" {
+		if version, err = git("describe", "--tags", "--always", "--dirty"); err != nil {
+			return err
+		}
+	}
+	epoch, err := commitTime()
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	var archives []string
+	for _, t := range targets {
+		goos, goarch, ok := strings.Cut(t, "/")
+		if !ok {
+			return fmt.Errorf("-targets: expected OS/ARCH, got %q", t)
+		}
+		name, err := build(out, version, commit, goos, goarch, epoch)
+		if err != nil {
+			return err
+		}
+		archives = append(archives, name)
+		fmt.Println(filepath.Join(out, name))
+	}
+	if err := checksums(out, archives); err != nil {
+		return err
+	}
+	if sbom {
+		path := filepath.Join(out, "asr-preflight_"+version+".cdx.json")
+		cmd := exec.Command("go", "tool", "cyclonedx-gomod", "app", "-json", "-licenses", "-main", "cmd/asr-preflight", "-output", path)
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "SOURCE_DATE_EPOCH="+strconv.FormatInt(epoch.Unix(), 10))
+		cmd.Stderr = os.Stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("SBOM: %w", err)
+		}
+		fmt.Println(path)
+	}
+	return nil
+}
+
+// build builds the binaries for one target and archives them with the README; it returns the
+// archive's name.
+func build(out, version, commit, goos, goarch string, epoch time.Time) (string, error) {
+	dir, err := os.MkdirTemp("", "asr-preflight-dist")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(dir)
+	base := fmt.Sprintf("asr-preflight_%s_%s_%s", version, goos, goarch)
+	files := map[string][]byte{}
+	for name, pkg := range binaries {
+		if goos == "windows" {
+			name += ".exe"
+		}
+		bin := filepath.Join(dir, name)
+		cmd := exec.Command("go", "build", "-trimpath", "-buildvcs=false",
+			"-ldflags", fmt.Sprintf("-s -w -buildid= -X main.version=%s -X main.commit=%s", version, commit), "-o", bin, pkg)
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS="+goos, "GOARCH="+goarch)
+		cmd.Stderr = os.Stderr
+		if err := cmd.Run(); err != nil {
+			return "", fmt.Errorf("building %s for %s/%s: %w", name, goos, goarch, err)
+		}
+		if files[name], err = os.ReadFile(bin); err != nil {
+			return "", err
+		}
+	}
+	for _, doc := range []string{"README.md", "LICENSE"} {
+		if b, err := os.ReadFile(doc); err == nil {
+			files[doc] = b
+		}
+	}
+	var buf bytes.Buffer
+	name := base + ".tar.gz"
+	if goos == "windows" {
+		name = base + ".zip"
+		err = writeZip(&buf, base, files, epoch)
+	} else {
+		err = writeTarGz(&buf, base, files, epoch)
+	}
+	if err != nil {
+		return "", err
+	}
+	return name, os.WriteFile(filepath.Join(out, name), buf.Bytes(), 0o644)
+}
+
+// mode is a file's mode in an archive: executables 0755, the rest 0644.
+func mode(name string) int64 {
+	if strings.HasPrefix(name, "asr-preflight") {
+		return 0o755
+	}
+	return 0o644
+}
+
+// writeTarGz writes the files, sorted, under dir, with fixed times and owners.
+func writeTarGz(w io.Writer, dir string, files map[string][]byte, epoch time.Time) error {
+	gz, _ := gzip.NewWriterLevel(w, gzip.BestCompression) // no name, time zero
+	tw := tar.NewWriter(gz)
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		hdr := &tar.Header{Name: dir + "/" + name, Mode: mode(name), Size: int64(len(files[name])), ModTime: epoch, Format: tar.FormatPAX,
+			Uname: "root", Gname: "root"}
+		if err := tw.WriteHeader(hdr); err != nil {
+			return err
+		}
+		if _, err := tw.Write(files[name]); err != nil {
+			return err
+		}
+	}
+	if err := tw.Close(); err != nil {
+		return err
+	}
+	return gz.Close()
+}
+
+// writeZip writes the files, sorted, under dir, with fixed times.
+func writeZip(w io.Writer, dir string, files map[string][]byte, epoch time.Time) error {
+	zw := zip.NewWriter(w)
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		hdr := &zip.FileHeader{Name: dir + "/" + name, Method: zip.Deflate, Modified: epoch.UTC()}
+		hdr.SetMode(os.FileMode(mode(name)))
+		f, err := zw.CreateHeader(hdr)
+		if err != nil {
+			return err
+		}
+		if _, err := f.Write(files[name]); err != nil {
+			return err
+		}
+	}
+	return zw.Close()
+}
+
+// checksums writes SHA256SUMS over the archives, as sha256sum -c reads it.
+func checksums(out string, archives []string) error {
+	var b strings.Builder
+	for _, name := range slices.Sorted(slices.Values(archives)) {
+		data, err := os.ReadFile(filepath.Join(out, name))
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(data)
+		fmt.Fprintf(&b, "%s  %s\n", hex.EncodeToString(sum[:]), name)
+	}
+	return os.WriteFile(filepath.Join(out, "SHA256SUMS"), []byte(b.String()), 0o644)
+}
+
+// commitTime is the time of the commit checked out: the archives' entries carry it.
+func commitTime() (time.Time, error) {
+	s, err := git("log", "-1", "--format=%ct")
+	if err != nil {
+		return time.Time{}, err
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	return time.Unix(n, 0).UTC(), err
+}
+
+func git(args ...string) (string, error) {
+	out, err := exec.Command("git", args...).Output()
+	if err != nil {
+		return "", fmt.Errorf("git %s: %w", strings.Join(args, " "), err)
+	}
+	return strings.TrimSpace(string(out)), nil
+}

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"archive/tar"
+	"archive/zip"
+	"bytes"
+	"compress/gzip"
+	"io"
+	"testing"
+	"time"
+)
+
+// TestArchivesAreReproducible: the same files give the same bytes, whatever the order they come
+// in and the clock; entries carry the commit's time, fixed owners and modes.
+func TestArchivesAreReproducible(t *testing.T) {
+	epoch := time.Unix(1_700_000_000, 0).UTC()
+	files := map[string][]byte{"asr-preflight": []byte("binary"), "README.md": []byte("# readme")}
+	for _, write := range []func(io.Writer, string, map[string][]byte, time.Time) error{writeTarGz, writeZip} {
+		var a, b bytes.Buffer
+		if err := write(&a, "dir", files, epoch); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(1100 * time.Millisecond) // a second later: nothing may depend on the clock
+		if err := write(&b, "dir", map[string][]byte{"README.md": []byte("# readme"), "asr-preflight": []byte("binary")}, epoch); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(a.Bytes(), b.Bytes()) {
+			t.Error("two archives of the same files differ")
+		}
+	}
+	var tg bytes.Buffer
+	_ = writeTarGz(&tg, "dir", files, epoch)
+	gz, err := gzip.NewReader(&tg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := tar.NewReader(gz)
+	var names []string
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, h.Name)
+		if !h.ModTime.Equal(epoch) || h.Uid != 0 || h.Uname != "root" || (h.Name == "dir/asr-preflight") != (h.Mode == 0o755) {
+			t.Errorf("entry %s: %v uid %d %s mode %o", h.Name, h.ModTime, h.Uid, h.Uname, h.Mode)
+		}
+	}
+	if len(names) != 2 || names[0] != "dir/README.md" || !gz.ModTime.IsZero() {
+		t.Errorf("entries %v (sorted), gzip time %v", names, gz.ModTime)
+	}
+	var z bytes.Buffer
+	_ = writeZip(&z, "dir", files, epoch)
+	zr, err := zip.NewReader(bytes.NewReader(z.Bytes()), int64(z.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if zr.File[0].Name != "dir/README.md" || !zr.File[1].Modified.Equal(epoch) || zr.File[1].Mode().Perm() != 0o755 {
+		t.Errorf("zip entries: %s %v %v", zr.File[0].Name, zr.File[1].Modified, zr.File[1].Mode())
+	}
+}
