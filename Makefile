@@ -27,7 +27,8 @@ demo: build ## Run the lab's demo estates — modernized before reprotect and fa
 		scenario=$${run%%:*}; phase=$${run##*:}; \
 		echo "=== asr-preflight $$phase — lab scenario test/scenarios/$$scenario.yaml (vcsim + fake Azure on 127.0.0.1)"; echo; \
 		code=0; bin/asr-preflight-lab run --scenario test/scenarios/$$scenario.yaml -- $$phase || code=$$?; \
-		echo; echo "asr-preflight $$phase exited $$code (0 pass, 4 warnings, 3 fail or error): the scenario breaks things on purpose"; echo; \
+		case $$code in 0) why="every check passed";; 4) why="warnings only, nothing blocks";; 3) why="a check failed or could not be evaluated: a VM or recovery plan is blocked or unknown";; *) why="see Exit codes in the README";; esac; \
+		echo; echo "asr-preflight $$phase exited $$code — $$why (the scenario breaks things on purpose)"; echo; \
 	done
 
 screenshot: build ## Redraw docs/report.png, the README's picture of the demo's HTML report (needs chromium)
