@@ -224,7 +224,11 @@ func (st *state) runOnce(ctx context.Context, plan string, ph result.Phase) {
 		st.c.Log.Error("run", "plan", plan, "phase", string(ph), "result", outcome, "duration", took.Round(time.Millisecond).String(), "error", err.Error())
 		return
 	}
+	st.c.Log.Info("run", append([]any{"plan", plan, "phase", string(ph), "result", outcome, "duration", took.Round(time.Millisecond).String()}, counts(out)...)...)
+}
+
+// counts are a report's VM counts by verdict, as log attributes.
+func counts(out *preflight.Outcome) []any {
 	c := out.Report.Summary.VMs
-	st.c.Log.Info("run", "plan", plan, "phase", string(ph), "result", outcome, "duration", took.Round(time.Millisecond).String(),
-		"vms", len(out.Report.VMs), "ready", c.Ready, "warn", c.Warn, "blocked", c.Blocked, "unknown", c.Unknown)
+	return []any{"vms", len(out.Report.VMs), "ready", c.Ready, "warn", c.Warn, "blocked", c.Blocked, "unknown", c.Unknown}
 }

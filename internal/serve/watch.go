@@ -149,9 +149,7 @@ func (st *state) recheck(ctx context.Context, plan string, s vcenter.WatchState,
 			continue
 		}
 		st.record(j, out, false, true)
-		c := out.Report.Summary.VMs
-		st.c.Log.Info("re-checked on vCenter changes", "plan", plan, "phase", string(ph), "duration", time.Since(start).Round(time.Millisecond).String(),
-			"vms", len(out.Report.VMs), "ready", c.Ready, "warn", c.Warn, "blocked", c.Blocked, "unknown", c.Unknown)
+		st.c.Log.Info("re-checked on vCenter changes", append([]any{"plan", plan, "phase", string(ph), "duration", time.Since(start).Round(time.Millisecond).String()}, counts(out)...)...)
 	}
 	return s.Updates
 }
