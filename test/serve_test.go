@@ -323,7 +323,8 @@ func TestServeStopsDuringARun(t *testing.T) {
 	}
 }
 
-// TestServeAuthAndTLS: over TLS, with a bearer token, every path but /healthz asks for it.
+// TestServeAuthAndTLS: over TLS, with a bearer token, every path but the probes (/healthz, /readyz)
+// asks for it.
 func TestServeAuthAndTLS(t *testing.T) {
 	dir := t.TempDir()
 	cert, key := writeCert(t, dir)
@@ -339,7 +340,7 @@ func TestServeAuthAndTLS(t *testing.T) {
 		path, token string
 		want        int
 	}{
-		{"/healthz", "", 200}, {"/metrics", "", 401}, {"/report", "", 401}, {"/readyz", "wrong", 401},
+		{"/healthz", "", 200}, {"/metrics", "", 401}, {"/report", "", 401}, {"/report", "wrong", 401},
 		{"/metrics", "s3cret-token", 200},
 	} {
 		s.token = tc.token
@@ -347,6 +348,8 @@ func TestServeAuthAndTLS(t *testing.T) {
 			t.Errorf("%s with token %q: %d, want %d: %s", tc.path, tc.token, code, tc.want, body)
 		}
 	}
+	s.token = ""
+	s.waitFor(t, 20*time.Second, "/readyz without a token", func() bool { code, _ := s.get(t, "/readyz"); return code == 200 })
 	if res, err := http.Get(strings.Replace(s.base, "https://", "http://", 1) + "/metrics"); err == nil {
 		if res.Body.Close(); res.StatusCode != http.StatusBadRequest {
 			t.Errorf("plain http on the TLS port: %d, want 400", res.StatusCode)

@@ -13,8 +13,8 @@ import (
 	"github.com/asr-preflight/asr-preflight/internal/result"
 )
 
-// handler serves /metrics, /healthz, /readyz and /report; with a token, every path but /healthz
-// asks for it.
+// handler serves /metrics, /healthz, /readyz and /report; with a token, every path but the probes
+// (/healthz, /readyz: a kubelet's probe carries no secret) asks for it.
 func (st *state) handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(st.reg, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError}))
@@ -30,7 +30,7 @@ func (st *state) handler() http.Handler {
 	want := []byte(st.c.Token)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
-		if r.URL.Path != "/healthz" && (!strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare([]byte(token), want) != 1) {
+		if r.URL.Path != "/healthz" && r.URL.Path != "/readyz" && (!strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare([]byte(token), want) != 1) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="asr-preflight"`)
 			http.Error(w, "a bearer token is required (Authorization: Bearer …)", http.StatusUnauthorized)
 			return
@@ -39,9 +39,14 @@ func (st *state) handler() http.Handler {
 	})
 }
 
-// readyz answers 200 once every plan has been run for every phase.
+// readyz answers 200 once every plan has been run for every phase. Behind a token, which it does
+// not ask for, it counts the runs it waits for rather than naming the plans.
 func (st *state) readyz(w http.ResponseWriter, _ *http.Request) {
 	ready, waiting := st.ready()
+	if !ready && st.c.Token != "" {
+		http.Error(w, fmt.Sprintf("waiting for the first run of %d of %d plan phases", len(waiting), len(st.c.Plans)*len(st.c.Phases)), http.StatusServiceUnavailable)
+		return
+	}
 	if !ready {
 		var names []string
 		for _, j := range waiting {
