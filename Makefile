@@ -3,7 +3,7 @@ GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: help build test lint bench demo screenshot dist clean
+.PHONY: help build test lint bench demo screenshot dist image clean
 
 help: ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -40,6 +40,9 @@ screenshot: build ## Redraw docs/report.png, the README's picture of the demo's 
 
 dist: ## Release archives for linux, darwin and windows on amd64 and arm64, SHA256SUMS and a CycloneDX SBOM, in dist/ (reproducible)
 	$(GO) run ./tools/dist -out dist -version $(VERSION)
+
+image: ## serve's OCI image for linux/amd64 and linux/arm64, as an OCI layout in dist/image (built by go-containerregistry, no Docker daemon; reproducible)
+	$(GO) run ./tools/dist -image dist/image -version $(VERSION)
 
 clean: ## Remove built binaries and release artifacts
 	rm -rf bin dist

@@ -5,13 +5,17 @@
 // bytes (entries sorted, their times the commit's, owners and modes fixed, gzip without a name or
 // time).
 //
+// With -image, it builds serve's OCI image instead (image.go).
+//
 //	go run ./tools/dist -out dist -version v1.2.3 [-targets linux/amd64,windows/arm64] [-sbom=false]
+//	go run ./tools/dist -image dist/image -version v1.2.3 [-targets linux/amd64]
 package main
 
 import (
 	"archive/tar"
 	"archive/zip"
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
@@ -38,26 +42,59 @@ var binaries = map[string]string{"asr-preflight": "./cmd/asr-preflight", "asr-pr
 func main() {
 	out := flag.String("out", "dist", "directory to write the artifacts to")
 	version := flag.String("version", "", "version to stamp in (default: git describe)")
-	targets := flag.String("targets", strings.Join(Targets, ","), "comma-separated OS/ARCH list")
+	targets := flag.String("targets", strings.Join(Targets, ","), "comma-separated OS/ARCH list (with -image: "+strings.Join(ImagePlatforms, ",")+")")
 	sbom := flag.Bool("sbom", true, "write the CycloneDX SBOM (go tool cyclonedx-gomod)")
+	image := flag.String("image", "", "build serve's OCI image into this OCI layout `DIR` instead of the archives")
+	caCerts := flag.String("ca-certs", "/etc/ssl/certs/ca-certificates.crt", "CA certificates `FILE` the image carries")
 	flag.Parse()
-	if err := run(*out, *version, strings.Split(*targets, ","), *sbom); err != nil {
+	var err error
+	if *image != "" {
+		platforms := ImagePlatforms
+		flag.Visit(func(f *flag.Flag) {
+			if f.Name == "targets" {
+				platforms = strings.Split(*targets, ",")
+			}
+		})
+		err = runImage(*image, *version, platforms, *caCerts)
+	} else {
+		err = run(*out, *version, strings.Split(*targets, ","), *sbom)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "dist:", err)
 		os.Exit(1)
 	}
 }
 
-func run(out, version string, targets []string, sbom bool) error {
+// stamp is what the artifacts carry of the commit checked out: the version (git describe unless
+// given), the commit and its time.
+func stamp(version string) (string, string, time.Time, error) {
 	commit, err := git("rev-parse", "HEAD")
 	if err != nil {
-		return err
+		return "", "", time.Time{}, err
 	}
 	if version == "" {
 		if version, err = git("describe", "--tags", "--always", "--dirty"); err != nil {
-			return err
+			return "", "", time.Time{}, err
 		}
 	}
 	epoch, err := commitTime()
+	return version, commit, epoch, err
+}
+
+func runImage(dir, version string, platforms []string, caCerts string) error {
+	version, commit, epoch, err := stamp(version)
+	if err != nil {
+		return err
+	}
+	if err := buildImage(dir, version, commit, platforms, epoch, caCerts); err != nil {
+		return err
+	}
+	fmt.Println(dir)
+	return nil
+}
+
+func run(out, version string, targets []string, sbom bool) error {
+	version, commit, epoch, err := stamp(version)
 	if err != nil {
 		return err
 	}
@@ -107,15 +144,7 @@ func build(out, version, commit, goos, goarch string, epoch time.Time) (string, 
 		if goos == "windows" {
 			name += ".exe"
 		}
-		bin := filepath.Join(dir, name)
-		cmd := exec.Command("go", "build", "-trimpath", "-buildvcs=false",
-			"-ldflags", fmt.Sprintf("-s -w -buildid= -X main.version=%s -X main.commit=%s", version, commit), "-o", bin, pkg)
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS="+goos, "GOARCH="+goarch)
-		cmd.Stderr = os.Stderr
-		if err := cmd.Run(); err != nil {
-			return "", fmt.Errorf("building %s for %s/%s: %w", name, goos, goarch, err)
-		}
-		if files[name], err = os.ReadFile(bin); err != nil {
+		if files[name], err = compile(filepath.Join(dir, name), pkg, version, commit, goos, goarch); err != nil {
 			return "", err
 		}
 	}
@@ -138,6 +167,19 @@ func build(out, version, commit, goos, goarch string, epoch time.Time) (string, 
 	return name, os.WriteFile(filepath.Join(out, name), buf.Bytes(), 0o644)
 }
 
+// compile builds the package for one target, static, with -trimpath and the version and commit
+// stamped in, to path, and returns the binary.
+func compile(path, pkg, version, commit, goos, goarch string) ([]byte, error) {
+	cmd := exec.Command("go", "build", "-trimpath", "-buildvcs=false",
+		"-ldflags", fmt.Sprintf("-s -w -buildid= -X main.version=%s -X main.commit=%s", version, commit), "-o", path, pkg)
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS="+goos, "GOARCH="+goarch)
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		return nil, fmt.Errorf("building %s for %s/%s: %w", pkg, goos, goarch, err)
+	}
+	return os.ReadFile(path)
+}
+
 // mode is a file's mode in an archive: executables 0755, the rest 0644.
 func mode(name string) int64 {
 	if strings.HasPrefix(name, "asr-preflight") {
@@ -149,21 +191,43 @@ func mode(name string) int64 {
 // writeTarGz writes the files, sorted, under dir, with fixed times and owners.
 func writeTarGz(w io.Writer, dir string, files map[string][]byte, epoch time.Time) error {
 	gz, _ := gzip.NewWriterLevel(w, gzip.BestCompression) // no name, time zero
-	tw := tar.NewWriter(gz)
+	var entries []entry
 	for _, name := range slices.Sorted(maps.Keys(files)) {
-		hdr := &tar.Header{Name: dir + "/" + name, Mode: mode(name), Size: int64(len(files[name])), ModTime: epoch, Format: tar.FormatPAX,
-			Uname: "root", Gname: "root"}
-		if err := tw.WriteHeader(hdr); err != nil {
-			return err
-		}
-		if _, err := tw.Write(files[name]); err != nil {
-			return err
-		}
+		entries = append(entries, entry{name: dir + "/" + name, mode: mode(name), data: files[name]})
 	}
-	if err := tw.Close(); err != nil {
+	if err := writeTar(gz, entries, epoch); err != nil {
 		return err
 	}
 	return gz.Close()
+}
+
+// entry is a file or, with dir, a directory of a tar archive.
+type entry struct {
+	name     string
+	mode     int64
+	uid      int // the group is the same number
+	data     []byte
+	dir      bool
+	username string // "root" unless set
+}
+
+// writeTar writes the entries in their order, each with the commit's time.
+func writeTar(w io.Writer, entries []entry, epoch time.Time) error {
+	tw := tar.NewWriter(w)
+	for _, e := range entries {
+		hdr := &tar.Header{Name: e.name, Mode: e.mode, Size: int64(len(e.data)), ModTime: epoch, Format: tar.FormatPAX,
+			Uid: e.uid, Gid: e.uid, Uname: cmp.Or(e.username, "root"), Gname: cmp.Or(e.username, "root"), Typeflag: tar.TypeReg}
+		if e.dir {
+			hdr.Typeflag, hdr.Name = tar.TypeDir, e.name+"/"
+		}
+		if err := tw.WriteHeader(hdr); err != nil {
+			return err
+		}
+		if _, err := tw.Write(e.data); err != nil {
+			return err
+		}
+	}
+	return tw.Close()
 }
 
 // writeZip writes the files, sorted, under dir, with fixed times.
