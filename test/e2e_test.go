@@ -125,6 +125,13 @@ func TestNameCollisionFails(t *testing.T) {
 	if !strings.Contains(res.stdout, "\nblocked  db01   78052  ") || !strings.Contains(res.stdout, "VM db01\n  FAIL vm.name-collision ASR 78052\n") {
 		t.Errorf("text report on stdout lacks the failure:\n%s", res.stdout)
 	}
+	for _, name := range files { // reports name hosts and VMs: only their owner reads them (on Windows, the folder's ACL decides)
+		if fi, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Error(err)
+		} else if fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s: mode %v, want 0600", name, fi.Mode().Perm())
+		}
+	}
 	data, err := os.ReadFile(filepath.Join(dir, "r.json"))
 	if err != nil {
 		t.Fatal(err)

@@ -2,9 +2,11 @@ package main
 
 import (
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime"
 	"strings"
 	"syscall"
 	"time"
@@ -45,7 +47,7 @@ func newServeCmd() *cobra.Command {
 				if c.Token = strings.TrimSpace(string(b)); err != nil || c.Token == "" {
 					return inputError("--auth-token-file %s: expected a file holding the bearer token (%v)", tokenFile, err)
 				}
-				if fi, err := os.Stat(tokenFile); err == nil && fi.Mode().Perm()&0o077 != 0 {
+				if fi, err := os.Stat(tokenFile); err == nil && othersMayRead(runtime.GOOS, fi.Mode()) {
 					c.Log.Warn("the token file can be read by other users than its owner", "file", tokenFile, "mode", fi.Mode().Perm().String())
 				}
 			}
@@ -88,6 +90,13 @@ func newServeCmd() *cobra.Command {
 	sourceFlags(fl, &f)
 	_ = cmd.MarkFlagRequired("plan")
 	return cmd
+}
+
+// othersMayRead reports whether a file's mode lets users other than its owner read or write it. Windows grants
+// access by ACL, which a file mode does not show (Go gives 0666, or 0444 when read-only, to every
+// file): there the rule is skipped rather than warn about every file.
+func othersMayRead(goos string, mode fs.FileMode) bool {
+	return goos != "windows" && mode.Perm()&0o077 != 0
 }
 
 // logger writes one line per event on w, as text or JSON.

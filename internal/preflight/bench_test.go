@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -131,7 +130,7 @@ func runTool(b *testing.B, bin, url string, args ...string) process {
 	if code := cmd.ProcessState.ExitCode(); err != nil && (code == 1 || code == 2 || code < 0) {
 		b.Fatalf("%s %s: %v\n%s", bin, strings.Join(args, " "), err, stderr.String())
 	}
-	return process{took: took, rss: cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss << 10}
+	return process{took: took, rss: peakRSS(cmd.ProcessState)}
 }
 
 // BenchmarkReprotect measures, as a user would, the whole asr-preflight reprotect process — start,
