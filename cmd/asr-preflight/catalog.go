@@ -54,6 +54,9 @@ func newExplainCmd() *cobra.Command {
 					fmt.Fprintf(w, "Symptoms: %s\n", e.Symptoms)
 				}
 				fmt.Fprintf(w, "Fix:      %s\nDoc:      %s\n", i.Fix, i.DocURL)
+				if i.ModernizedDocURL != "" {
+					fmt.Fprintf(w, "Doc for modernized machines: %s\n", i.ModernizedDocURL)
+				}
 				if e, ok := checks.Codes[i.Code]; ok {
 					modernizedAdvice(w, e)
 				}
@@ -67,8 +70,12 @@ func newExplainCmd() *cobra.Command {
 
 // modernizedAdvice prints what applies instead to modernized machines, when it differs.
 func modernizedAdvice(w io.Writer, e checks.CodeInfo) {
-	if m := e.Modernized; m != nil {
+	if e.Modernized != nil {
+		m := e.For(true)
 		fmt.Fprintf(w, "\nModernized (replication appliance, no configuration, process or master target server):\nCause:    %s\nFix:      %s\nDoc:      %s\n", m.Cause, m.Fix, m.DocURL)
+	}
+	if e.Classic {
+		fmt.Fprintln(w, "\nClassic only: modernized machines (one replication appliance) never raise it.")
 	}
 }
 

@@ -23,14 +23,15 @@ type ASRProtectedItem struct{}
 // Info describes the check.
 func (ASRProtectedItem) Info() Info {
 	return Info{
-		ID:     "asr.protected-item",
-		Kind:   VMKind,
-		Title:  "Site Recovery protects the VM and allows the next step",
-		Phases: []Phase{Reprotect, Failback},
-		Needs:  []inventory.Part{Azure, Vault},
-		Cause:  "Reprotect needs a failed-over item (committed, or with the commit pending) that allows reprotect (SwitchProtection); failback needs a reprotected item (InMage or InMageRcmFailback, protected, health Normal — or, modernized, Critical only for want of an app-consistent recovery point while its failover health is Normal) that allows the failback operation: PlannedFailover for modernized items, UnplannedFailover for classic ones. No job may be running on the item. Without a protected item (protection disabled, or a VM created by hand) there is nothing to fail back.",
-		Fix:    "Finish the previous step first (fail over, then reprotect, and wait until the item is protected and its initial replication back is complete; commit or cancel a finished planned failover); wait for the item's running job to end and for replication health to return to Normal. A VM without a protected item cannot fail back.",
-		DocURL: docBase + "vmware-azure-failback",
+		ID:               "asr.protected-item",
+		Kind:             VMKind,
+		Title:            "Site Recovery protects the VM and allows the next step",
+		Phases:           []Phase{Reprotect, Failback},
+		Needs:            []inventory.Part{Azure, Vault},
+		Cause:            "Reprotect needs a failed-over item (committed, or with the commit pending) that allows reprotect (SwitchProtection); failback needs a reprotected item (InMage or InMageRcmFailback, protected, health Normal — or, modernized, Critical only for want of an app-consistent recovery point while its failover health is Normal) that allows the failback operation: PlannedFailover for modernized items, UnplannedFailover for classic ones. No job may be running on the item. Without a protected item (protection disabled, or a VM created by hand) there is nothing to fail back.",
+		Fix:              "Finish the previous step first (fail over, then reprotect, and wait until the item is protected and its initial replication back is complete; commit or cancel a finished planned failover); wait for the item's running job to end and for replication health to return to Normal. A VM without a protected item cannot fail back.",
+		DocURL:           docBase + "vmware-azure-failback",
+		ModernizedDocURL: docModernized,
 	}
 }
 
@@ -197,14 +198,15 @@ type ASRHealth struct{}
 // Info describes the check.
 func (ASRHealth) Info() Info {
 	return Info{
-		ID:     "asr.health",
-		Kind:   VMKind,
-		Title:  "Site Recovery reports no health error on the VM's protected item",
-		Phases: []Phase{Reprotect, Failback},
-		Needs:  []inventory.Part{Azure, Vault},
-		Cause:  "Site Recovery has already seen a problem with this item; the job will fail on it.",
-		Fix:    "Follow Site Recovery's recommended action for the error, then wait for the item's health to clear.",
-		DocURL: docReplication,
+		ID:               "asr.health",
+		Kind:             VMKind,
+		Title:            "Site Recovery reports no health error on the VM's protected item",
+		Phases:           []Phase{Reprotect, Failback},
+		Needs:            []inventory.Part{Azure, Vault},
+		Cause:            "Site Recovery has already seen a problem with this item; the job will fail on it.",
+		Fix:              "Follow Site Recovery's recommended action for the error, then wait for the item's health to clear.",
+		DocURL:           docReplication,
+		ModernizedDocURL: docArchModern,
 	}
 }
 
@@ -259,14 +261,15 @@ type OSSupport struct{}
 // Info describes the check.
 func (OSSupport) Info() Info {
 	return Info{
-		ID:     "guest.os-support",
-		Kind:   VMKind,
-		Title:  "The machine is not Windows Server 2008 R2 protected as a physical server",
-		Phases: []Phase{Reprotect, Failback},
-		Needs:  []inventory.Part{Azure, Vault},
-		Cause:  "A Windows Server 2008 R2 SP1 server protected as a physical on-premises server cannot fail back from Azure.",
-		Fix:    "Such a machine cannot fail back: plan to migrate its workload, or protect it as a VMware VM discovered through vCenter.",
-		DocURL: docFailback + "#common-issues",
+		ID:               "guest.os-support",
+		Kind:             VMKind,
+		Title:            "The machine is not Windows Server 2008 R2 protected as a physical server",
+		Phases:           []Phase{Reprotect, Failback},
+		Needs:            []inventory.Part{Azure, Vault},
+		Cause:            "A Windows Server 2008 R2 SP1 server protected as a physical on-premises server cannot fail back from Azure.",
+		Fix:              "Such a machine cannot fail back: plan to migrate its workload, or protect it as a VMware VM discovered through vCenter.",
+		DocURL:           docFailback + "#common-issues",
+		ModernizedDocURL: docSupportMatrx,
 	}
 }
 

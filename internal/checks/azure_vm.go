@@ -21,14 +21,15 @@ type AzureVMExists struct{}
 // Info describes the check.
 func (AzureVMExists) Info() Info {
 	return Info{
-		ID:     "azure.vm-exists",
-		Kind:   VMKind,
-		Title:  "The failed-over Azure VM exists",
-		Phases: []Phase{Reprotect, Failback},
-		Needs:  []inventory.Part{Azure},
-		Cause:  "Failback needs the Azure VM that failover created. A VM that was deleted, migrated, or created by hand in Azure (not by failover) cannot fail back.",
-		Fix:    "Correct azureVM in the plan if it names the wrong VM. A deleted or migrated VM cannot fail back: protect the on-premises machine again.",
-		DocURL: docFailback + "#common-issues",
+		ID:               "azure.vm-exists",
+		Kind:             VMKind,
+		Title:            "The failed-over Azure VM exists",
+		Phases:           []Phase{Reprotect, Failback},
+		Needs:            []inventory.Part{Azure},
+		Cause:            "Failback needs the Azure VM that failover created. A VM that was deleted, migrated, or created by hand in Azure (not by failover) cannot fail back.",
+		Fix:              "Correct azureVM in the plan if it names the wrong VM. A deleted or migrated VM cannot fail back: protect the on-premises machine again.",
+		DocURL:           docFailback + "#common-issues",
+		ModernizedDocURL: docModernized,
 	}
 }
 
@@ -60,14 +61,15 @@ type AzureResourceGroup struct{}
 // Info describes the check.
 func (AzureResourceGroup) Info() Info {
 	return Info{
-		ID:     "azure.resource-group",
-		Kind:   VMKind,
-		Title:  "The failed-over Azure VM is still in its resource group",
-		Phases: []Phase{Reprotect, Failback},
-		Needs:  []inventory.Part{Azure},
-		Cause:  "Site Recovery tracks the failed-over VM in the resource group failover created it in; a VM moved to another resource group cannot fail back.",
-		Fix:    "Move the VM back to its original resource group, then retry.",
-		DocURL: docFailback + "#common-issues",
+		ID:               "azure.resource-group",
+		Kind:             VMKind,
+		Title:            "The failed-over Azure VM is still in its resource group",
+		Phases:           []Phase{Reprotect, Failback},
+		Needs:            []inventory.Part{Azure},
+		Cause:            "Site Recovery tracks the failed-over VM in the resource group failover created it in; a VM moved to another resource group cannot fail back.",
+		Fix:              "Move the VM back to its original resource group, then retry.",
+		DocURL:           docFailback + "#common-issues",
+		ModernizedDocURL: docModernized,
 	}
 }
 
@@ -97,15 +99,16 @@ type AzureVMRunning struct{}
 func (AzureVMRunning) Info() Info {
 	c := Codes["78093"]
 	return Info{
-		ID:     "azure.vm-running",
-		Kind:   VMKind,
-		Title:  "The failed-over Azure VM is running and provisioned",
-		Code:   c.Code,
-		Phases: []Phase{Reprotect, Failback},
-		Needs:  []inventory.Part{Azure},
-		Cause:  c.Cause,
-		Fix:    c.Fix,
-		DocURL: c.DocURL,
+		ID:               "azure.vm-running",
+		Kind:             VMKind,
+		Title:            "The failed-over Azure VM is running and provisioned",
+		Code:             c.Code,
+		Phases:           []Phase{Reprotect, Failback},
+		Needs:            []inventory.Part{Azure},
+		Cause:            c.Cause,
+		Fix:              c.Fix,
+		DocURL:           c.DocURL,
+		ModernizedDocURL: c.For(true).DocURL,
 	}
 }
 

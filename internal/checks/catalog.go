@@ -16,23 +16,28 @@ type CodeInfo struct {
 	Fix      string `json:"fix"`
 	DocURL   string `json:"docUrl"`
 	// Modernized is what applies instead to a machine of the modernized architecture (one
-	// replication appliance, no configuration, process or master target server); nil when the same.
+	// replication appliance, no configuration, process or master target server); an empty field
+	// is the classic one's. Nil for a classic code.
 	Modernized *Advice `json:"modernized,omitempty"`
+	// Classic marks a code that only classic components raise (configuration, process or master
+	// target server): it has no modernized advice.
+	Classic bool `json:"classicOnly,omitempty"`
 }
 
 // Advice is a code's cause, fix and documentation for one architecture.
 type Advice struct {
-	Cause  string `json:"cause"`
-	Fix    string `json:"fix"`
+	Cause  string `json:"cause,omitempty"`
+	Fix    string `json:"fix,omitempty"`
 	DocURL string `json:"docUrl"`
 }
 
 // For returns the code's cause, fix and documentation for the architecture.
 func (c CodeInfo) For(modernized bool) Advice {
-	if modernized && c.Modernized != nil {
-		return *c.Modernized
+	a := Advice{Cause: c.Cause, Fix: c.Fix, DocURL: c.DocURL}
+	if m := c.Modernized; modernized && m != nil {
+		a = Advice{Cause: cmp.Or(m.Cause, a.Cause), Fix: cmp.Or(m.Fix, a.Fix), DocURL: cmp.Or(m.DocURL, a.DocURL)}
 	}
-	return Advice{Cause: c.Cause, Fix: c.Fix, DocURL: c.DocURL}
+	return a
 }
 
 // modernizedURLs are the service URLs a modernized Mobility agent and appliance must reach.
@@ -48,6 +53,8 @@ const (
 	docMigrate        = docBase + "move-from-classic-to-modernized-vmware-disaster-recovery"
 	docAppliance      = docBase + "deploy-vmware-azure-replication-appliance-modernized"
 	docTutorialModern = docBase + "vmware-azure-tutorial-failover-failback-modernized"
+	docArchModern     = docBase + "vmware-azure-architecture-modernized"
+	docSetUpModern    = docBase + "vmware-azure-set-up-replication-tutorial-modernized"
 )
 
 // Codes is the catalog of ASR error codes the tool predicts or explains, keyed by code.
@@ -59,6 +66,7 @@ var Codes = map[string]CodeInfo{
 		Symptoms: "Reprotect fails; the VM cannot be discovered and registered with the configuration server.",
 		Fix:      "Give the Azure VM's network a path to the configuration server on TCP 443 (site-to-site VPN or ExpressRoute private peering). Then sign in to the VM, start the InMage Scout Application service and set its startup type to Automatic.",
 		DocURL:   docFailback + "#error-code-95226",
+		Classic:  true,
 	},
 	"78052": {
 		Code:     "78052",
@@ -100,12 +108,13 @@ var Codes = map[string]CodeInfo{
 		},
 	},
 	"8038": {
-		Code:     "8038",
-		Title:    "The on-premises VM could not be brought up: not enough memory on the host",
-		Cause:    "Failback powers the VM on on an ESXi host that does not have enough free memory for it.",
-		Symptoms: "Failback fails with \"Failed to bring up the on-premises virtual machine due to the error\".",
-		Fix:      "Provision more memory on the ESXi host, or vMotion the VM to an ESXi host with enough free memory to boot it.",
-		DocURL:   docFailback + "#error-code-8038",
+		Code:       "8038",
+		Title:      "The on-premises VM could not be brought up: not enough memory on the host",
+		Cause:      "Failback powers the VM on on an ESXi host that does not have enough free memory for it.",
+		Symptoms:   "Failback fails with \"Failed to bring up the on-premises virtual machine due to the error\".",
+		Fix:        "Provision more memory on the ESXi host, or vMotion the VM to an ESXi host with enough free memory to boot it.",
+		DocURL:     docFailback + "#error-code-8038",
+		Modernized: &Advice{DocURL: docTutorialModern},
 	},
 	"806": {
 		Code:     "806",
@@ -127,6 +136,7 @@ var Codes = map[string]CodeInfo{
 		Symptoms: "Reprotected VMs stop replicating to on-premises; failback cannot start.",
 		Fix:      "Power on the master target VM, make sure its Site Recovery services run, and that it reaches the configuration server on TCP 443.",
 		DocURL:   docReplication,
+		Classic:  true,
 	},
 	"78174": {
 		Code:     "78174",
@@ -148,6 +158,7 @@ var Codes = map[string]CodeInfo{
 		Symptoms: "Replication stalls; no data reaches the process server.",
 		Fix:      "Open TCP 9443 from the machine to the process server (firewall, NSG, routing) and check the process server is running.",
 		DocURL:   docReplication,
+		Classic:  true,
 	},
 	"161011": {
 		Code:     "161011",
@@ -155,47 +166,52 @@ var Codes = map[string]CodeInfo{
 		Cause:    "Site Recovery recommends a test failover to validate the recovery plan; none was run in the period it expects (a warning on healthy modernized items).",
 		Symptoms: "Replication health shows a warning; replication itself is unaffected.",
 		Fix:      "Run a test failover of the machine (or its recovery plan) into an isolated network, then clean it up.",
-		DocURL:   docBase + "vmware-azure-tutorial-failover-failback-modernized",
+		DocURL:   docTutorialModern,
 	},
 	"325091": {
-		Code:     "325091",
-		Title:    "No recent crash-consistent recovery point",
-		Cause:    "Site Recovery has not received a crash-consistent recovery point within the replication policy's window: data is not flowing from the machine (agent, appliance or network).",
-		Symptoms: "Replication health turns critical; the latest recovery point grows old, so a failover or failback would lose more data.",
-		Fix:      "Check the Mobility agent on the machine and the appliance's process server (health, heartbeat, free space, throughput) and the network between them, then wait for a fresh recovery point.",
-		DocURL:   docReplication,
+		Code:       "325091",
+		Title:      "No recent crash-consistent recovery point",
+		Cause:      "Site Recovery has not received a crash-consistent recovery point within the replication policy's window: data is not flowing from the machine (agent, appliance or network).",
+		Symptoms:   "Replication health turns critical; the latest recovery point grows old, so a failover or failback would lose more data.",
+		Fix:        "Check the Mobility agent on the machine and the appliance's process server (health, heartbeat, free space, throughput) and the network between them, then wait for a fresh recovery point.",
+		DocURL:     docReplication,
+		Modernized: &Advice{DocURL: docArchModern},
 	},
 	"325092": {
-		Code:     "325092",
-		Title:    "No recent app-consistent recovery point",
-		Cause:    "Site Recovery has not received an application-consistent recovery point within the replication policy's window (VSS or pre-script failures in the guest, or data not flowing).",
-		Symptoms: "Replication health turns critical or warns; app-consistent recovery points are missing.",
-		Fix:      "Check VSS (Windows) or the consistency scripts (Linux) in the guest and the Mobility agent's logs; make sure crash-consistent points arrive first.",
-		DocURL:   docReplication,
+		Code:       "325092",
+		Title:      "No recent app-consistent recovery point",
+		Cause:      "Site Recovery has not received an application-consistent recovery point within the replication policy's window (VSS or pre-script failures in the guest, or data not flowing).",
+		Symptoms:   "Replication health turns critical or warns; app-consistent recovery points are missing.",
+		Fix:        "Check VSS (Windows) or the consistency scripts (Linux) in the guest and the Mobility agent's logs; make sure crash-consistent points arrive first.",
+		DocURL:     docReplication,
+		Modernized: &Advice{DocURL: docArchModern},
 	},
 	"531006": {
-		Code:     "531006",
-		Title:    "No recent app-consistent recovery point",
-		Cause:    "No application-consistent recovery point arrived within the policy's window (3,600 minutes as recorded): VSS or the consistency scripts fail in the guest, or replication is delayed. Crash-consistent points still arrive.",
-		Symptoms: "A reprotected item shows replication health Critical while its failover health stays Normal and PlannedFailover is allowed; failback works, to a crash-consistent recovery point.",
-		Fix:      "Fail back to the latest crash-consistent recovery point if that is acceptable for the workload; otherwise fix VSS (Windows) or the consistency scripts (Linux) in the VM, or set the policy's app-consistent frequency to zero if you do not need app consistency.",
-		DocURL:   docReplication,
+		Code:       "531006",
+		Title:      "No recent app-consistent recovery point",
+		Cause:      "No application-consistent recovery point arrived within the policy's window (3,600 minutes as recorded): VSS or the consistency scripts fail in the guest, or replication is delayed. Crash-consistent points still arrive.",
+		Symptoms:   "A reprotected item shows replication health Critical while its failover health stays Normal and PlannedFailover is allowed; failback works, to a crash-consistent recovery point.",
+		Fix:        "Fail back to the latest crash-consistent recovery point if that is acceptable for the workload; otherwise fix VSS (Windows) or the consistency scripts (Linux) in the VM, or set the policy's app-consistent frequency to zero if you do not need app consistency.",
+		DocURL:     docReplication,
+		Modernized: &Advice{DocURL: docArchModern},
 	},
 	"548004": {
-		Code:     "548004",
-		Title:    "Site Recovery is recomputing the replication health",
-		Cause:    "Information only: Site Recovery is recalculating the item's replication health (seen on healthy reprotected items).",
-		Symptoms: "An information entry on the item; nothing is wrong.",
-		Fix:      "Nothing to do; the entry clears by itself.",
-		DocURL:   docReplication,
+		Code:       "548004",
+		Title:      "Site Recovery is recomputing the replication health",
+		Cause:      "Information only: Site Recovery is recalculating the item's replication health (seen on healthy reprotected items).",
+		Symptoms:   "An information entry on the item; nothing is wrong.",
+		Fix:        "Nothing to do; the entry clears by itself.",
+		DocURL:     docReplication,
+		Modernized: &Advice{DocURL: docArchModern},
 	},
 	"310056": {
-		Code:     "310056",
-		Title:    "Enabling replication failed",
-		Cause:    "The enable-replication job for the machine failed (agent installation, credentials, appliance or network), so the item never started replicating.",
-		Symptoms: "The item stays in EnablingFailed; only DisableProtection is allowed; no failover, reprotect or failback is possible.",
-		Fix:      "Open the failed job in the vault for the underlying error, fix it, disable replication for the item and enable it again.",
-		DocURL:   docReplication,
+		Code:       "310056",
+		Title:      "Enabling replication failed",
+		Cause:      "The enable-replication job for the machine failed (agent installation, credentials, appliance or network), so the item never started replicating.",
+		Symptoms:   "The item stays in EnablingFailed; only DisableProtection is allowed; no failover, reprotect or failback is possible.",
+		Fix:        "Open the failed job in the vault for the underlying error, fix it, disable replication for the item and enable it again.",
+		DocURL:     docReplication,
+		Modernized: &Advice{DocURL: docSetUpModern},
 	},
 }
 

@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 	"testing"
@@ -111,5 +112,42 @@ func TestModernizedTexts(t *testing.T) {
 		if !strings.Contains(Codes["78174"].Modernized.Fix, url) {
 			t.Errorf("78174's modernized fix lacks %s", url)
 		}
+	}
+}
+
+// modernizedPage reports whether a documentation page is written for the modernized architecture:
+// its name says so, or it serves both (the support matrix, recovery plans, preparing vCenter's
+// account), or it is the guide from classic to modernized.
+func modernizedPage(url string) bool {
+	page, _, _ := strings.Cut(strings.TrimPrefix(url, docBase), "#")
+	return strings.HasSuffix(page, "-modernized") || slices.Contains([]string{"vmware-physical-azure-support-matrix",
+		"site-recovery-create-recovery-plans", "vmware-azure-tutorial-prepare-on-premises", "move-from-classic-to-modernized-vmware-disaster-recovery"}, page)
+}
+
+// classicChecks are the checks that only mean something for classic machines and skip modernized
+// ones (README, Two architectures).
+var classicChecks = []string{"master-target.vm", "network.configuration-server", "azure.guest-services"}
+
+// TestModernizedLinks: every code but the classic components' has advice for modernized machines
+// that links to a modernized page, and so does every check that applies to modernized machines;
+// a classic code has no modernized advice.
+func TestModernizedLinks(t *testing.T) {
+	for _, code := range KnownCodes() {
+		e := Codes[code]
+		switch {
+		case e.Classic && e.Modernized != nil:
+			t.Errorf("ASR %s is classic only, yet has modernized advice", code)
+		case !e.Classic && !modernizedPage(e.For(true).DocURL):
+			t.Errorf("ASR %s: a modernized machine's result links to %s, a classic page", code, e.For(true).DocURL)
+		}
+	}
+	for _, c := range All() {
+		i := c.Info()
+		if doc := cmp.Or(i.ModernizedDocURL, i.DocURL); !slices.Contains(classicChecks, i.ID) && !modernizedPage(doc) {
+			t.Errorf("check %s: a modernized machine's result links to %s, a classic page", i.ID, doc)
+		}
+	}
+	if modernizedPage(docFailback+"#error-code-8038") || modernizedPage(docPrepare+"#deploy-a-separate-master-target-server") {
+		t.Error("classic pages taken for modernized ones")
 	}
 }

@@ -72,6 +72,9 @@ type Info struct {
 	Cause  string
 	Fix    string
 	DocURL string
+	// ModernizedDocURL is the documentation for a modernized machine's result, when DocURL is
+	// written for classic.
+	ModernizedDocURL string
 }
 
 // Check is one preflight check.

@@ -18,14 +18,15 @@ type DatastoreCapacity struct{}
 // Info describes the check.
 func (DatastoreCapacity) Info() Info {
 	return Info{
-		ID:     "datastore.capacity",
-		Kind:   DatastoreKind,
-		Title:  "Each target datastore has free space for the disks of the VMs reprotected to it",
-		Phases: []Phase{Reprotect},
-		Needs:  []inventory.Part{VCenter},
-		Cause:  "Reprotect replicates the VM's disks back to the chosen datastore; it stalls when the datastore runs out of space. Classic, it counts the VM's provisioned space. Modernized, to the original location it replicates only the changes (the original's disks exist), to an alternate location the full protected disks (their capacity, from the item's GET).",
-		Fix:    "Free space on the datastore, grow it, or spread the VMs over several datastores.",
-		DocURL: docBase + "vmware-azure-reprotect",
+		ID:               "datastore.capacity",
+		Kind:             DatastoreKind,
+		Title:            "Each target datastore has free space for the disks of the VMs reprotected to it",
+		Phases:           []Phase{Reprotect},
+		Needs:            []inventory.Part{VCenter},
+		Cause:            "Reprotect replicates the VM's disks back to the chosen datastore; it stalls when the datastore runs out of space. Classic, it counts the VM's provisioned space. Modernized, to the original location it replicates only the changes (the original's disks exist), to an alternate location the full protected disks (their capacity, from the item's GET).",
+		Fix:              "Free space on the datastore, grow it, or spread the VMs over several datastores.",
+		DocURL:           docBase + "vmware-azure-reprotect",
+		ModernizedDocURL: docTutorialModern,
 	}
 }
 

@@ -15,14 +15,15 @@ type ESXiLicense struct{}
 // Info describes the check.
 func (ESXiLicense) Info() Info {
 	return Info{
-		ID:     "esxi.license",
-		Kind:   HostKind,
-		Title:  "No target host runs a free ESXi edition",
-		Phases: []Phase{Reprotect, Failback},
-		Needs:  []inventory.Part{VCenter, Licenses},
-		Cause:  "With the ESXi 5.5 free edition or the vSphere 6 Hypervisor free edition, failover succeeds but failback fails: the free edition's API is read-only.",
-		Fix:    "Assign an evaluation or a paid vSphere licence to the host, then retry.",
-		DocURL: docFailback + "#common-issues",
+		ID:               "esxi.license",
+		Kind:             HostKind,
+		Title:            "No target host runs a free ESXi edition",
+		Phases:           []Phase{Reprotect, Failback},
+		Needs:            []inventory.Part{VCenter, Licenses},
+		Cause:            "With the ESXi 5.5 free edition or the vSphere 6 Hypervisor free edition, failover succeeds but failback fails: the free edition's API is read-only.",
+		Fix:              "Assign an evaluation or a paid vSphere licence to the host, then retry.",
+		DocURL:           docFailback + "#common-issues",
+		ModernizedDocURL: docTutorialModern,
 	}
 }
 

@@ -16,14 +16,15 @@ type LinuxNetwork struct{}
 // Info describes the check.
 func (LinuxNetwork) Info() Info {
 	return Info{
-		ID:     "guest.linux-network",
-		Kind:   VMKind,
-		Title:  "Linux VMs with a static IP are flagged: they come back with DHCP",
-		Phases: []Phase{Failback},
-		Needs:  []inventory.Part{VCenter, GuestNet},
-		Cause:  "A Linux VM with a static IP gets its address from DHCP in Azure, and keeps using DHCP after failback; the network-manager package is removed during recovery in Azure. Windows VMs get their static IP back.",
-		Fix:    "After failback, sign in on the VM's console, reinstall network-manager if the distribution uses it, and set the static IP address again.",
-		DocURL: docFailback + "#common-issues",
+		ID:               "guest.linux-network",
+		Kind:             VMKind,
+		Title:            "Linux VMs with a static IP are flagged: they come back with DHCP",
+		Phases:           []Phase{Failback},
+		Needs:            []inventory.Part{VCenter, GuestNet},
+		Cause:            "A Linux VM with a static IP gets its address from DHCP in Azure, and keeps using DHCP after failback; the network-manager package is removed during recovery in Azure. Windows VMs get their static IP back.",
+		Fix:              "After failback, sign in on the VM's console, reinstall network-manager if the distribution uses it, and set the static IP address again.",
+		DocURL:           docFailback + "#common-issues",
+		ModernizedDocURL: docModernized,
 	}
 }
 

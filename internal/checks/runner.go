@@ -71,9 +71,13 @@ func runOne(ctx context.Context, c Check, s *Input, o Options) []Result {
 			r.Kind = info.Kind
 		}
 		if r.Status == Fail || r.Status == Warn {
+			modernized := concernsModernized(s, *r)
 			fix, doc := info.Fix, info.DocURL
+			if modernized {
+				doc = cmp.Or(info.ModernizedDocURL, doc)
+			}
 			if e, ok := Codes[r.Code]; ok {
-				a := e.For(concernsModernized(s, *r))
+				a := e.For(modernized)
 				fix, doc = a.Fix, a.DocURL
 			}
 			r.Fix = cmp.Or(r.Fix, fix)
