@@ -47,7 +47,7 @@ func newServeCmd() *cobra.Command {
 				if c.Token = strings.TrimSpace(string(b)); err != nil || c.Token == "" {
 					return inputError("--auth-token-file %s: expected a file holding the bearer token (%v)", tokenFile, err)
 				}
-				if fi, err := os.Stat(tokenFile); err == nil && othersMayRead(runtime.GOOS, fi.Mode()) {
+				if fi, err := os.Stat(tokenFile); err == nil && othersMayRead(runtime.GOOS, fi.Mode(), ownGroup(fi)) {
 					c.Log.Warn("the token file can be read by other users than its owner", "file", tokenFile, "mode", fi.Mode().Perm().String())
 				}
 			}
@@ -84,7 +84,7 @@ func newServeCmd() *cobra.Command {
 	fl.BoolVar(&noWatch, "no-watch", false, "read vCenter at every run only, instead of following its changes between runs")
 	fl.StringVar(&c.TLSCert, "tls-cert", "", "serve HTTPS with this PEM certificate `FILE` (with --tls-key)")
 	fl.StringVar(&c.TLSKey, "tls-key", "", "PEM private key `FILE` of --tls-cert")
-	fl.StringVar(&tokenFile, "auth-token-file", "", "require every request but /healthz to carry the bearer token held in `FILE`")
+	fl.StringVar(&tokenFile, "auth-token-file", "", "require every request but the probes (/healthz, /readyz) to carry the bearer token held in `FILE`")
 	fl.StringVar(&logFormat, "log-format", "text", "log lines on standard error as text or json")
 	checkFlags(fl, &f)
 	sourceFlags(fl, &f)
@@ -92,11 +92,13 @@ func newServeCmd() *cobra.Command {
 	return cmd
 }
 
-// othersMayRead reports whether a file's mode lets users other than its owner read or write it. Windows grants
-// access by ACL, which a file mode does not show (Go gives 0666, or 0444 when read-only, to every
-// file): there the rule is skipped rather than warn about every file.
-func othersMayRead(goos string, mode fs.FileMode) bool {
-	return goos != "windows" && mode.Perm()&0o077 != 0
+// othersMayRead reports whether a file's mode lets users other than its owner read or write it:
+// any bit for others, or for a group that is not the process's own (Kubernetes gives a Secret's
+// files to the pod's fsGroup, 0440). Windows grants access by ACL, which a file mode does not show
+// (Go gives 0666, or 0444 when read-only, to every file): there the rule is skipped rather than
+// warn about every file.
+func othersMayRead(goos string, mode fs.FileMode, ownGroup bool) bool {
+	return goos != "windows" && (mode.Perm()&0o007 != 0 || mode.Perm()&0o070 != 0 && !ownGroup)
 }
 
 // logger writes one line per event on w, as text or JSON.

@@ -34,7 +34,7 @@ type Config struct {
 	Watch           bool
 	Listen          string // host:port
 	TLSCert, TLSKey string // both or neither
-	Token           string // the bearer token every request but /healthz must carry; "" for none
+	Token           string // the bearer token every request but the probes (/healthz, /readyz) must carry; "" for none
 	// Input is the input of one run of a plan for a phase.
 	Input   func(plan string, phase result.Phase) preflight.Input
 	Log     *slog.Logger
