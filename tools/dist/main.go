@@ -1,9 +1,9 @@
 // Command dist builds the release artifacts of asr-preflight: for each OS and architecture, the
 // tool and the lab built with -trimpath and the version and commit stamped in, in an archive
-// (.tar.gz; .zip for Windows) with the README; SHA256SUMS over the archives; and a CycloneDX SBOM
-// of the tool, from the module graph. Archives are reproducible: the same commit gives the same
-// bytes (entries sorted, their times the commit's, owners and modes fixed, gzip without a name or
-// time).
+// (.tar.gz; .zip for Windows) with the README; a CycloneDX SBOM of the tool, from the module graph;
+// and SHA256SUMS over them. They are reproducible: the same commit gives the same bytes (entries
+// sorted, their times the commit's, owners and modes fixed, gzip without a name or time; the SBOM
+// without a timestamp, its serial number taken from the commit).
 //
 // With -image, it builds serve's OCI image instead (image.go).
 //
@@ -114,18 +114,20 @@ func run(out, version string, targets []string, sbom bool) error {
 		archives = append(archives, name)
 		fmt.Println(filepath.Join(out, name))
 	}
-	if err := checksums(out, archives); err != nil {
-		return err
-	}
 	if sbom {
-		path := filepath.Join(out, "asr-preflight_"+version+".cdx.json")
-		cmd := exec.Command("go", "tool", "cyclonedx-gomod", "app", "-json", "-licenses", "-main", "cmd/asr-preflight", "-output", path)
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "SOURCE_DATE_EPOCH="+strconv.FormatInt(epoch.Unix(), 10))
+		name := "asr-preflight_" + version + ".cdx.json"
+		cmd := exec.Command("go", "tool", "cyclonedx-gomod", "app", "-json", "-licenses", "-notimestamp", "-serial", serial(version, commit),
+			"-main", "cmd/asr-preflight", "-output", filepath.Join(out, name))
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		cmd.Stderr = os.Stderr
 		if err := cmd.Run(); err != nil {
 			return fmt.Errorf("SBOM: %w", err)
 		}
-		fmt.Println(path)
+		archives = append(archives, name)
+		fmt.Println(filepath.Join(out, name))
+	}
+	if err := checksums(out, archives); err != nil {
+		return err
 	}
 	return nil
 }
@@ -247,7 +249,7 @@ func writeZip(w io.Writer, dir string, files map[string][]byte, epoch time.Time)
 	return zw.Close()
 }
 
-// checksums writes SHA256SUMS over the archives, as sha256sum -c reads it.
+// checksums writes SHA256SUMS over the files (the archives and the SBOM), as sha256sum -c reads it.
 func checksums(out string, archives []string) error {
 	var b strings.Builder
 	for _, name := range slices.Sorted(slices.Values(archives)) {
@@ -259,6 +261,14 @@ func checksums(out string, archives []string) error {
 		fmt.Fprintf(&b, "%s  %s\n", hex.EncodeToString(sum[:]), name)
 	}
 	return os.WriteFile(filepath.Join(out, "SHA256SUMS"), []byte(b.String()), 0o644)
+}
+
+// serial is the SBOM's serial number: a UUID (version 5 style) that the version and commit give, so
+// that the same commit gives the same SBOM.
+func serial(version, commit string) string {
+	h := sha256.Sum256([]byte("asr-preflight " + version + " " + commit))
+	h[6], h[8] = h[6]&0x0f|0x50, h[8]&0x3f|0x80
+	return fmt.Sprintf("urn:uuid:%x-%x-%x-%x-%x", h[0:4], h[4:6], h[6:8], h[8:10], h[10:16])
 }
 
 // commitTime is the time of the commit checked out: the archives' entries carry it.

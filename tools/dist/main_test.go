@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"io"
+	"regexp"
 	"testing"
 	"time"
 )
@@ -60,5 +61,15 @@ func TestArchivesAreReproducible(t *testing.T) {
 	}
 	if zr.File[0].Name != "dir/README.md" || !zr.File[1].Modified.Equal(epoch) || zr.File[1].Mode().Perm() != 0o755 {
 		t.Errorf("zip entries: %s %v %v", zr.File[0].Name, zr.File[1].Modified, zr.File[1].Mode())
+	}
+}
+
+// TestSerial: the SBOM's serial number is a UUID of version 5's shape that the version and commit
+// fix.
+func TestSerial(t *testing.T) {
+	a, b := serial("v1.0.0", "0123abcd"), serial("v1.0.0", "0123abce")
+	uuid := regexp.MustCompile(`^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+	if !uuid.MatchString(a) || a != serial("v1.0.0", "0123abcd") || a == b {
+		t.Errorf("serial %q (again %q), another commit's %q", a, serial("v1.0.0", "0123abcd"), b)
 	}
 }
