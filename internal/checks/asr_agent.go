@@ -52,6 +52,7 @@ func (Agent) Run(s *Input) []Result {
 			if e.Code == "78174" && levelStatus(e.Level) == Fail {
 				r.Status, r.Code = Fail, "78174"
 				r.Message = fmt.Sprintf("%s: Site Recovery reports error 78174 on the item, its Mobility agent has no heartbeat: %s; %s", vm.Name, e.Message, beat)
+				r.Short = "Mobility agent has no heartbeat"
 				return []Result{r}
 			}
 		}
@@ -61,6 +62,7 @@ func (Agent) Run(s *Input) []Result {
 		case !*it.AgentRegistered:
 			r.Status, r.Code = Fail, "78174"
 			r.Message = fmt.Sprintf("%s: the Mobility agent did not re-register with Site Recovery after failover; %s", vm.Name, beat)
+			r.Short = "Mobility agent not re-registered after failover"
 		default:
 			r.Status, r.Message = Pass, fmt.Sprintf("%s: the Mobility agent re-registered with Site Recovery after failover, no agent health error; %s", vm.Name, beat)
 		}

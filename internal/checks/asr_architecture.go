@@ -34,6 +34,7 @@ func (Architecture) Run(s *Input) []Result {
 			return []Result{{Target: vm.Name, Status: Pass, Message: fmt.Sprintf("%s is protected with the modernized architecture (%s)", vm.Name, vm.Item.InstanceType)}}
 		}
 		return []Result{{Target: vm.Name, Status: Warn, Message: fmt.Sprintf(
-			"%s is protected with the classic architecture (%s), out of support since March 2026; it may lose replication health and cannot be managed in the portal", vm.Name, vm.Item.InstanceType)}}
+			"%s is protected with the classic architecture (%s), out of support since March 2026; it may lose replication health and cannot be managed in the portal", vm.Name, vm.Item.InstanceType),
+			Short: "classic architecture, out of support since March 2026"}}
 	})
 }

@@ -62,8 +62,10 @@ func (Replication) Run(s *Input) []Result {
 		switch {
 		case len(pending) > 0:
 			msg := "initial replication is not finished: " + strings.Join(pending, "; ")
+			r.Short = fmt.Sprintf("initial replication not finished on %d disk(s)", len(pending))
 			if p := it.InitialReplicationPercent; p != nil {
 				msg += fmt.Sprintf(" (%d%% overall)", *p)
+				r.Short += fmt.Sprintf(", %d%% overall", *p)
 			}
 			add(Fail, "%s", msg)
 		case overall:

@@ -126,7 +126,11 @@ func (AzureVMRunning) Run(s *Input) []Result {
 		if strings.EqualFold(found.PowerState, "running") && strings.EqualFold(found.ProvisioningState, "succeeded") {
 			return Result{Status: Pass, Message: fmt.Sprintf("Azure VM %s/%s: %s", found.ResourceGroup, found.Name, state)}
 		}
+		short := fmt.Sprintf("Azure VM %s/%s: provisioning %s", found.ResourceGroup, found.Name, cmp.Or(found.ProvisioningState, "unknown"))
+		if !strings.EqualFold(found.PowerState, "running") {
+			short = fmt.Sprintf("Azure VM %s/%s %s, not running", found.ResourceGroup, found.Name, cmp.Or(found.PowerState, "in an unknown power state"))
+		}
 		return Result{Status: Fail, Code: "78093", Message: fmt.Sprintf("Azure VM %s/%s: %s; it must be running with provisioning succeeded",
-			found.ResourceGroup, found.Name, state)}
+			found.ResourceGroup, found.Name, state), Short: short}
 	})
 }

@@ -59,6 +59,7 @@ func datastoreCapacity(inv *inventory.VCenter, g derive.Group) Result {
 	case need > ds.FreeBytes:
 		r.Status = Fail
 		r.Message = fmt.Sprintf("%s; the provisioned space of %s needs %s: %s short", have, listed(parts, " + "), gb(need>>20), gb((need-ds.FreeBytes)>>20))
+		r.Short = fmt.Sprintf("%s short (%s free, %s needed)", roundGB((need-ds.FreeBytes)>>20), roundGB(ds.FreeBytes>>20), roundGB(need>>20))
 	case len(unknown) > 0:
 		r.Status = Skip
 		if slices.ContainsFunc(g.VMs, func(vm *derive.VM) bool { return vm.Item != nil && vm.Item.DetailError != "" }) {
@@ -68,6 +69,7 @@ func datastoreCapacity(inv *inventory.VCenter, g derive.Group) Result {
 	case float64(ds.FreeBytes-need) < headroom*float64(ds.CapacityBytes):
 		r.Status = Warn
 		r.Message = fmt.Sprintf("%s; the provisioned space of %s needs %s, leaving %s, under 10%% of its capacity", have, listed(parts, " + "), gb(need>>20), gb((ds.FreeBytes-need)>>20))
+		r.Short = fmt.Sprintf("%s left after reprotect, under 10%%", roundGB((ds.FreeBytes-need)>>20))
 	default:
 		r.Status = Pass
 		r.Message = fmt.Sprintf("%s; the provisioned space of %s needs %s", have, listed(parts, " + "), gb(need>>20))

@@ -59,6 +59,7 @@ func hostMemory(inv *inventory.VCenter, g derive.Group) Result {
 	case needMB > freeMB:
 		r.Status, r.Code = Fail, "8038"
 		r.Message = fmt.Sprintf("%s; %s together: %s short", have, need, gb(needMB-freeMB))
+		r.Short = fmt.Sprintf("%s of memory short (%s free, %s needed)", roundGB(needMB-freeMB), roundGB(freeMB), roundGB(needMB))
 		if len(unknown) > 0 {
 			r.Message += fmt.Sprintf(", and more for %s, whose memory is unknown", listed(unknown, ", "))
 		}
@@ -69,6 +70,7 @@ func hostMemory(inv *inventory.VCenter, g derive.Group) Result {
 	case float64(freeMB-needMB) < headroom*float64(totalMB):
 		r.Status = Warn
 		r.Message = fmt.Sprintf("%s; %s, leaving %s, under 10%% of the host's memory", have, need, gb(freeMB-needMB))
+		r.Short = fmt.Sprintf("%s of memory left after failback, under 10%%", roundGB(freeMB-needMB))
 	default:
 		r.Status = Pass
 		r.Message = fmt.Sprintf("%s; %s", have, need)

@@ -2,6 +2,7 @@ package checks
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/asr-preflight/asr-preflight/internal/derive"
@@ -58,6 +59,19 @@ func listed(items []string, sep string) string {
 
 // gb formats mebibytes as gibibytes: "7.5 GB".
 func gb(mb int64) string { return fmt.Sprintf("%.1f GB", float64(mb)/1024) }
+
+// roundGB is a size in MB as a few words take it: "4.0 GB" below 1,000 GB, "6,304 GB" above.
+func roundGB(mb int64) string {
+	n := (mb + 512) >> 10
+	if n < 1000 {
+		return gb(mb)
+	}
+	s := strconv.FormatInt(n, 10)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s + " GB"
+}
 
 // sizes sums size over the VMs whose size is known, and lists them ("web01 7.5 GB", show
 // formatting the size) and the others ("db01 (why it is unknown)").

@@ -63,6 +63,7 @@ func modernizedCollision(s *Input, vm *derive.VM) Result {
 	case vm.Location == plan.Alternate && len(same) > 0:
 		r.Status, r.Code = Fail, "78052"
 		r.Message = fmt.Sprintf("%s already in %s; alternate-location failback creates a new VM named %s there", derive.DescribeVMs(same), in, vm.TargetName)
+		r.Short = fmt.Sprintf("a VM named %s is already in %s", vm.TargetName, in)
 		r.Fix = "Rename or remove the VM that carries the name, or fail back under another name (a new target VM name)."
 	case vm.Location == plan.Alternate:
 		r.Status, r.Message = Pass, fmt.Sprintf("no VM named %s in %s, where alternate-location failback creates it", vm.TargetName, in)
@@ -75,6 +76,7 @@ func modernizedCollision(s *Input, vm *derive.VM) Result {
 	case vm.OnPrem == nil && len(same) > 1 && !vm.OnPremByUUID:
 		r.Status = Warn
 		r.Message = fmt.Sprintf("%d VMs named %s in %s (%s); failback to the original location expects exactly one", len(same), vm.TargetName, in, derive.DescribeVMs(same))
+		r.Short = fmt.Sprintf("%d VMs named %s in %s, where failback expects one", len(same), vm.TargetName, in)
 		r.Fix = "Rename or remove the VMs that are not the original, so ASR finds exactly one."
 	case vm.OnPrem == nil:
 		r.Status = Fail
@@ -123,6 +125,7 @@ func nameCollision(s *Input, mt inventory.VM, vm *derive.VM) Result {
 	case vm.Location == plan.Alternate && len(onHost) > 0:
 		r.Status, r.Code = Fail, "78052"
 		r.Message = fmt.Sprintf("%s already on %s; alternate-location failback creates a new VM of that name there", derive.DescribeVMs(onHost), where)
+		r.Short = fmt.Sprintf("a VM named %s is already on %s", vm.Name, where)
 	case vm.Location == plan.Alternate:
 		r.Status, r.Message = Pass, fmt.Sprintf("no VM named %s on %s", vm.Name, where)
 	case len(same) == 0:
@@ -135,6 +138,7 @@ func nameCollision(s *Input, mt inventory.VM, vm *derive.VM) Result {
 		r.Status, r.Code = Fail, "78052"
 		r.Message = fmt.Sprintf("%d VMs named %s in datacenter %s, %s on %s; only the original should carry the name",
 			len(same), vm.Name, inv.Datacenter, derive.DescribeVMs(onHost), where)
+		r.Short = fmt.Sprintf("%d VMs named %s in datacenter %s, where only the original may be", len(same), vm.Name, inv.Datacenter)
 	default:
 		r.Status = Warn
 		r.Message = fmt.Sprintf("%d VMs named %s in datacenter %s (%s); failback to the original location expects exactly one",

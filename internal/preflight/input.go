@@ -185,7 +185,7 @@ func resolveAnalysis(in Input) (*Config, error) {
 	}
 	cfg := &Config{Phase: in.Phase, Version: in.Version, Stderr: in.Stderr, Suggest: f.Suggest || f.SuggestedPlan != "",
 		Runner: checks.Options{Concurrency: f.Concurrency, CheckTimeout: f.CheckTimeout, Skip: f.Skip, Ignore: f.Ignore},
-		Output: Output{Format: format, Text: report.Options{Color: in.Color && format == report.Text, Verbose: f.Verbose},
+		Output: Output{Format: format, Text: report.Options{Color: in.Color && format == report.Text, Verbose: f.Verbose, Width: columns(in.Getenv)},
 			Stdout: in.Stdout, IncludeWarn: f.IncludeWarn}}
 	if f.IncludeWarn && f.ReadyFile == "" && f.ReadyPlansFile == "" {
 		return nil, Invalid("--include-warn: it adds the warn VMs to --ready-file FILE (and the warn plans to --ready-plans-file FILE), neither of which is set")
@@ -400,4 +400,16 @@ func redactURL(s string) string {
 		return s[:scheme+3] + s[at+1:]
 	}
 	return s[at+1:]
+}
+
+// columns is the terminal's width as the shell gives it (COLUMNS), or 0 when it gives none.
+func columns(getenv func(string) string) int {
+	if getenv == nil {
+		return 0
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(getenv("COLUMNS")))
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
 }

@@ -202,8 +202,12 @@ func ParseFormat(s string) (Format, error) {
 // Options tune the text report.
 type Options struct {
 	Color   bool // ANSI colours (a terminal without NO_COLOR)
-	Verbose bool // every pass and skip in full, not a line per check
+	Verbose bool // every pass and skip in full, and every VM in a row of its own
+	Width   int  // columns the verdict table fits in; DefaultWidth when 0
 }
+
+// DefaultWidth is the text report's width when the terminal's is not known.
+const DefaultWidth = 100
 
 // Write renders the report in the format; the options apply to text only.
 func Write(w io.Writer, f Format, r Report, o Options) error {

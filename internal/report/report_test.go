@@ -2,14 +2,17 @@ package report
 
 import (
 	"bytes"
+	"cmp"
 	"flag"
 	"fmt"
 	"html"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/asr-preflight/asr-preflight/internal/result"
 )
@@ -291,5 +294,91 @@ func TestHTMLSelfContained(t *testing.T) {
 		if !strings.Contains(page, want) {
 			t.Errorf("the page lacks %q", want)
 		}
+	}
+}
+
+// estate is the issue's 200-VM estate: 196 VMs on a datastore short of space, and four with
+// problems of their own (two on a host short of memory, one Azure VM stopped, one collision).
+func estate() Report {
+	ds := result.Ref{Kind: result.DatastoreKind, Name: "LocalDS_0"}
+	host := result.Ref{Kind: result.HostKind, Name: "DC0_H1"}
+	rs := []result.Result{
+		{Check: "datastore.capacity", Target: ds.Name, Kind: ds.Kind, Status: result.Fail,
+			Message: "datastore LocalDS_0 has 96.0 GB free of 1024.0 GB; the provisioned space of vm000 40.0 GB + … needs 6400.0 GB: 6304.0 GB short",
+			Short:   "6,304 GB short (96.0 GB free, 6,400 GB needed)"},
+		{Check: "esxi.memory", Target: host.Name, Kind: host.Kind, Status: result.Fail, Code: "8038",
+			Message: "host DC0_H1 has 24.0 GB free (48.0 GB total, 24.0 GB in use); vm196 16.0 GB + vm197 12.0 GB need 28.0 GB together: 4.0 GB short",
+			Short:   "4.0 GB of memory short (24.0 GB free, 28.0 GB needed)"},
+		{Check: "azure.vm-running", Target: "vm198", Kind: result.VMKind, Status: result.Fail, Code: "78093",
+			Message: "Azure VM rg-dr/vm198: power state deallocated, provisioning succeeded; it must be running with provisioning succeeded",
+			Short:   "Azure VM rg-dr/vm198 deallocated, not running"},
+		{Check: "vm.name-collision", Target: "vm199", Kind: result.VMKind, Status: result.Fail, Code: "78052",
+			Message: "vm199 (vm-42 on DC0_H0, poweredOff) already in datacenter DC0; alternate-location failback creates a new VM named vm199 there"},
+	}
+	sc := result.Scope{Depends: map[string][]result.Ref{}}
+	for i := range 200 {
+		vm := fmt.Sprintf("vm%03d", i)
+		sc.VMs = append(sc.VMs, vm)
+		sc.Depends[vm] = []result.Ref{{Kind: result.VMKind, Name: vm}}
+		switch {
+		case i < 196:
+			sc.Depends[vm] = append(sc.Depends[vm], ds)
+		case i < 198:
+			sc.Depends[vm] = append(sc.Depends[vm], host)
+		}
+	}
+	vms, problems := result.Judge(rs, sc)
+	return New("1.2.3", result.Reprotect, Context{}, time.Time{}, time.Second, rs, vms, problems)
+}
+
+// TestVerdictTableFitsAndFolds: the 196 VMs with the very same reason are one row, naming them;
+// the four with reasons of their own keep theirs; every line fits the width, leads with the short
+// fact, names its target once, and is never cut inside a number or between a number and its
+// unit; -v prints every VM.
+func TestVerdictTableFitsAndFolds(t *testing.T) {
+	table := func(o Options) []string {
+		var buf bytes.Buffer
+		if err := Write(&buf, Text, estate(), o); err != nil {
+			t.Fatal(err)
+		}
+		head, _, _ := strings.Cut(buf.String(), "\nProblems\n")
+		_, rows, _ := strings.Cut(head, "REASON\n")
+		return strings.Split(strings.TrimSpace(rows), "\n")
+	}
+	var names []string
+	for i := range 196 {
+		names = append(names, fmt.Sprintf("vm%03d", i))
+	}
+	want := []struct{ start, reason string }{ // each row's first columns, and its whole reason
+		{"blocked  196 VMs  -          ", "datastore LocalDS_0: 6,304 GB short (96.0 GB free, 6,400 GB needed) — " + strings.Join(names, ", ")},
+		{"blocked  vm196    8038       ", "host DC0_H1: 4.0 GB of memory short (24.0 GB free, 28.0 GB needed)"},
+		{"blocked  vm197    8038       ", "host DC0_H1: 4.0 GB of memory short (24.0 GB free, 28.0 GB needed)"},
+		{"blocked  vm198    78093      ", "Azure VM rg-dr/vm198 deallocated, not running"},
+		{"blocked  vm199    78052      ", "vm199 (vm-42 on DC0_H0, poweredOff) already in datacenter DC0; alternate-location failback creates a new VM named vm199 there"},
+	}
+	bareNumber := regexp.MustCompile(`(^| )[0-9][0-9.,]*$`)
+	for _, width := range []int{0, 60, 80, 100, 160} {
+		rows := table(Options{Width: width})
+		if len(rows) != len(want) {
+			t.Fatalf("width %d: %d rows, want %d:\n%s", width, len(rows), len(want), strings.Join(rows, "\n"))
+		}
+		limit := max(cmp.Or(width, DefaultWidth), len(want[0].start)+minReason)
+		for i, line := range rows {
+			reason, ok := strings.CutPrefix(line, want[i].start)
+			kept, cut := strings.CutSuffix(reason, "…")
+			switch {
+			case !ok:
+				t.Errorf("width %d: row %d does not start %q: %s", width, i, want[i].start, line)
+			case utf8.RuneCountInString(line) > limit:
+				t.Errorf("width %d: a row of %d columns: %s", width, utf8.RuneCountInString(line), line)
+			case !cut && reason != want[i].reason:
+				t.Errorf("width %d: row %d reads %q, want %q", width, i, reason, want[i].reason)
+			case cut && (!strings.HasPrefix(want[i].reason, kept) || !strings.HasPrefix(strings.TrimLeft(want[i].reason[len(kept):], ",;:"), " ") || bareNumber.MatchString(kept)):
+				t.Errorf("width %d: row %d is cut inside a word or number, or a number from its unit: %s", width, i, line)
+			}
+		}
+	}
+	if all := table(Options{Verbose: true}); len(all) != 200 {
+		t.Errorf("-v: %d rows, want every VM", len(all))
 	}
 }

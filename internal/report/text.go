@@ -1,10 +1,12 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"strings"
 	"text/tabwriter"
+	"unicode/utf8"
 
 	"github.com/asr-preflight/asr-preflight/internal/result"
 )
@@ -27,6 +29,29 @@ var verdictColors = map[result.Verdict]string{
 
 const reset = "\x1b[0m"
 
+// minReason is the fewest columns the verdict table's reason gets, however narrow the width.
+const minReason = 24
+
+// textRow is a row of the text verdict table: a VM, or VMs with the very same reasons folded
+// together ("196 VMs", the reason and their names).
+type textRow struct {
+	name, codes, reason string
+	verdict             result.Verdict
+}
+
+// textRows are the verdict table's rows as the text report prints them: folded unless verbose.
+func textRows(rows []row, verbose bool) []textRow {
+	var out []textRow
+	for _, f := range foldSame(rows, verbose) {
+		t := textRow{name: f.VM.Name, codes: f.Codes, reason: f.Whole, verdict: f.VM.Verdict}
+		if len(f.Names) > 1 {
+			t.name, t.reason = fmt.Sprintf("%d VMs", len(f.Names)), f.Whole+" — "+strings.Join(f.Names, ", ")
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
 // writeText renders the verdict table, the problems grouped by target, the passes and skips per
 // check (in full when verbose), and the counts.
 func writeText(w io.Writer, r Report, o Options) error {
@@ -46,7 +71,20 @@ func writeText(w io.Writer, r Report, o Options) error {
 	fmt.Fprintf(&b, "%s\n\n", vmCounts(r.Summary.VMs))
 
 	// The verdict is painted outside the tab writer, which would count the colour codes as text.
+	// The last column, the reason, is cut to what the width leaves it.
+	width := cmp.Or(o.Width, DefaultWidth)
 	verdicts := func(head string, rows [][]string, verdict []result.Verdict, indent string) {
+		fixed := len(indent) + len("VERDICT  ")
+		for i, h := range strings.Split(head, "\t")[:strings.Count(head, "\t")] {
+			w := utf8.RuneCountInString(h)
+			for _, cols := range rows {
+				w = max(w, utf8.RuneCountInString(cols[i]))
+			}
+			fixed += w + 2
+		}
+		for _, cols := range rows {
+			cols[len(cols)-1] = brief(cols[len(cols)-1], max(width-fixed, minReason))
+		}
 		var cells strings.Builder
 		tw := tabwriter.NewWriter(&cells, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, head)
@@ -67,8 +105,8 @@ func writeText(w io.Writer, r Report, o Options) error {
 		if len(t.Rows) > 0 {
 			var rows [][]string
 			var vs []result.Verdict
-			for _, rw := range t.Rows {
-				rows, vs = append(rows, []string{rw.VM.Name, rw.Codes, rw.Reason}), append(vs, rw.VM.Verdict)
+			for _, f := range textRows(t.Rows, o.Verbose) {
+				rows, vs = append(rows, []string{f.name, f.codes, f.reason}), append(vs, f.verdict)
 			}
 			verdicts("VM\tASR CODES\tREASON", rows, vs, indent)
 		}
@@ -80,7 +118,7 @@ func writeText(w io.Writer, r Report, o Options) error {
 		var rows [][]string
 		var vs []result.Verdict
 		for _, sec := range secs {
-			rows = append(rows, []string{sec.Plan.Name, fmt.Sprint(len(sec.Plan.VMs)), sec.Codes, sec.Reason})
+			rows = append(rows, []string{sec.Plan.Name, fmt.Sprint(len(sec.Plan.VMs)), sec.Codes, sec.Whole})
 			vs = append(vs, sec.Plan.Verdict)
 		}
 		verdicts("RECOVERY PLAN\tVMS\tASR CODES\tREASON", rows, vs, "")

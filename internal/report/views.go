@@ -1,9 +1,11 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/asr-preflight/asr-preflight/internal/result"
@@ -21,6 +23,7 @@ type row struct {
 	VM     result.VM
 	Codes  string // the ASR codes of its worst reasons, "-" if none
 	Reason string // its first reason, in a few words ("" when ready)
+	Whole  string // that reason uncut, for a renderer that fits it to its width
 }
 
 // table is the verdict table: the VMs that need action first.
@@ -54,7 +57,8 @@ func tableOf(vms []result.VM, verbose bool) table {
 			}
 			rw := row{VM: vm, Codes: codes(vm)}
 			if len(vm.Reasons) > 0 {
-				rw.Reason = firstReason(vm.Name, vm.Reasons[0])
+				rw.Whole = firstReason(vm.Name, vm.Reasons[0])
+				rw.Reason = brief(rw.Whole, briefRunes)
 			}
 			t.Rows = append(t.Rows, rw)
 		}
@@ -67,6 +71,7 @@ type planRow struct {
 	Plan   result.RecoveryPlan
 	Codes  string // the ASR codes of its worst reasons, "-" if none
 	Reason string // its first reason, in a few words ("" when ready)
+	Whole  string // that reason uncut
 }
 
 // planSection is a recovery plan's VMs, by group in boot order, each group a verdict table.
@@ -88,7 +93,8 @@ func planSections(r Report, verbose bool) []planSection {
 	for _, p := range r.RecoveryPlans {
 		sec := planSection{planRow: planRow{Plan: p, Codes: codes(result.VM{Reasons: p.Reasons})}}
 		if len(p.Reasons) > 0 {
-			sec.Reason = firstReason(p.Name, p.Reasons[0])
+			sec.Whole = firstReason(p.Name, p.Reasons[0])
+			sec.Reason = brief(sec.Whole, briefRunes)
 		}
 		for _, g := range p.Groups {
 			if vms := groupVMs(byName, g); len(vms) > 0 {
@@ -124,17 +130,17 @@ func groupVMs(byName map[string]result.VM, g result.Group) []result.VM {
 	return vms
 }
 
-// firstReason is a VM's first reason in a few words, naming its target unless that is the VM or
-// the message already starts with it.
+// firstReason is a VM's first reason — its short form, else its message — naming its target
+// once, unless that is the VM.
 func firstReason(vm string, rs result.Reason) string {
-	msg := strings.TrimPrefix(rs.Message, vm+": ")
+	msg := cmp.Or(rs.Short, strings.TrimPrefix(rs.Message, vm+": "))
 	if rs.Kind == result.RecoveryPlanKind && rs.Target == vm { // a plan's own result, on the plan's row
 		msg = strings.TrimPrefix(msg, heading(rs.Kind, rs.Target)+": ")
 	} else if (rs.Kind != result.VMKind || rs.Target != vm) && !strings.HasPrefix(msg, rs.Target+" ") && !strings.HasPrefix(msg, rs.Target+":") &&
-		!strings.HasPrefix(msg, heading(rs.Kind, rs.Target)) {
+		!strings.Contains(msg, heading(rs.Kind, rs.Target)) {
 		msg = heading(rs.Kind, rs.Target) + ": " + msg
 	}
-	return brief(msg)
+	return msg
 }
 
 // codes lists the distinct ASR codes of a VM's worst reasons.
@@ -151,19 +157,72 @@ func codes(vm result.VM) string {
 	return strings.Join(list, ",")
 }
 
-// briefRunes is roughly how long the verdict table's reason may be.
+// briefRunes is how long the Markdown and HTML verdict tables' reason may be.
 const briefRunes = 60
 
-// brief shortens a message to a few words, cut at a space.
-func brief(s string) string {
-	if utf8.RuneCountInString(s) <= briefRunes {
+// brief shortens a message to at most n runes, "…" included, cut at a space — never inside a word
+// or a number; a message without a space to cut at is cut before the number it would split.
+func brief(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
-	cut := []rune(s)[:briefRunes]
-	if i := strings.LastIndexByte(string(cut), ' '); i > briefRunes/2 {
-		return strings.TrimRight(string(cut)[:i], " ,;:") + "…"
+	cut := string([]rune(s)[:max(n-1, 1)])
+	if i := strings.LastIndexByte(cut, ' '); i > 0 {
+		cut = cut[:i]
+		// a number keeps its unit: "24 GiB" goes whole or not at all
+		if j := strings.LastIndexByte(cut, ' '); j > 0 && strings.IndexFunc(cut[j+1:], unicode.IsDigit) == 0 {
+			cut = cut[:j]
+		}
+	} else {
+		cut = strings.TrimRightFunc(cut, func(r rune) bool { return unicode.IsDigit(r) || r == '.' || r == ',' })
 	}
-	return string(cut) + "…"
+	return strings.TrimRight(cut, " ,;:—-") + "…"
+}
+
+// foldAt is how many VMs with the very same reasons the text report folds into one row.
+const foldAt = 3
+
+// sameReasons is a row of the text report's verdict table: VMs whose reasons are all the same,
+// or one VM.
+type sameReasons struct {
+	row
+	Names []string // the VMs folded in, in the table's order; one for a row of its own
+}
+
+// foldSame folds the rows of VMs whose reasons are all the same — check, target, status, code and
+// message — into one, where there are foldAt or more; a VM with reasons of its own keeps its row,
+// and so does every VM when verbose.
+func foldSame(rows []row, verbose bool) []sameReasons {
+	key := func(vm result.VM) string {
+		var b strings.Builder
+		fmt.Fprint(&b, vm.Verdict)
+		for _, rs := range vm.Reasons {
+			fmt.Fprintf(&b, "\x00%s\x00%s\x00%s\x00%s\x00%s\x00%s", rs.Check, rs.Kind, rs.Target, rs.Status, rs.Code, rs.Message)
+		}
+		return b.String()
+	}
+	count := map[string]int{}
+	for _, rw := range rows {
+		if len(rw.VM.Reasons) > 0 {
+			count[key(rw.VM)]++
+		}
+	}
+	var out []sameReasons
+	at := map[string]int{} // key → its row in out
+	for _, rw := range rows {
+		k := key(rw.VM)
+		if verbose || count[k] < foldAt {
+			out = append(out, sameReasons{row: rw, Names: []string{rw.VM.Name}})
+			continue
+		}
+		if i, ok := at[k]; ok {
+			out[i].Names = append(out[i].Names, rw.VM.Name)
+			continue
+		}
+		at[k] = len(out)
+		out = append(out, sameReasons{row: rw, Names: []string{rw.VM.Name}})
+	}
+	return out
 }
 
 // kindOrder orders the problem groups: the recovery plans, what affects every VM, then the servers and objects VMs go

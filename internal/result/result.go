@@ -85,6 +85,9 @@ type Result struct {
 	Code    string `json:"code"`
 	Title   string `json:"title"`
 	Message string `json:"message"`
+	// Short is the verdict-relevant fact in a few words, without the target ("4.0 GB of memory
+	// short"), for the verdict table; "" leaves the message's start to it.
+	Short   string `json:"short,omitempty"`
 	Fix     string `json:"fix"`
 	DocURL  string `json:"docUrl"`
 	Ignored bool   `json:"ignored,omitempty"`

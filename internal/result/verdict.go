@@ -51,6 +51,7 @@ type Reason struct {
 	Status  Status `json:"status"`
 	Code    string `json:"code"`
 	Message string `json:"message"`
+	Short   string `json:"short,omitempty"` // the result's Short
 }
 
 // Problem is a failure, error or warning, with the VMs it applies to.
@@ -190,7 +191,7 @@ func JudgePlans(sc Scope, problems []Problem) []RecoveryPlan {
 
 // reason is the problem as a reason of a VM or plan it applies to.
 func (p Problem) reason() Reason {
-	return Reason{Check: p.Check, Target: p.Target, Kind: p.Kind, Status: p.Status, Code: p.Code, Message: p.Message}
+	return Reason{Check: p.Check, Target: p.Target, Kind: p.Kind, Status: p.Status, Code: p.Code, Message: p.Message, Short: p.Short}
 }
 
 // with is the verdict once a result of the status applies too: a failure blocks, an error leaves

@@ -25,10 +25,10 @@ func TestJudge(t *testing.T) {
 	}
 	vms, problems := Judge(results, sc)
 	want := []VM{
-		{Name: "app01", Verdict: Unknown, Reasons: []Reason{{"c.error", "ds01", DatastoreKind, Error, "", "e"}, {"b.warn", "vcenter", VCenterKind, Warn, "", "w"}, {"g.warn", "ds01", DatastoreKind, Warn, "", ""}}},
-		{Name: "db01", Verdict: Blocked, Reasons: []Reason{{"d.fail", "esx01", HostKind, Fail, "8038", "f"}, {"c.error", "ds01", DatastoreKind, Error, "", "e"}, {"b.warn", "vcenter", VCenterKind, Warn, "", "w"}}},
-		{Name: "file01", Verdict: Warned, Reasons: []Reason{{"b.warn", "vcenter", VCenterKind, Warn, "", "w"}}},
-		{Name: "web01", Verdict: Blocked, Reasons: []Reason{{"d.fail", "esx01", HostKind, Fail, "8038", "f"}, {"b.warn", "vcenter", VCenterKind, Warn, "", "w"}}},
+		{Name: "app01", Verdict: Unknown, Reasons: []Reason{{"c.error", "ds01", DatastoreKind, Error, "", "e", ""}, {"b.warn", "vcenter", VCenterKind, Warn, "", "w", ""}, {"g.warn", "ds01", DatastoreKind, Warn, "", "", ""}}},
+		{Name: "db01", Verdict: Blocked, Reasons: []Reason{{"d.fail", "esx01", HostKind, Fail, "8038", "f", ""}, {"c.error", "ds01", DatastoreKind, Error, "", "e", ""}, {"b.warn", "vcenter", VCenterKind, Warn, "", "w", ""}}},
+		{Name: "file01", Verdict: Warned, Reasons: []Reason{{"b.warn", "vcenter", VCenterKind, Warn, "", "w", ""}}},
+		{Name: "web01", Verdict: Blocked, Reasons: []Reason{{"d.fail", "esx01", HostKind, Fail, "8038", "f", ""}, {"b.warn", "vcenter", VCenterKind, Warn, "", "w", ""}}},
 	}
 	if !reflect.DeepEqual(vms, want) {
 		t.Errorf("verdicts\n got %+v\nwant %+v", vms, want)
