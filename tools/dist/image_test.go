@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/layout"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/types"
+	"github.com/google/go-containerregistry/pkg/v1/validate"
 )
 
 // TestImage builds serve's image for this machine's platform, reads it back from the OCI layout
@@ -57,6 +58,9 @@ func TestImage(t *testing.T) {
 		t.Errorf("two builds of the same commit differ: %v", d1)
 	}
 
+	if err := validate.Index(idx); err != nil { // digests, sizes, diff IDs and media types agree
+		t.Errorf("the image index is not valid: %v", err)
+	}
 	m, err := idx.IndexManifest()
 	if err != nil {
 		t.Fatal(err)
