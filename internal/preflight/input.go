@@ -404,9 +404,6 @@ func redactURL(s string) string {
 
 // columns is the terminal's width as the shell gives it (COLUMNS), or 0 when it gives none.
 func columns(getenv func(string) string) int {
-	if getenv == nil {
-		return 0
-	}
 	n, err := strconv.Atoi(strings.TrimSpace(getenv("COLUMNS")))
 	if err != nil || n < 0 {
 		return 0
