@@ -22,7 +22,8 @@ import (
 // TestImage builds serve's image for this machine's platform, reads it back from the OCI layout
 // and checks its configuration — non-root numeric user, entrypoint, a default serve command that
 // listens on every interface only with TLS and a token, the labels — and its file system: the CA
-// certificates, the users, /tmp, and a static binary whose `version` runs and prints the stamp. A
+// certificates, the users, /tmp, and a static binary built with -trimpath whose `version` runs and
+// prints the stamp. A
 // second build of the same commit is the same image.
 func TestImage(t *testing.T) {
 	if runtime.GOOS != "linux" {
@@ -107,6 +108,12 @@ func TestImage(t *testing.T) {
 	}
 	if file, _ := exec.Command("file", filepath.Join(root, "usr/local/bin/asr-preflight")).Output(); len(file) > 0 && !strings.Contains(string(file), "statically linked") {
 		t.Errorf("the binary is not static: %s", file)
+	}
+	info, err := exec.Command("go", "version", "-m", filepath.Join(root, "usr/local/bin/asr-preflight")).Output()
+	for _, want := range []string{"build\t-trimpath=true", "build\tCGO_ENABLED=0"} {
+		if err != nil || !strings.Contains(string(info), want) {
+			t.Errorf("the binary's build information lacks %q: %v\n%s", want, err, info)
+		}
 	}
 }
 

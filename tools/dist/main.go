@@ -116,11 +116,7 @@ func run(out, version string, targets []string, sbom bool) error {
 	}
 	if sbom {
 		name := "asr-preflight_" + version + ".cdx.json"
-		cmd := exec.Command("go", "tool", "cyclonedx-gomod", "app", "-json", "-licenses", "-notimestamp", "-serial", serial(version, commit),
-			"-main", "cmd/asr-preflight", "-output", filepath.Join(out, name))
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		cmd.Stderr = os.Stderr
-		if err := cmd.Run(); err != nil {
+		if err := writeSBOM(filepath.Join(out, name), version, commit); err != nil {
 			return fmt.Errorf("SBOM: %w", err)
 		}
 		archives = append(archives, name)
@@ -261,6 +257,16 @@ func checksums(out string, archives []string) error {
 		fmt.Fprintf(&b, "%s  %s\n", hex.EncodeToString(sum[:]), name)
 	}
 	return os.WriteFile(filepath.Join(out, "SHA256SUMS"), []byte(b.String()), 0o644)
+}
+
+// writeSBOM writes the CycloneDX SBOM of the tool, from the module graph, to path: no timestamp,
+// and a serial number the version and commit give.
+func writeSBOM(path, version, commit string) error {
+	cmd := exec.Command("go", "tool", "cyclonedx-gomod", "app", "-json", "-licenses", "-notimestamp", "-serial", serial(version, commit),
+		"-main", "cmd/asr-preflight", "-output", path)
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	cmd.Stderr = os.Stderr
+	return cmd.Run()
 }
 
 // serial is the SBOM's serial number: a UUID (version 5 style) that the version and commit give, so

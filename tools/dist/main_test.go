@@ -5,7 +5,11 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/gzip"
+	"encoding/json"
+	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"regexp"
 	"testing"
 	"time"
@@ -71,5 +75,50 @@ func TestSerial(t *testing.T) {
 	uuid := regexp.MustCompile(`^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 	if !uuid.MatchString(a) || a != serial("v1.0.0", "0123abcd") || a == b {
 		t.Errorf("serial %q (again %q), another commit's %q", a, serial("v1.0.0", "0123abcd"), b)
+	}
+}
+
+// TestSBOM: the SBOM is CycloneDX, names the modules the tool is built from at the versions go.mod
+// pins, and is the same twice.
+func TestSBOM(t *testing.T) {
+	t.Chdir("../..") // the module's root
+	dir := t.TempDir()
+	var boms [2][]byte
+	for i := range boms {
+		path := filepath.Join(dir, fmt.Sprintf("%d.cdx.json", i))
+		if err := writeSBOM(path, "v9.8.7", "0123abcd"); err != nil {
+			t.Fatal(err)
+		}
+		var err error
+		if boms[i], err = os.ReadFile(path); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !bytes.Equal(boms[0], boms[1]) {
+		t.Error("two SBOMs of the same commit differ")
+	}
+	var bom struct {
+		BOMFormat, SpecVersion, SerialNumber string
+		Metadata                             struct{ Timestamp string }
+		Components                           []struct{ Name, Version string }
+	}
+	if err := json.Unmarshal(boms[0], &bom); err != nil {
+		t.Fatal(err)
+	}
+	versions := map[string]string{}
+	for _, c := range bom.Components {
+		versions[c.Name] = c.Version
+	}
+	if bom.BOMFormat != "CycloneDX" || bom.SerialNumber != serial("v9.8.7", "0123abcd") || bom.Metadata.Timestamp != "" {
+		t.Errorf("format %q, serial %q, timestamp %q", bom.BOMFormat, bom.SerialNumber, bom.Metadata.Timestamp)
+	}
+	for name, want := range map[string]string{"github.com/vmware/govmomi": "v0.56.0", "github.com/spf13/cobra": "v1.10.2",
+		"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/recoveryservices/armrecoveryservicessiterecovery/v2": "v2.2.0"} {
+		if versions[name] != want {
+			t.Errorf("SBOM: %s at %q, want %s", name, versions[name], want)
+		}
+	}
+	if _, ok := versions["github.com/google/go-containerregistry"]; ok {
+		t.Error("the SBOM lists go-containerregistry, which only tools/dist uses, not the tool")
 	}
 }
