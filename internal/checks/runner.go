@@ -85,6 +85,9 @@ func runOne(ctx context.Context, c Check, s *Input, o Options) []Result {
 		}
 		if slices.Contains(o.Ignore, info.ID) && (r.Status == Fail || r.Status == Error) {
 			r.Message = fmt.Sprintf("ignored by --ignore (was %s): %s", r.Status, r.Message)
+			if r.Short != "" {
+				r.Short = "ignored: " + r.Short
+			}
 			r.Status, r.Ignored = Warn, true
 		}
 	}

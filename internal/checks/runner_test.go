@@ -106,7 +106,7 @@ func TestRunFailsClosed(t *testing.T) {
 				s.Parts.Skip(Guest, "opt-in: run with --probe-guest")
 			}, Options{}, Skip, "opt-in: run with --probe-guest", CheckKind},
 		{"skipped", fakeCheck{id: "x", run: pass}, nil, Options{Skip: []string{"x"}}, Skip, "skipped by --skip", CheckKind},
-		{"ignored fail", fakeCheck{id: "x", run: func() []Result { return []Result{{Target: "t", Status: Fail, Message: "bad"}} }},
+		{"ignored fail", fakeCheck{id: "x", run: func() []Result { return []Result{{Target: "t", Status: Fail, Message: "bad", Short: "short"}} }},
 			nil, Options{Ignore: []string{"x"}}, Warn, "ignored by --ignore (was fail): bad", HostKind},
 	}
 	for _, tc := range tests {
@@ -123,6 +123,9 @@ func TestRunFailsClosed(t *testing.T) {
 			r := rs[0]
 			if r.Status != tc.want || !strings.HasPrefix(r.Message, tc.message) {
 				t.Errorf("got %s %q, want %s %q", r.Status, r.Message, tc.want, tc.message)
+			}
+			if r.Ignored && r.Short != "ignored: short" {
+				t.Errorf("an ignored result's short form does not say so: %q", r.Short)
 			}
 			if r.Kind != tc.kind {
 				t.Errorf("kind %q, want %q", r.Kind, tc.kind)

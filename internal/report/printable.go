@@ -77,7 +77,7 @@ func printableReasons(list []result.Reason) []result.Reason {
 	out := append(make([]result.Reason, 0, len(list)), list...)
 	for j := range out {
 		rs := &out[j]
-		rs.Check, rs.Target, rs.Code, rs.Message = printable(rs.Check), printable(rs.Target), printable(rs.Code), printable(rs.Message)
+		rs.Check, rs.Target, rs.Code, rs.Message, rs.Short = printable(rs.Check), printable(rs.Target), printable(rs.Code), printable(rs.Message), printable(rs.Short)
 	}
 	return out
 }
@@ -93,7 +93,7 @@ func printableResults(rs []result.Result) []result.Result {
 // printableResult is the result with printable applied to its texts.
 func printableResult(r result.Result) result.Result {
 	r.Check, r.Target, r.Code, r.Title = printable(r.Check), printable(r.Target), printable(r.Code), printable(r.Title)
-	r.Message, r.Fix, r.DocURL, r.VMs = printable(r.Message), printable(r.Fix), printable(r.DocURL), printables(r.VMs)
+	r.Message, r.Short, r.Fix, r.DocURL, r.VMs = printable(r.Message), printable(r.Short), printable(r.Fix), printable(r.DocURL), printables(r.VMs)
 	return r
 }
 

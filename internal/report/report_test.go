@@ -36,7 +36,8 @@ func sample() Report {
 		{Check: "vm.name-collision", Kind: result.VMKind, Target: "web01", Status: result.Warn, Title: "No name collision",
 			Message: "2 VMs named web01 <in> DC1 & more", Fix: "Rename the copies.", DocURL: "https://example.com/doc"},
 		{Check: "vm.name-collision", Kind: result.VMKind, Target: "evil\x1b[2J\x00", Status: result.Fail, Code: "78052", Title: "No name collision",
-			Message: "a VM named \"evil\x1b[2J\x00\nFAKE PASS\u202e\" from vCenter <script>alert(1)</script>", Fix: "Rename it."},
+			Message: "a VM named \"evil\x1b[2J\x00\nFAKE PASS\u202e\" from vCenter <script>alert(1)</script>", Fix: "Rename it.",
+			Short: "a VM named evil\x1b[2J\x00\nFAKE PASS\u202e is already in DC0"},
 		{Check: "vm.name-collision", Kind: result.VMKind, Target: "file01", Status: result.Pass, Title: "No name collision", Message: "no other VM named file01"},
 		{Check: "vm.name-collision", Kind: result.VMKind, Target: "log01", Status: result.Warn, Title: "No name collision", Message: "a template named log01", Ignored: true},
 	}
