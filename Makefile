@@ -38,7 +38,7 @@ screenshot: build ## Redraw docs/report.png, the README's picture of the demo's 
 		--disable-component-update --host-resolver-rules='MAP * ~NOTFOUND' --user-data-dir="$$dir/profile" \
 		--hide-scrollbars --window-size=1100,860 --screenshot=docs/report.png "file://$$dir/report.html" 2>/dev/null
 
-dist: ## Release archives for linux, darwin and windows on amd64 and arm64, SHA256SUMS and a CycloneDX SBOM, in dist/ (reproducible)
+dist: ## Release archives for linux, darwin and windows on amd64 and arm64, a CycloneDX SBOM per target and SHA256SUMS, in dist/ (reproducible)
 	$(GO) run ./tools/dist -out dist -version $(VERSION)
 
 image: ## serve's OCI image for linux/amd64 and linux/arm64, as an OCI layout in dist/image (built by go-containerregistry, no Docker daemon; reproducible)

@@ -94,7 +94,8 @@ func newServeCmd() *cobra.Command {
 
 // othersMayRead reports whether a file's mode lets users other than its owner read or write it:
 // any bit for others, or for a group that is not the process's own (Kubernetes gives a Secret's
-// files to the pod's fsGroup, 0440). Windows grants access by ACL, which a file mode does not show
+// files to the pod's fsGroup, 0440). A group of its own that has other members is not seen: the
+// README says to keep the token 0600 there. Windows grants access by ACL, which a file mode does not show
 // (Go gives 0666, or 0444 when read-only, to every file): there the rule is skipped rather than
 // warn about every file.
 func othersMayRead(goos string, mode fs.FileMode, ownGroup bool) bool {

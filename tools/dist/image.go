@@ -90,8 +90,13 @@ func buildImage(dir, version, commit string, platforms []string, epoch time.Time
 	if err := os.RemoveAll(dir); err != nil {
 		return err
 	}
-	_, err = layout.Write(dir, idx)
-	return err
+	// index.json names one entry, the index of the platforms, by the version: skopeo and Podman
+	// (oci:DIR:VERSION) take a layout whose index.json holds one image or index, or names them.
+	p, err := layout.Write(dir, empty.Index)
+	if err != nil {
+		return err
+	}
+	return p.AppendIndex(idx, layout.WithAnnotations(map[string]string{"org.opencontainers.image.ref.name": version}))
 }
 
 // platformImage is the image of one platform: the base and the tool's layer, its configuration and

@@ -46,7 +46,16 @@ func TestImage(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		idx, err := p.ImageIndex()
+		top, err := p.ImageIndex()
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := top.IndexManifest() // one entry, the platforms' index, named by the version
+		if err != nil || len(m.Manifests) != 1 || m.Manifests[0].MediaType != types.OCIImageIndex ||
+			m.Manifests[0].Annotations["org.opencontainers.image.ref.name"] != "v9.8.7" {
+			t.Fatalf("index.json: %v %+v", err, m)
+		}
+		idx, err := top.ImageIndex(m.Manifests[0].Digest)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,9 +1,10 @@
 // Command dist builds the release artifacts of asr-preflight: for each OS and architecture, the
 // tool and the lab built with -trimpath and the version and commit stamped in, in an archive
-// (.tar.gz; .zip for Windows) with the README; a CycloneDX SBOM of the tool, from the module graph;
-// and SHA256SUMS over them. They are reproducible: the same commit gives the same bytes (entries
-// sorted, their times the commit's, owners and modes fixed, gzip without a name or time; the SBOM
-// without a timestamp, its serial number taken from the commit).
+// (.tar.gz; .zip for Windows) with the README, and a CycloneDX SBOM of the tool from the module
+// graph as that target's build sees it; and SHA256SUMS over them. They are reproducible: the same
+// commit gives the same bytes (entries sorted, their times the commit's, owners and modes fixed,
+// gzip without a name or time; the SBOMs without a timestamp, their serial numbers taken from the
+// commit and target).
 //
 // With -image, it builds serve's OCI image instead (image.go).
 //
@@ -43,7 +44,7 @@ func main() {
 	out := flag.String("out", "dist", "directory to write the artifacts to")
 	version := flag.String("version", "", "version to stamp in (default: git describe)")
 	targets := flag.String("targets", strings.Join(Targets, ","), "comma-separated OS/ARCH list (with -image: "+strings.Join(ImagePlatforms, ",")+")")
-	sbom := flag.Bool("sbom", true, "write the CycloneDX SBOM (go tool cyclonedx-gomod)")
+	sbom := flag.Bool("sbom", true, "write each target's CycloneDX SBOM (cyclonedx-gomod, pinned in go.mod)")
 	image := flag.String("image", "", "build serve's OCI image into this OCI layout `DIR` instead of the archives")
 	caCerts := flag.String("ca-certs", "/etc/ssl/certs/ca-certificates.crt", "CA certificates `FILE` the image carries")
 	flag.Parse()
@@ -101,7 +102,18 @@ func run(out, version string, targets []string, sbom bool) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
-	var archives []string
+	tool := ""
+	if sbom {
+		dir, err := os.MkdirTemp("", "asr-preflight-sbom")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		if tool, err = sbomTool(dir); err != nil {
+			return fmt.Errorf("SBOM: %w", err)
+		}
+	}
+	var files []string
 	for _, t := range targets {
 		goos, goarch, ok := strings.Cut(t, "/")
 		if !ok {
@@ -111,21 +123,19 @@ func run(out, version string, targets []string, sbom bool) error {
 		if err != nil {
 			return err
 		}
-		archives = append(archives, name)
-		fmt.Println(filepath.Join(out, name))
-	}
-	if sbom {
-		name := "asr-preflight_" + version + ".cdx.json"
-		if err := writeSBOM(filepath.Join(out, name), version, commit); err != nil {
-			return fmt.Errorf("SBOM: %w", err)
+		files = append(files, name)
+		if sbom {
+			bom := fmt.Sprintf("asr-preflight_%s_%s_%s.cdx.json", version, goos, goarch)
+			if err := writeSBOM(tool, filepath.Join(out, bom), version, commit, goos, goarch); err != nil {
+				return fmt.Errorf("SBOM for %s: %w", t, err)
+			}
+			files = append(files, bom)
 		}
-		archives = append(archives, name)
+	}
+	for _, name := range files {
 		fmt.Println(filepath.Join(out, name))
 	}
-	if err := checksums(out, archives); err != nil {
-		return err
-	}
-	return nil
+	return checksums(out, files)
 }
 
 // build builds the binaries for one target and archives them with the README; it returns the
@@ -146,10 +156,8 @@ func build(out, version, commit, goos, goarch string, epoch time.Time) (string, 
 			return "", err
 		}
 	}
-	for _, doc := range []string{"README.md", "LICENSE"} {
-		if b, err := os.ReadFile(doc); err == nil {
-			files[doc] = b
-		}
+	if files["README.md"], err = os.ReadFile("README.md"); err != nil {
+		return "", err
 	}
 	var buf bytes.Buffer
 	name := base + ".tar.gz"
@@ -245,7 +253,7 @@ func writeZip(w io.Writer, dir string, files map[string][]byte, epoch time.Time)
 	return zw.Close()
 }
 
-// checksums writes SHA256SUMS over the files (the archives and the SBOM), as sha256sum -c reads it.
+// checksums writes SHA256SUMS over the files (the archives and the SBOMs), as sha256sum -c reads it.
 func checksums(out string, archives []string) error {
 	var b strings.Builder
 	for _, name := range slices.Sorted(slices.Values(archives)) {
@@ -259,12 +267,22 @@ func checksums(out string, archives []string) error {
 	return os.WriteFile(filepath.Join(out, "SHA256SUMS"), []byte(b.String()), 0o644)
 }
 
-// writeSBOM writes the CycloneDX SBOM of the tool, from the module graph, to path: no timestamp,
-// and a serial number the version and commit give.
-func writeSBOM(path, version, commit string) error {
-	cmd := exec.Command("go", "tool", "cyclonedx-gomod", "app", "-json", "-licenses", "-notimestamp", "-serial", serial(version, commit),
+// sbomTool builds cyclonedx-gomod, pinned in go.mod, for this machine into dir: one binary writes
+// every target's SBOM (go tool would build it for the target).
+func sbomTool(dir string) (string, error) {
+	path := filepath.Join(dir, "cyclonedx-gomod")
+	cmd := exec.Command("go", "build", "-o", path, "github.com/CycloneDX/cyclonedx-gomod/cmd/cyclonedx-gomod")
+	cmd.Stderr = os.Stderr
+	return path, cmd.Run()
+}
+
+// writeSBOM writes the CycloneDX SBOM of the tool built for a target, from the module graph as that
+// target's build sees it, to path: no timestamp, and a serial number the version, commit and target
+// give.
+func writeSBOM(tool, path, version, commit, goos, goarch string) error {
+	cmd := exec.Command(tool, "app", "-json", "-licenses", "-notimestamp", "-serial", serial(version, commit+" "+goos+"/"+goarch),
 		"-main", "cmd/asr-preflight", "-output", path)
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS="+goos, "GOARCH="+goarch)
 	cmd.Stderr = os.Stderr
 	return cmd.Run()
 }

@@ -6,11 +6,12 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
-	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 )
@@ -78,47 +79,70 @@ func TestSerial(t *testing.T) {
 	}
 }
 
-// TestSBOM: the SBOM is CycloneDX, names the modules the tool is built from at the versions go.mod
-// pins, and is the same twice.
+// TestSBOM: each target's SBOM is CycloneDX, lists the modules that target's build is made of at
+// the versions go.mod selects (mousetrap only for Windows, procfs only for Linux), and is the same
+// twice.
 func TestSBOM(t *testing.T) {
 	t.Chdir("../..") // the module's root
 	dir := t.TempDir()
-	var boms [2][]byte
-	for i := range boms {
-		path := filepath.Join(dir, fmt.Sprintf("%d.cdx.json", i))
-		if err := writeSBOM(path, "v9.8.7", "0123abcd"); err != nil {
-			t.Fatal(err)
-		}
-		var err error
-		if boms[i], err = os.ReadFile(path); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if !bytes.Equal(boms[0], boms[1]) {
-		t.Error("two SBOMs of the same commit differ")
-	}
-	var bom struct {
-		BOMFormat, SpecVersion, SerialNumber string
-		Metadata                             struct{ Timestamp string }
-		Components                           []struct{ Name, Version string }
-	}
-	if err := json.Unmarshal(boms[0], &bom); err != nil {
+	tool, err := sbomTool(dir)
+	if err != nil {
 		t.Fatal(err)
 	}
-	versions := map[string]string{}
-	for _, c := range bom.Components {
-		versions[c.Name] = c.Version
+	type bom struct {
+		BOMFormat, SerialNumber string
+		Metadata                struct{ Timestamp string }
+		Components              []struct{ Name, Version string }
 	}
-	if bom.BOMFormat != "CycloneDX" || bom.SerialNumber != serial("v9.8.7", "0123abcd") || bom.Metadata.Timestamp != "" {
-		t.Errorf("format %q, serial %q, timestamp %q", bom.BOMFormat, bom.SerialNumber, bom.Metadata.Timestamp)
+	read := func(goos, goarch string) (map[string]string, []byte) {
+		t.Helper()
+		path := filepath.Join(dir, goos+goarch+".cdx.json")
+		if err := writeSBOM(tool, path, "v9.8.7", "0123abcd", goos, goarch); err != nil {
+			t.Fatal(err)
+		}
+		data, err := os.ReadFile(path)
+		var b bom
+		if err == nil {
+			err = json.Unmarshal(data, &b)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.BOMFormat != "CycloneDX" || b.SerialNumber != serial("v9.8.7", "0123abcd "+goos+"/"+goarch) || b.Metadata.Timestamp != "" {
+			t.Errorf("%s/%s: format %q, serial %q, timestamp %q", goos, goarch, b.BOMFormat, b.SerialNumber, b.Metadata.Timestamp)
+		}
+		versions := map[string]string{}
+		for _, c := range b.Components {
+			versions[c.Name] = c.Version
+		}
+		return versions, data
 	}
-	for name, want := range map[string]string{"github.com/vmware/govmomi": "v0.56.0", "github.com/spf13/cobra": "v1.10.2",
-		"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/recoveryservices/armrecoveryservicessiterecovery/v2": "v2.2.0"} {
-		if versions[name] != want {
-			t.Errorf("SBOM: %s at %q, want %s", name, versions[name], want)
+	linux, first := read("linux", "amd64")
+	if _, again := read("linux", "amd64"); !bytes.Equal(first, again) {
+		t.Error("two SBOMs of the same commit and target differ")
+	}
+	windows, _ := read("windows", "arm64")
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Path}} {{.Version}}", "github.com/vmware/govmomi", "github.com/spf13/cobra",
+		"github.com/inconshreveable/mousetrap", "github.com/prometheus/procfs").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	selected := map[string]string{}
+	for line := range strings.Lines(string(out)) {
+		path, version, _ := strings.Cut(strings.TrimSpace(line), " ")
+		selected[path] = version
+	}
+	for name, want := range map[string][2]bool{ // in linux's, in windows'
+		"github.com/vmware/govmomi": {true, true}, "github.com/spf13/cobra": {true, true},
+		"github.com/inconshreveable/mousetrap": {false, true}, "github.com/prometheus/procfs": {true, false},
+	} {
+		for i, versions := range []map[string]string{linux, windows} {
+			if v, ok := versions[name]; ok != want[i] || ok && v != selected[name] {
+				t.Errorf("SBOM %d: %s at %q (listed %v), want listed %v at %s", i, name, v, ok, want[i], selected[name])
+			}
 		}
 	}
-	if _, ok := versions["github.com/google/go-containerregistry"]; ok {
+	if _, ok := linux["github.com/google/go-containerregistry"]; ok {
 		t.Error("the SBOM lists go-containerregistry, which only tools/dist uses, not the tool")
 	}
 }
