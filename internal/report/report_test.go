@@ -357,8 +357,11 @@ func TestVerdictTableFitsAndFolds(t *testing.T) {
 		{"blocked  vm198    78093      ", "Azure VM rg-dr/vm198 deallocated, not running"},
 		{"blocked  vm199    78052      ", "vm199 (vm-42 on DC0_H0, poweredOff) already in datacenter DC0; alternate-location failback creates a new VM named vm199 there"},
 	}
-	bareNumber := regexp.MustCompile(`(^| )[0-9][0-9.,]*$`)
-	for _, width := range []int{0, 60, 80, 100, 160} {
+	bareNumber := regexp.MustCompile(`(^|[ (])[0-9][0-9.,]*$`)
+	for width := range 171 {
+		if width > 0 && width < 30 {
+			continue
+		}
 		rows := table(Options{Width: width})
 		if len(rows) != len(want) {
 			t.Fatalf("width %d: %d rows, want %d:\n%s", width, len(rows), len(want), strings.Join(rows, "\n"))
@@ -370,6 +373,12 @@ func TestVerdictTableFitsAndFolds(t *testing.T) {
 			switch {
 			case !ok:
 				t.Errorf("width %d: row %d does not start %q: %s", width, i, want[i].start, line)
+			case i == 0 && cut: // the folded row: its fact whole, then the first names, where they fit
+				fact := "datastore LocalDS_0: 6,304 GB short"
+				if room := limit - len(want[i].start); room >= len(fact)+len(" — vm000…") && (!strings.HasPrefix(kept, fact) || !strings.Contains(kept, " — vm000")) ||
+					bareNumber.MatchString(strings.Split(kept, "…")[0]) {
+					t.Errorf("width %d: the folded row does not keep its fact and name its first VM, or cuts a number: %s", width, line)
+				}
 			case utf8.RuneCountInString(line) > limit:
 				t.Errorf("width %d: a row of %d columns: %s", width, utf8.RuneCountInString(line), line)
 			case !cut && reason != want[i].reason:

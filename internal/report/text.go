@@ -39,6 +39,24 @@ type textRow struct {
 	verdict             result.Verdict
 }
 
+// fit cuts a reason to n runes. A folded row's reason ("… — vm000, vm001, …") keeps its fact
+// whole and names as many of its VMs as fit after it, dropping the fact's details in brackets to
+// name at least the first; when even that does not fit, the fact alone.
+func fit(s string, n int) string {
+	fact, names, folded := strings.Cut(s, " — ")
+	if !folded || utf8.RuneCountInString(s) <= n {
+		return brief(s, n)
+	}
+	first, _, _ := strings.Cut(names, ", ")
+	least := utf8.RuneCountInString(" — "+first) + 3 // the first name, the comma and space after it, and "…"
+	for _, f := range []string{fact, strings.TrimSpace(strings.Split(fact, " (")[0])} {
+		if utf8.RuneCountInString(f)+least <= n {
+			return brief(f+" — "+names, n)
+		}
+	}
+	return brief(fact, n)
+}
+
 // textRows are the verdict table's rows as the text report prints them: folded unless verbose.
 func textRows(rows []row, verbose bool) []textRow {
 	var out []textRow
@@ -83,7 +101,7 @@ func writeText(w io.Writer, r Report, o Options) error {
 			fixed += w + 2
 		}
 		for _, cols := range rows {
-			cols[len(cols)-1] = brief(cols[len(cols)-1], max(width-fixed, minReason))
+			cols[len(cols)-1] = fit(cols[len(cols)-1], max(width-fixed, minReason))
 		}
 		var cells strings.Builder
 		tw := tabwriter.NewWriter(&cells, 0, 0, 2, ' ', 0)

@@ -170,7 +170,7 @@ func brief(s string, n int) string {
 	if i := strings.LastIndexByte(cut, ' '); i > 0 {
 		cut = cut[:i]
 		// a number keeps its unit: "24 GiB" goes whole or not at all
-		if j := strings.LastIndexByte(cut, ' '); j > 0 && strings.IndexFunc(cut[j+1:], unicode.IsDigit) == 0 {
+		if j := strings.LastIndexByte(cut, ' '); j > 0 && strings.IndexFunc(strings.TrimLeft(cut[j+1:], "([{\"'"), unicode.IsDigit) == 0 {
 			cut = cut[:j]
 		}
 	} else {
