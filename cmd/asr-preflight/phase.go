@@ -91,6 +91,7 @@ func checkFlags(fl *pflag.FlagSet, f *preflight.Flags) {
 	fl.StringSliceVar(&f.Only, "only", nil, "run only these check `IDS` (comma list)")
 	fl.StringSliceVar(&f.Skip, "skip", nil, "skip these check `IDS` (comma list)")
 	fl.StringSliceVar(&f.Ignore, "ignore", nil, "report failures of these check `IDS` as warnings (comma list)")
+	fl.StringVar(&f.Waivers, "waivers", "", "set aside the known problems the waivers in `FILE` name, each until it expires (with the plan's waivers)")
 	fl.IntVar(&f.Concurrency, "concurrency", 8, "checks run at once")
 	fl.DurationVar(&f.CheckTimeout, "check-timeout", 30*time.Second, "time limit for one check")
 }

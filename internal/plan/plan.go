@@ -14,6 +14,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/asr-preflight/asr-preflight/internal/strictyaml"
+	"github.com/asr-preflight/asr-preflight/internal/waiver"
 )
 
 // Location says where a VM fails back to.
@@ -38,6 +39,8 @@ type Plan struct {
 	// group order; vms entries of the same names then set only where those VMs go.
 	RecoveryPlans []string `yaml:"recoveryPlans,omitempty" json:"recoveryPlans,omitempty"`
 	VMs           []VM     `yaml:"vms" json:"vms"`
+	// Waivers set known, accepted problems aside until they expire (see --waivers).
+	Waivers []waiver.Waiver `yaml:"waivers,omitempty" json:"waivers,omitempty"`
 
 	doc *strictyaml.Doc // where each field is in the file, for messages
 }
@@ -157,6 +160,7 @@ func (pl *Plan) validate(d *strictyaml.Doc) {
 		pl.Defaults.Location = "" // reported once, here, not again for every VM
 	}
 	pl.validateRecoveryPlans(d)
+	waiver.Validate(d, "waivers", pl.Waivers)
 	if len(pl.VMs) == 0 && !pl.FromVault() {
 		d.Addf("vms", "missing; expected a list of at least one VM, or azure.vault to take them from Site Recovery")
 	}

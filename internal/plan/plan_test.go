@@ -53,7 +53,7 @@ func TestParseBad(t *testing.T) {
 		{"key twice", head + "masterTarget: mt02\nvms:\n  - {name: a, datastore: ds}\n", []string{"plan.yaml:3: masterTarget: field given twice"}},
 		{"not a mapping", "- a\n", []string{"plan.yaml:1: plan: expected a mapping, got a list"}},
 		{"unknown key", head + "colour: red\nvms:\n  - {name: a, datastore: ds}\n",
-			[]string{"plan.yaml:3: colour: unknown field; expected one of version, vcenter, masterTarget, appliance, configurationServer, azure, defaults, recoveryPlans, vms"}},
+			[]string{"plan.yaml:3: colour: unknown field; expected one of version, vcenter, masterTarget, appliance, configurationServer, azure, defaults, recoveryPlans, vms, waivers"}},
 		{"unknown VM key", head + "vms:\n  - name: a\n    datastore: ds\n    size: 3\n",
 			[]string{"plan.yaml:6: vms[0].size: unknown field; expected one of name, location, datastore, host, memoryMB, azureVM, appliance, targetName"}},
 		{"missing vms", head, []string{"plan.yaml:1: vms: missing; expected a list of at least one VM, or azure.vault to take them from Site Recovery"}},

@@ -20,6 +20,7 @@ import (
 	"github.com/asr-preflight/asr-preflight/internal/report"
 	"github.com/asr-preflight/asr-preflight/internal/result"
 	"github.com/asr-preflight/asr-preflight/internal/strictyaml"
+	"github.com/asr-preflight/asr-preflight/internal/waiver"
 )
 
 // InputError is bad input — a flag, a variable, the plan — found before any network traffic.
@@ -60,6 +61,7 @@ type Flags struct {
 	Suggest                               bool     // --suggest
 	SuggestedPlan                         string   // --suggested-plan: implies --suggest
 	Only, Skip, Ignore                    []string
+	Waivers                               string // --waivers FILE
 	Concurrency                           int
 	Timeout, CheckTimeout                 time.Duration
 	VCenterURL, VCenterUser               string
@@ -90,6 +92,8 @@ type Config struct {
 	Output    Output
 	Version   string
 	Stderr    io.Writer
+	Waivers   []waiver.Waiver // the plan's, then --waivers'
+	Today     time.Time       // the run's day, for the waivers
 }
 
 // Output says where the reports go.
@@ -141,6 +145,10 @@ func Resolve(in Input) (*Config, error) {
 	if cfg.Plan, err = loadPlan(in.Stdin, f.Plan, f.RecoveryPlans); err != nil {
 		return nil, err
 	}
+	cfg.Waivers = append(slices.Clone(cfg.Plan.Waivers), cfg.Waivers...)
+	if err := cfg.checkWaivers(); err != nil {
+		return nil, err
+	}
 	if f.ReadyPlansFile != "" && len(cfg.Plan.RecoveryPlans) == 0 {
 		return nil, Invalid("--ready-plans-file: no recovery plan is checked: name them with --recovery-plan or the plan's recoveryPlans")
 	}
@@ -183,7 +191,7 @@ func resolveAnalysis(in Input) (*Config, error) {
 	if err := Positive("--check-timeout", f.CheckTimeout); err != nil {
 		return nil, err
 	}
-	cfg := &Config{Phase: in.Phase, Version: in.Version, Stderr: in.Stderr, Suggest: f.Suggest || f.SuggestedPlan != "",
+	cfg := &Config{Phase: in.Phase, Version: in.Version, Stderr: in.Stderr, Suggest: f.Suggest || f.SuggestedPlan != "", Today: time.Now(),
 		Runner: checks.Options{Concurrency: f.Concurrency, CheckTimeout: f.CheckTimeout, Skip: f.Skip, Ignore: f.Ignore},
 		Output: Output{Format: format, Text: report.Options{Color: in.Color && format == report.Text, Verbose: f.Verbose, Width: columns(in.Getenv)},
 			Stdout: in.Stdout, IncludeWarn: f.IncludeWarn}}
@@ -193,7 +201,26 @@ func resolveAnalysis(in Input) (*Config, error) {
 	if err := cfg.selectChecks(f.Only); err != nil {
 		return nil, err
 	}
+	if f.Waivers != "" {
+		data, err := readLimited(f.Waivers, strictyaml.MaxBytes)
+		if err != nil {
+			return nil, Invalid("--waivers: %v", err)
+		}
+		if cfg.Waivers, err = waiver.Parse(f.Waivers, data); err != nil {
+			return nil, Invalid("invalid waivers:\n%w", err)
+		}
+	}
 	return cfg, nil
+}
+
+// checkWaivers checks the run's waivers — the plan's, then --waivers' — against the checks and
+// the day: each names a check that exists and ends at most 180 days ahead.
+func (cfg *Config) checkWaivers() error {
+	known := func(id string) error { return checks.Validate([]string{id}) }
+	if err := waiver.Check(cfg.Waivers, cfg.Today, known); err != nil {
+		return Invalid("invalid waivers:\n%w", err)
+	}
+	return nil
 }
 
 // selectChecks picks the phase's checks, narrowed by --only, and those --skip leaves to run.

@@ -23,6 +23,7 @@ import (
 	"github.com/asr-preflight/asr-preflight/internal/report"
 	"github.com/asr-preflight/asr-preflight/internal/result"
 	"github.com/asr-preflight/asr-preflight/internal/suggest"
+	"github.com/asr-preflight/asr-preflight/internal/waiver"
 )
 
 // Outcome is what a run produced: its report (whose summary gives the exit code) and any files
@@ -116,6 +117,12 @@ func Analyze(ctx context.Context, in Input) (*Outcome, error) {
 		return nil, Invalid("--ready-plans-file: snapshot %s checks no recovery plan", in.Flags.Snapshot)
 	}
 	snap.Phase = cfg.Phase
+	if snap.Plan != nil {
+		cfg.Waivers = append(slices.Clone(snap.Plan.Waivers), cfg.Waivers...)
+	}
+	if err := cfg.checkWaivers(); err != nil {
+		return nil, err
+	}
 	st.done("load")
 	return finish(ctx, cfg, snap, started, st), nil
 }
@@ -149,6 +156,7 @@ func finish(ctx context.Context, cfg *Config, snap *inventory.Snapshot, started 
 	st.done("derive")
 	progress(cfg.Stderr, "running checks…")
 	results := checks.Run(ctx, cfg.Selected, &checks.Input{Snapshot: snap, Facts: facts}, cfg.Runner)
+	waivers := waiver.Apply(results, cfg.Waivers, cfg.Today, checkIDs(cfg.Active))
 	st.done("analyze")
 	scope := facts.Scope(snap)
 	vms, problems := result.Judge(results, scope)
@@ -160,10 +168,23 @@ func finish(ctx context.Context, cfg *Config, snap *inventory.Snapshot, started 
 	}
 	rep := report.New(cfg.Version, cfg.Phase, reportContext(cfg.Output.Context, snap), started, time.Since(started), results, vms, problems)
 	rep.SetRecoveryPlans(result.JudgePlans(scope, problems))
+	rep.Waivers = waivers
+	for _, n := range rep.WaiverNotices() {
+		fmt.Fprintln(cfg.Stderr, "asr-preflight: warning:", n)
+	}
 	rep.Steps = st.list
 	out := &Outcome{Report: rep, Snapshot: snap, Suggested: sg}
 	out.Failed = write(cfg.Output, out, cfg.Stderr)
 	return out
+}
+
+// checkIDs are the IDs of the checks.
+func checkIDs(cs []checks.Check) []string {
+	ids := make([]string, len(cs))
+	for i, c := range cs {
+		ids[i] = c.Info().ID
+	}
+	return ids
 }
 
 // reportContext completes what the report names with what the snapshot knows: the vCenter it was

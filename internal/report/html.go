@@ -17,7 +17,8 @@ var htmlFiles embed.FS
 // page is the HTML report's template, with its style sheet and script inlined: one file that opens
 // anywhere (an e-mail attachment, a change ticket) with nothing to fetch.
 var page = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{
-	"affects": func(p result.Problem) string { return affects(p, true) },
+	"affects":  func(p result.Problem) string { return affects(p, true) },
+	"waivedBy": func(w *result.Waived) string { return waivedBy(*w) },
 }).ParseFS(htmlFiles, "html/report.html.tmpl"))
 
 var (

@@ -58,19 +58,21 @@ func writeJUnit(w io.Writer, r Report) error {
 		Tests:    len(r.Results) + len(r.VMs),
 		Failures: r.Summary.Fail + r.Summary.VMs.Blocked,
 		Errors:   r.Summary.Error + r.Summary.VMs.Unknown,
-		Skipped:  r.Summary.Skip,
+		Skipped:  r.Summary.Skip + r.Summary.Waived,
 		Time:     fmt.Sprintf("%.3f", float64(r.DurationMs)/1000),
 	}, Timestamp: r.StartedAt.Format(time.RFC3339)}
 	for _, res := range r.Results {
 		c := junitCase{ClassName: res.Check, Name: res.Target}
 		d := details(res)
 		p := &junitProblem{Message: message(res), Type: res.Code, Body: d}
-		switch res.Status {
-		case result.Fail:
+		switch {
+		case res.Waived != nil: // set aside: skipped, with the waiver's reason
+			c.Skipped = &junitProblem{Message: waivedBy(*res.Waived) + " — " + message(res), Body: d}
+		case res.Status == result.Fail:
 			c.Failure = p
-		case result.Error:
+		case res.Status == result.Error:
 			c.Error = p
-		case result.Skip:
+		case res.Status == result.Skip:
 			c.Skipped = &junitProblem{Message: res.Message}
 		default:
 			c.SystemOut = fmt.Sprintf("%s: %s", res.Status, d)

@@ -90,6 +90,16 @@ func writeMarkdown(w io.Writer, r Report) error {
 		}
 		b.WriteString("\n")
 	}
+	if ws := r.Waived(); len(ws) > 0 {
+		b.WriteString("### Waived\n\nThey count toward no verdict until their waiver ends.\n\n| About | Status | Check | ASR code | Message | Waiver |\n|---|---|---|---|---|---|\n")
+		for _, res := range ws {
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", cell(heading(res.Kind, res.Target)), icons[res.Status], cell(res.Check), cell(res.Code), cell(res.Message), cell(waivedBy(*res.Waived)))
+		}
+		b.WriteString("\n")
+	}
+	for _, n := range r.WaiverNotices() {
+		fmt.Fprintf(&b, "%s %s\n\n", icons[result.Warn], cell(n))
+	}
 	fmt.Fprintf(&b, "%s in %d ms\n", statusCounts(r.Summary), r.DurationMs)
 	_, err := io.WriteString(w, b.String())
 	return err

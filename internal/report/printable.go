@@ -94,6 +94,9 @@ func printableResults(rs []result.Result) []result.Result {
 func printableResult(r result.Result) result.Result {
 	r.Check, r.Target, r.Code, r.Title = printable(r.Check), printable(r.Target), printable(r.Code), printable(r.Title)
 	r.Message, r.Short, r.Fix, r.DocURL, r.VMs = printable(r.Message), printable(r.Short), printable(r.Fix), printable(r.DocURL), printables(r.VMs)
+	if w := r.Waived; w != nil {
+		r.Waived = &result.Waived{Reason: printable(w.Reason), Owner: printable(w.Owner), Expires: printable(w.Expires), At: printable(w.At)}
+	}
 	return r
 }
 

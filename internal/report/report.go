@@ -4,6 +4,7 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"strings"
@@ -31,6 +32,8 @@ type Report struct {
 	RecoveryPlans []result.RecoveryPlan `json:"recoveryPlans,omitempty"`
 	Results       []result.Result       `json:"results"`
 	Steps         []Step                `json:"steps,omitempty"` // how long each step of the pipeline took
+	// Waivers are the run's waivers and what became of each; only when there are any.
+	Waivers []result.WaiverOutcome `json:"waivers,omitempty"`
 	// Problems are the failures, errors and warnings, each with the VMs it affects, worst first:
 	// what the human-readable reports are built around.
 	Problems []result.Problem `json:"-"`
@@ -52,12 +55,15 @@ type Step struct {
 
 // Summary counts results by status, and VMs by verdict.
 type Summary struct {
-	Pass  int      `json:"pass"`
-	Warn  int      `json:"warn"`
-	Fail  int      `json:"fail"`
-	Error int      `json:"error"`
-	Skip  int      `json:"skip"`
-	VMs   VMCounts `json:"vms"`
+	Pass  int `json:"pass"`
+	Warn  int `json:"warn"`
+	Fail  int `json:"fail"`
+	Error int `json:"error"`
+	Skip  int `json:"skip"`
+	// Waived counts the failures, errors and warnings a live waiver sets aside: they are in none
+	// of the counts above.
+	Waived int      `json:"waived"`
+	VMs    VMCounts `json:"vms"`
 	// RecoveryPlans counts the recovery plans by verdict, when the plan names any.
 	RecoveryPlans *VMCounts `json:"recoveryPlans,omitempty"`
 }
@@ -108,6 +114,10 @@ func New(version string, phase result.Phase, ctx Context, started time.Time, too
 		r.Summary.VMs.add(vm.Verdict)
 	}
 	for _, res := range results {
+		if res.Waived != nil {
+			r.Summary.Waived++
+			continue
+		}
 		switch res.Status {
 		case result.Pass:
 			r.Summary.Pass++
@@ -148,6 +158,35 @@ func (r *Report) SetRecoveryPlans(plans []result.RecoveryPlan) {
 	for _, p := range plans {
 		r.Summary.RecoveryPlans.add(p.Verdict)
 	}
+}
+
+// Waived are the results a live waiver sets aside, in the report's order.
+func (r Report) Waived() []result.Result {
+	var out []result.Result
+	for _, res := range r.Results {
+		if res.Waived != nil {
+			out = append(out, res)
+		}
+	}
+	return out
+}
+
+// WaiverNotices are the waivers to act on — ended, ending within 14 days, matching nothing — each
+// in a line naming it and where it is written.
+func (r Report) WaiverNotices() []string {
+	var out []string
+	for _, w := range r.Waivers {
+		what := w.Check + " for " + cmp.Or(w.VM, w.Target)
+		switch w.State {
+		case result.WaiverExpired:
+			out = append(out, fmt.Sprintf("waiver of %s (%s) ended on %s: its %d result(s) count again", what, w.At, w.Expires, w.Matched))
+		case result.WaiverEnding:
+			out = append(out, fmt.Sprintf("waiver of %s (%s) ends on %s (owner %s): renew it or fix the problem", what, w.At, w.Expires, w.Owner))
+		case result.WaiverUnused:
+			out = append(out, fmt.Sprintf("waiver of %s (%s) matched nothing in this run: remove it, or check its check, target and code", what, w.At))
+		}
+	}
+	return out
 }
 
 // Exit codes of a run.

@@ -392,3 +392,40 @@ func TestVerdictTableFitsAndFolds(t *testing.T) {
 		t.Errorf("-v: %d rows, want every VM", len(all))
 	}
 }
+
+// TestWaived: a waived failure keeps its status in the results but counts toward no verdict,
+// summary count or exit code; summary.waived counts it; the text, Markdown and HTML reports show
+// it in a section of its own with its waiver, JUnit marks it skipped, and the waivers to act on
+// are named.
+func TestWaived(t *testing.T) {
+	w := &result.Waived{Reason: "the stray copy is kept", Owner: "dba-team", Expires: "2027-01-31", At: "waivers.yaml:2"}
+	rs := []result.Result{
+		{Check: "vm.name-collision", Target: "db01", Kind: result.VMKind, Status: result.Fail, Code: "78052", Message: "db01 collides", Waived: w},
+		{Check: "vm.name-collision", Target: "web01", Kind: result.VMKind, Status: result.Pass, Message: "fine"},
+	}
+	sc := result.Scope{VMs: []string{"db01", "web01"}, Depends: map[string][]result.Ref{"db01": {{Kind: result.VMKind, Name: "db01"}}, "web01": {{Kind: result.VMKind, Name: "web01"}}}}
+	vms, problems := result.Judge(rs, sc)
+	rep := New("1.2.3", result.Failback, Context{}, time.Time{}, time.Second, rs, vms, problems)
+	rep.Waivers = []result.WaiverOutcome{{Check: "vm.name-collision", VM: "db01", Waived: *w, State: result.WaiverLive, Matched: 1},
+		{Check: "esxi.memory", Target: "host:esx01", Waived: result.Waived{Expires: "2026-12-01", At: "waivers.yaml:8"}, State: result.WaiverExpired, Matched: 1}}
+	if s := rep.Summary; s.Fail != 0 || s.Waived != 1 || s.Pass != 1 || s.VMs.Ready != 2 || s.ExitCode() != ExitOK || len(problems) != 0 {
+		t.Errorf("summary %+v, exit %d, problems %d", s, s.ExitCode(), len(problems))
+	}
+	for f, want := range map[Format][]string{
+		Text:     {"\nWaived (they count toward no verdict until their waiver ends)\n\n  FAIL vm.name-collision ASR 78052 [VM db01]\n    db01 collides\n    waived until 2027-01-31 by dba-team: the stray copy is kept (waivers.yaml:2)\n", "waiver of esxi.memory for host:esx01 (waivers.yaml:8) ended on 2026-12-01", "1 pass, 0 warn, 0 fail, 0 error, 0 skip, 1 waived"},
+		Markdown: {"### Waived", "| VM db01 | ❌ fail | vm.name-collision | 78052 | db01 collides | waived until 2027-01-31 by dba-team", "ended on 2026-12-01"},
+		HTML:     {`<section id="waived">`, "waived until 2027-01-31 by dba-team", "ended on 2026-12-01"},
+		JUnit:    {`<skipped message="waived until 2027-01-31 by dba-team: the stray copy is kept (waivers.yaml:2) — `, `skipped="1"`},
+		JSON:     {`"waived": {`, `"waived": 1,`, `"state": "expired"`},
+	} {
+		var buf bytes.Buffer
+		if err := Write(&buf, f, rep, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range want {
+			if !strings.Contains(buf.String(), s) {
+				t.Errorf("%s: no %q in\n%s", f, s, buf.String())
+			}
+		}
+	}
+}

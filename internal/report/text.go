@@ -187,6 +187,23 @@ func writeText(w io.Writer, r Report, o Options) error {
 		}
 	}
 
+	if ws := r.Waived(); len(ws) > 0 {
+		b.WriteString("\nWaived (they count toward no verdict until their waiver ends)\n")
+		for _, res := range ws {
+			fmt.Fprintf(&b, "\n  %s %s", label(res.Status), res.Check)
+			if res.Code != "" {
+				fmt.Fprintf(&b, " ASR %s", res.Code)
+			}
+			fmt.Fprintf(&b, " [%s]\n    %s\n    %s\n", heading(res.Kind, res.Target), res.Message, waivedBy(*res.Waived))
+		}
+	}
+	if ns := r.WaiverNotices(); len(ns) > 0 {
+		b.WriteString("\nWaivers\n")
+		for _, n := range ns {
+			fmt.Fprintf(&b, "  %s %s\n", label(result.Warn), n)
+		}
+	}
+
 	if o.Verbose {
 		b.WriteString("\nPassed and skipped\n")
 		for _, res := range r.Results {

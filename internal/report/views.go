@@ -179,6 +179,12 @@ func brief(s string, n int) string {
 	return strings.TrimRight(cut, " ,;:—-") + "…"
 }
 
+// waivedBy says which waiver sets a result aside: "waived until 2027-01-31 by ops-team: the
+// template is kept on purpose (waivers.yaml:3)".
+func waivedBy(w result.Waived) string {
+	return fmt.Sprintf("waived until %s by %s: %s (%s)", w.Expires, w.Owner, w.Reason, w.At)
+}
+
 // foldAt is how many VMs with the very same reasons the text report folds into one row.
 const foldAt = 3
 
@@ -395,7 +401,11 @@ func verdictCounts(c VMCounts, one, many string) string {
 
 // statusCounts is the last line's counts: "1 pass, 1 warn, 2 fail, 1 error, 1 skip".
 func statusCounts(s Summary) string {
-	return fmt.Sprintf("%d pass, %d warn, %d fail, %d error, %d skip", s.Pass, s.Warn, s.Fail, s.Error, s.Skip)
+	counts := fmt.Sprintf("%d pass, %d warn, %d fail, %d error, %d skip", s.Pass, s.Warn, s.Fail, s.Error, s.Skip)
+	if s.Waived > 0 {
+		counts += fmt.Sprintf(", %d waived", s.Waived)
+	}
+	return counts
 }
 
 // advice is one VM's suggestions, in words, and what they leave.

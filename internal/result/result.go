@@ -57,6 +57,10 @@ const (
 	CheckKind         Kind = "check" // the check as a whole (target "-")
 )
 
+// Kinds lists every kind of target, as a waiver's target names them.
+var Kinds = []Kind{VMKind, HostKind, DatastoreKind, DatacenterKind, VCenterKind, AzureKind, ApplianceKind, ConfigServerKind,
+	ProcessServerKind, MasterTargetKind, ProbeKind, RecoveryPlanKind, CheckKind}
+
 // Label is the kind in words, for reports: "VM", "host", "configuration server"…
 func (k Kind) Label() string {
 	switch k {
@@ -91,9 +95,43 @@ type Result struct {
 	Fix     string `json:"fix"`
 	DocURL  string `json:"docUrl"`
 	Ignored bool   `json:"ignored,omitempty"`
+	// Waived, when set, is the live waiver that sets the result aside: it keeps its status, but
+	// counts toward no verdict, summary count or exit code.
+	Waived *Waived `json:"waived,omitempty"`
 	// VMs, when set, are the plan VMs the result concerns, narrower than those depending on its
 	// target: a datastore unreachable from one host concerns the VMs that run there.
 	VMs []string `json:"vms,omitempty"`
+}
+
+// Waived is what a result's waiver says: why, who, until when, and where it is written.
+type Waived struct {
+	Reason  string `json:"reason"`
+	Owner   string `json:"owner"`
+	Expires string `json:"expires"`
+	At      string `json:"at"`
+}
+
+// WaiverState is what became of a waiver in a run.
+type WaiverState string
+
+// The states of a waiver.
+const (
+	WaiverLive     WaiverState = "live"     // it matched, and holds
+	WaiverEnding   WaiverState = "ending"   // it matched, and ends within 14 days
+	WaiverExpired  WaiverState = "expired"  // it matched, but has ended: its results count again
+	WaiverUnused   WaiverState = "unused"   // it matched nothing in the run
+	WaiverDisabled WaiverState = "disabled" // its check did not run (another phase, --only, --skip)
+)
+
+// WaiverOutcome is a waiver and what it did in a run.
+type WaiverOutcome struct {
+	Check  string `json:"check"`
+	VM     string `json:"vm,omitempty"`
+	Target string `json:"target,omitempty"`
+	Code   string `json:"code,omitempty"`
+	Waived
+	State   WaiverState `json:"state"`
+	Matched int         `json:"matched"` // the problem results it matched
 }
 
 // Ref is the result's target.

@@ -36,14 +36,30 @@ func failures(rep report.Report) map[[2]string]int {
 	n := map[[2]string]int{}
 	failed := map[string]bool{}
 	for _, r := range rep.Results {
-		failed[r.Check] = failed[r.Check] || r.Status == result.Fail
-		if r.Status == result.Fail {
+		fails := r.Status == result.Fail && r.Waived == nil // a waived failure is set aside: see waived
+		failed[r.Check] = failed[r.Check] || fails
+		if fails {
 			n[[2]string{r.Check, r.Code}]++
 		}
 	}
 	for check, f := range failed {
 		if !f {
 			n[[2]string{check, ""}] = 0
+		}
+	}
+	return n
+}
+
+// waived counts a report's results that a live waiver sets aside, by check, with a 0 for every
+// other check of the report.
+func waived(rep report.Report) map[string]int {
+	n := map[string]int{}
+	for _, r := range rep.Results {
+		if _, seen := n[r.Check]; !seen {
+			n[r.Check] = 0
+		}
+		if r.Waived != nil {
+			n[r.Check]++
 		}
 	}
 	return n
@@ -84,6 +100,8 @@ var (
 		[]string{"plan", "phase", "recovery_plan", "verdict"}, nil)
 	checkFailures = prometheus.NewDesc("asr_preflight_check_failures", "Failures of the check in the last run, by the ASR code they predict (\"\" for none).",
 		[]string{"plan", "phase", "check", "code"}, nil)
+	checkWaived = prometheus.NewDesc("asr_preflight_waived", "Failures, errors and warnings of the check in the last run that a live waiver sets aside (in no verdict and no other count).",
+		[]string{"plan", "phase", "check"}, nil)
 	sourceUp = prometheus.NewDesc("asr_preflight_source_up", "1 when the last run of each phase read the source (vcenter, azure, vault) or found the appliances healthy (appliance); 0 when one did not. Sources a plan does not use are left out.",
 		[]string{"plan", "source"}, nil)
 	lastChange = prometheus.NewDesc("asr_preflight_last_change_timestamp_seconds", "When a verdict (of a VM or a recovery plan) for the phase last changed, in seconds since the epoch: the first report counts as a change.",
@@ -194,7 +212,7 @@ func sources(s *inventory.Snapshot, rep report.Report, before map[string]bool) m
 
 // Describe sends the descriptions of the metrics computed at each scrape.
 func (st *state) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{vmReady, vmVerdict, planReady, planVerdict, checkFailures, sourceUp, lastRun, lastChange, interval, build} {
+	for _, d := range []*prometheus.Desc{vmReady, vmVerdict, planReady, planVerdict, checkFailures, checkWaived, sourceUp, lastRun, lastChange, interval, build} {
 		ch <- d
 	}
 }
@@ -235,6 +253,9 @@ func (st *state) Collect(ch chan<- prometheus.Metric) {
 		}
 		for k, n := range l.failures {
 			gauge(checkFailures, float64(n), j.plan, ph, k[0], k[1])
+		}
+		for check, n := range waived(l.report) {
+			gauge(checkWaived, float64(n), j.plan, ph, check)
 		}
 	}
 	merged := map[string]map[string]bool{} // plan → source → up in the last run of each phase that read it
