@@ -223,3 +223,29 @@ func TestRecordWatched(t *testing.T) {
 		t.Errorf("after a failed run: base %v, failed %v; nothing may bring the old snapshot back", st.bases[j], st.latest[j].failed)
 	}
 }
+
+// TestWaivedMetric: a failure a live waiver sets aside is counted in asr_preflight_waived, not in
+// asr_preflight_check_failures.
+func TestWaivedMetric(t *testing.T) {
+	st := newState(Config{Plans: []string{"p.yaml"}, Phases: []result.Phase{result.Reprotect}, Interval: time.Minute})
+	w := &result.Waived{Reason: "kept", Owner: "dba", Expires: "2027-01-31", At: "w.yaml:2"}
+	st.finished("p.yaml", result.Reprotect, "pass", time.Second, &preflight.Outcome{Snapshot: &inventory.Snapshot{Parts: inventory.Parts{}}, Report: report.Report{
+		VMs: []result.VM{{Name: "db01", Verdict: result.Ready}},
+		Results: []result.Result{
+			{Check: "vm.name-collision", Target: "db01", Kind: result.VMKind, Status: result.Fail, Code: "78052", Waived: w},
+			{Check: "esxi.memory", Target: "esx01", Kind: result.HostKind, Status: result.Pass},
+		}}})
+	want := `
+# HELP asr_preflight_check_failures Failures of the check in the last run, by the ASR code they predict ("" for none).
+# TYPE asr_preflight_check_failures gauge
+asr_preflight_check_failures{check="esxi.memory",code="",phase="reprotect",plan="p.yaml"} 0
+asr_preflight_check_failures{check="vm.name-collision",code="",phase="reprotect",plan="p.yaml"} 0
+# HELP asr_preflight_waived Failures, errors and warnings of the check in the last run that a live waiver sets aside (in no verdict and no other count).
+# TYPE asr_preflight_waived gauge
+asr_preflight_waived{check="esxi.memory",phase="reprotect",plan="p.yaml"} 0
+asr_preflight_waived{check="vm.name-collision",phase="reprotect",plan="p.yaml"} 1
+`
+	if err := testutil.GatherAndCompare(st.reg, strings.NewReader(want), "asr_preflight_check_failures", "asr_preflight_waived"); err != nil {
+		t.Error(err)
+	}
+}
