@@ -72,6 +72,7 @@ func TestDataFlowsOneWay(t *testing.T) {
 		"internal/checks":          {"internal/derive", "internal/inventory", "internal/plan", "internal/result"},
 		"internal/suggest":         {"internal/checks", "internal/derive", "internal/inventory", "internal/plan", "internal/result"},
 		"internal/report":          {"internal/result"},
+		"internal/diff":            {"internal/report", "internal/result"},
 		"internal/serve":           {"internal/collect/vcenter", "internal/inventory", "internal/loopback", "internal/preflight", "internal/report", "internal/result"},
 	}
 	pkgs := listPackages(t, "./internal/...")

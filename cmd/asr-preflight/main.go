@@ -75,6 +75,7 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newPhaseCmd("reprotect", "Run the checks that matter before reprotect"),
 		newPhaseCmd("failback", "Run the checks that matter before failback"),
 		newAnalyzeCmd(),
+		newDiffCmd(),
 		newChecksCmd(),
 		newPlanCmd(),
 		newServeCmd(),

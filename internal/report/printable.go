@@ -110,3 +110,10 @@ func printables(list []string) []string {
 	}
 	return out
 }
+
+// Printable is printable for other renderers of report data (diff): control characters and
+// bidirectional overrides escaped.
+func Printable(s string) string { return printable(s) }
+
+// MarkdownCell is s, made printable, escaped for a Markdown table cell.
+func MarkdownCell(s string) string { return cell(printable(s)) }
