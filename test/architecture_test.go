@@ -73,7 +73,7 @@ func TestDataFlowsOneWay(t *testing.T) {
 		"internal/suggest":         {"internal/checks", "internal/derive", "internal/inventory", "internal/plan", "internal/result"},
 		"internal/report":          {"internal/result"},
 		"internal/diff":            {"internal/report", "internal/result"},
-		"internal/serve":           {"internal/collect/vcenter", "internal/inventory", "internal/loopback", "internal/preflight", "internal/report", "internal/result"},
+		"internal/serve":           {"internal/collect/vcenter", "internal/diff", "internal/inventory", "internal/loopback", "internal/preflight", "internal/report", "internal/result"},
 	}
 	pkgs := listPackages(t, "./internal/...")
 	for name, want := range allowed {

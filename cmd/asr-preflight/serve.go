@@ -81,6 +81,7 @@ func newServeCmd() *cobra.Command {
 	fl.StringVar(&c.Listen, "listen", "127.0.0.1:9797", "`HOST:PORT` to serve on; loopback unless you say otherwise")
 	fl.DurationVar(&c.Interval, "interval", 15*time.Minute, "time between the starts of two runs of a plan")
 	fl.StringVar(&phase, "phase", "both", "reprotect, failback or both")
+	fl.DurationVar(&c.History, "history", 48*time.Hour, "keep each plan's reports this long in memory, for /report?since=TIME (0: none)")
 	fl.BoolVar(&noWatch, "no-watch", false, "read vCenter at every run only, instead of following its changes between runs")
 	fl.StringVar(&c.TLSCert, "tls-cert", "", "serve HTTPS with this PEM certificate `FILE` (with --tls-key)")
 	fl.StringVar(&c.TLSKey, "tls-key", "", "PEM private key `FILE` of --tls-cert")

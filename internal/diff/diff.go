@@ -181,3 +181,21 @@ func problems(r report.Report) map[key]Problem {
 	}
 	return m
 }
+
+// Essentials is what Compare reads of a report — its phase and start, the verdicts, and the
+// problems no waiver sets aside — so that a history of reports stays small.
+func Essentials(r report.Report) report.Report {
+	e := report.Report{Phase: r.Phase, StartedAt: r.StartedAt, VMs: make([]result.VM, len(r.VMs))}
+	for i, vm := range r.VMs {
+		e.VMs[i] = result.VM{Name: vm.Name, Verdict: vm.Verdict}
+	}
+	for _, p := range r.RecoveryPlans {
+		e.RecoveryPlans = append(e.RecoveryPlans, result.RecoveryPlan{Name: p.Name, Verdict: p.Verdict})
+	}
+	for _, res := range r.Results {
+		if res.Waived == nil && (res.Status == result.Fail || res.Status == result.Error || res.Status == result.Warn) {
+			e.Results = append(e.Results, result.Result{Check: res.Check, Kind: res.Kind, Target: res.Target, Code: res.Code, Status: res.Status, Message: res.Message})
+		}
+	}
+	return e
+}

@@ -1,14 +1,18 @@
 package serve
 
 import (
+	"cmp"
 	"crypto/subtle"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/asr-preflight/asr-preflight/internal/diff"
 	"github.com/asr-preflight/asr-preflight/internal/report"
 	"github.com/asr-preflight/asr-preflight/internal/result"
 )
@@ -71,6 +75,10 @@ func (st *state) report(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), code)
 		return
 	}
+	if t := q.Get("since"); t != "" {
+		st.diffSince(w, job{plan, result.Phase(phase)}, t, q.Get("format"))
+		return
+	}
 	format := report.JSON
 	switch f := q.Get("format"); {
 	case f == "html" || f == "" && prefersHTML(r.Header.Get("Accept")):
@@ -86,6 +94,34 @@ func (st *state) report(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", map[report.Format]string{report.JSON: "application/json", report.HTML: "text/html; charset=utf-8"}[format])
 	_ = report.Write(w, format, rep, report.Options{})
+}
+
+// diffSince answers the diff between the job's report at or before the time since (RFC 3339)
+// and its latest, as JSON (by default), text or Markdown.
+func (st *state) diffSince(w http.ResponseWriter, j job, since, format string) {
+	t, err := time.Parse(time.RFC3339, since)
+	if err != nil {
+		http.Error(w, fmt.Sprintf("since %q: expected a time as RFC 3339, such as 2026-12-07T08:00:00Z", since), http.StatusBadRequest)
+		return
+	}
+	format = cmp.Or(format, "json")
+	if !slices.Contains(diff.Formats, format) {
+		http.Error(w, fmt.Sprintf("format %q: expected one of %s with since", format, strings.Join(diff.Formats, ", ")), http.StatusBadRequest)
+		return
+	}
+	latest, ok := st.reportOf(j)
+	if !ok {
+		http.Error(w, fmt.Sprintf("no report yet: the first run of %s for %s has not finished", j.plan, j.phase), http.StatusServiceUnavailable)
+		return
+	}
+	old, ok, oldest := st.since(j, t)
+	if !ok {
+		http.Error(w, fmt.Sprintf("no report at or before %s: the history (--history %s) holds %s's reports for %s since %s", since, st.c.History, j.plan, j.phase,
+			oldest.UTC().Format(time.RFC3339)), http.StatusNotFound)
+		return
+	}
+	w.Header().Set("Content-Type", map[string]string{"json": "application/json", "text": "text/plain; charset=utf-8", "markdown": "text/markdown; charset=utf-8"}[format])
+	_ = diff.Write(w, format, diff.Compare(old, diff.Essentials(latest)))
 }
 
 // prefersHTML reports whether an Accept header ranks text/html above application/json (by their

@@ -1,12 +1,15 @@
 package serve
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/asr-preflight/asr-preflight/internal/report"
 	"github.com/asr-preflight/asr-preflight/internal/result"
 )
 
@@ -43,4 +46,82 @@ func TestProbesNeedNoToken(t *testing.T) {
 			t.Errorf("token %q: /metrics with it: %d", token, code)
 		}
 	}
+}
+
+// TestReportSince: /report?since= answers the diff between the report at or before that time and
+// the latest, from a history that keeps --history of reports (and the newest before it); a time
+// before the history, or not RFC 3339, is refused.
+func TestReportSince(t *testing.T) {
+	st := newState(Config{Plans: []string{"p.yaml"}, Phases: []result.Phase{result.Reprotect}, Interval: time.Minute, History: 48 * time.Hour})
+	j := job{"p.yaml", result.Reprotect}
+	at := func(h int) time.Time {
+		return time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC).Add(time.Duration(h) * time.Hour)
+	}
+	collision := result.Result{Check: "vm.name-collision", Target: "db01", Kind: result.VMKind, Status: result.Fail, Code: "78052", Message: "2 VMs named db01"}
+	ready := report.Report{Phase: result.Reprotect, VMs: []result.VM{{Name: "db01", Verdict: result.Ready}}}
+	blocked := report.Report{Phase: result.Reprotect, VMs: []result.VM{{Name: "db01", Verdict: result.Blocked}}, Results: []result.Result{collision}}
+	for _, e := range []struct {
+		h   int
+		rep report.Report
+	}{{-100, blocked}, {-60, blocked}, {-30, ready}, {0, blocked}} {
+		st.remember(j, e.rep, at(e.h))
+		st.latest[j] = latest{report: e.rep}
+	}
+	if h := st.history[j]; len(h) != 3 || !h[0].at.Equal(at(-60)) {
+		t.Fatalf("history keeps %d reports from %v; want 3, from the newest before the 48 h window", len(st.history[j]), st.history[j][0].at)
+	}
+	h := st.handler()
+	get := func(q string) (int, string) {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/report?"+q, nil))
+		return rec.Code, rec.Body.String()
+	}
+	for _, tc := range []struct {
+		q    string
+		code int
+		want string
+	}{
+		{"since=" + at(-20).Format(time.RFC3339) + "&format=text", 200, "! db01                 ready → blocked"},
+		{"since=" + at(-40).Format(time.RFC3339) + "&format=text", 200, "Nothing changed."},
+		{"since=" + at(-20).Format(time.RFC3339), 200, `"to": "blocked"`},
+		{"since=" + at(-70).Format(time.RFC3339), 404, "no report at or before " + at(-70).Format(time.RFC3339) + ": the history (--history 48h0m0s) holds"},
+		{"since=yesterday", 400, "expected a time as RFC 3339"},
+		{"since=" + at(-20).Format(time.RFC3339) + "&format=html", 400, "expected one of text, json, markdown with since"},
+	} {
+		if code, body := get(tc.q); code != tc.code || !strings.Contains(body, tc.want) {
+			t.Errorf("%s: %d %s\nwant %d …%s…", tc.q, code, body, tc.code, tc.want)
+		}
+	}
+}
+
+// TestHistoryMemory measures what --history 48h holds for a 200-VM plan run every 15 minutes —
+// 192 reports — with four problems each: the history keeps only the verdicts and the problems.
+func TestHistoryMemory(t *testing.T) {
+	rep := report.Report{Phase: result.Reprotect}
+	for i := range 200 {
+		rep.VMs = append(rep.VMs, result.VM{Name: fmt.Sprintf("vm%03d", i), Verdict: result.Ready,
+			Reasons: []result.Reason{{Check: "x", Message: strings.Repeat("a reason of some length ", 4)}}})
+		rep.Results = append(rep.Results, result.Result{Check: "vm.name-collision", Target: fmt.Sprintf("vm%03d", i), Status: result.Pass,
+			Message: strings.Repeat("a pass message of some length ", 4)})
+	}
+	for i := range 4 {
+		rep.Results = append(rep.Results, result.Result{Check: "esxi.memory", Target: fmt.Sprintf("esx%02d", i), Kind: result.HostKind, Status: result.Fail,
+			Message: strings.Repeat("a failure message of some length ", 4)})
+	}
+	st := newState(Config{Plans: []string{"p.yaml"}, Phases: []result.Phase{result.Reprotect}, Interval: time.Minute, History: 48 * time.Hour})
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	start := time.Now()
+	for i := range 192 {
+		st.remember(job{"p.yaml", result.Reprotect}, rep, start.Add(time.Duration(i)*15*time.Minute))
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	grew := int64(after.HeapAlloc) - int64(before.HeapAlloc)
+	t.Logf("192 reports of 200 VMs and 4 problems: %.1f MB of heap (%d reports kept)", float64(grew)/(1<<20), len(st.history[job{"p.yaml", result.Reprotect}]))
+	if grew > 8<<20 {
+		t.Errorf("the history holds %.1f MB", float64(grew)/(1<<20))
+	}
+	runtime.KeepAlive(st)
 }

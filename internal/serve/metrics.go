@@ -2,6 +2,7 @@ package serve
 
 import (
 	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/asr-preflight/asr-preflight/internal/diff"
 	"github.com/asr-preflight/asr-preflight/internal/inventory"
 	"github.com/asr-preflight/asr-preflight/internal/preflight"
 	"github.com/asr-preflight/asr-preflight/internal/report"
@@ -19,6 +21,12 @@ import (
 type job struct {
 	plan  string
 	phase result.Phase
+}
+
+// past is a report of a job's history: what diff.Compare reads of it, and when it was made.
+type past struct {
+	at     time.Time
+	report report.Report // diff.Essentials
 }
 
 // latest is what the last run of a job that produced a report found, and whether a run failed
@@ -71,6 +79,7 @@ type state struct {
 	c        Config
 	mu       sync.Mutex
 	latest   map[job]latest
+	history  map[job][]past          // each job's reports of the last History, oldest first
 	sources  map[job]map[string]bool // source (vcenter, azure, vault, appliance) → up, as the job's last run that read it found
 	changed  map[job]time.Time       // when a verdict of the job last changed
 	reg      *prometheus.Registry
@@ -113,7 +122,7 @@ var (
 )
 
 func newState(c Config) *state {
-	st := &state{c: c, latest: map[job]latest{}, sources: map[job]map[string]bool{}, changed: map[job]time.Time{}, reg: prometheus.NewRegistry(),
+	st := &state{c: c, latest: map[job]latest{}, history: map[job][]past{}, sources: map[job]map[string]bool{}, changed: map[job]time.Time{}, reg: prometheus.NewRegistry(),
 		bases: map[job]*inventory.Snapshot{}, watches: map[watchKey]*watching{}, planKeys: map[string]watchKey{},
 		updates: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "asr_preflight_vcenter_updates_total",
 			Help: "Object updates the watch of the plan's vCenter applied (a VM created, renamed, destroyed, a host or datastore changed…)."},
@@ -155,6 +164,7 @@ func (st *state) record(j job, out *preflight.Outcome, failed, recheck bool) {
 			l.at = before.at
 		}
 		st.latest[j] = l
+		st.remember(j, out.Report, time.Now())
 		if st.c.Watch && !recheck {
 			st.bases[j] = out.Snapshot
 		}
@@ -168,6 +178,37 @@ func (st *state) record(j job, out *preflight.Outcome, failed, recheck bool) {
 	if now, ok := st.latest[j]; ok && (!had || !maps.Equal(verdicts(before), verdicts(now))) {
 		st.changed[j] = time.Now()
 	}
+}
+
+// remember adds a report made at now to the job's history and forgets those older than History,
+// but the newest of them: a time at the window's start still has a report at or before it.
+func (st *state) remember(j job, rep report.Report, now time.Time) {
+	if st.c.History <= 0 {
+		return
+	}
+	h := append(st.history[j], past{at: now, report: diff.Essentials(rep)})
+	old := 0
+	for old+1 < len(h) && h[old+1].at.Before(now.Add(-st.c.History)) {
+		old++
+	}
+	st.history[j] = slices.Clip(h[old:])
+}
+
+// since is the job's report at or before t from its history, and the oldest time the history
+// holds.
+func (st *state) since(j job, t time.Time) (report.Report, bool, time.Time) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	h := st.history[j]
+	if len(h) == 0 {
+		return report.Report{}, false, time.Time{}
+	}
+	for i := len(h) - 1; i >= 0; i-- {
+		if !h[i].at.After(t) {
+			return h[i].report, true, h[0].at
+		}
+	}
+	return report.Report{}, false, h[0].at
 }
 
 // sources says which sources a run read were up. A source the run could not reach because Azure

@@ -35,6 +35,9 @@ type Config struct {
 	Listen          string // host:port
 	TLSCert, TLSKey string // both or neither
 	Token           string // the bearer token every request but the probes (/healthz, /readyz) must carry; "" for none
+	// History is how long the reports of each plan and phase are kept, for /report?since=; 0 keeps
+	// none.
+	History time.Duration
 	// Input is the input of one run of a plan for a phase.
 	Input   func(plan string, phase result.Phase) preflight.Input
 	Log     *slog.Logger
@@ -56,6 +59,9 @@ func (c Config) Validate() error {
 	}
 	if err := preflight.Positive("--interval", c.Interval); err != nil {
 		return err
+	}
+	if c.History < 0 {
+		return preflight.Invalid("--history: expected a duration of 0 or more, got %v", c.History)
 	}
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		return preflight.Invalid("--tls-cert and --tls-key go together: set both or neither")
