@@ -44,15 +44,15 @@ func TestWaivers(t *testing.T) {
 			"waived until " + day(30) + " by dba-team: the stray copy is the DBA's until the migration (" + filepath.Join(dir, "live.yaml") + ":2)"},
 		{"in the plan", []string{"-p", file("plan.yaml", string(plan)+"waivers:\n"+entry("vm.name-collision", "vm: db01", day(30)))}, 0, 1, "", "\nWaived ("},
 		{"ended", []string{"--waivers", file("ended.yaml", "waivers:\n"+entry("vm.name-collision", "vm: db01", day(-1)))}, 3, 0,
-			"ended on " + day(-1) + ": its 1 result(s) count again", "\nblocked  db01"},
+			"ended on " + day(-1) + ": what it set aside counts again (1 result(s)", "\nblocked  db01"},
 		{"ending", []string{"--waivers", file("ending.yaml", "waivers:\n"+entry("vm.name-collision", "vm: db01", day(7)))}, 0, 1,
 			"ends on " + day(7) + " (owner dba-team): renew it or fix the problem", ""},
 		{"unused", []string{"--waivers", file("unused.yaml", "waivers:\n"+entry("vm.name-collision", "vm: web01", day(30)))}, 3, 0,
 			"waiver of vm.name-collision for web01 (" + filepath.Join(dir, "unused.yaml") + ":2) matched nothing in this run", ""},
 		{"too far ahead", []string{"--waivers", file("far.yaml", "waivers:\n"+entry("vm.name-collision", "vm: db01", day(181)))}, 2, 0,
-			filepath.Join(dir, "far.yaml") + ":2: waiver 1: expires: " + day(181) + " is more than 180 days ahead; expected " + day(180) + " at the latest", ""},
+			filepath.Join(dir, "far.yaml") + ":2: waiver: expires: " + day(181) + " is more than 180 days ahead; expected " + day(180) + " at the latest", ""},
 		{"unknown check", []string{"--waivers", file("unknown.yaml", "waivers:\n"+entry("vm.name-colision", "vm: db01", day(30)))}, 2, 0,
-			`waiver 1: check: unknown check "vm.name-colision"`, ""},
+			`waiver: check: unknown check "vm.name-colision"`, ""},
 		{"unknown key", []string{"--waivers", file("key.yaml", "waivers:\n"+entry("vm.name-collision", "vm: db01", day(30))+"    until: never\n")}, 2, 0,
 			filepath.Join(dir, "key.yaml") + ":8: waivers[0].until: unknown field", ""},
 	} {
@@ -82,5 +82,40 @@ func TestWaivers(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSnapshotWaivers: a snapshot keeps the plan's waivers, analyze applies them, and a snapshot
+// whose waivers were edited into nonsense is exit 2.
+func TestSnapshotWaivers(t *testing.T) {
+	w := startScenarioFile(t, "name-collision-78052.yaml")
+	dir := t.TempDir()
+	plan, err := os.ReadFile(w.PlanPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	expires := time.Now().UTC().AddDate(0, 0, 30).Format("2006-01-02")
+	withWaivers := filepath.Join(dir, "plan.yaml")
+	text := string(plan) + "waivers:\n  - {check: vm.name-collision, vm: db01, reason: kept, owner: dba, expires: " + expires + "}\n"
+	if err := os.WriteFile(withWaivers, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	snap := filepath.Join(dir, "snap.json")
+	if res := run(t, "", w.Env(), "reprotect", "-p", withWaivers, "--save-snapshot", snap); res.code != 0 {
+		t.Fatalf("run: exit %d\n%s", res.code, res.stderr)
+	}
+	if res := run(t, "", nil, "analyze", "--snapshot", snap); res.code != 0 || !strings.Contains(res.stdout, "waived until "+expires+" by dba: kept") {
+		t.Errorf("analyze: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	data, err := os.ReadFile(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(bad, []byte(strings.Replace(string(data), `"expires": "`+expires+`"`, `"expires": "2020-13-45"`, 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if res := run(t, "", nil, "analyze", "--snapshot", bad); res.code != 2 || !strings.Contains(res.stderr, `waivers[0].expires: expected a date as YYYY-MM-DD, got "2020-13-45"`) {
+		t.Errorf("a snapshot with a bad waiver: exit %d\n%s", res.code, res.stderr)
 	}
 }

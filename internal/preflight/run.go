@@ -118,6 +118,9 @@ func Analyze(ctx context.Context, in Input) (*Outcome, error) {
 	}
 	snap.Phase = cfg.Phase
 	if snap.Plan != nil {
+		if err := waiver.Loaded(snap.Plan.Waivers); err != nil {
+			return nil, Invalid("snapshot %s: invalid waivers:\n%w", in.Flags.Snapshot, err)
+		}
 		cfg.Waivers = append(slices.Clone(snap.Plan.Waivers), cfg.Waivers...)
 	}
 	if err := cfg.checkWaivers(); err != nil {
@@ -170,7 +173,7 @@ func finish(ctx context.Context, cfg *Config, snap *inventory.Snapshot, started 
 	rep.SetRecoveryPlans(result.JudgePlans(scope, problems))
 	rep.Waivers = waivers
 	for _, n := range rep.WaiverNotices() {
-		fmt.Fprintln(cfg.Stderr, "asr-preflight: warning:", n)
+		fmt.Fprintln(cfg.Stderr, "asr-preflight: warning:", report.Printable(n))
 	}
 	rep.Steps = st.list
 	out := &Outcome{Report: rep, Snapshot: snap, Suggested: sg}

@@ -69,6 +69,15 @@ func printableReport(r Report) Report {
 		problems[i] = result.Problem{Result: printableResult(p.Result), VMs: printables(p.VMs)}
 	}
 	r.Problems = problems
+	if r.Waivers != nil {
+		ws := make([]result.WaiverOutcome, len(r.Waivers))
+		for i, w := range r.Waivers {
+			w.Check, w.VM, w.Target, w.Code = printable(w.Check), printable(w.VM), printable(w.Target), printable(w.Code)
+			w.Reason, w.Owner, w.Expires, w.At = printable(w.Reason), printable(w.Owner), printable(w.Expires), printable(w.At)
+			ws[i] = w
+		}
+		r.Waivers = ws
+	}
 	return r
 }
 

@@ -179,7 +179,7 @@ func (r Report) WaiverNotices() []string {
 		what := w.Check + " for " + cmp.Or(w.VM, w.Target)
 		switch w.State {
 		case result.WaiverExpired:
-			out = append(out, fmt.Sprintf("waiver of %s (%s) ended on %s: its %d result(s) count again", what, w.At, w.Expires, w.Matched))
+			out = append(out, fmt.Sprintf("waiver of %s (%s) ended on %s: what it set aside counts again (%d result(s), unless another waiver holds them)", what, w.At, w.Expires, w.Matched))
 		case result.WaiverEnding:
 			out = append(out, fmt.Sprintf("waiver of %s (%s) ends on %s (owner %s): renew it or fix the problem", what, w.At, w.Expires, w.Owner))
 		case result.WaiverUnused:

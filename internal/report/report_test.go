@@ -407,7 +407,8 @@ func TestWaived(t *testing.T) {
 	vms, problems := result.Judge(rs, sc)
 	rep := New("1.2.3", result.Failback, Context{}, time.Time{}, time.Second, rs, vms, problems)
 	rep.Waivers = []result.WaiverOutcome{{Check: "vm.name-collision", VM: "db01", Waived: *w, State: result.WaiverLive, Matched: 1},
-		{Check: "esxi.memory", Target: "host:esx01", Waived: result.Waived{Expires: "2026-12-01", At: "waivers.yaml:8"}, State: result.WaiverExpired, Matched: 1}}
+		{Check: "esxi.memory", Target: "host:esx01", Waived: result.Waived{Expires: "2026-12-01", At: "waivers.yaml:8"}, State: result.WaiverExpired, Matched: 1},
+		{Check: "esxi.memory", VM: "x\u202eyz", Waived: result.Waived{Expires: "2027-01-31", At: "w\x1b[2J.yaml:9"}, State: result.WaiverUnused}} // from a snapshot, say
 	if s := rep.Summary; s.Fail != 0 || s.Waived != 1 || s.Pass != 1 || s.VMs.Ready != 2 || s.ExitCode() != ExitOK || len(problems) != 0 {
 		t.Errorf("summary %+v, exit %d, problems %d", s, s.ExitCode(), len(problems))
 	}
@@ -426,6 +427,9 @@ func TestWaived(t *testing.T) {
 			if !strings.Contains(buf.String(), s) {
 				t.Errorf("%s: no %q in\n%s", f, s, buf.String())
 			}
+		}
+		if f != JSON && strings.ContainsAny(buf.String(), "\x1b\u202e") {
+			t.Errorf("%s: a waiver's raw control characters:\n%q", f, buf.String())
 		}
 	}
 }

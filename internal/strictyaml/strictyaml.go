@@ -92,14 +92,25 @@ func Decode(file string, data []byte, v any, root, empty string) (*Doc, error) {
 }
 
 // RejectControl records a problem for every string field holding a control character (ESC, NUL,
-// a newline…): names must be printable, or they would reach terminals and reports raw.
+// a newline…) or a bidirectional override: names must be printable, or they would reach terminals
+// and reports raw.
 func (d *Doc) RejectControl() {
 	for _, path := range d.stringPaths {
-		if i := strings.IndexFunc(d.values[path], unicode.IsControl); i >= 0 {
+		if i := strings.IndexFunc(d.values[path], Unsafe); i >= 0 {
 			r := []rune(d.values[path][i:])[0]
-			d.Addf(path, "contains the control character %U; expected printable text", r)
+			what := "control character"
+			if !unicode.IsControl(r) {
+				what = "bidirectional override"
+			}
+			d.Addf(path, "contains the %s %U; expected printable text", what, r)
 		}
 	}
+}
+
+// Unsafe reports whether a character would act on a terminal or reorder text: a control
+// character, or a bidirectional embedding, override or isolate (U+202A–U+202E, U+2066–U+2069).
+func Unsafe(r rune) bool {
+	return unicode.IsControl(r) || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069
 }
 
 // Addf records a problem about a field, at its line or, when it is absent, its nearest parent's.

@@ -61,30 +61,56 @@ func Parse(name string, data []byte) ([]Waiver, error) {
 // cannot say, and records where each is. The file's parser rejects control characters.
 func Validate(d *strictyaml.Doc, field string, ws []Waiver) {
 	for i := range ws {
-		w := &ws[i]
 		at := fmt.Sprintf("%s[%d]", field, i)
-		w.At = fmt.Sprintf("%s:%d", d.File(), d.Line(at))
-		if w.Check == "" {
-			d.Addf(at+".check", "missing; expected the ID of the check it waives (asr-preflight checks lists them)")
-		}
-		switch {
-		case (w.VM == "") == (w.Target == ""):
-			d.Addf(at, "expected vm: NAME or target: KIND:NAME (one of the two)")
-		case w.Target != "":
-			if _, err := parseTarget(w.Target); err != nil {
-				d.Addf(at+".target", "%v", err)
+		ws[i].At = fmt.Sprintf("%s:%d", d.File(), d.Line(at))
+		check(ws[i], func(sub, format string, args ...any) { d.Addf(at+sub, format, args...) })
+	}
+}
+
+// Loaded checks waivers read back from a snapshot's plan as Validate checks a file's, control and
+// bidirectional characters included: a snapshot is a file too.
+func Loaded(ws []Waiver) error {
+	var problems []string
+	for i, w := range ws {
+		check(w, func(sub, format string, args ...any) {
+			problems = append(problems, fmt.Sprintf("%s: waivers[%d]%s: %s", w.At, i, sub, fmt.Sprintf(format, args...)))
+		})
+		for name, v := range map[string]string{"check": w.Check, "vm": w.VM, "target": w.Target, "code": w.Code, "reason": w.Reason, "owner": w.Owner, "expires": w.Expires, "at": w.At} {
+			if i := strings.IndexFunc(v, strictyaml.Unsafe); i >= 0 {
+				problems = append(problems, fmt.Sprintf("waivers[%d].%s: contains the character %U; expected printable text", i, name, []rune(v[i:])[0]))
 			}
 		}
-		for _, f := range []struct{ name, value, what string }{{"reason", w.Reason, "why the problem is accepted"}, {"owner", w.Owner, "who answers for it"}} {
-			if strings.TrimSpace(f.value) == "" {
-				d.Addf(at+"."+f.name, "missing; expected %s", f.what)
-			}
+	}
+	if len(problems) > 0 {
+		slices.Sort(problems)
+		return &strictyaml.Error{Problems: problems}
+	}
+	return nil
+}
+
+// check says, through add (a field below the waiver, "" for the waiver itself), what is wrong with
+// a waiver's fields.
+func check(w Waiver, add func(field, format string, args ...any)) {
+	if w.Check == "" {
+		add(".check", "missing; expected the ID of the check it waives (asr-preflight checks lists them)")
+	}
+	switch {
+	case (w.VM == "") == (w.Target == ""):
+		add("", "expected vm: NAME or target: KIND:NAME (one of the two)")
+	case w.Target != "":
+		if _, err := parseTarget(w.Target); err != nil {
+			add(".target", "%v", err)
 		}
-		if w.Expires == "" {
-			d.Addf(at+".expires", "missing; expected the last day it holds, as YYYY-MM-DD (at most 180 days ahead)")
-		} else if _, err := time.Parse(dateLayout, w.Expires); err != nil {
-			d.Addf(at+".expires", "expected a date as YYYY-MM-DD, got %q", w.Expires)
+	}
+	for _, f := range []struct{ name, value, what string }{{"reason", w.Reason, "why the problem is accepted"}, {"owner", w.Owner, "who answers for it"}} {
+		if strings.TrimSpace(f.value) == "" {
+			add("."+f.name, "missing; expected %s", f.what)
 		}
+	}
+	if w.Expires == "" {
+		add(".expires", "missing; expected the last day it holds, as YYYY-MM-DD (at most 180 days ahead)")
+	} else if _, err := time.Parse(dateLayout, w.Expires); err != nil {
+		add(".expires", "expected a date as YYYY-MM-DD, got %q", w.Expires)
 	}
 }
 
@@ -107,12 +133,12 @@ func parseTarget(s string) (result.Ref, error) {
 func Check(ws []Waiver, today time.Time, known func(check string) error) error {
 	var problems []string
 	last := day(today).Add(MaxAhead)
-	for i, w := range ws {
+	for _, w := range ws {
 		if err := known(w.Check); err != nil {
-			problems = append(problems, fmt.Sprintf("%s: waiver %d: check: %v", w.At, i+1, err))
+			problems = append(problems, fmt.Sprintf("%s: waiver: check: %v", w.At, err))
 		}
 		if end, err := time.Parse(dateLayout, w.Expires); err == nil && end.After(last) {
-			problems = append(problems, fmt.Sprintf("%s: waiver %d: expires: %s is more than 180 days ahead; expected %s at the latest", w.At, i+1, w.Expires, last.Format(dateLayout)))
+			problems = append(problems, fmt.Sprintf("%s: waiver: expires: %s is more than 180 days ahead; expected %s at the latest", w.At, w.Expires, last.Format(dateLayout)))
 		}
 	}
 	if len(problems) > 0 {
@@ -138,11 +164,11 @@ func Apply(results []result.Result, ws []Waiver, today time.Time, ran []string) 
 			Waived: result.Waived{Reason: w.Reason, Owner: w.Owner, Expires: w.Expires, At: w.At}}
 		for j := range results {
 			r := &results[j]
-			if r.Waived != nil || !matches(w, *r) {
+			if !matches(w, *r) {
 				continue
 			}
 			o.Matched++
-			if !day(today).After(end) {
+			if r.Waived == nil && !day(today).After(end) { // the first live waiver of a result holds it
 				r.Waived = &o.Waived
 			}
 		}

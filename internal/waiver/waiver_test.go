@@ -71,8 +71,8 @@ func TestCheck(t *testing.T) {
 		t.Errorf("180 days ahead, or ended: %v", err)
 	}
 	err := Check([]Waiver{w("x", "2027-06-06"), w("nope", "2027-01-01")}, today, known)
-	for _, want := range []string{"w.yaml:3: waiver 1: expires: 2027-06-06 is more than 180 days ahead; expected 2027-06-05 at the latest",
-		`w.yaml:3: waiver 2: check: unknown check "nope"`} {
+	for _, want := range []string{"w.yaml:3: waiver: expires: 2027-06-06 is more than 180 days ahead; expected 2027-06-05 at the latest",
+		`w.yaml:3: waiver: check: unknown check "nope"`} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("got %v, want …%s…", err, want)
 		}
@@ -130,5 +130,40 @@ func TestApply(t *testing.T) {
 		if len(waived) != len(tc.waived) || len(waived) > 0 && waived[0] != tc.waived[0] {
 			t.Errorf("%s: results %v waived, want %v", tc.name, waived, tc.waived)
 		}
+	}
+}
+
+// TestLoaded: waivers read back from a snapshot are checked as a file's are, and may not carry
+// control characters or bidirectional overrides.
+func TestLoaded(t *testing.T) {
+	good := Waiver{Check: "x", VM: "a", Reason: "r", Owner: "o", Expires: "2027-01-31", At: "plan.yaml:9"}
+	if err := Loaded([]Waiver{good}); err != nil {
+		t.Error(err)
+	}
+	bad := good
+	bad.Expires, bad.Owner, bad.Reason = "2020-13-45", "", "x\u202eyz"
+	err := Loaded([]Waiver{good, bad})
+	for _, want := range []string{`plan.yaml:9: waivers[1].expires: expected a date as YYYY-MM-DD, got "2020-13-45"`, "plan.yaml:9: waivers[1].owner: missing",
+		"waivers[1].reason: contains the character U+202E"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("got %v, want …%s…", err, want)
+		}
+	}
+	if _, err := Parse("w.yaml", []byte("waivers:\n  - {check: x, vm: \"a\u202eb\", reason: r, owner: o, expires: 2027-01-31}\n")); err == nil ||
+		!strings.Contains(err.Error(), "w.yaml:2: waivers[0].vm: contains the bidirectional override U+202E") {
+		t.Errorf("a bidirectional override in a file: %v", err)
+	}
+}
+
+// TestTwoWaiversOneResult: the first live waiver holds the result; another that names it too has
+// matched it (it is not unused), and an ended one says so.
+func TestTwoWaiversOneResult(t *testing.T) {
+	rs := []result.Result{{Check: "c", Target: "db01", Kind: result.VMKind, Status: result.Fail}}
+	w := func(expires string) Waiver {
+		return Waiver{Check: "c", VM: "db01", Reason: "r", Owner: "o", Expires: expires, At: "w.yaml:" + expires}
+	}
+	outs := Apply(rs, []Waiver{w("2026-12-01"), w("2027-01-31"), w("2027-02-28")}, today, []string{"c"})
+	if outs[0].State != result.WaiverExpired || outs[1].State != result.WaiverLive || outs[2].State != result.WaiverLive || rs[0].Waived == nil || rs[0].Waived.At != "w.yaml:2027-01-31" {
+		t.Errorf("%+v; result waived by %+v", outs, rs[0].Waived)
 	}
 }
