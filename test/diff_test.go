@@ -40,6 +40,12 @@ func TestDiff(t *testing.T) {
 	if err := os.WriteFile(failback, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
+	other["phase"], other["vms"] = "reprotect", []map[string]string{{"name": "db01", "verdict": "nonsense"}}
+	nonsense := filepath.Join(dir, "nonsense.json")
+	data, _ = json.Marshal(other)
+	if err := os.WriteFile(nonsense, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -55,6 +61,8 @@ func TestDiff(t *testing.T) {
 		{"another phase", []string{failback, blocked}, 2, []string{"compare runs of one phase, or give --any-phase"}},
 		{"any phase", []string{failback, blocked, "--any-phase"}, 0, []string{"Nothing changed."}},
 		{"a missing file", []string{filepath.Join(dir, "nope.json"), blocked}, 2, []string{"reading " + filepath.Join(dir, "nope.json")}},
+		{"a verdict that does not exist", []string{nonsense, blocked}, 2, []string{nonsense + ` is not a JSON report of asr-preflight: vms[0].verdict "nonsense" is not a verdict`}},
+		{"waivers for reports", []string{blocked, fixed, "--waivers", waivers}, 2, []string{"--waivers applies to snapshots"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res := run(t, "", nil, append([]string{"diff"}, tc.args...)...)

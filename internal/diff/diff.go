@@ -5,6 +5,7 @@ package diff
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -46,12 +47,38 @@ type Problem struct {
 	WasMessage string        `json:"wasMessage,omitempty"`
 }
 
-// key is what makes two reports' problems the same problem.
+// key is what makes two reports' problems the same problem: its check, target and code, and the
+// VMs it narrows itself to (datastore.access reports a datastore once per VM out of reach).
 type key struct {
 	check  string
 	kind   result.Kind
 	target string
 	code   string
+	vms    string
+}
+
+// Valid says what in a report read from a file is not a report's: a phase, verdict, status or kind
+// that does not exist. Compare trusts them; a renderer prints them.
+func Valid(r report.Report) error {
+	if !slices.Contains(result.Phases, r.Phase) {
+		return fmt.Errorf("phase %q is not reprotect or failback", report.Printable(string(r.Phase)))
+	}
+	for i, vm := range r.VMs {
+		if !slices.Contains(result.Verdicts, vm.Verdict) {
+			return fmt.Errorf("vms[%d].verdict %q is not a verdict", i, report.Printable(string(vm.Verdict)))
+		}
+	}
+	for i, p := range r.RecoveryPlans {
+		if !slices.Contains(result.Verdicts, p.Verdict) {
+			return fmt.Errorf("recoveryPlans[%d].verdict %q is not a verdict", i, report.Printable(string(p.Verdict)))
+		}
+	}
+	for i, res := range r.Results {
+		if !slices.Contains(result.Statuses, res.Status) || !slices.Contains(result.Kinds, res.Kind) {
+			return fmt.Errorf("results[%d]: status %q or kind %q does not exist", i, report.Printable(string(res.Status)), report.Printable(string(res.Kind)))
+		}
+	}
+	return nil
 }
 
 // Compare is the diff from old to new.
@@ -126,6 +153,7 @@ func rank(s result.Status) int {
 	return slices.Index([]result.Status{result.Fail, result.Error, result.Warn}, s)
 }
 
+// verdicts are the VMs' verdicts by name.
 func verdicts(vms []result.VM) map[string]result.Verdict {
 	m := make(map[string]result.Verdict, len(vms))
 	for _, vm := range vms {
@@ -134,6 +162,7 @@ func verdicts(vms []result.VM) map[string]result.Verdict {
 	return m
 }
 
+// planVerdicts are the recovery plans' verdicts by name.
 func planVerdicts(plans []result.RecoveryPlan) map[string]result.Verdict {
 	m := make(map[string]result.Verdict, len(plans))
 	for _, p := range plans {
@@ -162,6 +191,7 @@ func changes(before, after map[string]result.Verdict) []Change {
 	return out
 }
 
+// boolRank is 1 for true: worse changes sort first.
 func boolRank(b bool) int {
 	if b {
 		return 1
@@ -176,7 +206,7 @@ func problems(r report.Report) map[key]Problem {
 		if res.Waived != nil || res.Status != result.Fail && res.Status != result.Error && res.Status != result.Warn {
 			continue
 		}
-		m[key{res.Check, res.Kind, res.Target, res.Code}] = Problem{Check: res.Check, Kind: res.Kind, Target: res.Target, Code: res.Code,
+		m[key{res.Check, res.Kind, res.Target, res.Code, strings.Join(res.VMs, ",")}] = Problem{Check: res.Check, Kind: res.Kind, Target: res.Target, Code: res.Code,
 			Status: res.Status, Message: res.Message}
 	}
 	return m
@@ -194,7 +224,7 @@ func Essentials(r report.Report) report.Report {
 	}
 	for _, res := range r.Results {
 		if res.Waived == nil && (res.Status == result.Fail || res.Status == result.Error || res.Status == result.Warn) {
-			e.Results = append(e.Results, result.Result{Check: res.Check, Kind: res.Kind, Target: res.Target, Code: res.Code, Status: res.Status, Message: res.Message})
+			e.Results = append(e.Results, result.Result{Check: res.Check, Kind: res.Kind, Target: res.Target, Code: res.Code, Status: res.Status, Message: res.Message, VMs: res.VMs})
 		}
 	}
 	return e

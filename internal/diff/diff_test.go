@@ -73,20 +73,20 @@ func TestCompare(t *testing.T) {
 // TestWrite: text leads with what got worse and escapes names; JSON and Markdown carry the same.
 func TestWrite(t *testing.T) {
 	evil := collision
-	evil.Target, evil.Message = "db\x1b[2J01", "a VM named \"db\x1b[2J01\"\nFAKE"
+	evil.Target, evil.Message, evil.Check, evil.Code = "db\x1b[2J01", "a VM named \"db\x1b[2J01\"\nFAKE", "vm.name\x1b]0;pwned\a-collision", "78052\x1b[2J"
 	d := Compare(rep(map[string]result.Verdict{"web01": result.Blocked}, nil, memory),
 		rep(map[string]result.Verdict{"db\x1b[2J01": result.Blocked, "web01": result.Ready}, nil, evil))
 	for format, want := range map[string][]string{
-		"text":     {"! db\\x1b[2J01", "blocked → ready", "New problems\n  FAIL vm.name-collision ASR 78052 [VM db\\x1b[2J01]", "Resolved problems\n  WARN esxi.memory [host esx01]"},
+		"text":     {"! db\\x1b[2J01", "blocked → ready", "New problems\n  FAIL vm.name\\x1b]0;pwned\\x07-collision ASR 78052\\x1b[2J [VM db\\x1b[2J01]", "Resolved problems\n  WARN esxi.memory [host esx01]"},
 		"json":     {`"to": "blocked"`, `"resolved": [`},
-		"markdown": {"| ⚠️ worse |", "| new | fail | vm.name-collision |"},
+		"markdown": {"| ⚠️ worse |", "| new | fail | vm.name\\\\x1b\\]0;pwned\\\\x07-collision |"},
 	} {
 		var b bytes.Buffer
 		if err := Write(&b, format, d); err != nil {
 			t.Fatal(err)
 		}
 		out := b.String()
-		if format != "json" && (strings.ContainsAny(out, "\x1b") || strings.Contains(out, "\nFAKE")) {
+		if format != "json" && (strings.ContainsAny(out, "\x1b\a") || strings.Contains(out, "\nFAKE")) {
 			t.Errorf("%s: raw control characters:\n%q", format, out)
 		}
 		for _, w := range want {
@@ -97,5 +97,27 @@ func TestWrite(t *testing.T) {
 	}
 	if err := Write(&bytes.Buffer{}, "yaml", d); err == nil {
 		t.Error("yaml: no error")
+	}
+}
+
+// TestValid: a report read from a file may name only phases, verdicts, statuses and kinds that
+// exist.
+func TestValid(t *testing.T) {
+	good := rep(map[string]result.Verdict{"db01": result.Blocked}, map[string]result.Verdict{"RP": result.Ready}, collision)
+	if err := Valid(good); err != nil {
+		t.Error(err)
+	}
+	for name, change := range map[string]func(*report.Report){
+		"phase":        func(r *report.Report) { r.Phase = "" },
+		"verdict":      func(r *report.Report) { r.VMs[0].Verdict = "nonsense" },
+		"plan verdict": func(r *report.Report) { r.RecoveryPlans[0].Verdict = "ready\x1b[2J" },
+		"status":       func(r *report.Report) { r.Results[0].Status = "ok" },
+		"kind":         func(r *report.Report) { r.Results[0].Kind = "server" },
+	} {
+		r := rep(map[string]result.Verdict{"db01": result.Blocked}, map[string]result.Verdict{"RP": result.Ready}, collision)
+		change(&r)
+		if err := Valid(r); err == nil || strings.ContainsAny(err.Error(), "\x1b") {
+			t.Errorf("%s: %v", name, err)
+		}
 	}
 }

@@ -32,7 +32,7 @@ func Write(w io.Writer, format string, d Diff) error {
 	return fmt.Errorf("unknown format %q; expected one of %s", format, strings.Join(Formats, ", "))
 }
 
-// Summary is the diff in a line: "2 VMs changed, 1 worse · 1 new problem, 0 changed, 1 resolved".
+// Summary is the diff in a line: "2 VMs changed (1 worse) · 1 new problems, 0 changed, 1 resolved".
 func (d Diff) Summary() string {
 	worse := 0
 	for _, c := range append(append([]Change{}, d.VMs...), d.RecoveryPlans...) {
@@ -47,6 +47,7 @@ func (d Diff) Summary() string {
 	return s + fmt.Sprintf(" (%d worse) · %d new problems, %d changed, %d resolved", worse, len(d.New), len(d.Changed), len(d.Resolved))
 }
 
+// verdictName is a verdict, or "(absent)" for a VM or plan not in that report.
 func verdictName(v result.Verdict) string {
 	if v == "" {
 		return "(absent)"
@@ -54,10 +55,13 @@ func verdictName(v result.Verdict) string {
 	return string(v)
 }
 
+// about names a problem's target: "host esx01".
 func about(p Problem) string {
 	return fmt.Sprintf("%s %s", p.Kind.Label(), report.Printable(p.Target))
 }
 
+// text is the diff for a terminal: the verdict changes, then the problems new, changed and
+// resolved.
 func text(d Diff) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "asr-preflight diff · %s · %s → %s\n%s\n", d.Phase, d.From.Format(time.RFC3339), d.To.Format(time.RFC3339), d.Summary())
@@ -86,9 +90,9 @@ func text(d Diff) string {
 		}
 		fmt.Fprintf(&b, "\n%s\n", sec.title)
 		for _, p := range sec.list {
-			fmt.Fprintf(&b, "  %s %s", strings.ToUpper(string(p.Status)), p.Check)
+			fmt.Fprintf(&b, "  %s %s", strings.ToUpper(string(p.Status)), report.Printable(p.Check))
 			if p.Code != "" {
-				fmt.Fprintf(&b, " ASR %s", p.Code)
+				fmt.Fprintf(&b, " ASR %s", report.Printable(p.Code))
 			}
 			fmt.Fprintf(&b, " [%s]\n", about(p))
 			if p.WasMessage != "" || p.WasStatus != "" {
@@ -104,6 +108,7 @@ func text(d Diff) string {
 	return b.String()
 }
 
+// markdown is the diff for a pull request or a CI summary: two tables.
 func markdown(d Diff) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## asr-preflight diff: %s\n\n%s → %s · %s\n\n", d.Phase, d.From.Format(time.RFC3339), d.To.Format(time.RFC3339), d.Summary())
@@ -126,8 +131,12 @@ func markdown(d Diff) string {
 		b.WriteString("| Problem | Status | Check | About | ASR code | Message |\n|---|---|---|---|---|---|\n")
 		for _, r := range rows {
 			for _, p := range r.list {
+				msg := p.Message
+				if p.WasStatus != "" {
+					msg = fmt.Sprintf("now: %s — was (%s): %s", p.Message, p.WasStatus, p.WasMessage)
+				}
 				fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", r.what, p.Status, report.MarkdownCell(p.Check), report.MarkdownCell(p.Kind.Label()+" "+p.Target),
-					report.MarkdownCell(p.Code), report.MarkdownCell(p.Message))
+					report.MarkdownCell(p.Code), report.MarkdownCell(msg))
 			}
 		}
 		b.WriteString("\n")

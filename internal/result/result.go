@@ -37,6 +37,9 @@ const (
 	Skip  Status = "skip"
 )
 
+// Statuses lists every status.
+var Statuses = []Status{Pass, Warn, Fail, Error, Skip}
+
 // Kind is what a result's target is.
 type Kind string
 
