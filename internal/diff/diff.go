@@ -118,16 +118,15 @@ const (
 	ExitBlocked = report.ExitFailed
 )
 
-// ExitCode is 3 when a VM or recovery plan became blocked or unknown, 4 when one got worse
-// otherwise (ready → warn, or a new VM that warns), else 0.
+// ExitCode is 3 when a VM or recovery plan became blocked or unknown (from any other verdict, or
+// new), 4 when one got worse otherwise (ready → warn, or a new VM that warns), else 0.
 func (d Diff) ExitCode() int {
 	code := ExitSame
 	for _, c := range slices.Concat(d.VMs, d.RecoveryPlans) {
 		switch {
-		case !c.Worse():
 		case c.To == result.Blocked || c.To == result.Unknown:
 			return ExitBlocked
-		default:
+		case c.Worse():
 			code = ExitWorse
 		}
 	}

@@ -45,6 +45,8 @@ func TestCompare(t *testing.T) {
 	}{
 		{"nothing", rep(ready, nil), rep(ready, nil), ExitSame, "", 0, 0, 0},
 		{"newly blocked", rep(ready, nil), rep(map[string]result.Verdict{"db01": result.Blocked, "web01": result.Ready}, nil, collision), ExitBlocked, "db01:ready>blocked", 1, 0, 0},
+		{"blocked, now unknown", rep(map[string]result.Verdict{"db01": result.Blocked, "web01": result.Ready}, nil, collision),
+			rep(map[string]result.Verdict{"db01": result.Unknown, "web01": result.Ready}, nil), ExitBlocked, "db01:blocked>unknown", 0, 0, 1},
 		{"newly unknown", rep(ready, nil), rep(map[string]result.Verdict{"db01": result.Unknown, "web01": result.Ready}, nil), ExitBlocked, "db01:ready>unknown", 0, 0, 0},
 		{"warn", rep(ready, nil), rep(map[string]result.Verdict{"db01": result.Warned, "web01": result.Ready}, nil, memory), ExitWorse, "db01:ready>warn", 1, 0, 0},
 		{"better", rep(map[string]result.Verdict{"db01": result.Blocked, "web01": result.Warned}, nil, collision, memory), rep(ready, nil),

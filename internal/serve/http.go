@@ -115,7 +115,11 @@ func (st *state) diffSince(w http.ResponseWriter, j job, since, format string) {
 		return
 	}
 	old, ok, oldest := st.since(j, t)
-	if !ok {
+	switch {
+	case !ok && st.c.History <= 0:
+		http.Error(w, "no history is kept (--history 0): since= needs one", http.StatusNotFound)
+		return
+	case !ok:
 		http.Error(w, fmt.Sprintf("no report at or before %s: the history (--history %s) holds %s's reports for %s since %s", since, st.c.History, j.plan, j.phase,
 			oldest.UTC().Format(time.RFC3339)), http.StatusNotFound)
 		return

@@ -5,10 +5,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/asr-preflight/asr-preflight/internal/inventory"
+	"github.com/asr-preflight/asr-preflight/internal/preflight"
 	"github.com/asr-preflight/asr-preflight/internal/report"
 	"github.com/asr-preflight/asr-preflight/internal/result"
 )
@@ -63,12 +66,13 @@ func TestReportSince(t *testing.T) {
 	for _, e := range []struct {
 		h   int
 		rep report.Report
-	}{{-100, blocked}, {-60, blocked}, {-30, ready}, {0, blocked}} {
+	}{{-100, ready}, {-60, blocked}, {-30, ready}, {-10, blocked}, {0, blocked}} {
 		st.remember(j, e.rep, at(e.h))
 		st.latest[j] = latest{report: e.rep}
 	}
-	if h := st.history[j]; len(h) != 3 || !h[0].at.Equal(at(-60)) {
-		t.Fatalf("history keeps %d reports from %v; want 3, from the newest before the 48 h window", len(st.history[j]), st.history[j][0].at)
+	// -0 says what -10 says; -100 is older than the newest report before the window, -60
+	if h := st.history[j]; len(h) != 3 || !h[0].at.Equal(at(-60)) || !h[2].at.Equal(at(-10)) {
+		t.Fatalf("history keeps %d reports from %v; want 3, from the newest before the 48 h window to the last change", len(st.history[j]), st.history[j][0].at)
 	}
 	h := st.handler()
 	get := func(q string) (int, string) {
@@ -92,10 +96,25 @@ func TestReportSince(t *testing.T) {
 			t.Errorf("%s: %d %s\nwant %d …%s…", tc.q, code, body, tc.code, tc.want)
 		}
 	}
+	st.record(j, &preflight.Outcome{Report: ready, Snapshot: &inventory.Snapshot{Parts: inventory.Parts{}}}, false, true) // a re-check that changed a verdict
+	if h := st.history[j]; len(h) != 4 || h[3].report.VMs[0].Verdict != result.Ready {
+		t.Errorf("a recorded report is not in the history: %d reports", len(h))
+	}
+	none := newState(Config{Plans: []string{"p.yaml"}, Phases: []result.Phase{result.Reprotect}, Interval: time.Minute})
+	none.record(j, &preflight.Outcome{Report: ready, Snapshot: &inventory.Snapshot{Parts: inventory.Parts{}}}, false, false)
+	rec := httptest.NewRecorder()
+	none.handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/report?since="+at(0).Format(time.RFC3339), nil))
+	if rec.Code != 404 || !strings.Contains(rec.Body.String(), "no history is kept (--history 0)") {
+		t.Errorf("--history 0: %d %s", rec.Code, rec.Body.String())
+	}
+	if err := (Config{Plans: []string{"p.yaml"}, Interval: time.Minute, Listen: "127.0.0.1:0", History: -time.Hour}).Validate(); err == nil || !strings.Contains(err.Error(), "--history: expected a duration of 0 or more") {
+		t.Errorf("--history -1h: %v", err)
+	}
 }
 
 // TestHistoryMemory measures what --history 48h holds for a 200-VM plan run every 15 minutes —
-// 192 reports — with four problems each: the history keeps only the verdicts and the problems.
+// 192 reports, each with a verdict changed — with four problems each: the history keeps only the
+// verdicts and the problems, and only reports that changed something.
 func TestHistoryMemory(t *testing.T) {
 	rep := report.Report{Phase: result.Reprotect}
 	for i := range 200 {
@@ -113,8 +132,11 @@ func TestHistoryMemory(t *testing.T) {
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	start := time.Now()
-	for i := range 192 {
-		st.remember(job{"p.yaml", result.Reprotect}, rep, start.Add(time.Duration(i)*15*time.Minute))
+	for i := range 192 { // each differs from the one before, or the history would not keep it
+		r := rep
+		r.VMs = slices.Clone(rep.VMs)
+		r.VMs[i%len(r.VMs)].Verdict = result.Blocked
+		st.remember(job{"p.yaml", result.Reprotect}, r, start.Add(time.Duration(i)*15*time.Minute))
 	}
 	runtime.GC()
 	runtime.ReadMemStats(&after)

@@ -180,18 +180,37 @@ func (st *state) record(j job, out *preflight.Outcome, failed, recheck bool) {
 	}
 }
 
-// remember adds a report made at now to the job's history and forgets those older than History,
-// but the newest of them: a time at the window's start still has a report at or before it.
+// maxHistory bounds a job's history whatever the pace of its reports (re-checks on vCenter's
+// changes come as often as every second): the oldest go first.
+const maxHistory = 2000
+
+// remember adds a report made at now to the job's history — unless it says what the one before
+// says: a report at or before a time is then the same — and forgets those older than History, but
+// the newest of them, so that a time at the window's start still has a report at or before it.
 func (st *state) remember(j job, rep report.Report, now time.Time) {
 	if st.c.History <= 0 {
 		return
 	}
-	h := append(st.history[j], past{at: now, report: diff.Essentials(rep)})
+	e := diff.Essentials(rep)
+	h := st.history[j]
+	if n := len(h); n > 0 && same(h[n-1].report, e) {
+		return
+	}
+	h = append(h, past{at: now, report: e})
+	if len(h) > maxHistory {
+		h = h[len(h)-maxHistory:]
+	}
 	old := 0
 	for old+1 < len(h) && h[old+1].at.Before(now.Add(-st.c.History)) {
 		old++
 	}
 	st.history[j] = slices.Clip(h[old:])
+}
+
+// same tells whether two reports' essentials say the same: no verdict or problem changed.
+func same(a, b report.Report) bool {
+	d := diff.Compare(a, b)
+	return len(d.VMs)+len(d.RecoveryPlans)+len(d.New)+len(d.Changed)+len(d.Resolved) == 0
 }
 
 // since is the job's report at or before t from its history, and the oldest time the history

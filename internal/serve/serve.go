@@ -231,6 +231,9 @@ func (st *state) runOnce(ctx context.Context, plan string, ph result.Phase) {
 		return
 	}
 	st.c.Log.Info("run", append([]any{"plan", plan, "phase", string(ph), "result", outcome, "duration", took.Round(time.Millisecond).String()}, counts(out)...)...)
+	for _, n := range out.Report.WaiverNotices() { // ended, ending, unused: someone must act
+		st.c.Log.Warn("waiver", "plan", plan, "phase", string(ph), "notice", report.Printable(n))
+	}
 }
 
 // counts are a report's VM counts by verdict, as log attributes.
