@@ -217,8 +217,13 @@ func checkScrape(t *testing.T, scrape string, want []series) {
 }
 
 func TestServe(t *testing.T) {
-	w := startScenarioFile(t, "mixed-modernized.yaml") // before reprotect: web01 ready, db01 and app01 blocked
-	s := startServe(t, w.Env(), "--plan", w.PlanPath, "--interval", "1s")
+	w := startScenarioFile(t, "mixed-modernized.yaml")    // before reprotect: web01 ready, db01 and app01 blocked
+	waivers := filepath.Join(t.TempDir(), "waivers.yaml") // a waiver of a problem web01 does not have: it is logged at each run
+	if err := os.WriteFile(waivers, []byte("waivers:\n  - {check: vm.name-collision, vm: web01, reason: r, owner: o, expires: "+
+		time.Now().UTC().AddDate(0, 0, 30).Format("2006-01-02")+"}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := startServe(t, w.Env(), "--plan", w.PlanPath, "--interval", "1s", "--waivers", waivers)
 	if code, body := s.get(t, "/healthz"); code != 200 || body != "ok\n" {
 		t.Errorf("/healthz: %d %q", code, body)
 	}
@@ -268,6 +273,8 @@ func TestServe(t *testing.T) {
 	}
 
 	// Azure goes away: on the next run the VMs cannot be told ready, and the sources say why.
+	time.Sleep(1100 * time.Millisecond) // since= has a second's precision: the first report is before it
+	before := time.Now().UTC().Format(time.RFC3339)
 	w.ARM.Close()
 	s.waitFor(t, 20*time.Second, "web01 not ready once Azure is gone", func() bool {
 		_, scrape := s.get(t, "/metrics")
@@ -278,12 +285,17 @@ func TestServe(t *testing.T) {
 		return ready == 0 && unknown == 1 && azure == 0 && vcenter == 1
 	})
 
+	if code, body := s.get(t, "/report?phase=reprotect&format=text&since="+before); code != 200 || !strings.Contains(body, "! web01                ready → unknown") {
+		t.Errorf("/report?since=%s: %d\n%s", before, code, body)
+	}
+
 	took, err := s.stop(t)
 	if err != nil || took > 5*time.Second {
 		t.Errorf("SIGTERM: exit %v after %v", err, took)
 	}
 	logged := s.log()
-	for _, want := range []string{"level=INFO msg=run plan=" + w.PlanPath + " phase=reprotect result=fail", "vms=3 ready=1 warn=0 blocked=2 unknown=0", "msg=stopped"} {
+	for _, want := range []string{"level=INFO msg=run plan=" + w.PlanPath + " phase=reprotect result=fail", "vms=3 ready=1 warn=0 blocked=2 unknown=0", "msg=stopped",
+		"level=WARN msg=waiver plan=" + w.PlanPath + " phase=reprotect notice=\"waiver of vm.name-collision for web01 (" + waivers + ":2) matched nothing in this run"} {
 		if !strings.Contains(logged, want) {
 			t.Errorf("the log lacks %q:\n%s", want, logged)
 		}
