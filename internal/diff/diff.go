@@ -198,11 +198,15 @@ func boolRank(b bool) int {
 	return 0
 }
 
+// counts tells whether a result is a problem the diff counts: a failure, error or warning that no
+// live waiver sets aside.
+func counts(r result.Result) bool { return r.IsProblem() && r.Waived == nil }
+
 // problems are a report's failures, errors and warnings that no live waiver sets aside, by key.
 func problems(r report.Report) map[key]Problem {
 	m := map[key]Problem{}
 	for _, res := range r.Results {
-		if res.Waived != nil || res.Status != result.Fail && res.Status != result.Error && res.Status != result.Warn {
+		if !counts(res) {
 			continue
 		}
 		m[key{res.Check, res.Kind, res.Target, res.Code, strings.Join(res.VMs, ",")}] = Problem{Check: res.Check, Kind: res.Kind, Target: res.Target, Code: res.Code,
@@ -222,7 +226,7 @@ func Essentials(r report.Report) report.Report {
 		e.RecoveryPlans = append(e.RecoveryPlans, result.RecoveryPlan{Name: p.Name, Verdict: p.Verdict})
 	}
 	for _, res := range r.Results {
-		if res.Waived == nil && (res.Status == result.Fail || res.Status == result.Error || res.Status == result.Warn) {
+		if counts(res) {
 			e.Results = append(e.Results, result.Result{Check: res.Check, Kind: res.Kind, Target: res.Target, Code: res.Code, Status: res.Status, Message: res.Message, VMs: res.VMs})
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -35,7 +36,7 @@ func Write(w io.Writer, format string, d Diff) error {
 // Summary is the diff in a line: "2 VMs changed (1 worse) · 1 new problems, 0 changed, 1 resolved".
 func (d Diff) Summary() string {
 	worse := 0
-	for _, c := range append(append([]Change{}, d.VMs...), d.RecoveryPlans...) {
+	for _, c := range slices.Concat(d.VMs, d.RecoveryPlans) {
 		if c.Worse() {
 			worse++
 		}
@@ -112,7 +113,7 @@ func text(d Diff) string {
 func markdown(d Diff) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## asr-preflight diff: %s\n\n%s → %s · %s\n\n", d.Phase, d.From.Format(time.RFC3339), d.To.Format(time.RFC3339), d.Summary())
-	if changes := append(append([]Change{}, d.VMs...), d.RecoveryPlans...); len(changes) > 0 {
+	if changes := slices.Concat(d.VMs, d.RecoveryPlans); len(changes) > 0 {
 		b.WriteString("| | Name | From | To |\n|---|---|---|---|\n")
 		for _, c := range changes {
 			mark := ""

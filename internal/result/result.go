@@ -137,5 +137,8 @@ type WaiverOutcome struct {
 	Matched int         `json:"matched"` // the problem results it matched
 }
 
+// IsProblem reports whether the result is a failure, an error or a warning.
+func (r Result) IsProblem() bool { return r.Status == Fail || r.Status == Error || r.Status == Warn }
+
 // Ref is the result's target.
 func (r Result) Ref() Ref { return Ref{r.Kind, r.Target} }

@@ -103,7 +103,7 @@ func Judge(results []Result, sc Scope) ([]VM, []Problem) {
 	}
 	var problems []Problem
 	for _, r := range results {
-		if r.Status != Fail && r.Status != Error && r.Status != Warn || r.Waived != nil {
+		if !r.IsProblem() || r.Waived != nil {
 			continue
 		}
 		p := Problem{Result: r, VMs: byTarget[r.Ref()]}

@@ -192,7 +192,7 @@ func Apply(results []result.Result, ws []Waiver, today time.Time, ran []string) 
 // matches tells whether a waiver names a problem result: its check, its VM or target, and its code
 // when the waiver gives one.
 func matches(w Waiver, r result.Result) bool {
-	if r.Check != w.Check || (w.Code != "" && r.Code != w.Code) || (r.Status != result.Fail && r.Status != result.Error && r.Status != result.Warn) {
+	if r.Check != w.Check || (w.Code != "" && r.Code != w.Code) || !r.IsProblem() {
 		return false
 	}
 	if w.VM != "" {
