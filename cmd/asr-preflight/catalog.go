@@ -54,8 +54,8 @@ func newExplainCmd() *cobra.Command {
 					fmt.Fprintf(w, "Symptoms: %s\n", e.Symptoms)
 				}
 				fmt.Fprintf(w, "Fix:      %s\nDoc:      %s\n", i.Fix, i.DocURL)
-				if i.ModernizedDocURL != "" {
-					fmt.Fprintf(w, "Doc for modernized machines: %s\n", i.ModernizedDocURL)
+				if doc := i.DocFor(true); doc != i.DocURL {
+					fmt.Fprintf(w, "Doc for modernized machines: %s\n", doc)
 				}
 				if e, ok := checks.Codes[i.Code]; ok {
 					modernizedAdvice(w, e)

@@ -25,9 +25,8 @@ func (Agent) Info() Info {
 		Needs:  []inventory.Part{Azure, Vault},
 		Cause: "Reprotect reverses replication through the Mobility agent inside the failed-over Azure VM. Modernized, it must have re-registered with Site Recovery after failover (isAgentRegistrationSuccessfulAfterFailover) with no agent health error; " +
 			"its heartbeat stops near the failover time, so the heartbeat's age says nothing. Classic, it must keep sending heartbeats. " + c.Cause,
-		Fix:              c.Fix,
-		DocURL:           c.DocURL,
-		ModernizedDocURL: c.For(true).DocURL,
+		Fix:    c.Fix,
+		DocURL: c.DocURL,
 	}
 }
 

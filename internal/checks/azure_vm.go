@@ -99,16 +99,15 @@ type AzureVMRunning struct{}
 func (AzureVMRunning) Info() Info {
 	c := Codes["78093"]
 	return Info{
-		ID:               "azure.vm-running",
-		Kind:             VMKind,
-		Title:            "The failed-over Azure VM is running and provisioned",
-		Code:             c.Code,
-		Phases:           []Phase{Reprotect, Failback},
-		Needs:            []inventory.Part{Azure},
-		Cause:            c.Cause,
-		Fix:              c.Fix,
-		DocURL:           c.DocURL,
-		ModernizedDocURL: c.For(true).DocURL,
+		ID:     "azure.vm-running",
+		Kind:   VMKind,
+		Title:  "The failed-over Azure VM is running and provisioned",
+		Code:   c.Code,
+		Phases: []Phase{Reprotect, Failback},
+		Needs:  []inventory.Part{Azure},
+		Cause:  c.Cause,
+		Fix:    c.Fix,
+		DocURL: c.DocURL,
 	}
 }
 

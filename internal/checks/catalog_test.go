@@ -1,7 +1,6 @@
 package checks
 
 import (
-	"cmp"
 	"slices"
 	"strings"
 	"testing"
@@ -143,7 +142,7 @@ func TestModernizedLinks(t *testing.T) {
 	}
 	for _, c := range All() {
 		i := c.Info()
-		if doc := cmp.Or(i.ModernizedDocURL, i.DocURL); !slices.Contains(classicChecks, i.ID) && !modernizedPage(doc) {
+		if doc := i.DocFor(true); !slices.Contains(classicChecks, i.ID) && !modernizedPage(doc) {
 			t.Errorf("check %s: a modernized machine's result links to %s, a classic page", i.ID, doc)
 		}
 	}

@@ -73,8 +73,22 @@ type Info struct {
 	Fix    string
 	DocURL string
 	// ModernizedDocURL is the documentation for a modernized machine's result, when DocURL is
-	// written for classic.
+	// written for classic and the check's code does not say (see DocFor).
 	ModernizedDocURL string
+}
+
+// DocFor is the documentation of the check's results for an architecture: for a modernized
+// machine, ModernizedDocURL, else its code's modernized page, else DocURL.
+func (i Info) DocFor(modernized bool) string {
+	switch e, coded := Codes[i.Code]; {
+	case !modernized:
+		return i.DocURL
+	case i.ModernizedDocURL != "":
+		return i.ModernizedDocURL
+	case coded:
+		return e.For(true).DocURL
+	}
+	return i.DocURL
 }
 
 // Check is one preflight check.

@@ -20,16 +20,15 @@ type DatastoreAccess struct{}
 func (DatastoreAccess) Info() Info {
 	c := Codes["8061"]
 	return Info{
-		ID:               "datastore.access",
-		Kind:             DatastoreKind,
-		Title:            "Each target datastore is VMFS or vSAN, mounted read-write and accessible where it is used",
-		Code:             c.Code,
-		Phases:           []Phase{Reprotect, Failback},
-		Needs:            []inventory.Part{VCenter},
-		Cause:            c.Cause + " Failback supports VMFS and vSAN datastores; NFS is not supported.",
-		Fix:              c.Fix,
-		DocURL:           c.DocURL,
-		ModernizedDocURL: c.For(true).DocURL,
+		ID:     "datastore.access",
+		Kind:   DatastoreKind,
+		Title:  "Each target datastore is VMFS or vSAN, mounted read-write and accessible where it is used",
+		Code:   c.Code,
+		Phases: []Phase{Reprotect, Failback},
+		Needs:  []inventory.Part{VCenter},
+		Cause:  c.Cause + " Failback supports VMFS and vSAN datastores; NFS is not supported.",
+		Fix:    c.Fix,
+		DocURL: c.DocURL,
 	}
 }
 

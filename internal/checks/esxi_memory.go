@@ -17,16 +17,15 @@ type ESXiMemory struct{}
 func (ESXiMemory) Info() Info {
 	c := Codes["8038"]
 	return Info{
-		ID:               "esxi.memory",
-		Kind:             HostKind,
-		Title:            "Each target host has free memory for all the VMs that power on there",
-		Code:             c.Code,
-		Phases:           []Phase{Failback},
-		Needs:            []inventory.Part{VCenter},
-		Cause:            c.Cause,
-		Fix:              c.Fix,
-		DocURL:           c.DocURL,
-		ModernizedDocURL: c.For(true).DocURL,
+		ID:     "esxi.memory",
+		Kind:   HostKind,
+		Title:  "Each target host has free memory for all the VMs that power on there",
+		Code:   c.Code,
+		Phases: []Phase{Failback},
+		Needs:  []inventory.Part{VCenter},
+		Cause:  c.Cause,
+		Fix:    c.Fix,
+		DocURL: c.DocURL,
 	}
 }
 

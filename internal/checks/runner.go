@@ -72,10 +72,7 @@ func runOne(ctx context.Context, c Check, s *Input, o Options) []Result {
 		}
 		if r.Status == Fail || r.Status == Warn {
 			modernized := concernsModernized(s, *r)
-			fix, doc := info.Fix, info.DocURL
-			if modernized {
-				doc = cmp.Or(info.ModernizedDocURL, doc)
-			}
+			fix, doc := info.Fix, info.DocFor(modernized)
 			if e, ok := Codes[r.Code]; ok {
 				a := e.For(modernized)
 				fix, doc = a.Fix, a.DocURL

@@ -19,16 +19,15 @@ type NameCollision struct{}
 func (NameCollision) Info() Info {
 	c := Codes["78052"]
 	return Info{
-		ID:               "vm.name-collision",
-		Kind:             VMKind,
-		Title:            "No other VM carries the name the VM fails back under, where failback creates it",
-		Code:             c.Code,
-		Phases:           []Phase{Reprotect, Failback},
-		Needs:            []inventory.Part{VCenter},
-		Cause:            c.Cause,
-		Fix:              c.Fix,
-		DocURL:           c.DocURL,
-		ModernizedDocURL: c.For(true).DocURL,
+		ID:     "vm.name-collision",
+		Kind:   VMKind,
+		Title:  "No other VM carries the name the VM fails back under, where failback creates it",
+		Code:   c.Code,
+		Phases: []Phase{Reprotect, Failback},
+		Needs:  []inventory.Part{VCenter},
+		Cause:  c.Cause,
+		Fix:    c.Fix,
+		DocURL: c.DocURL,
 	}
 }
 
