@@ -207,16 +207,16 @@ func foldSame(rows []row, verbose bool) []sameReasons {
 		}
 		return b.String()
 	}
-	count := map[string]int{}
-	for _, rw := range rows {
-		if len(rw.VM.Reasons) > 0 {
-			count[key(rw.VM)]++
+	keys, count := make([]string, len(rows)), map[string]int{}
+	for i, rw := range rows {
+		if keys[i] = key(rw.VM); len(rw.VM.Reasons) > 0 {
+			count[keys[i]]++
 		}
 	}
 	var out []sameReasons
 	at := map[string]int{} // key → its row in out
-	for _, rw := range rows {
-		k := key(rw.VM)
+	for i, rw := range rows {
+		k := keys[i]
 		if verbose || count[k] < foldAt {
 			out = append(out, sameReasons{row: rw, Names: []string{rw.VM.Name}})
 			continue
