@@ -87,13 +87,21 @@ func (st *state) report(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, fmt.Sprintf("format %q: expected json or html", f), http.StatusBadRequest)
 		return
 	}
-	rep, ok := st.reportOf(job{plan, result.Phase(phase)})
+	rep, ok := st.latestOr503(w, job{plan, result.Phase(phase)})
 	if !ok {
-		http.Error(w, fmt.Sprintf("no report yet: the first run of %s for %s has not finished", plan, phase), http.StatusServiceUnavailable)
 		return
 	}
 	w.Header().Set("Content-Type", map[report.Format]string{report.JSON: "application/json", report.HTML: "text/html; charset=utf-8"}[format])
 	_ = report.Write(w, format, rep, report.Options{})
+}
+
+// latestOr503 is the job's latest report, or false once it has answered 503: no run has finished.
+func (st *state) latestOr503(w http.ResponseWriter, j job) (report.Report, bool) {
+	rep, ok := st.reportOf(j)
+	if !ok {
+		http.Error(w, fmt.Sprintf("no report yet: the first run of %s for %s has not finished", j.plan, j.phase), http.StatusServiceUnavailable)
+	}
+	return rep, ok
 }
 
 // diffSince answers the diff between the job's report at or before the time since (RFC 3339)
@@ -109,9 +117,8 @@ func (st *state) diffSince(w http.ResponseWriter, j job, since, format string) {
 		http.Error(w, fmt.Sprintf("format %q: expected one of %s with since", format, strings.Join(diff.Formats, ", ")), http.StatusBadRequest)
 		return
 	}
-	latest, ok := st.reportOf(j)
+	latest, ok := st.latestOr503(w, j)
 	if !ok {
-		http.Error(w, fmt.Sprintf("no report yet: the first run of %s for %s has not finished", j.plan, j.phase), http.StatusServiceUnavailable)
 		return
 	}
 	old, ok, oldest := st.since(j, t)
