@@ -205,7 +205,10 @@ func (a *Azure) Transport() policy.Transporter {
 		ReplicationFabricsServer:        asrfake.ReplicationFabricsServer{NewListPager: a.listFabrics},
 		ReplicationRecoveryPlansServer:  asrfake.ReplicationRecoveryPlansServer{NewListPager: a.listRecoveryPlans},
 	})
+	var one sync.Mutex // the fakes' pagers are kept per request: two alike at once race (a pager's Next)
 	return transportFunc(func(req *http.Request) (*http.Response, error) {
+		one.Lock()
+		defer one.Unlock()
 		a.Requests.Add(1)
 		// The fakes panic (send on a closed channel) when a request's context is cancelled while
 		// they answer (Azure/azure-sdk-for-go#25895); they answer from memory, so let them finish.
